@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerEsphomeCommands } from './esphome/commands.js';
+
+const program = new Command()
+  .name('hearth')
+  .description('The home hub: ESPHome configs from device specs, reminder buttons, room presence, life coach.')
+  .showHelpAfterError();
+
+registerEsphomeCommands(program);
+
+await program.parseAsync(process.argv);

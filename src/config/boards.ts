@@ -1,0 +1,58 @@
+/**
+ * The boards hearth knows, and the pin rules of their chips. Pure data + rules;
+ * the checks that use them live in pin-checks.ts.
+ */
+export type Chip = 'esp32' | 'esp8266';
+
+export interface Board {
+  chip: Chip;
+  /** ESP32 variant as ESPHome's `esp32: variant:` names it. */
+  variant?: 'esp32' | 'esp32c3' | 'esp32s3';
+}
+
+export const BOARDS: Record<string, Board> = {
+  esp32dev: { chip: 'esp32', variant: 'esp32' },
+  'nodemcu-32s': { chip: 'esp32', variant: 'esp32' },
+  'lolin32': { chip: 'esp32', variant: 'esp32' },
+  'wemos_d1_mini32': { chip: 'esp32', variant: 'esp32' },
+  'm5stack-atom': { chip: 'esp32', variant: 'esp32' },
+  'esp32-c3-devkitm-1': { chip: 'esp32', variant: 'esp32c3' },
+  'esp32-s3-devkitc-1': { chip: 'esp32', variant: 'esp32s3' },
+  esp01_1m: { chip: 'esp8266' },
+  d1_mini: { chip: 'esp8266' },
+  nodemcuv2: { chip: 'esp8266' },
+  esp8285: { chip: 'esp8266' },
+};
+
+export interface PinRules {
+  /** Highest GPIO number that exists. */
+  max: number;
+  /** Wired to the SPI flash: using them bricks the boot. */
+  flash: readonly number[];
+  /** Sampled at reset: a button holding one low can stop the board from booting. */
+  strapping: readonly number[];
+  /** Input-only pins (no output driver). */
+  inputOnly: readonly number[];
+  /** GPIO numbers that do not exist on the chip. */
+  missing: readonly number[];
+}
+
+export const PIN_RULES: Record<Chip, PinRules> = {
+  esp32: {
+    max: 39,
+    flash: [6, 7, 8, 9, 10, 11],
+    strapping: [0, 2, 5, 12, 15],
+    inputOnly: [34, 35, 36, 37, 38, 39],
+    missing: [20, 24, 28, 29, 30, 31],
+  },
+  esp8266: {
+    max: 17,
+    flash: [6, 7, 8, 9, 10, 11],
+    strapping: [0, 2, 15],
+    inputOnly: [17],
+    missing: [],
+  },
+};
+
+/** ESPHome names pins `GPIO<n>`; specs may use the number or that name. */
+export const pinName = (pin: number): string => `GPIO${pin}`;

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { reminderButtonSpec } from './reminder-button.js';
+import { presenceNodeSpec } from './presence-node.js';
+import { ledStripSpec } from './led-strip.js';
+
+/** Every device kind hearth knows; a new kind is a new file here plus its emitter in src/esphome/kinds. */
+export const DEVICE_KINDS = {
+  'reminder-button': reminderButtonSpec,
+  'presence-node': presenceNodeSpec,
+  'led-strip': ledStripSpec,
+} as const;
+
+export type DeviceKind = keyof typeof DEVICE_KINDS;
+
+export const deviceSpec = z.discriminatedUnion('kind', [reminderButtonSpec, presenceNodeSpec, ledStripSpec]);
+
+export type DeviceSpec = z.output<typeof deviceSpec>;
+export type SpecOfKind<K extends DeviceKind> = Extract<DeviceSpec, { kind: K }>;
+
+export type { ReminderButtonSpec } from './reminder-button.js';
+export type { PresenceNodeSpec } from './presence-node.js';
+export type { LedStripSpec } from './led-strip.js';

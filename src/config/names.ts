@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** ESPHome node names: lowercase letters, digits and '-', at most 31 characters (hostname-safe). */
+export const ESPHOME_NAME = /^[a-z0-9]([a-z0-9-]{0,29}[a-z0-9])?$/;
+
+export const esphomeName = z
+  .string()
+  .regex(ESPHOME_NAME, 'must be lowercase letters, digits and "-" (not at either end), at most 31 characters');
+
+/** Ids of people, routines and trackers: the same rule, so they can be used in entity ids and topics. */
+export const slugId = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9_-]{0,62}[a-z0-9])?$/, 'must be lowercase letters, digits, "_" or "-"');
+
+export function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest known name, if it is close enough to be a likely typo. */
+export function didYouMean(wanted: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = levenshtein(wanted, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(wanted.length / 3)) ? best : undefined;
+}
+
+/** "kitchen-meds" → "Kitchen meds": a readable default friendly name. */
+export function humanize(name: string): string {
+  const words = name.replace(/[-_]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
