@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { duration, timeOfDay } from './duration.js';
 import { slugId } from './names.js';
+import { homeassistantSettings, httpSettings, mqttSettings } from './hub-settings.js';
 
 const MAC = /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/i;
 const IRK = /^[0-9a-f]{32}$/i;
@@ -111,8 +112,13 @@ export const hearthConfig = z
     routines: z.array(routine).default([]),
     quiet_hours: quietHours.optional(),
     esphome: esphomeDefaults.default(esphomeDefaults.parse({})),
+    homeassistant: homeassistantSettings.default(homeassistantSettings.parse({})),
+    mqtt: mqttSettings.default(mqttSettings.parse({})),
+    http: httpSettings.default(httpSettings.parse({})),
+    /** SQLite store and other state; defaults to $STATE_DIRECTORY (systemd) or ./state. */
+    state_dir: z.string().optional(),
   })
-  // Later issues add homeassistant/mqtt/http/lifecoach sections; unknown keys are errors until then.
+  // Unknown keys are errors: a typo must not silently fall back to a default.
   .strict();
 
 export type HearthConfig = z.output<typeof hearthConfig>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Where hearth finds Home Assistant, the broker and its own HTTP API. Secrets are
+ * never values here: only files (or $CREDENTIALS_DIRECTORY / environment, see secrets.ts).
+ */
+export const homeassistantSettings = z
+  .object({
+    url: z.url().default('http://127.0.0.1:8123'),
+    /** File holding a long-lived access token. Falls back to $CREDENTIALS_DIRECTORY/ha-token, then $HEARTH_HA_TOKEN. */
+    token_file: z.string().optional(),
+  })
+  .strict();
+
+export const mqttSettings = z
+  .object({
+    url: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// or mqtts:// URL').default('mqtt://127.0.0.1:1883'),
+    username: z.string().optional(),
+    /** Falls back to $CREDENTIALS_DIRECTORY/mqtt-password, then $HEARTH_MQTT_PASSWORD. */
+    password_file: z.string().optional(),
+    discovery_prefix: z.string().default('homeassistant'),
+    base_topic: z.string().default('hearth'),
+  })
+  .strict();
+
+export const httpSettings = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8420),
+    /** Bearer token for everything but /healthz. Falls back to $CREDENTIALS_DIRECTORY/http-token, then $HEARTH_HTTP_TOKEN. */
+    token_file: z.string().optional(),
+  })
+  .strict();
+
+export type HomeassistantSettings = z.output<typeof homeassistantSettings>;
+export type MqttSettings = z.output<typeof mqttSettings>;
+export type HttpSettings = z.output<typeof httpSettings>;
