@@ -54,5 +54,34 @@ export const PIN_RULES: Record<Chip, PinRules> = {
   },
 };
 
+/**
+ * The ESP32-C3 and -S3 have their own pin maps; everything else on the ESP32 follows the
+ * classic chip's rules above.
+ */
+export const VARIANT_PIN_RULES: Partial<Record<NonNullable<Board['variant']>, PinRules>> = {
+  esp32c3: { max: 21, flash: [12, 13, 14, 15, 16, 17], strapping: [2, 8, 9], inputOnly: [], missing: [] },
+  esp32s3: {
+    max: 48,
+    flash: [26, 27, 28, 29, 30, 31, 32],
+    strapping: [0, 3, 45, 46],
+    inputOnly: [],
+    missing: [22, 23, 24, 25],
+  },
+};
+
+/** The pin rules of a board's chip (variant-specific where the variant differs). */
+export function pinRulesFor(board: Board): PinRules {
+  return (board.variant && VARIANT_PIN_RULES[board.variant]) || PIN_RULES[board.chip];
+}
+
+/** How a board's chip is named to a person: `ESP32`, `ESP32-C3`, `ESP8266`. */
+export function chipLabel(board: Board): string {
+  if (board.chip === 'esp8266') return 'ESP8266';
+  return board.variant && board.variant !== 'esp32' ? `ESP32-${board.variant.slice(5).toUpperCase()}` : 'ESP32';
+}
+
+/** Every ESP32 variant hearth knows has BLE; the ESP8266 has no Bluetooth at all. */
+export const hasBluetooth = (board: Board): boolean => board.chip === 'esp32';
+
 /** ESPHome names pins `GPIO<n>`; specs may use the number or that name. */
 export const pinName = (pin: number): string => `GPIO${pin}`;

@@ -24,7 +24,10 @@ export const person = z
     id: slugId,
     name: z.string().min(1),
     /** HA notify service for this person's phone, e.g. `mobile_app_sams_iphone`. */
-    notify: z.string().regex(/^[a-z0-9_]+$/).optional(),
+    notify: z
+      .string()
+      .regex(/^[a-z0-9_]+$/, 'must be the HA notify service name without "notify.", e.g. mobile_app_sams_phone')
+      .optional(),
   })
   .strict();
 
@@ -63,8 +66,31 @@ export const tracker = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
-const dailyTimes = z.object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM')).min(1) }).strict();
-const cronDue = z.object({ cron: z.string().min(9) }).strict();
+const dailyTimes = z.object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24 h)')).min(1) }).strict();
+
+/** Five fields (minute hour day-of-month month day-of-week), as node-cron and crontab take them. */
+const CRON_FIELD = /^[\d*/,?A-Za-z-]+$/;
+const cronDue = z
+  .object({
+    cron: z.string().refine((expr) => {
+      const fields = expr.trim().split(/\s+/);
+      return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
+    }, 'must be a 5-field cron expression: minute hour day-of-month month day-of-week, e.g. "0 18 * * 0,3"'),
+  })
+  .strict();
+
+/**
+ * When every alternative fails on its shape (wrong or missing keys), say what the two shapes
+ * are; when one has the right shape but a bad value (a malformed cron), that one is explained.
+ */
+const STRUCTURAL = new Set(['unrecognized_keys', 'invalid_type']);
+const due = z.union([dailyTimes, cronDue], {
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const someShapeFits = issue.errors.some((branch) => branch.every((i) => !STRUCTURAL.has(i.code)));
+    return someShapeFits ? undefined : 'must be either `daily: [HH:MM, …]` or `cron: "<minute hour day month weekday>"`';
+  },
+});
 
 export const quietHours = z.object({ from: timeOfDay, to: timeOfDay }).strict();
 
@@ -72,7 +98,7 @@ export const routine = z
   .object({
     id: slugId,
     title: z.string().min(1).max(100),
-    due: z.union([dailyTimes, cronDue]),
+    due,
     /** How long after it falls due a routine can still be done before it counts as missed. */
     window: duration.default(2 * 3600),
     /** How often the reminder repeats (LED pulse refresh, notification) while pending. */
@@ -99,7 +125,7 @@ export const esphomeDefaults = z
     api_key_secret: z.string().default('{name}_api_key'),
     ota_password_secret: z.string().default('{name}_ota_password'),
     /** mDNS/DNS suffix the devices are reached by (`use_address`), e.g. `.local`. */
-    domain: z.string().regex(/^\.[a-z0-9.-]+$/).optional(),
+    domain: z.string().regex(/^\.[a-z0-9.-]+$/, 'must be a DNS suffix starting with ".", e.g. .local').optional(),
     min_version: z.string().optional(),
   })
   .strict();

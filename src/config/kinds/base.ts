@@ -1,6 +1,17 @@
 import { z } from 'zod';
-import { esphomeName } from '../names.js';
+import { didYouMean, esphomeName } from '../names.js';
 import { BOARDS } from '../boards.js';
+
+export const KNOWN_BOARDS = Object.keys(BOARDS);
+
+const board = z.string().superRefine((name, ctx) => {
+  if (Object.hasOwn(BOARDS, name)) return;
+  const guess = didYouMean(name, KNOWN_BOARDS);
+  ctx.addIssue({
+    code: 'custom',
+    message: `unknown board "${name}"${guess ? `; did you mean "${guess}"?` : ''}; known boards: ${KNOWN_BOARDS.join(', ')}`,
+  });
+});
 
 /** Fields every device spec has, whatever its kind. */
 export const deviceBase = z.object({
@@ -9,8 +20,7 @@ export const deviceBase = z.object({
   friendly_name: z.string().min(1).max(120).optional(),
   /** HA area the device belongs to (ESPHome `area:`). */
   area: z.string().min(1).optional(),
-  board: z.string().refine((b) => b in BOARDS, {
-    message: `unknown board; known boards: ${Object.keys(BOARDS).join(', ')}`,
-  }),
+  /** PlatformIO board id; its chip decides which pins and radios exist (boards.ts). */
+  board,
   comment: z.string().optional(),
 });

@@ -1,0 +1,111 @@
+/**
+ * Plain YAML values → a checked Household. Pure: the loader (load.ts) reads the files and
+ * hands their values here, so every rule is testable without touching a disk.
+ */
+import { hearthConfig, type HearthConfig } from './hearth-config.js';
+import { checkDeviceHardware } from './pin-checks.js';
+import { crossCheck } from './cross-checks.js';
+import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
+import type { Household, LoadedDevice } from './household.js';
+import { configError, configWarning, errorsOf, sortIssues, type ConfigIssue } from './issues.js';
+import { didYouMean } from './names.js';
+import { issuesFromZod } from './zod-issues.js';
+import type { SourcePosition } from './yaml-file.js';
+
+/** One YAML file as read: its value and any issues reading it produced. */
+export interface SourceDoc {
+  file: string;
+  value: unknown;
+  /** Issues found while reading (syntax, duplicate keys, tags); the file is not validated further if any. */
+  issues?: ConfigIssue[];
+  /** Source position of a path, to put line:col on issues. */
+  locate?: (path: ReadonlyArray<PropertyKey>) => SourcePosition | undefined;
+}
+
+export interface HouseholdResult {
+  /** Present when there are no errors. */
+  household?: Household;
+  /** Every error and warning, from every file, in a stable order. */
+  issues: ConfigIssue[];
+}
+
+export const KNOWN_KINDS = Object.keys(DEVICE_KINDS) as DeviceKind[];
+
+const isKind = (kind: unknown): kind is DeviceKind => typeof kind === 'string' && Object.hasOwn(DEVICE_KINDS, kind);
+const isMapping = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+export function parseHearthConfig(doc: SourceDoc): { config?: HearthConfig; issues: ConfigIssue[] } {
+  if (doc.issues?.length) return { issues: doc.issues };
+  const { file, value } = doc;
+  if (value === null || value === undefined) return { issues: [configError(file, '', 'file is empty; it needs at least `people:`')] };
+  if (!isMapping(value)) return { issues: [configError(file, '', 'must be a mapping (key: value) at the top level')] };
+  const parsed = hearthConfig.safeParse(value);
+  if (!parsed.success) return { issues: issuesFromZod(parsed.error, file, value, hearthConfig) };
+  return { config: parsed.data, issues: [] };
+}
+
+export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues: ConfigIssue[] } {
+  if (doc.issues?.length) return { issues: doc.issues };
+  const { file, value } = doc;
+  const kinds = KNOWN_KINDS.join(', ');
+  if (value === null || value === undefined) {
+    return { issues: [configError(file, '', `file is empty; a device spec needs kind:, name: and board: (known kinds: ${kinds})`)] };
+  }
+  if (!isMapping(value)) return { issues: [configError(file, '', 'must be a mapping (key: value) describing one device')] };
+  const kind = value.kind;
+  if (kind === undefined) return { issues: [configError(file, 'kind', `is required; known kinds: ${kinds}`)] };
+  if (!isKind(kind)) {
+    const guess = typeof kind === 'string' ? didYouMean(kind, KNOWN_KINDS) : undefined;
+    const hint = guess ? `; did you mean "${guess}"?` : '';
+    return { issues: [configError(file, 'kind', `unknown kind ${JSON.stringify(kind)}${hint}; known kinds: ${kinds}`)] };
+  }
+  const schema = DEVICE_KINDS[kind];
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return { issues: issuesFromZod(parsed.error, file, value, schema) };
+  const device: LoadedDevice = { file, spec: parsed.data };
+  const issues = checkDeviceHardware(device);
+  const stem = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
+  if (stem !== device.spec.name) {
+    issues.push(
+      configWarning(file, 'name', `"${device.spec.name}" differs from the file name "${stem}"; keep them the same so specs and generated files are easy to match`),
+    );
+  }
+  return { device, issues };
+}
+
+/** hearth.yaml + device specs → Household, with every issue from every file. */
+export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly SourceDoc[]): HouseholdResult {
+  const issues: ConfigIssue[] = [];
+  const { config, issues: configIssues } = parseHearthConfig(configDoc);
+  issues.push(...configIssues);
+
+  const devices: LoadedDevice[] = [];
+  for (const doc of deviceDocs) {
+    const { device, issues: deviceIssues } = parseDeviceSpec(doc);
+    issues.push(...deviceIssues);
+    if (device) devices.push(device);
+  }
+  if (config) issues.push(...crossCheck(configDoc.file, config, devices));
+
+  const located = locateAll(issues, [configDoc, ...deviceDocs]);
+  const sorted = sortIssues(located);
+  if (!config || errorsOf(sorted).length > 0) return { issues: sorted };
+  const warnings = sorted.filter((i) => i.severity === 'warning');
+  return { household: { configFile: configDoc.file, config, devices, warnings }, issues: sorted };
+}
+
+/** Puts line:col on issues whose path can be found in their file's source. */
+function locateAll(issues: ConfigIssue[], docs: readonly SourceDoc[]): ConfigIssue[] {
+  const locators = new Map(docs.map((d) => [d.file, d.locate]));
+  return issues.map((issue) => {
+    if (issue.line !== undefined || !issue.path) return issue;
+    const pos = locators.get(issue.file)?.(parsePath(issue.path));
+    return pos ? { ...issue, line: pos.line, col: pos.col } : issue;
+  });
+}
+
+/** `trackers[0].person` → `['trackers', 0, 'person']` (the inverse of formatPath). */
+export function parsePath(path: string): (string | number)[] {
+  return [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+}
