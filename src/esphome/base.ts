@@ -1,0 +1,54 @@
+import type { EsphomeDefaults } from '../config/hearth-config.js';
+import type { DeviceSpec } from '../config/kinds/index.js';
+import type { EmitContext } from './context.js';
+import { secret, type ConfigObject } from './values.js';
+
+/** Secret names of one device, from the fleet defaults (`{name}` → device name with '-' → '_'). */
+export function deviceSecretNames(defaults: EsphomeDefaults, deviceName: string): { apiKey: string; otaPassword: string } {
+  const name = deviceName.replace(/-/g, '_');
+  return {
+    apiKey: defaults.api_key_secret.replaceAll('{name}', name),
+    otaPassword: defaults.ota_password_secret.replaceAll('{name}', name),
+  };
+}
+
+/** Fleet-wide secret names (Wi-Fi, fallback hotspot) that every device uses. */
+export function fleetSecretNames(defaults: EsphomeDefaults): string[] {
+  const names = [defaults.wifi_ssid_secret, defaults.wifi_password_secret];
+  if (defaults.fallback_ap) names.push(defaults.fallback_ap_password_secret);
+  return names;
+}
+
+/**
+ * The sections every device has, from the fleet defaults in hearth.yaml `esphome:`:
+ * esphome, esp32/esp8266, logger, api (encrypted), ota (platform list), wifi (+ fallback
+ * hotspot and captive portal). A kind's emitter may replace a section (e.g. `logger`).
+ */
+export function baseConfig(spec: DeviceSpec, ctx: EmitContext): ConfigObject {
+  const defaults = ctx.household.config.esphome;
+  const secrets = deviceSecretNames(defaults, spec.name);
+  const platform: ConfigObject =
+    ctx.chip === 'esp32'
+      ? { esp32: { board: ctx.board, framework: { type: 'esp-idf' } } }
+      : { esp8266: { board: ctx.board } };
+  return {
+    esphome: {
+      name: spec.name,
+      friendly_name: ctx.friendlyName,
+      area: spec.area,
+      comment: spec.comment,
+      min_version: defaults.min_version,
+    },
+    ...platform,
+    logger: null,
+    api: { encryption: { key: secret(secrets.apiKey) } },
+    ota: [{ platform: 'esphome', password: secret(secrets.otaPassword) }],
+    wifi: {
+      ssid: secret(defaults.wifi_ssid_secret),
+      password: secret(defaults.wifi_password_secret),
+      use_address: defaults.domain ? `${spec.name}${defaults.domain}` : undefined,
+      ap: defaults.fallback_ap ? { password: secret(defaults.fallback_ap_password_secret) } : undefined,
+    },
+    captive_portal: defaults.fallback_ap ? null : undefined,
+  };
+}

@@ -1,0 +1,54 @@
+import type { Household, LoadedDevice } from '../config/household.js';
+import type { DeviceKind, DeviceSpec } from '../config/kinds/index.js';
+import { baseConfig } from './base.js';
+import { emitContext, type EmitContext } from './context.js';
+import type { EntityDescription } from './entities.js';
+import type { KindEmitter } from './context.js';
+import { emitterFor } from './kinds/index.js';
+import { GENERATED_MARK, renderYaml } from './render.js';
+import type { ConfigObject } from './values.js';
+
+export interface EmittedDevice {
+  /** `<device-name>.yaml` */
+  fileName: string;
+  config: ConfigObject;
+  entities: EntityDescription[];
+  headerLines: string[];
+  ctx: EmitContext;
+}
+
+/** Base sections, then the kind's; a kind's section replaces a base one in place (order kept). */
+function merge(base: ConfigObject, own: ConfigObject): ConfigObject {
+  const out: Record<string, ConfigObject[string]> = { ...base };
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** Each emitter is typed for its own kind; looking it up by `spec.kind` guarantees the match. */
+const emitterOf = (spec: DeviceSpec): KindEmitter<DeviceKind> => emitterFor(spec.kind) as KindEmitter<DeviceKind>;
+
+/** The entities a device's firmware exposes (shared by the emitter and entity-ids.ts). */
+export function describeEntities(device: LoadedDevice, household: Household): EntityDescription[] {
+  return emitterOf(device.spec).entities(device.spec, emitContext(device, household));
+}
+
+/** Spec → config object. Pure; throws `ConfigError` for a spec the emitter cannot honour. */
+export function emitDevice(device: LoadedDevice, household: Household): EmittedDevice {
+  const ctx = emitContext(device, household);
+  const { spec } = device;
+  const emitter = emitterOf(spec);
+  const entities = emitter.entities(spec, ctx);
+  const own = emitter.emit(spec, ctx, entities);
+  const headerLines = [
+    `${spec.name}.yaml: ${GENERATED_MARK}.`,
+    `Source: ${device.file} (kind: ${spec.kind}). Regenerate with: hearth esphome generate`,
+    ...(emitter.headerNotes?.(spec, ctx) ?? []),
+  ];
+  return { fileName: `${spec.name}.yaml`, config: merge(baseConfig(spec, ctx), own), entities, headerLines, ctx };
+}
+
+/** Spec → YAML text, header included. */
+export function renderDevice(device: LoadedDevice, household: Household): string {
+  const emitted = emitDevice(device, household);
+  return renderYaml(emitted.config, emitted.headerLines);
+}

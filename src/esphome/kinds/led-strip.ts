@@ -1,0 +1,89 @@
+import type { LedStripSpec } from '../../config/kinds/index.js';
+import { entity, entityWithRole, type ColorMode } from '../entities.js';
+import { gpioName, type EmitContext, type KindEmitter } from '../context.js';
+import type { ConfigObject, ConfigValue } from '../values.js';
+
+type Channel = 'red' | 'green' | 'blue' | 'white';
+
+/** Effects per light family, by name; the emitter and the entity description share them. */
+const PWM_EFFECTS: Record<string, ConfigObject> = {
+  Pulse: { pulse: { name: 'Pulse', transition_length: '1s', update_interval: '1s' } },
+  Random: { random: { name: 'Random', transition_length: '5s', update_interval: '7s' } },
+  Flicker: { flicker: { name: 'Flicker' } },
+};
+const ADDRESSABLE_EFFECTS: Record<string, ConfigObject> = {
+  Pulse: { pulse: { name: 'Pulse', transition_length: '1s', update_interval: '1s' } },
+  Rainbow: { addressable_rainbow: { name: 'Rainbow' } },
+  'Color wipe': { addressable_color_wipe: { name: 'Color wipe' } },
+  Twinkle: { addressable_twinkle: { name: 'Twinkle' } },
+};
+
+const effectsFor = (spec: LedStripSpec): Record<string, ConfigObject> =>
+  spec.light.type === 'ws2812' ? ADDRESSABLE_EFFECTS : PWM_EFFECTS;
+
+const UART0_PINS = new Set([1, 3]);
+
+/** Migration notes for a controller that shipped with Tasmota, written into the header. */
+export const TASMOTA_MIGRATION_NOTES = [
+  'Tasmota -> ESPHome migration (over the air, no serial adapter needed):',
+  '  1. esphome compile this file; gzip the .bin (gzip -9 firmware.bin): Tasmota 8.2+',
+  '     accepts firmware.bin.gz, which also fits where the plain image does not.',
+  '  2. If Tasmota still reports "not enough space", first flash tasmota-minimal.bin.gz,',
+  '     then upload the ESPHome image from the minimal firmware.',
+  '  3. In Tasmota: Firmware Upgrade -> Upgrade by file upload -> the .bin.gz.',
+  '  4. Power-cycle the controller after flashing (a soft reboot can leave the ESP8266',
+  '     in a bad boot state); then it joins Wi-Fi (or opens its fallback hotspot).',
+  '  5. Later updates: esphome run / OTA as for every other device.',
+];
+
+/**
+ * A light controller: PWM channels (`rgb`/`rgbw` through `esp8266_pwm`, or `ledc` on an
+ * ESP32) or an addressable WS2812 strip (`neopixelbus` on an ESP8266; `esp32_rmt_led_strip`
+ * on an ESP32, where neopixelbus would need the Arduino framework).
+ */
+export const ledStrip: KindEmitter<'led-strip'> = {
+  entities: (spec) => {
+    const colorModes: ColorMode[] = [spec.light.type === 'rgbw' ? 'rgbw' : 'rgb'];
+    return [entity({ domain: 'light', role: 'light', name: 'Light', effects: Object.keys(effectsFor(spec)), colorModes })];
+  },
+
+  emit(spec: LedStripSpec, ctx: EmitContext, entities) {
+    const light = entityWithRole(entities, 'light');
+    const available = effectsFor(spec);
+    const effects: ConfigValue[] = (light.effects ?? []).flatMap((name) => (available[name] ? [available[name]] : []));
+    const common = { id: 'strip', name: light.name, restore_mode: 'RESTORE_DEFAULT_OFF', default_transition_length: '500ms' };
+
+    if (spec.light.type === 'ws2812') {
+      const { pin, num_leds, rgb_order } = spec.light;
+      const platform: ConfigObject =
+        ctx.chip === 'esp8266'
+          ? { platform: 'neopixelbus', variant: 'WS2812X', type: rgb_order, pin: gpioName(pin), num_leds }
+          : { platform: 'esp32_rmt_led_strip', chipset: 'ws2812', rgb_order, pin: gpioName(pin), num_leds };
+      return {
+        // UART0 (the logger's serial port) is GPIO1/GPIO3 on an ESP8266: keep the logger off it.
+        logger: ctx.chip === 'esp8266' && UART0_PINS.has(pin) ? { baud_rate: 0 } : undefined,
+        light: [{ ...platform, ...common, effects }],
+      };
+    }
+
+    const { pins, frequency } = spec.light;
+    const channels: Channel[] = spec.light.type === 'rgbw' ? ['red', 'green', 'blue', 'white'] : ['red', 'green', 'blue'];
+    const outputs: ConfigObject[] = channels.map((channel) => ({
+      platform: ctx.chip === 'esp8266' ? 'esp8266_pwm' : 'ledc',
+      id: `${channel}_output`,
+      pin: gpioName(pins[channel] as number),
+      frequency: `${frequency}Hz`,
+    }));
+    const lightChannels = Object.fromEntries(channels.map((c) => [c, `${c}_output`]));
+    return {
+      output: outputs,
+      light: [{ platform: spec.light.type, ...common, ...lightChannels, effects }],
+    };
+  },
+
+  headerNotes: (spec) => [
+    ...(spec.migrated_from ? [`Came with: ${spec.migrated_from}.`] : []),
+    ...TASMOTA_MIGRATION_NOTES,
+  ],
+};
+

@@ -1,0 +1,85 @@
+import type { Tracker } from '../../config/hearth-config.js';
+import type { PresenceNodeSpec } from '../../config/kinds/index.js';
+import { ConfigError, configError } from '../../config/issues.js';
+import { humanize } from '../../config/names.js';
+import { entity, entityWithRole } from '../entities.js';
+import { period, type EmitContext, type KindEmitter } from '../context.js';
+import { quoted, type ConfigObject } from '../values.js';
+
+/** The trackers a node reports on: its `tracks:` list, or every tracker in hearth.yaml. */
+export function trackedTrackers(spec: PresenceNodeSpec, ctx: EmitContext): Tracker[] {
+  const all = ctx.household.config.trackers;
+  if (!spec.tracks) return all;
+  const issues = [];
+  const found: Tracker[] = [];
+  for (const [i, id] of spec.tracks.entries()) {
+    const tracker = all.find((t) => t.id === id);
+    if (tracker) found.push(tracker);
+    else issues.push(configError(ctx.file, `tracks[${i}]`, `unknown tracker "${id}" (hearth.yaml trackers:)`));
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return found;
+}
+
+/** How the sensor recognises the tracker: IRK, iBeacon UUID (+ major/minor) or a fixed MAC. */
+function matchBy(tracker: Tracker): ConfigObject {
+  switch (tracker.type) {
+    case 'irk':
+      return { irk: quoted(tracker.irk.toLowerCase()) };
+    case 'ibeacon':
+      return { ibeacon_uuid: quoted(tracker.uuid.toLowerCase()), ibeacon_major: tracker.major, ibeacon_minor: tracker.minor };
+    case 'mac':
+      return { mac_address: quoted(tracker.mac.toUpperCase()) };
+  }
+}
+
+/**
+ * ESP32 BLE scanner: one `ble_rssi` sensor per tracked tracker. Passive scanning (phones
+ * advertise on their own; active scans cost power and airtime). Each sensor averages what it
+ * heard over `report_interval` and reports that average every interval (`throttle_average`),
+ * with `force_update` so HA records a reading even when it equals the last one; a tracker not
+ * heard during a scan reads NaN (HA: unknown) at the end of that scan.
+ */
+export const presenceNode: KindEmitter<'presence-node'> = {
+  entities: (spec, ctx) =>
+    trackedTrackers(spec, ctx).map((tracker) =>
+      entity({
+        domain: 'sensor',
+        role: 'rssi',
+        tracker: tracker.id,
+        name: `${humanize(tracker.id)} RSSI`,
+        unit: 'dBm',
+        deviceClass: 'signal_strength',
+        stateClass: 'measurement',
+        forceUpdate: true,
+      }),
+    ),
+
+  emit(spec: PresenceNodeSpec, ctx: EmitContext, entities) {
+    // Scans end (and unseen trackers read NaN) every `duration`: a few report intervals, 30 s–5 min.
+    const scanSeconds = Math.min(300, Math.max(30, spec.report_interval * 3));
+    const sensors: ConfigObject[] = trackedTrackers(spec, ctx).map((tracker) => {
+      const rssi = entityWithRole(entities, 'rssi', tracker.id);
+      const filters: ConfigObject[] = [];
+      if (spec.rssi_offset !== 0) filters.push({ offset: spec.rssi_offset });
+      filters.push({ throttle_average: period(spec.report_interval) });
+      return {
+        platform: 'ble_rssi',
+        name: rssi.name,
+        ...matchBy(tracker),
+        unit_of_measurement: rssi.unit,
+        device_class: rssi.deviceClass,
+        state_class: rssi.stateClass,
+        accuracy_decimals: 0,
+        force_update: rssi.forceUpdate,
+        filters,
+      };
+    });
+    return {
+      esp32_ble_tracker: {
+        scan_parameters: { active: false, interval: '320ms', window: '300ms', duration: period(scanSeconds) },
+      },
+      sensor: sensors.length > 0 ? sensors : undefined,
+    };
+  },
+};
