@@ -4,7 +4,7 @@
  */
 import { hearthConfig, type HearthConfig } from './hearth-config.js';
 import { checkDeviceHardware } from './pin-checks.js';
-import { crossCheck } from './cross-checks.js';
+import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
 import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
 import type { Household, LoadedDevice } from './household.js';
 import { configError, configWarning, errorsOf, sortIssues, type ConfigIssue } from './issues.js';
@@ -57,8 +57,8 @@ export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues
   if (kind === undefined) return { issues: [configError(file, 'kind', `is required; known kinds: ${kinds}`)] };
   if (!isKind(kind)) {
     const guess = typeof kind === 'string' ? didYouMean(kind, KNOWN_KINDS) : undefined;
-    const hint = guess ? `; did you mean "${guess}"?` : '';
-    return { issues: [configError(file, 'kind', `unknown kind ${JSON.stringify(kind)}${hint}; known kinds: ${kinds}`)] };
+    const hint = guess ? `; did you mean "${guess}"?` : `; known kinds: ${kinds}`;
+    return { issues: [configError(file, 'kind', `unknown kind ${JSON.stringify(kind)}${hint}`)] };
   }
   const schema = DEVICE_KINDS[kind];
   const parsed = schema.safeParse(value);
@@ -81,12 +81,21 @@ export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly Source
   issues.push(...configIssues);
 
   const devices: LoadedDevice[] = [];
+  const refs: DeviceRefs[] = [];
   for (const doc of deviceDocs) {
     const { device, issues: deviceIssues } = parseDeviceSpec(doc);
     issues.push(...deviceIssues);
     if (device) devices.push(device);
+    // A spec that failed its schema still takes part in the name and reference checks.
+    const ref = device ? deviceRefs(device) : readable(doc) ? deviceRefsFromRaw(doc.file, doc.value) : undefined;
+    if (ref && Object.hasOwn(DEVICE_KINDS, ref.kind)) refs.push(ref);
   }
-  if (config) issues.push(...crossCheck(configDoc.file, config, devices));
+  const configRefs = config ?? (readable(configDoc) ? configRefsFromRaw(configDoc.value) : undefined);
+  if (configRefs) {
+    // Where the schema already flagged a field, a reference error on it would only repeat it.
+    const flagged = new Set(issues.map((i) => `${i.file}\0${i.path}`));
+    issues.push(...crossCheck(configDoc.file, configRefs, refs).filter((i) => !flagged.has(`${i.file}\0${i.path}`)));
+  }
 
   const located = locateAll(issues, [configDoc, ...deviceDocs]);
   const sorted = sortIssues(located);
@@ -94,6 +103,8 @@ export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly Source
   const warnings = sorted.filter((i) => i.severity === 'warning');
   return { household: { configFile: configDoc.file, config, devices, warnings }, issues: sorted };
 }
+
+const readable = (doc: SourceDoc): boolean => !doc.issues?.length && isMapping(doc.value);
 
 /** Puts line:col on issues whose path can be found in their file's source. */
 function locateAll(issues: ConfigIssue[], docs: readonly SourceDoc[]): ConfigIssue[] {

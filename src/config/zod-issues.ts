@@ -48,9 +48,8 @@ function translate(issue: ZodIssueLike, prefix: Path, file: string, input: unkno
       const known = keysAt(schema, path, input);
       return (issue.keys ?? []).map((key) => {
         const guess = didYouMean(key, known);
-        const hint = guess ? `; did you mean "${guess}"?` : '';
-        const list = known.length ? `; known keys: ${known.join(', ')}` : '';
-        return at([...path, key], `unknown key "${key}"${hint}${list}`);
+        const hint = guess ? `; did you mean "${guess}"?` : known.length ? `; known keys: ${known.join(', ')}` : '';
+        return at([...path, key], `unknown key "${key}"${hint}`);
       });
     }
 
@@ -61,7 +60,7 @@ function translate(issue: ZodIssueLike, prefix: Path, file: string, input: unkno
         if (value === undefined) return [at(path, `is required; one of: ${options.join(', ')}`)];
         const guess = typeof value === 'string' ? didYouMean(value, options) : undefined;
         return [
-          at(path, `unknown ${field} ${JSON.stringify(value)}${guess ? `; did you mean "${guess}"?` : ''}; one of: ${options.join(', ')}`),
+          at(path, `unknown ${field} ${JSON.stringify(value)}${guess ? `; did you mean "${guess}"?` : `; one of: ${options.join(', ')}`}`),
         ];
       }
       if (issue.message && issue.message !== 'Invalid input') return [at(path, issue.message)];

@@ -9,7 +9,7 @@ const board = z.string().superRefine((name, ctx) => {
   const guess = didYouMean(name, KNOWN_BOARDS);
   ctx.addIssue({
     code: 'custom',
-    message: `unknown board "${name}"${guess ? `; did you mean "${guess}"?` : ''}; known boards: ${KNOWN_BOARDS.join(', ')}`,
+    message: `unknown board "${name}"${guess ? `; did you mean "${guess}"?` : `; known boards: ${KNOWN_BOARDS.join(', ')}`}`,
   });
 });
 
