@@ -1,6 +1,118 @@
-import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Household } from '../config/household.js';
+import { ConfigError, formatIssue, sortIssues } from '../config/issues.js';
+import { loadHousehold } from '../config/load.js';
+import { generate, type WriteResult } from './generate.js';
+import { secretsTemplate } from './secrets.js';
+import { validateDir } from './validate.js';
 
-/** Placeholder until the codegen lands: `hearth esphome …`. */
+/** Exit code for configuration problems (nothing was written). */
+export const EXIT_CONFIG = 2;
+
+interface SourceOptions {
+  devices: string;
+  config: string;
+}
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+};
+
+/** Loads the household; prints every issue and returns undefined on a configuration error. */
+async function load(options: SourceOptions): Promise<Household | undefined> {
+  try {
+    const household = await loadHousehold({ configFile: options.config, devicesDir: options.devices });
+    for (const warning of sortIssues(household.warnings)) console.error(formatIssue(warning));
+    return household;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    reportConfigError(error);
+    return undefined;
+  }
+}
+
+function reportConfigError(error: ConfigError): void {
+  for (const issue of sortIssues(error.issues)) console.error(formatIssue(issue));
+  process.exitCode = EXIT_CONFIG;
+}
+
+/** Generates; prints config errors and returns undefined when nothing was written. */
+async function generateOrReport(household: Household, out: string, secrets: string | undefined): Promise<WriteResult | undefined> {
+  try {
+    return await generate(household, { outDir: out, ...(secrets ? { secretsFile: secrets } : {}) });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    reportConfigError(error);
+    return undefined;
+  }
+}
+
+const withSource = (command: Command): Command =>
+  command
+    .option('--devices <dir>', 'device specs directory', 'devices')
+    .option('--config <file>', 'hearth configuration file', 'hearth.yaml');
+
+/** `hearth esphome generate|secrets|validate`. */
 export function registerEsphomeCommands(program: Command): void {
-  program.command('esphome').description('ESPHome configs from devices/*.yaml');
+  const esphome = program
+    .command('esphome')
+    .description('ESPHome configs from devices/*.yaml: generate them, list their secrets, validate them with the real esphome');
+
+  withSource(esphome.command('generate'))
+    .description(
+      'write <device>.yaml for every device spec into the out dir, all or nothing (a failing spec writes nothing; ' +
+        'generated files of removed devices are deleted). Config problems: all listed, exit code 2.',
+    )
+    .option('--out <dir>', 'output directory', 'build/esphome')
+    .option('--secrets <file>', 'your real secrets.yaml: symlinked into the out dir so `esphome compile <out>/<device>.yaml` works')
+    .action(async (options: SourceOptions & { out: string; secrets?: string }) => {
+      const household = await load(options);
+      if (!household) return;
+      const result = await generateOrReport(household, options.out, options.secrets);
+      if (!result) return;
+      const removed = result.removed.length > 0 ? `; removed stale ${result.removed.join(', ')}` : '';
+      console.log(`wrote ${result.written.length} ESPHome configs to ${result.outDir}${removed}`);
+    });
+
+  withSource(esphome.command('secrets'))
+    .description(
+      'print a secrets.yaml template naming every secret the fleet needs (Wi-Fi, fallback hotspot, each device\'s API key and OTA password)',
+    )
+    .option('--generate', 'fill in fresh random API keys (32 bytes, base64) and passwords; Wi-Fi stays to fill in')
+    .action(async (options: SourceOptions & { generate?: boolean }) => {
+      const household = await load(options);
+      if (!household) return;
+      process.stdout.write(secretsTemplate(household, { generate: options.generate === true }));
+    });
+
+  withSource(esphome.command('validate'))
+    .description(
+      'generate into the out dir, then run `<esphome> config` on every generated file in parallel; with placeholder ' +
+        'secrets unless the out dir has a secrets.yaml. Exit code 1 if any file fails (its esphome output is shown).',
+    )
+    .option('--esphome <cmd>', 'command that runs ESPHome (e.g. toolchain/esphome)', 'esphome')
+    .option('--out <dir>', 'output directory', 'build/esphome')
+    .option('--no-generate', 'validate what is already in the out dir')
+    .option('--jobs <n>', `parallel esphome processes (default: CPU count, ${availableParallelism()})`, positiveInt)
+    .action(async (options: SourceOptions & { esphome: string; out: string; generate: boolean; jobs?: number }) => {
+      if (options.generate) {
+        const household = await load(options);
+        if (!household || !(await generateOrReport(household, options.out, undefined))) return;
+      }
+      const result = await validateDir(options.out, {
+        esphome: options.esphome,
+        ...(options.jobs ? { jobs: options.jobs } : {}),
+        onProgress: (line) => console.error(line),
+      });
+      for (const failed of result.results.filter((r) => !r.ok)) {
+        console.error(`\n--- ${failed.file}: esphome config exited ${failed.exitCode ?? '(not run)'} ---\n${failed.output.trimEnd()}`);
+      }
+      const passed = result.results.filter((r) => r.ok).length;
+      console.log(`${passed}/${result.results.length} ESPHome configs valid (${(result.ms / 1000).toFixed(1)} s)`);
+      if (result.results.length === 0) console.error(`no generated configs in ${options.out}`);
+      if (!result.ok || result.results.length === 0) process.exitCode = 1;
+    });
 }

@@ -1,0 +1,103 @@
+/**
+ * The secrets the generated configs reference with `!secret`: their names (from the fleet
+ * defaults in hearth.yaml `esphome:`), a secrets.yaml template, fresh random values, and the
+ * placeholder file `validate` uses when the real one is absent.
+ */
+import { randomBytes } from 'node:crypto';
+import { Document, Scalar, YAMLMap, Pair } from 'yaml';
+import type { Household } from '../config/household.js';
+import { deviceSecretNames, fleetSecretNames } from './base.js';
+
+export type SecretKind = 'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password';
+
+export interface SecretEntry {
+  name: string;
+  kind: SecretKind;
+  /** The device it belongs to (api key, OTA password). */
+  device?: string;
+}
+
+/** Every secret the fleet needs, fleet-wide ones first, then per device in household order. */
+export function fleetSecrets(household: Household): SecretEntry[] {
+  const defaults = household.config.esphome;
+  const [ssid, password, ap] = fleetSecretNames(defaults);
+  const entries: SecretEntry[] = [
+    { name: ssid!, kind: 'wifi_ssid' },
+    { name: password!, kind: 'wifi_password' },
+  ];
+  if (ap) entries.push({ name: ap, kind: 'fallback_ap_password' });
+  for (const { spec } of household.devices) {
+    const names = deviceSecretNames(defaults, spec.name);
+    entries.push({ name: names.apiKey, kind: 'api_key', device: spec.name });
+    entries.push({ name: names.otaPassword, kind: 'ota_password', device: spec.name });
+  }
+  return entries;
+}
+
+/** ESPHome's API encryption key: 32 random bytes, base64. */
+export const newApiKey = (random: (n: number) => Buffer = randomBytes): string => random(32).toString('base64');
+
+/** A password of URL-safe characters (no YAML or shell surprises), 24 characters. */
+export const newPassword = (random: (n: number) => Buffer = randomBytes): string => random(18).toString('base64url');
+
+/** Values of the right shape that no real device uses (for `esphome config`). */
+export function placeholderValue(kind: SecretKind): string {
+  switch (kind) {
+    case 'api_key':
+      return Buffer.alloc(32, 0x68).toString('base64'); // 32 bytes of 'h'
+    case 'wifi_ssid':
+      return 'hearth-placeholder';
+    default:
+      return 'hearth-placeholder-password';
+  }
+}
+
+function secretsYaml(entries: readonly { name: string; value: string; comment?: string }[], header: string[]): string {
+  const map = new YAMLMap();
+  for (const { name, value, comment } of entries) {
+    const key = new Scalar(name);
+    if (comment) key.commentBefore = ` ${comment}`;
+    const node = new Scalar(value);
+    node.type = Scalar.QUOTE_DOUBLE;
+    map.items.push(new Pair(key, node));
+  }
+  const doc = new Document(null, { version: '1.1' });
+  doc.contents = map as never;
+  return `${header.map((l) => `# ${l}`).join('\n')}\n\n${doc.toString({ lineWidth: 0 })}`;
+}
+
+function commentFor(entry: SecretEntry, previous: SecretEntry | undefined): string | undefined {
+  if (entry.device) return previous?.device === entry.device ? undefined : entry.device;
+  if (!previous) return 'Wi-Fi (fill in)';
+  return undefined;
+}
+
+/**
+ * secrets.yaml for the fleet. Without `generate`: every name with a "CHANGE ME" value. With
+ * `generate`: fresh random API keys, OTA and fallback-hotspot passwords; the Wi-Fi name and
+ * password still need filling in.
+ */
+export function secretsTemplate(household: Household, options: { generate?: boolean; random?: (n: number) => Buffer } = {}): string {
+  const entries = fleetSecrets(household);
+  const values = entries.map((entry, i) => {
+    let value = 'CHANGE ME';
+    if (options.generate && entry.kind === 'api_key') value = newApiKey(options.random);
+    else if (options.generate && (entry.kind === 'ota_password' || entry.kind === 'fallback_ap_password')) value = newPassword(options.random);
+    return { name: entry.name, value, comment: commentFor(entry, entries[i - 1]) };
+  });
+  const header = [
+    'secrets.yaml for the ESPHome configs hearth generates (hearth esphome secrets).',
+    'Keep it out of git and the Nix store; point `hearth esphome generate --secrets FILE` at it.',
+    'api keys: 32 random bytes, base64 (also what HA asks for when adding the device).',
+  ];
+  return secretsYaml(values, header);
+}
+
+/** A placeholder secrets.yaml for the given names (api keys get a valid 32-byte base64 key). */
+export function placeholderSecrets(entries: readonly Pick<SecretEntry, 'name' | 'kind'>[]): string {
+  const unique = [...new Map(entries.map((e) => [e.name, e])).values()];
+  return secretsYaml(
+    unique.map((e) => ({ name: e.name, value: placeholderValue(e.kind) })),
+    ['Placeholder secrets written by hearth esphome validate: shapes only, no real values.'],
+  );
+}
