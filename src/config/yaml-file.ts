@@ -39,7 +39,10 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     Node(_key, node) {
       const tag = node.tag;
       if (!tag || CORE_TAG.test(tag)) return;
-      const { line, col } = at(node.range?.[0] ?? 0);
+      // The node's range starts after its tag; point at the tag as written, when it is.
+      const start = node.range?.[0] ?? 0;
+      const written = text.lastIndexOf(tag, start);
+      const { line, col } = at(written >= 0 && start - written <= tag.length + 8 ? written : start);
       const message =
         tag === '!secret'
           ? 'YAML tag "!secret" is not allowed here: specs never hold secrets (the ESPHome generator writes the !secret references itself, by name)'

@@ -1,0 +1,170 @@
+/** What each device and hearth.yaml schema rule says, at which file and path. */
+import { describe, expect, it } from 'vitest';
+import { BASE_CONFIG, button, expectIssue, expectOnlyError, loadFiles, presence } from './helpers.js';
+
+describe('device kind and board', () => {
+  it('unknown kind lists the known kinds', async () => {
+    const loaded = await loadFiles({ 'devices/lamp.yaml': 'kind: lamp\nname: lamp\nboard: esp32dev\n' });
+    expectOnlyError(loaded, 'devices/lamp.yaml', 'kind', 'unknown kind "lamp"', 'known kinds: reminder-button, presence-node, led-strip');
+  });
+
+  it('a kind close to a known one gets a did-you-mean', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': button('a').replace('kind: reminder-button', 'kind: reminder-buton') });
+    expectOnlyError(loaded, 'devices/a.yaml', 'kind', 'unknown kind "reminder-buton"; did you mean "reminder-button"?');
+  });
+
+  it('missing kind is an error listing the known kinds', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': 'name: a\nboard: esp32dev\n' });
+    expectOnlyError(loaded, 'devices/a.yaml', 'kind', 'is required', 'known kinds: reminder-button');
+  });
+
+  it('an empty spec file is an error', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': '# todo\n' });
+    expectOnlyError(loaded, 'devices/a.yaml', '', 'file is empty');
+  });
+
+  it('unknown board names the board and lists the known ones', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': button('a', { board: 'esp33' }) });
+    const issue = expectOnlyError(loaded, 'devices/a.yaml', 'board', 'unknown board "esp33"', 'known boards: esp32dev', 'esp01_1m');
+    expect(issue.line).toBe(4);
+  });
+
+  it('a board close to a known one gets a did-you-mean', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': button('a', { board: 'esp32-dev' }) });
+    expectOnlyError(loaded, 'devices/a.yaml', 'board', 'unknown board "esp32-dev"; did you mean "esp32dev"?');
+  });
+});
+
+describe('device names (the ESPHome node name rule)', () => {
+  it.each([
+    ['uppercase', 'Kitchen-Button', 'has uppercase letters', 'e.g. "kitchen-button"'],
+    ['underscore', 'kitchen_button', 'has "_" (use "-")', 'e.g. "kitchen-button"'],
+    ['too long', 'the-kitchen-reminder-button-by-the-kettle', 'is 41 characters long (at most 31)', 'lowercase letters, digits and "-"'],
+    ['dash at the end', 'kitchen-', 'starts or ends with "-"', ''],
+    ['a space', 'kitchen button', 'characters other than letters, digits and "-"', ''],
+  ])('rejects a name with %s', async (_what, name, problem, hint) => {
+    const loaded = await loadFiles({ 'devices/a.yaml': button('a').replace('name: a', `name: "${name}"`) });
+    expect(loaded.errors).toHaveLength(1);
+    expectIssue(loaded, 'error', 'devices/a.yaml', 'name', `"${name}" is not a valid ESPHome name`, problem, hint);
+  });
+
+  it('accepts a 31-character name', async () => {
+    const name = 'a'.repeat(31);
+    const loaded = await loadFiles({ [`devices/${name}.yaml`]: button(name) });
+    expect(loaded.errors).toEqual([]);
+  });
+
+  it('warns when the name differs from the file name', async () => {
+    const loaded = await loadFiles({ 'devices/kitchen.yaml': button('kitchen-meds-button') });
+    expect(loaded.household).toBeDefined();
+    expectIssue(loaded, 'warning', 'devices/kitchen.yaml', 'name', 'differs from the file name "kitchen"');
+  });
+});
+
+describe('schema messages', () => {
+  it('unknown top-level key in hearth.yaml is an error with a did-you-mean', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': `${BASE_CONFIG}quiet_hour:\n  from: "22:00"\n  to: "07:00"\n` });
+    const issue = expectOnlyError(loaded, 'hearth.yaml', 'quiet_hour', 'unknown key "quiet_hour"; did you mean "quiet_hours"?');
+    expect(issue.line).toBe(20);
+  });
+
+  it('unknown key with no close match lists the known keys', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': `${BASE_CONFIG}frobnicate: true\n` });
+    expectOnlyError(loaded, 'hearth.yaml', 'frobnicate', 'unknown key "frobnicate"; known keys: timezone, people, trackers, routines');
+  });
+
+  it('unknown key inside a device section', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': button('a').replace('  pin: GPIO25', '  pin: GPIO25\n  pulup: true') });
+    expectOnlyError(loaded, 'devices/a.yaml', 'button.pulup', 'unknown key "pulup"; did you mean "pullup"?');
+  });
+
+  it('missing field: "is required"', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': button('a').replace('routine: kitchen-meds\n', '') });
+    expectOnlyError(loaded, 'devices/a.yaml', 'routine', 'is required');
+  });
+
+  it('wrong type says what was expected and what was found', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen').replace('tracks: [sam-iphone, sam-watch]', 'tracks: sam-iphone') });
+    expectOnlyError(loaded, 'devices/a.yaml', 'tracks', 'must be a list, not "sam-iphone"');
+  });
+
+  it('a malformed pin says how to write one', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': button('a', { button: 'D5' }) });
+    expectOnlyError(loaded, 'devices/a.yaml', 'button.pin', '"D5" is not a GPIO pin (use e.g. GPIO25 or 25)');
+  });
+
+  it('unknown light type lists the types', async () => {
+    const loaded = await loadFiles({
+      'devices/s.yaml': 'kind: led-strip\nname: s\nboard: esp01_1m\nlight:\n  type: rgbx\n  pins: { red: 12, green: 14, blue: 13 }\n',
+    });
+    expectOnlyError(loaded, 'devices/s.yaml', 'light.type', 'unknown type "rgbx"; did you mean "rgb"?');
+  });
+
+  it('an rgbw strip needs its white pin', async () => {
+    const loaded = await loadFiles({
+      'devices/s.yaml': 'kind: led-strip\nname: s\nboard: esp01_1m\nlight:\n  type: rgbw\n  pins: { red: 12, green: 14, blue: 13 }\n',
+    });
+    expectOnlyError(loaded, 'devices/s.yaml', 'light.pins.white', 'is required');
+  });
+
+  it('a number out of range gives the bound and the value', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen', 'rssi_offset: 45') });
+    expectOnlyError(loaded, 'devices/a.yaml', 'rssi_offset', 'must be at most 30 (got 45)');
+  });
+
+  it('a bad duration says how to write one', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen', 'report_interval: soon') });
+    expectOnlyError(loaded, 'devices/a.yaml', 'report_interval', '"soon" is not a duration');
+  });
+});
+
+describe('hearth.yaml values', () => {
+  const withTracker = (tracker: string): string =>
+    BASE_CONFIG.replace('routines:', `  - id: extra\n    person: sam\n${tracker}\nroutines:`);
+
+  it('malformed IRK: the path and the rule, but not the value (key material)', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': withTracker('    type: irk\n    irk: 0123456789abcdef') });
+    const issue = expectOnlyError(loaded, 'hearth.yaml', 'trackers[2].irk', 'must be 32 hex digits (the Identity Resolving Key)');
+    expect(issue.message).not.toContain('0123456789abcdef');
+  });
+
+  it('malformed MAC', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': withTracker('    type: mac\n    mac: "AA:BB:CC:DD:EE"') });
+    expectOnlyError(loaded, 'hearth.yaml', 'trackers[2].mac', 'must be a MAC address like AA:BB:CC:DD:EE:FF', '(got "AA:BB:CC:DD:EE")');
+  });
+
+  it('malformed iBeacon UUID', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': withTracker('    type: ibeacon\n    uuid: 1234-5678') });
+    expectOnlyError(loaded, 'hearth.yaml', 'trackers[2].uuid', 'must be a UUID like 8-4-4-4-12 hex digits', '(got "1234-5678")');
+  });
+
+  it('unknown tracker type lists the types', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': withTracker('    type: bluetooth') });
+    expectOnlyError(loaded, 'hearth.yaml', 'trackers[2].type', 'unknown type "bluetooth"; one of: irk, ibeacon, mac');
+  });
+
+  it('a bad time zone', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('Europe/London', 'Europe/Londn') });
+    expectOnlyError(loaded, 'hearth.yaml', 'timezone', 'is not an IANA time zone');
+  });
+
+  it('people is required', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': 'timezone: Europe/London\n' });
+    expectOnlyError(loaded, 'hearth.yaml', 'people', 'is required');
+  });
+
+  it('a routine due neither daily nor by cron says both forms', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('daily: ["08:00"]', 'weekly: monday') });
+    expectOnlyError(loaded, 'hearth.yaml', 'routines[0].due', 'must be either `daily: [HH:MM, …]` or `cron:');
+  });
+
+  it('a malformed cron expression is explained', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('daily: ["08:00"]', 'cron: "0 18 * *"') });
+    expectOnlyError(loaded, 'hearth.yaml', 'routines[0].due.cron', 'must be a 5-field cron expression');
+  });
+
+  it('a malformed daily time is explained with its index', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('daily: ["08:00"]', 'daily: ["08:00", "8pm"]') });
+    expectOnlyError(loaded, 'hearth.yaml', 'routines[0].due.daily[1]', 'must be a time of day as HH:MM (24 h)');
+  });
+});
