@@ -1,0 +1,205 @@
+/**
+ * HA MQTT discovery payloads for hearth's own entities, the way Zigbee2MQTT does it:
+ * a retained config per entity on `<prefix>/<component>/<node_id>/<object_id>/config`, a
+ * `unique_id`, a `device` block, an `origin`, availability on hearth's status topic, and
+ * `default_entity_id` (HA ≥ 2025.10; `object_id` is deprecated). Pure: no I/O here.
+ */
+
+export interface PublishOptions {
+  retain: boolean;
+  qos: 0 | 1 | 2;
+}
+
+export interface MqttMessage {
+  topic: string;
+  payload: string;
+  options: PublishOptions;
+}
+
+export interface DiscoveryContext {
+  /** `homeassistant` unless configured otherwise. */
+  prefix: string;
+  /** `hearth` unless configured otherwise: root of hearth's own topics. */
+  baseTopic: string;
+  /** hearth's version, for `origin` and the devices' `sw_version`. */
+  version: string;
+  /** Node id in discovery topics; one hearth per broker, so a constant. */
+  nodeId?: string;
+}
+
+export interface RoutineEntity {
+  id: string;
+  title: string;
+}
+
+export interface PersonEntity {
+  id: string;
+  name: string;
+}
+
+/** The states a routine sensor can show. */
+export const ROUTINE_STATES = ['idle', 'due', 'nagging', 'done', 'snoozed', 'skipped', 'missed'] as const;
+/** What a routine's buttons (and command topic) accept. */
+export const ROUTINE_COMMANDS = ['done', 'snooze', 'skip'] as const;
+export type RoutineCommand = (typeof ROUTINE_COMMANDS)[number];
+
+export const RETAINED: PublishOptions = { retain: true, qos: 1 };
+const ORIGIN_URL = 'https://github.com/hearth-home/hearth';
+
+/** HA entity ids allow [a-z0-9_]; hearth ids may also hold '-'. */
+export const entitySlug = (id: string): string => id.replace(/-/g, '_');
+
+// --- topics ------------------------------------------------------------------------------
+export const availabilityTopic = (ctx: DiscoveryContext): string => `${ctx.baseTopic}/status`;
+export const haStatusTopic = (ctx: DiscoveryContext): string => `${ctx.prefix}/status`;
+export const routineStateTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/routine/${id}/state`;
+export const routineAttributesTopic = (ctx: DiscoveryContext, id: string): string =>
+  `${ctx.baseTopic}/routine/${id}/attributes`;
+export const routineCommandTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/routine/${id}/set`;
+/** Subscription filter matching every routine's command topic. */
+export const routineCommandFilter = (ctx: DiscoveryContext): string => `${ctx.baseTopic}/routine/+/set`;
+export const personRoomTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/person/${id}/room`;
+export const personTrackerTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/person/${id}/tracker`;
+export const personAttributesTopic = (ctx: DiscoveryContext, id: string): string =>
+  `${ctx.baseTopic}/person/${id}/attributes`;
+
+export const configTopic = (ctx: DiscoveryContext, component: string, objectId: string): string =>
+  `${ctx.prefix}/${component}/${ctx.nodeId ?? 'hearth'}/${objectId}/config`;
+
+/** The routine id in a command topic, or undefined when the topic is not one. */
+export function routineIdOfCommandTopic(ctx: DiscoveryContext, topic: string): string | undefined {
+  const head = `${ctx.baseTopic}/routine/`;
+  if (!topic.startsWith(head) || !topic.endsWith('/set')) return undefined;
+  const id = topic.slice(head.length, -'/set'.length);
+  return id && !id.includes('/') ? id : undefined;
+}
+
+// --- blocks shared by every config -------------------------------------------------------
+function origin(ctx: DiscoveryContext): Record<string, string> {
+  return { name: 'hearth', sw_version: ctx.version, support_url: ORIGIN_URL };
+}
+
+function availability(ctx: DiscoveryContext): Record<string, string> {
+  return { availability_topic: availabilityTopic(ctx), payload_available: 'online', payload_not_available: 'offline' };
+}
+
+function device(ctx: DiscoveryContext, identifier: string, name: string, model: string): Record<string, unknown> {
+  return {
+    identifiers: [identifier],
+    name,
+    manufacturer: 'hearth',
+    model,
+    sw_version: ctx.version,
+  };
+}
+
+function config(
+  ctx: DiscoveryContext,
+  component: string,
+  objectId: string,
+  body: Record<string, unknown>,
+): MqttMessage {
+  const payload = { ...body, ...availability(ctx), origin: origin(ctx) };
+  return { topic: configTopic(ctx, component, objectId), payload: JSON.stringify(payload), options: RETAINED };
+}
+
+// --- entities ----------------------------------------------------------------------------
+/** A routine: its state sensor and Done / Snooze / Skip buttons, grouped in one HA device. */
+export function routineDiscovery(ctx: DiscoveryContext, routine: RoutineEntity): MqttMessage[] {
+  const slug = entitySlug(routine.id);
+  const dev = device(ctx, `hearth_routine_${slug}`, `Routine: ${routine.title}`, 'Routine');
+  const messages = [
+    config(ctx, 'sensor', `routine_${slug}`, {
+      name: null,
+      unique_id: `hearth_routine_${slug}`,
+      default_entity_id: `sensor.routine_${slug}`,
+      device_class: 'enum',
+      options: [...ROUTINE_STATES],
+      icon: 'mdi:calendar-check',
+      state_topic: routineStateTopic(ctx, routine.id),
+      json_attributes_topic: routineAttributesTopic(ctx, routine.id),
+      device: dev,
+    }),
+  ];
+  const buttons: Array<[RoutineCommand, string, string]> = [
+    ['done', 'Done', 'mdi:check'],
+    ['snooze', 'Snooze', 'mdi:alarm-snooze'],
+    ['skip', 'Skip today', 'mdi:debug-step-over'],
+  ];
+  for (const [command, name, icon] of buttons) {
+    messages.push(
+      config(ctx, 'button', `routine_${slug}_${command}`, {
+        name,
+        unique_id: `hearth_routine_${slug}_${command}`,
+        default_entity_id: `button.routine_${slug}_${command}`,
+        icon,
+        command_topic: routineCommandTopic(ctx, routine.id),
+        payload_press: command,
+        qos: 1,
+        retain: false,
+        device: dev,
+      }),
+    );
+  }
+  return messages;
+}
+
+/** A person: `sensor.<person>_room` (room or `away`) and a BLE device_tracker for HA's person. */
+export function personDiscovery(ctx: DiscoveryContext, person: PersonEntity): MqttMessage[] {
+  const slug = entitySlug(person.id);
+  const dev = device(ctx, `hearth_person_${slug}`, `Presence: ${person.name}`, 'Room presence');
+  return [
+    config(ctx, 'sensor', `${slug}_room`, {
+      name: 'Room',
+      unique_id: `hearth_${slug}_room`,
+      default_entity_id: `sensor.${slug}_room`,
+      icon: 'mdi:home-map-marker',
+      state_topic: personRoomTopic(ctx, person.id),
+      json_attributes_topic: personAttributesTopic(ctx, person.id),
+      device: dev,
+    }),
+    config(ctx, 'device_tracker', `${slug}_ble`, {
+      name: 'BLE',
+      unique_id: `hearth_${slug}_ble`,
+      default_entity_id: `device_tracker.${slug}_ble`,
+      source_type: 'bluetooth_le',
+      state_topic: personTrackerTopic(ctx, person.id),
+      payload_home: 'home',
+      payload_not_home: 'not_home',
+      json_attributes_topic: personAttributesTopic(ctx, person.id),
+      device: dev,
+    }),
+  ];
+}
+
+/** Every config hearth publishes for a household, in a stable order. */
+export function householdDiscovery(
+  ctx: DiscoveryContext,
+  household: { routines: RoutineEntity[]; people: PersonEntity[] },
+): MqttMessage[] {
+  return [
+    ...household.routines.flatMap((r) => routineDiscovery(ctx, r)),
+    ...household.people.flatMap((p) => personDiscovery(ctx, p)),
+  ];
+}
+
+/** Empty retained payloads that remove configs published before but not wanted now. */
+export function staleConfigClears(previousTopics: Iterable<string>, current: MqttMessage[]): MqttMessage[] {
+  const wanted = new Set(current.map((m) => m.topic));
+  return [...new Set(previousTopics)]
+    .filter((t) => !wanted.has(t))
+    .sort()
+    .map((topic) => ({ topic, payload: '', options: RETAINED }));
+}
+
+/** HA states are at most 255 characters; longer text belongs in attributes. */
+export function clampState(text: string, max = 255): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A retained state/attributes message. */
+export const stateMessage = (topic: string, value: string | Record<string, unknown>): MqttMessage => ({
+  topic,
+  payload: typeof value === 'string' ? clampState(value) : JSON.stringify(value),
+  options: RETAINED,
+});
