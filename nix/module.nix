@@ -1,0 +1,584 @@
+# NixOS module: services.hearth
+#
+# Runs the hearth hub (and, optionally, its life coach) as hardened systemd services.
+#
+# - `settings` is hearth.yaml as a Nix attribute set (RFC 42, freeform); the main options are
+#   declared below, anything else (people, routines, trackers, …) passes through.
+# - Secrets are never in the Nix store: the `*File` options take runtime paths (e.g. agenix's
+#   `config.age.secrets.<name>.path`), refuse store paths, and reach hearth through systemd
+#   `LoadCredential`; the generated hearth.yaml points its `*_file` settings at the
+#   credentials directory.
+# - The config and device specs are linked into /etc/hearth so that changing them reloads
+#   hearth (SIGHUP) instead of restarting it.
+#
+# Sections added by later features (e.g. `lifecoach`) are plain `settings` keys; give their
+# secrets with `extraCredentials` and reference them with `credentialPath`.
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
+
+let
+  inherit (lib)
+    literalExpression
+    mkEnableOption
+    mkIf
+    mkMerge
+    mkOption
+    mkPackageOption
+    types
+    ;
+
+  cfg = config.services.hearth;
+  settingsFormat = pkgs.formats.yaml { };
+
+  isInStore = p: lib.hasPrefix "${builtins.storeDir}/" (toString p);
+
+  # A runtime secret file: an absolute path given as a string, never in the Nix store.
+  # (A Nix path literal such as ./token is refused too: it would be copied into the store.)
+  secretPath =
+    types.addCheck types.str (p: lib.hasPrefix "/" p && !isInStore p)
+    // {
+      name = "secretPath";
+      description = "absolute path to a secret file outside the Nix store";
+      descriptionClass = "noun";
+    };
+
+  # Where systemd puts a credential of a system service ($CREDENTIALS_DIRECTORY).
+  credentialPath = unit: name: "/run/credentials/${unit}.service/${name}";
+
+  credentials = lib.filterAttrs (_: v: v != null) (
+    {
+      homeassistant-token = cfg.tokenFile;
+      mqtt-password = cfg.mqttPasswordFile;
+      http-token = cfg.httpTokenFile;
+    }
+    // cfg.extraCredentials
+  );
+
+  camerasEnabled = (cfg.settings.lifecoach.cameras or [ ]) != [ ];
+
+  # The hub runs the life coach in-process unless it has its own unit (or runs elsewhere).
+  lifecoachUnit = cfg.lifecoach.enable && (cfg.lifecoach.ownUnit || !cfg.enable);
+
+  # null values and empty optional sections are left out of hearth.yaml (hearth's schema
+  # treats a missing key as "default"; a null would be an error).
+  prune =
+    v:
+    if lib.isAttrs v && !lib.isDerivation v then
+      lib.mapAttrs (_: prune) (lib.filterAttrs (_: x: x != null) v)
+    else if lib.isList v then
+      map prune v
+    else
+      v;
+  dropEmpty = names: s: removeAttrs s (lib.filter (n: s ? ${n} && s.${n} == { }) names);
+
+  settingsFor =
+    unit:
+    let
+      s = prune cfg.settings;
+      lifecoach = removeAttrs (s.lifecoach or { }) (lib.optional (camerasEnabled == false) "cameras");
+    in
+    dropEmpty [ "presence" "lifecoach" ] (
+      lib.recursiveUpdate (s // { inherit lifecoach; }) (
+        {
+          state_dir = "/var/lib/${unit}";
+        }
+        // lib.optionalAttrs (cfg.tokenFile != null) {
+          homeassistant.token_file = credentialPath unit "homeassistant-token";
+        }
+        // lib.optionalAttrs (cfg.mqttPasswordFile != null) {
+          mqtt.password_file = credentialPath unit "mqtt-password";
+        }
+        // lib.optionalAttrs (cfg.httpTokenFile != null) {
+          http.token_file = credentialPath unit "http-token";
+        }
+      )
+    );
+
+  configFileFor =
+    unit:
+    if cfg.configFile != null then
+      cfg.configFile
+    else
+      settingsFormat.generate "${unit}.yaml" (settingsFor unit);
+
+  # `*_file` values written straight into `settings` (bypassing the options above) that point
+  # into the store: a secret there is world-readable.
+  storeFileSettings =
+    let
+      walk =
+        path: v:
+        if lib.isAttrs v then
+          lib.concatLists (lib.mapAttrsToList (n: x: walk (path ++ [ n ]) x) v)
+        else if lib.isString v && lib.hasSuffix "_file" (lib.last path) && isInStore v then
+          [ (lib.concatStringsSep "." path) ]
+        else
+          [ ];
+    in
+    walk [ ] cfg.settings;
+
+  esphomeConfigs = cfg.esphome.configs;
+
+  mkUnit =
+    {
+      unit,
+      description,
+      args,
+      extraAfter ? [ ],
+    }:
+    {
+      inherit description;
+      wantedBy = [ "multi-user.target" ];
+      wants = [ "network-online.target" ];
+      after = [
+        "network-online.target"
+      ]
+      ++ lib.optional (config.services.mosquitto.enable or false) "mosquitto.service"
+      ++ lib.optional (config.services.home-assistant.enable or false) "home-assistant.service"
+      ++ extraAfter;
+
+      # A changed hearth.yaml or device spec is applied with SIGHUP (hearth re-reads both);
+      # a changed package changes ExecStart and restarts the unit.
+      reloadTriggers = [
+        (configFileFor unit)
+        cfg.devicesDir
+      ];
+
+      path = lib.optional camerasEnabled cfg.ffmpegPackage;
+      environment.NODE_ENV = "production";
+
+      serviceConfig = {
+        Type = "exec";
+        ExecStart = lib.concatStringsSep " " (
+          [
+            "${cfg.package}/bin/hearth"
+            "run"
+            "--config"
+            "/etc/hearth/${unit}.yaml"
+            "--devices"
+            "/etc/hearth/devices"
+          ]
+          ++ args
+          ++ map lib.escapeShellArg cfg.extraArgs
+        );
+        ExecReload = "${pkgs.coreutils}/bin/kill -HUP $MAINPID";
+        Restart = "on-failure";
+        RestartSec = 5;
+
+        DynamicUser = true;
+        StateDirectory = unit;
+        StateDirectoryMode = "0700";
+        WorkingDirectory = "/var/lib/${unit}";
+        LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") credentials;
+        EnvironmentFile = lib.optional (cfg.environmentFile != null) cfg.environmentFile;
+
+        # Webcams (only when the life coach has cameras configured).
+        DeviceAllow = lib.optional camerasEnabled "char-video4linux rw";
+        SupplementaryGroups = lib.optional camerasEnabled "video";
+        PrivateDevices = !camerasEnabled; # would hide /dev/video*
+        PrivateUsers = !camerasEnabled; # the video group is not mapped in a user namespace
+
+        # Hardening
+        CapabilityBoundingSet = "";
+        AmbientCapabilities = "";
+        DevicePolicy = "closed";
+        LockPersonality = true;
+        # Node's V8 JIT writes machine code into pages it then executes (W+X): a
+        # MemoryDenyWriteExecute=true service crashes at start.
+        MemoryDenyWriteExecute = false;
+        NoNewPrivileges = true;
+        PrivateTmp = true;
+        ProcSubset = "pid";
+        ProtectClock = true;
+        ProtectControlGroups = true;
+        ProtectHome = true;
+        ProtectHostname = true;
+        ProtectKernelLogs = true;
+        ProtectKernelModules = true;
+        ProtectKernelTunables = true;
+        ProtectProc = "invisible";
+        ProtectSystem = "strict";
+        RemoveIPC = true;
+        RestrictAddressFamilies = [
+          "AF_INET"
+          "AF_INET6"
+          "AF_UNIX"
+        ];
+        RestrictNamespaces = true;
+        RestrictRealtime = true;
+        RestrictSUIDSGID = true;
+        SystemCallArchitectures = "native";
+        SystemCallFilter = [
+          "@system-service"
+          # V8 protects JIT pages with memory protection keys (pkey_alloc/pkey_mprotect)
+          "@pkey"
+          "~@privileged"
+        ];
+        UMask = "0077";
+      };
+    };
+in
+{
+  options.services.hearth = {
+    enable = mkEnableOption "hearth, the home hub (Home Assistant, MQTT, ESPHome device specs, reminders, presence)";
+
+    package = mkPackageOption pkgs "hearth" { };
+
+    ffmpegPackage = mkPackageOption pkgs "ffmpeg-headless" {
+      extraDescription = "Used to take webcam stills; only on the service's PATH when cameras are configured.";
+    };
+
+    settings = mkOption {
+      default = { };
+      description = ''
+        hearth's configuration (hearth.yaml) as a Nix attribute set. Keys not declared here
+        (`people`, `routines`, `trackers`, `quiet_hours`, `esphome`, …) are passed through
+        unchanged; see hearth's `src/config/hearth-config.ts` for the schema.
+
+        Do not put secrets here: everything in `settings` ends up in the world-readable Nix
+        store. Use {option}`services.hearth.tokenFile` and friends.
+        `state_dir` and the `*_file` paths of the secrets given through options are set by
+        the module.
+      '';
+      example = literalExpression ''
+        {
+          timezone = "Europe/London";
+          people = [ { id = "sam"; name = "Sam"; notify = "mobile_app_sams_phone"; } ];
+          routines = [ { id = "meds"; title = "Morning meds"; due.daily = [ "08:00" ]; } ];
+          homeassistant.url = "http://127.0.0.1:8123";
+        }
+      '';
+      type = types.submodule {
+        freeformType = settingsFormat.type;
+
+        options = {
+          timezone = mkOption {
+            type = types.nullOr types.str;
+            default = config.time.timeZone or null;
+            defaultText = literalExpression "config.time.timeZone";
+            example = "Europe/London";
+            description = "IANA time zone for routines and quiet hours; `null` uses the system's.";
+          };
+
+          homeassistant = {
+            url = mkOption {
+              type = types.str;
+              default = "http://127.0.0.1:8123";
+              example = "http://rich-evans.nebula:8123";
+              description = "Base URL of Home Assistant (hearth connects to its websocket API).";
+            };
+          };
+
+          mqtt = {
+            url = mkOption {
+              type = types.str;
+              default = "mqtt://127.0.0.1:1883";
+              example = "mqtts://rich-evans.nebula:8883";
+              description = "URL of the MQTT broker Home Assistant uses.";
+            };
+            username = mkOption {
+              type = types.nullOr types.str;
+              default = null;
+              example = "hearth";
+              description = "MQTT user name; the password comes from {option}`services.hearth.mqttPasswordFile`.";
+            };
+            discovery_prefix = mkOption {
+              type = types.str;
+              default = "homeassistant";
+              description = "Home Assistant's MQTT discovery prefix.";
+            };
+            base_topic = mkOption {
+              type = types.str;
+              default = "hearth";
+              description = "Topic prefix for hearth's own state, command and availability topics.";
+            };
+          };
+
+          http = {
+            host = mkOption {
+              type = types.str;
+              default = "127.0.0.1";
+              example = "0.0.0.0";
+              description = ''
+                Address hearth's HTTP API (health, stills, dashboard data) listens on. Every
+                endpoint but `/healthz` needs the bearer token from
+                {option}`services.hearth.httpTokenFile`.
+              '';
+            };
+            port = mkOption {
+              type = types.port;
+              default = 8470;
+              description = "Port of hearth's HTTP API.";
+            };
+          };
+
+          presence = mkOption {
+            type = types.submodule { freeformType = settingsFormat.type; };
+            default = { };
+            example = literalExpression ''{ away_after = "10m"; }'';
+            description = "Room presence tuning (passed through to hearth's `presence` section).";
+          };
+
+          lifecoach = mkOption {
+            default = { };
+            description = ''
+              The life coach's section of hearth.yaml. Only written when non-empty. Whether
+              the life coach runs on this host is {option}`services.hearth.lifecoach.enable`.
+            '';
+            type = types.submodule {
+              freeformType = settingsFormat.type;
+              options.cameras = mkOption {
+                type = types.listOf settingsFormat.type;
+                default = [ ];
+                example = literalExpression ''[ { id = "desk"; device = "/dev/video0"; } ]'';
+                description = ''
+                  Webcams the life coach takes stills from. When non-empty, the service may
+                  open video4linux devices (`DeviceAllow = "char-video4linux rw"`, group
+                  `video`) and gets ffmpeg on its PATH; otherwise it sees no devices.
+                '';
+              };
+            };
+          };
+        };
+      };
+    };
+
+    configFile = mkOption {
+      type = types.nullOr types.path;
+      default = null;
+      example = "/etc/hearth/custom.yaml";
+      description = ''
+        Use this hearth.yaml instead of one generated from
+        {option}`services.hearth.settings`. It may be a store path, so it must not contain
+        secrets; point its `*_file` settings at `/run/credentials/hearth.service/<name>`
+        (names: `homeassistant-token`, `mqtt-password`, `http-token`, and those of
+        {option}`services.hearth.extraCredentials`).
+      '';
+    };
+
+    devicesDir = mkOption {
+      type = types.path;
+      example = literalExpression "./devices";
+      description = ''
+        Directory of device specs (`devices/*.yaml`), read by the hub and by the ESPHome
+        config generator. Through the hearth flake's `nixosModules.default` it defaults to
+        the flake's own `devices/`.
+      '';
+    };
+
+    tokenFile = mkOption {
+      type = types.nullOr secretPath;
+      default = null;
+      example = "/run/agenix/hearth-ha-token";
+      description = ''
+        File holding the Home Assistant long-lived access token. Passed with systemd
+        `LoadCredential` (as `homeassistant-token`); must not be in the Nix store.
+      '';
+    };
+
+    mqttPasswordFile = mkOption {
+      type = types.nullOr secretPath;
+      default = null;
+      example = "/run/agenix/hearth-mqtt-password";
+      description = "File holding the MQTT password (credential `mqtt-password`); must not be in the Nix store.";
+    };
+
+    httpTokenFile = mkOption {
+      type = types.nullOr secretPath;
+      default = null;
+      example = "/run/agenix/hearth-http-token";
+      description = "File holding the bearer token of hearth's HTTP API (credential `http-token`); must not be in the Nix store.";
+    };
+
+    extraCredentials = mkOption {
+      type = types.attrsOf secretPath;
+      default = { };
+      example = literalExpression ''{ ollama-token = config.age.secrets.ollama-token.path; }'';
+      description = ''
+        More secret files passed with `LoadCredential`, by credential name. Reference one in
+        `settings` as `/run/credentials/hearth.service/<name>` (or
+        `/run/credentials/hearth-lifecoach.service/<name>` for the separate life-coach unit).
+      '';
+    };
+
+    environmentFile = mkOption {
+      type = types.nullOr secretPath;
+      default = null;
+      example = "/run/agenix/hearth-env";
+      description = "Environment file (systemd `EnvironmentFile`) for both units; must not be in the Nix store.";
+    };
+
+    extraArgs = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "--log-level=debug" ];
+      description = "Extra arguments for `hearth run`.";
+    };
+
+    openFirewall = mkOption {
+      type = types.bool;
+      default = false;
+      description = ''
+        Open {option}`services.hearth.settings.http.port` in the firewall (all interfaces).
+        Prefer Nebula's own firewall for mesh-only access; see docs/nix.md.
+      '';
+    };
+
+    lifecoach = {
+      enable = mkEnableOption ''
+        the life coach on this host. With {option}`services.hearth.enable` it runs inside
+        the hub process (unless {option}`services.hearth.lifecoach.ownUnit` is set); without
+        it, it runs alone in `hearth-lifecoach.service` (`hearth run --only lifecoach`), so it
+        can move to another host by configuration only'';
+      ownUnit = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Run the life coach in its own unit `hearth-lifecoach.service` even when the hub runs on this host.";
+      };
+    };
+
+    esphome = {
+      configDir = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/var/lib/esphome";
+        description = ''
+          Directory where the generated ESPHome configs (one `<device>.yaml` per device spec)
+          are placed, together with a `secrets.yaml` symlink to
+          {option}`services.hearth.esphome.secretsFile`, for `esphome compile` or the ESPHome
+          dashboard (`services.esphome` uses `/var/lib/esphome`). `null` places nothing.
+          Files hearth placed before and no longer generates are removed; other files are
+          left alone.
+        '';
+      };
+      secretsFile = mkOption {
+        type = types.nullOr secretPath;
+        default = null;
+        example = "/run/agenix/esphome-secrets";
+        description = ''
+          ESPHome `secrets.yaml` (Wi-Fi credentials, API encryption keys, OTA passwords), e.g.
+          an agenix secret readable by whoever runs `esphome`. Linked as
+          `<configDir>/secrets.yaml`.
+        '';
+      };
+      group = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "esphome";
+        description = ''
+          Group given the placed configs and the directory (files are 0640). `null` leaves
+          them root's; a `DynamicUser` ESPHome dashboard (nixpkgs' `services.esphome`) gets
+          its state directory chowned by systemd when it starts, so it needs nothing here.
+        '';
+      };
+      configs = mkOption {
+        type = types.package;
+        default = pkgs.callPackage ./esphome-configs.nix {
+          hearth = cfg.package;
+          devices = cfg.devicesDir;
+          config = configFileFor "hearth";
+        };
+        defaultText = literalExpression "configs generated by `hearth esphome generate` from devicesDir and the hub's hearth.yaml";
+        description = "Derivation whose output holds the generated ESPHome configs.";
+      };
+    };
+  };
+
+  config = mkMerge [
+    (mkIf (cfg.enable || cfg.lifecoach.enable) {
+      assertions = [
+        {
+          assertion = storeFileSettings == [ ];
+          message = ''
+            services.hearth.settings: ${lib.concatStringsSep ", " storeFileSettings} point(s) into the
+            Nix store, which is world-readable. Give secrets as runtime paths with
+            services.hearth.tokenFile / mqttPasswordFile / httpTokenFile / extraCredentials.
+          '';
+        }
+      ];
+      warnings =
+        lib.optional (cfg.settings ? state_dir)
+          "services.hearth.settings.state_dir is ignored: the module sets it to the unit's StateDirectory (/var/lib/hearth).";
+
+      environment.etc."hearth/devices".source = cfg.devicesDir;
+    })
+
+    (mkIf cfg.enable {
+      environment.etc."hearth/hearth.yaml".source = configFileFor "hearth";
+
+      systemd.services.hearth = mkUnit {
+        unit = "hearth";
+        description = "hearth home hub";
+        args = lib.optional (!cfg.lifecoach.enable || cfg.lifecoach.ownUnit) "--no-lifecoach";
+      };
+
+      networking.firewall.allowedTCPPorts = mkIf cfg.openFirewall [ cfg.settings.http.port ];
+    })
+
+    (mkIf lifecoachUnit {
+      environment.etc."hearth/hearth-lifecoach.yaml".source = configFileFor "hearth-lifecoach";
+
+      systemd.services.hearth-lifecoach = mkUnit {
+        unit = "hearth-lifecoach";
+        description = "hearth life coach";
+        args = [
+          "--only"
+          "lifecoach"
+        ];
+        extraAfter = lib.optional cfg.enable "hearth.service";
+      };
+    })
+
+    (mkIf ((cfg.enable || cfg.lifecoach.enable) && cfg.esphome.configDir != null) {
+      # Copies (not symlinks) so that ESPHome sees ordinary files next to secrets.yaml and
+      # the dashboard can read them; a manifest records what was placed, so configs of
+      # removed devices disappear and nothing else in the directory is touched.
+      systemd.services.hearth-esphome-configs = {
+        description = "Place hearth's generated ESPHome configs in ${cfg.esphome.configDir}";
+        wantedBy = [ "multi-user.target" ];
+        after = [ "systemd-tmpfiles-setup.service" ];
+        before = lib.optional (config.services.esphome.enable or false) "esphome.service";
+        restartTriggers = [ esphomeConfigs ];
+        serviceConfig = {
+          Type = "oneshot";
+          RemainAfterExit = true;
+        };
+        path = [
+          pkgs.coreutils
+          pkgs.gnused
+        ];
+        script = ''
+          set -eu
+          dir=${lib.escapeShellArg cfg.esphome.configDir}
+          manifest="$dir/.hearth-managed"
+          [ -d "$dir" ] || install -d -m 0750 "$dir"
+          if [ -f "$manifest" ]; then
+            while IFS= read -r f; do
+              [ -n "$f" ] && [ ! -e "${esphomeConfigs}/$f" ] && rm -f -- "$dir/$f"
+            done < "$manifest"
+          fi
+          : > "$manifest.new"
+          for src in ${esphomeConfigs}/*.yaml; do
+            [ -e "$src" ] || continue
+            f=$(basename "$src")
+            [ "$f" = secrets.yaml ] && continue
+            install -m 0640 "$src" "$dir/$f"
+            echo "$f" >> "$manifest.new"
+          done
+          mv "$manifest.new" "$manifest"
+          ${lib.optionalString (cfg.esphome.secretsFile != null) ''
+            ln -sfn ${lib.escapeShellArg cfg.esphome.secretsFile} "$dir/secrets.yaml"
+          ''}
+          ${lib.optionalString (cfg.esphome.group != null) ''
+            chgrp ${lib.escapeShellArg cfg.esphome.group} "$dir" $(sed "s|^|$dir/|" "$manifest")
+          ''}
+        '';
+      };
+    })
+  ];
+
+  meta.maintainers = [ ];
+}

@@ -1,0 +1,111 @@
+# NixOS VM test: Mosquitto + hearth with its secrets written at test time (never from the
+# Nix store), /healthz answering, a reload by SIGHUP, and the unit's hardening printed.
+#
+#   nix build .#checks.x86_64-linux.vm -L
+#
+# Home Assistant is not started (hearth keeps retrying it); the test is about the service
+# wiring: credentials, sandbox, MQTT, HTTP.
+{ hearthModule }:
+{ pkgs, lib, ... }:
+let
+  port = 8470;
+  secrets = "/run/test-secrets";
+in
+{
+  name = "hearth";
+
+  nodes.hub =
+    { config, pkgs, ... }:
+    {
+      imports = [ hearthModule ];
+
+      services.mosquitto = {
+        enable = true;
+        listeners = [
+          {
+            address = "127.0.0.1";
+            port = 1883;
+            users.hearth = {
+              passwordFile = "${secrets}/mqtt-password";
+              acl = [ "readwrite #" ];
+            };
+          }
+        ];
+      };
+
+      services.hearth = {
+        enable = true;
+        devicesDir = pkgs.runCommand "hearth-test-devices" { } "mkdir $out";
+        tokenFile = "${secrets}/ha-token";
+        mqttPasswordFile = "${secrets}/mqtt-password";
+        httpTokenFile = "${secrets}/http-token";
+        settings = {
+          timezone = "UTC";
+          people = [
+            {
+              id = "sam";
+              name = "Sam";
+            }
+          ];
+          mqtt.username = "hearth";
+          http.port = port;
+        };
+      };
+
+      # The secrets do not exist at boot: the test script writes them, then starts both.
+      systemd.services.mosquitto.wantedBy = lib.mkForce [ ];
+      systemd.services.hearth.wantedBy = lib.mkForce [ ];
+
+      environment.systemPackages = [ pkgs.curl ];
+    };
+
+  testScript = ''
+    start_all()
+    hub.wait_for_unit("multi-user.target")
+
+    with subtest("secrets written at run time, outside the store"):
+        hub.succeed(
+            "install -d -m 0700 ${secrets}",
+            "echo ha-test-token > ${secrets}/ha-token",
+            "echo mqtt-test-password > ${secrets}/mqtt-password",
+            "echo http-test-token > ${secrets}/http-token",
+            "chmod 0400 ${secrets}/*",
+        )
+
+    with subtest("mosquitto and hearth start"):
+        hub.succeed("systemctl start mosquitto.service")
+        hub.wait_for_open_port(1883)
+        hub.succeed("systemctl start hearth.service")
+        hub.wait_for_unit("hearth.service")
+        hub.wait_for_open_port(${toString port})
+
+    with subtest("credentials reach hearth through LoadCredential"):
+        hub.succeed("test -s /run/credentials/hearth.service/homeassistant-token")
+        hub.succeed("test -s /run/credentials/hearth.service/mqtt-password")
+        hub.succeed("grep -q /run/credentials/hearth.service/ /etc/hearth/hearth.yaml")
+        hub.fail("grep -q test-token /etc/hearth/hearth.yaml")
+
+    with subtest("/healthz answers without a token (200, or 503 while Home Assistant is away)"):
+        code = hub.succeed(
+            "curl -s -o /tmp/healthz -w '%{http_code}' http://127.0.0.1:${toString port}/healthz"
+        ).strip()
+        print("healthz:", code, hub.succeed("cat /tmp/healthz"))
+        assert code in ("200", "503"), f"/healthz answered {code}"
+
+    with subtest("everything else needs the bearer token"):
+        code = hub.succeed(
+            "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:${toString port}/stills/desk.jpg"
+        ).strip()
+        assert code == "401", f"unauthenticated request answered {code}"
+
+    with subtest("reload is SIGHUP, the unit stays up"):
+        hub.succeed("systemctl reload hearth.service")
+        hub.sleep(2)
+        hub.succeed("systemctl is-active hearth.service")
+
+    with subtest("no camera access without cameras"):
+        hub.fail("systemctl show hearth.service -p DeviceAllow --value | grep -q video4linux")
+
+    print(hub.succeed("systemd-analyze security hearth.service --no-pager"))
+  '';
+}
