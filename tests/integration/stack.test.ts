@@ -1,0 +1,189 @@
+/**
+ * Proves the test stack (tests/stack/stack.ts) against the real parts: Home Assistant's
+ * websocket auth, MQTT discovery through the real broker, the emulated ESPHome devices
+ * added through HA's esphome integration (events in, light commands out), and that HA named
+ * their entities exactly as src/esphome/entity-ids.ts derives.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createConnection,
+  createLongLivedTokenAuth,
+  ERR_INVALID_AUTH,
+  type Connection,
+} from 'home-assistant-js-websocket';
+import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
+import type { DeviceEntities } from '../../src/esphome/entity-ids.js';
+import {
+  callService,
+  connect,
+  deviceLog,
+  dumpLogsOnFailure,
+  entityRegistry,
+  getConfig,
+  lightState,
+  mqttClient,
+  mqttMessages,
+  press,
+  setRssi,
+  sharedStack,
+  waitForState,
+  type StackInfo,
+} from '../helpers/index.js';
+import { ensureWebSocketGlobal } from '../stack/ha-client.js';
+
+const stack: StackInfo = sharedStack();
+dumpLogsOnFailure(() => stack);
+
+let conn: Connection;
+beforeAll(async () => {
+  conn = await connect(stack);
+});
+afterAll(() => conn?.close());
+
+const byKind = (kind: DeviceEntities['kind']) => stack.devices.filter((d) => d.kind === kind);
+const withRole = (device: DeviceEntities, role: string) => {
+  const entity = device.entities.find((e) => e.role === role);
+  if (!entity) throw new Error(`${device.device} has no ${role} entity`);
+  return entity;
+};
+
+describe('test stack', () => {
+  it('started every part and printed the startup figure', () => {
+    console.log(`stack ready in ${stack.startupSeconds.toFixed(1)} s: ${JSON.stringify(stack.timings)}`);
+    expect(stack.startupSeconds).toBeGreaterThan(0);
+    expect(stack.hass.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stack.mqtt.url).toMatch(/^mqtt:\/\/127\.0\.0\.1:\d+$/);
+    expect(stack.emulator.devices.map((d) => d.name).sort()).toEqual(stack.devices.map((d) => d.device).sort());
+  });
+
+  it('authenticates a websocket with the long-lived token, and refuses a wrong one', async () => {
+    const config = await getConfig(conn);
+    expect(config.state).toBe('RUNNING');
+    expect(config.components).toEqual(expect.arrayContaining(['mqtt', 'esphome', 'api', 'websocket_api']));
+    const user = await conn.sendMessagePromise<{ name: string; is_owner: boolean }>({ type: 'auth/current_user' });
+    expect(user).toMatchObject({ name: stack.hass.owner.name, is_owner: true });
+
+    ensureWebSocketGlobal();
+    await expect(
+      createConnection({ auth: createLongLivedTokenAuth(stack.hass.url, `${stack.hass.token.slice(0, -4)}AAAA`), setupRetry: 0 }),
+    ).rejects.toBe(ERR_INVALID_AUTH);
+  });
+
+  it('turns a retained MQTT discovery config into an HA entity', async () => {
+    const node = `hearth_stack_probe_${Date.now().toString(36)}`;
+    const configTopic = `homeassistant/sensor/${node}/temperature/config`;
+    const stateTopic = `hearth-test/${node}/temperature`;
+    const client = await mqttClient(stack, 'test');
+    try {
+      await client.publishAsync(
+        configTopic,
+        JSON.stringify({
+          name: 'Temperature',
+          unique_id: `${node}_temperature`,
+          default_entity_id: `sensor.${node}_temperature`,
+          state_topic: stateTopic,
+          unit_of_measurement: '°C',
+          device_class: 'temperature',
+          device: { identifiers: [node], name: 'Stack probe' },
+          origin: { name: 'hearth tests' },
+        }),
+        { retain: true, qos: 1 },
+      );
+      await client.publishAsync(stateTopic, '21.5', { retain: true, qos: 1 });
+
+      const entityId = await (async () => {
+        for (let i = 0; i < 100; i++) {
+          const found = (await entityRegistry(conn)).find((e) => e.platform === 'mqtt' && e.unique_id === `${node}_temperature`);
+          if (found) return found.entity_id;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error('MQTT discovery did not create the entity');
+      })();
+      const state = await waitForState(conn, entityId, (s) => s.state === '21.5', 10_000);
+      expect(state.attributes.unit_of_measurement).toBe('°C');
+    } finally {
+      await client.publishAsync(configTopic, '', { retain: true, qos: 1 });
+      await client.publishAsync(stateTopic, '', { retain: true, qos: 1 });
+      await client.endAsync();
+    }
+  });
+
+  it('records what is published on MQTT', async () => {
+    const recorder = await mqttMessages(stack, 'hearth-test/recorder/#');
+    const client = await mqttClient(stack, 'hearth');
+    try {
+      await client.publishAsync('hearth-test/recorder/a', 'one', { qos: 1 });
+      const message = await recorder.waitFor((m) => m.topic === 'hearth-test/recorder/a');
+      expect(message.payload).toBe('one');
+    } finally {
+      await client.endAsync();
+      await recorder.stop();
+    }
+  });
+
+  it('delivers a press on an emulated button to a websocket subscriber as an event entity state change', async () => {
+    const button = byKind('reminder-button')[0];
+    if (!button) throw new Error('the household has no reminder button');
+    const event = withRole(button, 'press');
+    const before = (await conn.sendMessagePromise<{ entity_id: string; state: string }[]>({ type: 'get_states' })).find(
+      (s) => s.entity_id === event.entityId,
+    );
+    for (const type of ['double', 'single'] as const) {
+      const changed = waitForState(
+        conn,
+        event.entityId,
+        (s) => s.attributes.event_type === type && s.state !== before?.state && s.state !== 'unknown',
+        10_000,
+      );
+      const result = await press(stack, button.device, type);
+      expect(result.delivered).toBeGreaterThan(0);
+      const state = await changed;
+      expect(Number.isNaN(Date.parse(state.state))).toBe(false);
+      expect(state.attributes.event_types).toEqual(event.eventTypes);
+    }
+  });
+
+  it('passes an HA light.turn_on with the Pulse effect to the emulated LED', async () => {
+    const button = byKind('reminder-button')[0]!;
+    const led = withRole(button, 'led');
+    expect(led.effects).toContain(REMINDER_EFFECT);
+    await callService(conn, 'light', 'turn_on', { effect: REMINDER_EFFECT }, { entity_id: led.entityId });
+    const deadline = Date.now() + 10_000;
+    let light = await lightState(stack, button.device);
+    while (!(light.state && light.effect === REMINDER_EFFECT) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      light = await lightState(stack, button.device);
+    }
+    expect(light).toMatchObject({ state: true, effect: REMINDER_EFFECT });
+    await waitForState(conn, led.entityId, (s) => s.state === 'on' && s.attributes.effect === REMINDER_EFFECT, 10_000);
+    expect((await deviceLog(stack, button.device)).light_commands.length).toBeGreaterThan(0);
+
+    await callService(conn, 'light', 'turn_off', {}, { entity_id: led.entityId });
+    await waitForState(conn, led.entityId, (s) => s.state === 'off', 10_000);
+    expect((await lightState(stack, button.device)).state).toBe(false);
+  });
+
+  it('passes an RSSI reading from an emulated presence node to its HA sensor', async () => {
+    const node = byKind('presence-node')[0];
+    if (!node) throw new Error('the household has no presence node');
+    const rssi = withRole(node, 'rssi');
+    const value = -61 - Math.floor(Math.random() * 20);
+    await setRssi(stack, node.device, rssi.objectId, value);
+    const state = await waitForState(conn, rssi.entityId, (s) => Number(s.state) === value, 10_000);
+    expect(state.attributes.unit_of_measurement).toBe('dBm');
+  });
+
+  it('gave every device exactly the entity ids src/esphome/entity-ids.ts derives', async () => {
+    const registry = await entityRegistry(conn);
+    const entryToDevice = new Map(Object.entries(stack.esphomeEntries).map(([device, entry]) => [entry, device]));
+    const created: Record<string, string[]> = {};
+    for (const entry of registry) {
+      if (entry.platform !== 'esphome' || !entry.config_entry_id) continue;
+      const device = entryToDevice.get(entry.config_entry_id);
+      if (device) (created[device] ??= []).push(entry.entity_id);
+    }
+    const derived = Object.fromEntries(stack.devices.map((d) => [d.device, d.entities.map((e) => e.entityId).sort()]));
+    for (const list of Object.values(created)) list.sort();
+    expect(created).toEqual(derived);
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The household's ESPHome devices for the stack: the repo's hearth.yaml + devices/*.yaml,
+ * turned into ESPHome configs by hearth's own generator (the emulator reads those), and the
+ * entity ids HA should create for them (src/esphome/entity-ids.ts).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadHousehold } from '../../src/config/load.js';
+import type { Household } from '../../src/config/household.js';
+import { renderDevice } from '../../src/esphome/emit.js';
+import { householdEntities, type DeviceEntities } from '../../src/esphome/entity-ids.js';
+import { REPO_ROOT } from './paths.js';
+
+export interface HouseholdDevices {
+  household: Household;
+  /** Per device: node name, kind, friendly name and the entity ids HA should create. */
+  devices: DeviceEntities[];
+  /** Generated ESPHome config files (`<outDir>/<name>.yaml`). */
+  files: string[];
+}
+
+export interface DeviceSource {
+  /** Default `<repo>/hearth.yaml`. */
+  configFile?: string;
+  /** Default `<repo>/devices`. */
+  devicesDir?: string;
+}
+
+/** Loads the household and writes one generated ESPHome config per device into `outDir`. */
+export async function generateDeviceConfigs(outDir: string, source: DeviceSource = {}): Promise<HouseholdDevices> {
+  const household = await loadHousehold({
+    configFile: source.configFile ?? join(REPO_ROOT, 'hearth.yaml'),
+    devicesDir: source.devicesDir ?? join(REPO_ROOT, 'devices'),
+  });
+  mkdirSync(outDir, { recursive: true });
+  const files: string[] = [];
+  for (const device of household.devices) {
+    const file = join(outDir, `${device.spec.name}.yaml`);
+    writeFileSync(file, renderDevice(device, household));
+    files.push(file);
+  }
+  return { household, devices: householdEntities(household), files };
+}

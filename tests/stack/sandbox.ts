@@ -1,0 +1,58 @@
+/**
+ * `npm run sandbox`: the test stack in the foreground for a person to poke at. Home Assistant
+ * on http://127.0.0.1:8123 (or a free port if 8123 is taken), the household's devices emulated
+ * and added to HA, Mosquitto with hearth's/HA's/a test user. Ctrl-C stops everything.
+ *
+ * hearth itself connects through `connectHearth` once the hub exists (see HEARTH_HOOK below).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startStack, type Stack } from './stack.js';
+
+/**
+ * HEARTH_HOOK: where the hub will be started against the sandbox (src/hub does not exist yet).
+ * It gets the running stack (HA URL + token file, MQTT URL + hearth's credentials) and returns
+ * a stop function.
+ */
+async function connectHearth(_stack: Stack): Promise<(() => Promise<void>) | void> {
+  return undefined;
+}
+
+const stack = await startStack({ preferredHaPort: 8123, connectHearth, log: (m) => console.log(`sandbox: ${m}`) });
+
+const { hass, mqtt, emulator } = stack;
+const credentials = join(stack.dir, 'sandbox.txt');
+const lines = [
+  '',
+  `Home Assistant  ${hass.url}   (version ${hass.version})`,
+  `  login         ${hass.owner.username} / ${hass.owner.password}`,
+  `  token file    ${hass.tokenFile}`,
+  `MQTT broker     ${mqtt.url}`,
+  ...Object.values(mqtt.users).map((u) => `  user          ${u.username} / ${u.password}`),
+  `Emulator API    ${emulator.controlUrl}   (GET /devices, POST /devices/<name>/press {"type":"single"})`,
+  'Devices emulated:',
+  ...stack.devices.map((d) => {
+    const port = emulator.devices.find((e) => e.name === d.device)?.port;
+    return `  ${d.device.padEnd(24)} ${d.kind.padEnd(16)} 127.0.0.1:${port}  ${d.entities.map((e) => e.entityId).join(', ')}`;
+  }),
+  `Logs            ${Object.values(stack.logs).join('\n                ')}`,
+  '',
+  'Ctrl-C stops the sandbox.',
+  '',
+];
+writeFileSync(credentials, lines.join('\n'));
+console.log(lines.join('\n'));
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\nsandbox: ${signal}, stopping…`);
+  await stack.stop();
+  console.log('sandbox: stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// Keep the event loop alive until a signal arrives.
+setInterval(() => {}, 1 << 30);
