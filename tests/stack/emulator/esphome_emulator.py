@@ -426,6 +426,9 @@ class DeviceSpec:
             e.min_mireds = _mireds(e.conf.get("cold_white_color_temperature")) or 153.0
             e.max_mireds = _mireds(e.conf.get("warm_white_color_temperature")) or 500.0
         st = LightState(color_mode=e.color_modes[0] if e.color_modes else "")
+        # Fresh boot: ALWAYS_ON / RESTORE_DEFAULT_ON / RESTORE_AND_ON start on; else off.
+        st.state = str(e.conf.get("restore_mode", "")).upper() in (
+            "ALWAYS_ON", "RESTORE_DEFAULT_ON", "RESTORE_AND_ON")
         if e.min_mireds:
             st.color_temperature = e.min_mireds
         e.state = st
