@@ -5,7 +5,7 @@
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { expect } from 'vitest';
 import { checkHousehold } from '../../../src/config/load.js';
 import { formatIssue, type ConfigIssue } from '../../../src/config/issues.js';
@@ -68,7 +68,11 @@ export async function loadFiles(files: Record<string, string>): Promise<Loaded> 
       await writeFile(join(dir, path), text);
     }
     const result = await checkHousehold({ configFile: join(dir, 'hearth.yaml'), devicesDir: join(dir, 'devices') });
-    const rel = (issue: ConfigIssue): ConfigIssue => ({ ...issue, file: relative(dir, issue.file) });
+    const rel = (issue: ConfigIssue): ConfigIssue => ({
+      ...issue,
+      file: relative(dir, issue.file),
+      message: issue.message.replaceAll(`${dir}${sep}`, ''),
+    });
     const issues = result.issues.map(rel);
     const household = result.household && {
       ...result.household,
