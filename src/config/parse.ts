@@ -57,7 +57,7 @@ export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues
   if (kind === undefined) return { issues: [configError(file, 'kind', `is required; known kinds: ${kinds}`)] };
   if (!isKind(kind)) {
     const guess = typeof kind === 'string' ? didYouMean(kind, KNOWN_KINDS) : undefined;
-    const hint = guess ? `; did you mean "${guess}"?` : `; known kinds: ${kinds}`;
+    const hint = guess ? `; did you mean "${guess}"? (known kinds: ${kinds})` : `; known kinds: ${kinds}`;
     return { issues: [configError(file, 'kind', `unknown kind ${JSON.stringify(kind)}${hint}`)] };
   }
   const schema = DEVICE_KINDS[kind];

@@ -7,9 +7,10 @@ export const KNOWN_BOARDS = Object.keys(BOARDS);
 const board = z.string().superRefine((name, ctx) => {
   if (Object.hasOwn(BOARDS, name)) return;
   const guess = didYouMean(name, KNOWN_BOARDS);
+  const known = KNOWN_BOARDS.join(', ');
   ctx.addIssue({
     code: 'custom',
-    message: `unknown board "${name}"${guess ? `; did you mean "${guess}"?` : `; known boards: ${KNOWN_BOARDS.join(', ')}`}`,
+    message: `unknown board "${name}"${guess ? `; did you mean "${guess}"? (known boards: ${known})` : `; known boards: ${known}`}`,
   });
 });
 

@@ -10,7 +10,7 @@ describe('device kind and board', () => {
 
   it('a kind close to a known one gets a did-you-mean', async () => {
     const loaded = await loadFiles({ 'devices/a.yaml': button('a').replace('kind: reminder-button', 'kind: reminder-buton') });
-    expectOnlyError(loaded, 'devices/a.yaml', 'kind', 'unknown kind "reminder-buton"; did you mean "reminder-button"?');
+    expectOnlyError(loaded, 'devices/a.yaml', 'kind', 'unknown kind "reminder-buton"; did you mean "reminder-button"? (known kinds: reminder-button, presence-node, led-strip)');
   });
 
   it('missing kind is an error listing the known kinds', async () => {
@@ -31,7 +31,7 @@ describe('device kind and board', () => {
 
   it('a board close to a known one gets a did-you-mean', async () => {
     const loaded = await loadFiles({ 'devices/a.yaml': button('a', { board: 'esp32-dev' }) });
-    expectOnlyError(loaded, 'devices/a.yaml', 'board', 'unknown board "esp32-dev"; did you mean "esp32dev"?');
+    expectOnlyError(loaded, 'devices/a.yaml', 'board', 'unknown board "esp32-dev"; did you mean "esp32dev"? (known boards: esp32dev, ');
   });
 });
 
