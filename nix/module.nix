@@ -6,13 +6,13 @@
 #   declared below, anything else (people, routines, trackers, …) passes through.
 # - Secrets are never in the Nix store: the `*File` options take runtime paths (e.g. agenix's
 #   `config.age.secrets.<name>.path`), refuse store paths, and reach hearth through systemd
-#   `LoadCredential`; the generated hearth.yaml points its `*_file` settings at the
-#   credentials directory.
+#   `LoadCredential`: hearth reads `$CREDENTIALS_DIRECTORY/<name>` (`ha-token`,
+#   `mqtt-password`, `http-token`) when hearth.yaml names no `*_file` (src/config/secrets.ts).
 # - The config and device specs are linked into /etc/hearth so that changing them reloads
 #   hearth (SIGHUP) instead of restarting it.
 #
 # Sections added by later features (e.g. `lifecoach`) are plain `settings` keys; give their
-# secrets with `extraCredentials` and reference them with `credentialPath`.
+# secrets with `extraCredentials` (read by hearth from `$CREDENTIALS_DIRECTORY/<name>`).
 {
   config,
   lib,
@@ -46,12 +46,9 @@ let
       descriptionClass = "noun";
     };
 
-  # Where systemd puts a credential of a system service ($CREDENTIALS_DIRECTORY).
-  credentialPath = unit: name: "/run/credentials/${unit}.service/${name}";
-
   credentials = lib.filterAttrs (_: v: v != null) (
     {
-      homeassistant-token = cfg.tokenFile;
+      ha-token = cfg.tokenFile;
       mqtt-password = cfg.mqttPasswordFile;
       http-token = cfg.httpTokenFile;
     }
@@ -82,20 +79,12 @@ let
       lifecoach = removeAttrs (s.lifecoach or { }) (lib.optional (camerasEnabled == false) "cameras");
     in
     dropEmpty [ "presence" "lifecoach" ] (
-      lib.recursiveUpdate (s // { inherit lifecoach; }) (
-        {
-          state_dir = "/var/lib/${unit}";
-        }
-        // lib.optionalAttrs (cfg.tokenFile != null) {
-          homeassistant.token_file = credentialPath unit "homeassistant-token";
-        }
-        // lib.optionalAttrs (cfg.mqttPasswordFile != null) {
-          mqtt.password_file = credentialPath unit "mqtt-password";
-        }
-        // lib.optionalAttrs (cfg.httpTokenFile != null) {
-          http.token_file = credentialPath unit "http-token";
-        }
-      )
+      s
+      // {
+        inherit lifecoach;
+        # each unit has its own StateDirectory (DynamicUser: one owner per directory)
+        state_dir = "/var/lib/${unit}";
+      }
     );
 
   configFileFor =
@@ -240,8 +229,7 @@ in
 
         Do not put secrets here: everything in `settings` ends up in the world-readable Nix
         store. Use {option}`services.hearth.tokenFile` and friends.
-        `state_dir` and the `*_file` paths of the secrets given through options are set by
-        the module.
+        `state_dir` is set by the module (the unit's `StateDirectory`).
       '';
       example = literalExpression ''
         {
@@ -310,7 +298,7 @@ in
             };
             port = mkOption {
               type = types.port;
-              default = 8470;
+              default = 8420;
               description = "Port of hearth's HTTP API.";
             };
           };
@@ -353,9 +341,9 @@ in
       description = ''
         Use this hearth.yaml instead of one generated from
         {option}`services.hearth.settings`. It may be a store path, so it must not contain
-        secrets; point its `*_file` settings at `/run/credentials/hearth.service/<name>`
-        (names: `homeassistant-token`, `mqtt-password`, `http-token`, and those of
-        {option}`services.hearth.extraCredentials`).
+        secrets (leave the `*_file` settings out: hearth then reads the credentials
+        `ha-token`, `mqtt-password` and `http-token` that the `*File` options pass), and
+        its `state_dir` should be `/var/lib/hearth` (the unit's `StateDirectory`).
       '';
     };
 
@@ -375,7 +363,7 @@ in
       example = "/run/agenix/hearth-ha-token";
       description = ''
         File holding the Home Assistant long-lived access token. Passed with systemd
-        `LoadCredential` (as `homeassistant-token`); must not be in the Nix store.
+        `LoadCredential` as `ha-token`; must not be in the Nix store.
       '';
     };
 
@@ -398,9 +386,8 @@ in
       default = { };
       example = literalExpression ''{ ollama-token = config.age.secrets.ollama-token.path; }'';
       description = ''
-        More secret files passed with `LoadCredential`, by credential name. Reference one in
-        `settings` as `/run/credentials/hearth.service/<name>` (or
-        `/run/credentials/hearth-lifecoach.service/<name>` for the separate life-coach unit).
+        More secret files passed with `LoadCredential`, by credential name; hearth finds them
+        as `$CREDENTIALS_DIRECTORY/<name>` (for sections added later, e.g. the life coach).
       '';
     };
 
@@ -479,7 +466,7 @@ in
         default = pkgs.callPackage ./esphome-configs.nix {
           hearth = cfg.package;
           devices = cfg.devicesDir;
-          config = configFileFor "hearth";
+          hearthConfig = configFileFor "hearth";
         };
         defaultText = literalExpression "configs generated by `hearth esphome generate` from devicesDir and the hub's hearth.yaml";
         description = "Derivation whose output holds the generated ESPHome configs.";
@@ -579,6 +566,4 @@ in
       };
     })
   ];
-
-  meta.maintainers = [ ];
 }

@@ -8,7 +8,7 @@
 { hearthModule }:
 { pkgs, lib, ... }:
 let
-  port = 8470;
+  port = 8420;
   secrets = "/run/test-secrets";
 in
 {
@@ -80,10 +80,10 @@ in
         hub.wait_for_open_port(${toString port})
 
     with subtest("credentials reach hearth through LoadCredential"):
-        hub.succeed("test -s /run/credentials/hearth.service/homeassistant-token")
+        hub.succeed("test -s /run/credentials/hearth.service/ha-token")
         hub.succeed("test -s /run/credentials/hearth.service/mqtt-password")
-        hub.succeed("grep -q /run/credentials/hearth.service/ /etc/hearth/hearth.yaml")
-        hub.fail("grep -q test-token /etc/hearth/hearth.yaml")
+        hub.succeed("test -s /run/credentials/hearth.service/http-token")
+        hub.fail("grep -RqE 'test-(token|password)' /etc/hearth/")
 
     with subtest("/healthz answers without a token (200, or 503 while Home Assistant is away)"):
         code = hub.succeed(

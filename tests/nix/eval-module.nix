@@ -1,0 +1,422 @@
+# Evaluates nix/module.nix with lib.evalModules, minimal stand-ins for the NixOS options it
+# sets (systemd.services, users, networking.firewall, environment.etc, assertions/warnings)
+# and a fake `pkgs`; no nixpkgs package set is needed, only nixpkgs' `lib`.
+#
+#   nix-instantiate --eval --strict --json tests/nix/eval-module.nix --arg lib 'import /path/to/nixpkgs/lib'
+#
+# Returns a list of { name; ok; detail; }.  tests/nix/eval-module.sh runs it.
+{ lib }:
+
+let
+  inherit (lib) mkOption types;
+
+  storeDir = builtins.storeDir;
+  fakeDrv =
+    name: extra:
+    {
+      type = "derivation";
+      inherit name;
+      pname = name;
+      version = "0.0.0-test";
+      outPath = "${storeDir}/00000000000000000000000000000000-${name}";
+      drvPath = "${storeDir}/00000000000000000000000000000000-${name}.drv";
+      outputs = [ "out" ];
+      meta = { };
+    }
+    // extra;
+
+  # pkgs.formats.yaml, as nixpkgs defines its type; `generate` keeps the value to inspect.
+  yamlFormat = _: {
+    type =
+      let
+        valueType =
+          types.nullOr (
+            types.oneOf [
+              types.bool
+              types.int
+              types.float
+              types.str
+              types.path
+              (types.attrsOf valueType)
+              (types.listOf valueType)
+            ]
+          )
+          // {
+            description = "YAML value";
+          };
+      in
+      valueType;
+    generate = name: value: fakeDrv name { inherit value; };
+  };
+
+  fakePkgs = rec {
+    hearth = fakeDrv "hearth" { };
+    ffmpeg-headless = fakeDrv "ffmpeg-headless" { };
+    coreutils = fakeDrv "coreutils" { };
+    gnused = fakeDrv "gnused" { };
+    formats.yaml = yamlFormat;
+    writeText = name: text: fakeDrv name { inherit text; };
+    runCommand = name: env: script: fakeDrv name { inherit env script; };
+    callPackage =
+      fn: args:
+      let
+        f = if builtins.isFunction fn then fn else import fn;
+      in
+      f (builtins.intersectAttrs (builtins.functionArgs f) (fakePkgs // { inherit lib; }) // args);
+  };
+
+  # Just enough of NixOS for the module to define its config.
+  nixosStubs = {
+    options = {
+      assertions = mkOption {
+        type = types.listOf types.unspecified;
+        default = [ ];
+      };
+      warnings = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+      };
+      systemd.services = mkOption {
+        type = types.attrsOf (types.submodule { freeformType = types.attrsOf types.anything; });
+        default = { };
+      };
+      systemd.tmpfiles = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+      };
+      users = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+      };
+      networking.firewall.allowedTCPPorts = mkOption {
+        type = types.listOf types.port;
+        default = [ ];
+      };
+      environment.etc = mkOption {
+        type = types.attrsOf (types.submodule { freeformType = types.attrsOf types.anything; });
+        default = { };
+      };
+    };
+  };
+
+  eval =
+    config:
+    lib.evalModules {
+      modules = [
+        nixosStubs
+        ../../nix/module.nix
+        { _module.args.pkgs = fakePkgs; }
+        config
+      ];
+    };
+
+  # Like NixOS's toplevel: failed assertions abort the build.
+  system =
+    config:
+    let
+      c = (eval config).config;
+      failed = map (a: a.message) (lib.filter (a: !a.assertion) c.assertions);
+    in
+    if failed != [ ] then throw "Failed assertions:\n- ${lib.concatStringsSep "\n- " failed}" else c;
+
+  # Forces everything a deployment would read; false when evaluation throws.
+  evaluates =
+    config:
+    (builtins.tryEval (
+      let
+        c = system config;
+      in
+      builtins.deepSeq [
+        (lib.mapAttrs (_: s: s.serviceConfig or { }) c.systemd.services)
+        c.networking.firewall.allowedTCPPorts
+        c.environment.etc
+      ] true
+    )).success;
+
+  base = {
+    services.hearth = {
+      enable = true;
+      devicesDir = "/srv/hearth/devices";
+      tokenFile = "/run/agenix/hearth-ha-token";
+      mqttPasswordFile = "/run/agenix/hearth-mqtt-password";
+      httpTokenFile = "/run/agenix/hearth-http-token";
+      settings = {
+        people = [
+          {
+            id = "sam";
+            name = "Sam";
+          }
+        ];
+        mqtt.username = "hearth";
+      };
+    };
+  };
+  with' = extra: lib.recursiveUpdate base { services.hearth = extra; };
+
+  plain = system base;
+  hub = plain.systemd.services.hearth;
+  hubYaml = plain.environment.etc."hearth/hearth.yaml".source.value;
+
+  cams = system (with' {
+    lifecoach.enable = true;
+    settings.lifecoach.cameras = [
+      {
+        id = "desk";
+        device = "/dev/video0";
+      }
+    ];
+  });
+  camHub = cams.systemd.services.hearth;
+
+  fw = system (with' {
+    openFirewall = true;
+    settings.http.port = 9000;
+  });
+
+  away = system {
+    services.hearth = {
+      lifecoach.enable = true;
+      devicesDir = "/srv/hearth/devices";
+      tokenFile = "/run/agenix/hearth-ha-token";
+      settings.people = [
+        {
+          id = "sam";
+          name = "Sam";
+        }
+      ];
+    };
+  };
+  split = system (with' {
+    lifecoach.enable = true;
+    lifecoach.ownUnit = true;
+  });
+
+  esp = system (with' {
+    esphome.configDir = "/var/lib/esphome";
+    esphome.secretsFile = "/run/agenix/esphome-secrets";
+  });
+  espUnit = esp.systemd.services.hearth-esphome-configs;
+  espConfigs = esp.services.hearth.esphome.configs;
+
+  custom = system (with' { configFile = "/etc/hearth-custom.yaml"; });
+
+  inStore = "${storeDir}/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-token";
+
+  hubPkg = "${storeDir}/00000000000000000000000000000000-hearth";
+
+  check = name: ok: detail: { inherit name ok detail; };
+  eq =
+    name: actual: expected:
+    check name (actual == expected) "expected ${builtins.toJSON expected}, got ${builtins.toJSON actual}";
+  hasKeyDeep =
+    pred: v:
+    if lib.isAttrs v then
+      lib.any (n: pred n || hasKeyDeep pred v.${n}) (lib.attrNames v)
+    else if lib.isList v then
+      lib.any (hasKeyDeep pred) v
+    else
+      false;
+  hasNull =
+    v:
+    v == null
+    || (lib.isAttrs v && lib.any hasNull (lib.attrValues v))
+    || (lib.isList v && lib.any hasNull v);
+in
+[
+  # --- the hub unit ------------------------------------------------------------------------
+  (eq "ExecStart runs `hearth run` on the /etc config (reloadable) without the life coach"
+    hub.serviceConfig.ExecStart
+    "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --no-lifecoach"
+  )
+  (eq "/etc/hearth/hearth.yaml is the generated settings file" plain.environment.etc."hearth/hearth.yaml".source.name "hearth.yaml")
+  (eq "/etc/hearth/devices is devicesDir" plain.environment.etc."hearth/devices".source "/srv/hearth/devices")
+  (eq "LoadCredential passes each secret file under hearth's credential name"
+    (lib.sort lib.lessThan hub.serviceConfig.LoadCredential)
+    [
+      "ha-token:/run/agenix/hearth-ha-token"
+      "http-token:/run/agenix/hearth-http-token"
+      "mqtt-password:/run/agenix/hearth-mqtt-password"
+    ]
+  )
+  (eq "ExecReload sends SIGHUP" hub.serviceConfig.ExecReload "${storeDir}/00000000000000000000000000000000-coreutils/bin/kill -HUP $MAINPID")
+  (check "reloadTriggers: the config file and the devices dir" (
+    lib.elem plain.environment.etc."hearth/hearth.yaml".source hub.reloadTriggers
+    && lib.elem "/srv/hearth/devices" hub.reloadTriggers
+  ) (builtins.toJSON (map toString hub.reloadTriggers)))
+  (eq "DynamicUser + StateDirectory" {
+    inherit (hub.serviceConfig) DynamicUser StateDirectory;
+  } {
+    DynamicUser = true;
+    StateDirectory = "hearth";
+  })
+  (eq "hardening" {
+    inherit (hub.serviceConfig)
+      ProtectSystem
+      ProtectHome
+      PrivateTmp
+      DevicePolicy
+      CapabilityBoundingSet
+      NoNewPrivileges
+      RestrictAddressFamilies
+      SystemCallFilter
+      UMask
+      MemoryDenyWriteExecute
+      ;
+  } {
+    ProtectSystem = "strict";
+    ProtectHome = true;
+    PrivateTmp = true;
+    DevicePolicy = "closed";
+    CapabilityBoundingSet = "";
+    NoNewPrivileges = true;
+    RestrictAddressFamilies = [
+      "AF_INET"
+      "AF_INET6"
+      "AF_UNIX"
+    ];
+    SystemCallFilter = [
+      "@system-service"
+      "@pkey"
+      "~@privileged"
+    ];
+    UMask = "0077";
+    MemoryDenyWriteExecute = false;
+  })
+  (eq "no cameras: no video devices, no video group, PrivateDevices" {
+    inherit (hub.serviceConfig) DeviceAllow SupplementaryGroups PrivateDevices;
+    path = hub.path;
+  } {
+    DeviceAllow = [ ];
+    SupplementaryGroups = [ ];
+    PrivateDevices = true;
+    path = [ ];
+  })
+  (eq "firewall closed by default" plain.networking.firewall.allowedTCPPorts [ ])
+  (eq "no life-coach or ESPHome unit unless asked" (lib.attrNames plain.systemd.services) [ "hearth" ])
+
+  # --- the generated hearth.yaml -------------------------------------------------------------
+  (eq "hearth.yaml: declared defaults and pass-through settings" {
+    inherit (hubYaml) homeassistant http state_dir people;
+    mqtt = hubYaml.mqtt;
+  } {
+    homeassistant.url = "http://127.0.0.1:8123";
+    http = {
+      host = "127.0.0.1";
+      port = 8420;
+    };
+    mqtt = {
+      url = "mqtt://127.0.0.1:1883";
+      username = "hearth";
+      discovery_prefix = "homeassistant";
+      base_topic = "hearth";
+    };
+    state_dir = "/var/lib/hearth";
+    people = [
+      {
+        id = "sam";
+        name = "Sam";
+      }
+    ];
+  })
+  (check "hearth.yaml: no nulls, no empty presence/lifecoach sections" (
+    !(hasNull hubYaml) && !(hubYaml ? presence) && !(hubYaml ? lifecoach) && !(hubYaml ? timezone)
+  ) (builtins.toJSON (lib.attrNames hubYaml)))
+  (check "hearth.yaml: holds no secret paths (hearth reads $CREDENTIALS_DIRECTORY)" (
+    !(hasKeyDeep (lib.hasSuffix "_file") hubYaml)
+  ) "")
+
+  # --- cameras -----------------------------------------------------------------------------
+  (eq "cameras: video4linux access, video group, ffmpeg, life coach in-process" {
+    inherit (camHub.serviceConfig)
+      DeviceAllow
+      SupplementaryGroups
+      PrivateDevices
+      ExecStart
+      ;
+    path = map (p: p.name) camHub.path;
+  } {
+    DeviceAllow = [ "char-video4linux rw" ];
+    SupplementaryGroups = [ "video" ];
+    PrivateDevices = false;
+    ExecStart = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices";
+    path = [ "ffmpeg-headless" ];
+  })
+  (eq "cameras: written to hearth.yaml" cams.environment.etc."hearth/hearth.yaml".source.value.lifecoach.cameras [
+    {
+      id = "desk";
+      device = "/dev/video0";
+    }
+  ])
+
+  # --- firewall ----------------------------------------------------------------------------
+  (eq "openFirewall opens settings.http.port" fw.networking.firewall.allowedTCPPorts [ 9000 ])
+
+  # --- the life coach elsewhere / in its own unit ---------------------------------------------
+  (eq "life coach alone on a host: only hearth-lifecoach, `--only lifecoach`, own state dir" {
+    units = lib.attrNames away.systemd.services;
+    exec = away.systemd.services.hearth-lifecoach.serviceConfig.ExecStart;
+    state = away.systemd.services.hearth-lifecoach.serviceConfig.StateDirectory;
+    yamlState = away.environment.etc."hearth/hearth-lifecoach.yaml".source.value.state_dir;
+    creds = away.systemd.services.hearth-lifecoach.serviceConfig.LoadCredential;
+    firewall = away.networking.firewall.allowedTCPPorts;
+  } {
+    units = [ "hearth-lifecoach" ];
+    exec = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth-lifecoach.yaml --devices /etc/hearth/devices --only lifecoach";
+    state = "hearth-lifecoach";
+    yamlState = "/var/lib/hearth-lifecoach";
+    creds = [ "ha-token:/run/agenix/hearth-ha-token" ];
+    firewall = [ ];
+  })
+  (eq "lifecoach.ownUnit: hub without it, life coach after the hub" {
+    units = lib.attrNames split.systemd.services;
+    hubExec = split.systemd.services.hearth.serviceConfig.ExecStart;
+    after = lib.elem "hearth.service" split.systemd.services.hearth-lifecoach.after;
+  } {
+    units = [
+      "hearth"
+      "hearth-lifecoach"
+    ];
+    hubExec = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --no-lifecoach";
+    after = true;
+  })
+
+  # --- ESPHome configs ---------------------------------------------------------------------
+  (check "esphome.configDir: a oneshot places the generated configs and links secrets.yaml" (
+    espUnit.serviceConfig.Type == "oneshot"
+    && lib.hasInfix "ln -sfn /run/agenix/esphome-secrets \"$dir/secrets.yaml\"" espUnit.script
+    && lib.hasInfix "dir=/var/lib/esphome" espUnit.script
+    && lib.hasInfix "${espConfigs}/*.yaml" espUnit.script
+  ) espUnit.script)
+  (check "esphome configs come from `hearth esphome generate` over devicesDir and the hub's hearth.yaml" (
+    lib.hasInfix "hearth esphome generate --devices /srv/hearth/devices --config ${storeDir}/00000000000000000000000000000000-hearth.yaml --out $out" espConfigs.script
+  ) espConfigs.script)
+
+  # --- configFile override -------------------------------------------------------------------
+  (eq "configFile replaces the generated hearth.yaml" custom.environment.etc."hearth/hearth.yaml".source "/etc/hearth-custom.yaml")
+
+  # --- secrets in the store are refused -------------------------------------------------------
+  (check "control: the base configuration evaluates" (evaluates base) "")
+  (check "tokenFile in the Nix store is refused" (!evaluates (with' { tokenFile = inStore; })) inStore)
+  (check "mqttPasswordFile in the Nix store is refused" (!evaluates (with' { mqttPasswordFile = inStore; })) "")
+  (check "httpTokenFile in the Nix store is refused" (!evaluates (with' { httpTokenFile = inStore; })) "")
+  (check "environmentFile in the Nix store is refused" (!evaluates (with' { environmentFile = inStore; })) "")
+  (check "extraCredentials in the Nix store are refused" (
+    !evaluates (with' { extraCredentials.ollama-token = inStore; })
+  ) "")
+  (check "esphome.secretsFile in the Nix store is refused" (
+    !evaluates (with' {
+      esphome.configDir = "/var/lib/esphome";
+      esphome.secretsFile = inStore;
+    })
+  ) "")
+  (check "a Nix path literal as tokenFile is refused (it would be copied to the store)" (
+    !evaluates (with' { tokenFile = ./eval-module.nix; })
+  ) "")
+  (check "a relative tokenFile is refused" (!evaluates (with' { tokenFile = "secrets/ha-token"; })) "")
+  (check "settings.homeassistant.token_file in the store fails an assertion" (
+    !evaluates (with' { settings.homeassistant.token_file = inStore; })
+  ) "")
+  (check "settings.homeassistant.token_file outside the store is fine" (
+    evaluates (with' { settings.homeassistant.token_file = "/run/agenix/hearth-ha-token"; })
+  ) "")
+]
