@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerEsphomeCommands } from './esphome/commands.js';
+import { registerHubCommands } from './hub/commands.js';
 
 const program = new Command()
   .name('hearth')
@@ -8,5 +9,6 @@ const program = new Command()
   .showHelpAfterError();
 
 registerEsphomeCommands(program);
+registerHubCommands(program);
 
 await program.parseAsync(process.argv);

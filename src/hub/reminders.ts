@@ -1,0 +1,359 @@
+/**
+ * Routines and reminder buttons: the I/O around the pure reminder state machine
+ * (routines/reminder.ts). One timer per routine at its next wakeup; presses from the
+ * buttons' `event.*` entities (through the pure press filter), phone notification actions,
+ * the MQTT Done/Snooze/Skip buttons and "due now" from the API all become events; the
+ * machine's effects are carried out here: LEDs (light.turn_on effect Pulse / turn_off on
+ * every button of the routine), phone notifications, records in the store, MQTT state.
+ *
+ * Rules that keep the person's view right:
+ * - every state is persisted after each step, so a restart (or kill -9) restores it, and the
+ *   `restore` event re-issues the LEDs;
+ * - LED commands go out before anything is written, and are re-asserted whenever HA comes
+ *   back (RUNNING), so a command lost in an HA restart is repeated.
+ */
+import type { HassServiceTarget } from 'home-assistant-js-websocket';
+import type { Household } from '../config/household.js';
+import type { Person } from '../config/hearth-config.js';
+import type { DeviceEntities } from '../esphome/entity-ids.js';
+import { REMINDER_EFFECT } from '../esphome/kinds/reminder-button.js';
+import type { Logger } from '../log.js';
+import type { Clock } from './clock.js';
+import { MAX_TIMER_MS } from './clock.js';
+import type { HaClient, Unsubscribe } from './ha/client.js';
+import type { StateChange } from './ha/entities.js';
+import type { Metrics } from './metrics.js';
+import type { HubMqtt } from './mqtt/client.js';
+import {
+  routineAttributesTopic,
+  routineCommandFilter,
+  routineIdOfCommandTopic,
+  routineStateTopic,
+  stateMessage,
+  type DiscoveryContext,
+} from './mqtt/discovery.js';
+import { classifyPress, type PressFilterState } from './routines/press.js';
+import {
+  initialState,
+  isPending,
+  nextWakeup,
+  parseNotificationActionId,
+  planRoutine,
+  step,
+  type ActionKind,
+  type Effect,
+  type ReminderEvent,
+  type ReminderState,
+  type RoutinePlan,
+} from './routines/reminder.js';
+import { streak } from './routines/streak.js';
+import type { Store } from './store/store.js';
+
+export interface RemindersDeps {
+  household: Household;
+  devices: DeviceEntities[];
+  ha: HaClient;
+  mqtt: HubMqtt;
+  store: Store;
+  context: DiscoveryContext;
+  clock: Clock;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+export interface RoutineView {
+  id: string;
+  title: string;
+  phase: ReminderState['phase'];
+  pending: boolean;
+  led: boolean;
+  next_due: string | null;
+  last_done: string | null;
+  streak: string;
+  buttons: string[];
+}
+
+export interface Reminders {
+  start(): void;
+  stop(): void;
+  /** Makes a routine due now; undefined for an unknown id. */
+  due(id: string): RoutineView | undefined;
+  action(id: string, action: ActionKind, source: string): RoutineView | undefined;
+  list(): RoutineView[];
+  /** Publishes every routine's state and attributes (after discovery, on MQTT connect). */
+  publishAll(): void;
+  has(id: string): boolean;
+}
+
+interface RoutineSlot {
+  plan: RoutinePlan;
+  state: ReminderState;
+  timer?: NodeJS.Timeout;
+  /** LED light entities of the buttons that acknowledge this routine. */
+  leds: string[];
+  /** What the LEDs were last told successfully (undefined: unknown). */
+  ledSent?: boolean;
+}
+
+export function createReminders(deps: RemindersDeps): Reminders {
+  const log = deps.logger.child({ unit: 'reminders' });
+  const { config } = deps.household;
+  const slots = new Map<string, RoutineSlot>();
+  /** Button event entity → routine id. */
+  const pressEntities = new Map<string, { routine: string; device: string }>();
+  const unsubs: Unsubscribe[] = [];
+  let pressFilter: PressFilterState = {};
+  let stopped = true;
+
+  const pressesCounter = deps.metrics?.counter('hearth_button_presses_total', 'Button presses handled, by routine and kind');
+  const handlingHist = deps.metrics?.histogram(
+    'hearth_press_handling_seconds',
+    'Time from a press state change arriving to the LED command being sent',
+    [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
+  );
+
+  for (const device of deps.devices) {
+    if (device.kind !== 'reminder-button' || !device.routine) continue;
+    const press = device.entities.find((e) => e.role === 'press');
+    if (press) pressEntities.set(press.entityId, { routine: device.routine, device: device.device });
+  }
+  for (const routine of config.routines) {
+    const plan = planRoutine(routine, { timezone: config.timezone, ...(config.quiet_hours ? { quiet_hours: config.quiet_hours } : {}) });
+    const leds = deps.devices
+      .filter((d) => d.kind === 'reminder-button' && d.routine === routine.id)
+      .flatMap((d) => d.entities.filter((e) => e.role === 'led').map((e) => e.entityId));
+    slots.set(routine.id, { plan, state: initialState(routine.id, deps.clock.now()), leds });
+  }
+
+  const people = new Map<string, Person>(config.people.map((p) => [p.id, p]));
+  const notifyService = (plan: RoutinePlan): string | undefined => {
+    const person = plan.person ? people.get(plan.person) : config.people.length === 1 ? config.people[0] : undefined;
+    return person?.notify;
+  };
+
+  // --- effects ---------------------------------------------------------------------------
+  const call = (what: string, domain: string, service: string, data?: Record<string, unknown>, target?: HassServiceTarget): Promise<boolean> =>
+    deps.ha.callService(domain, service, data, target).then(
+      () => true,
+      (err: unknown) => {
+        log.warn({ err: typeof err === 'object' ? JSON.stringify(err) : String(err), what }, 'Home Assistant call failed');
+        return false;
+      },
+    );
+
+  /** Tells the LEDs what the state says (no-op when HA is not RUNNING: re-asserted on RUNNING). */
+  const syncLed = (slot: RoutineSlot, force = false): void => {
+    if (slot.leds.length === 0 || deps.ha.state !== 'connected') return;
+    const on = slot.state.led;
+    if (!force && slot.ledSent === on) return;
+    slot.ledSent = on;
+    const target = { entity_id: slot.leds };
+    const sent = on
+      ? call(`LED on for ${slot.plan.id}`, 'light', 'turn_on', { effect: REMINDER_EFFECT }, target)
+      : call(`LED off for ${slot.plan.id}`, 'light', 'turn_off', undefined, target);
+    void sent.then((ok) => {
+      if (!ok && slot.ledSent === on) slot.ledSent = undefined;
+    });
+  };
+
+  const carryOut = (slot: RoutineSlot, effects: Effect[]): void => {
+    const { plan } = slot;
+    // Outward commands first (latency), then records and state.
+    for (const e of effects) {
+      if (e.type === 'led') syncLed(slot, true);
+      else if (e.type === 'notify') {
+        const service = notifyService(plan);
+        if (!service) {
+          log.info({ routine: plan.id }, 'no notify service for this routine\'s person: notification not sent');
+          continue;
+        }
+        void call(`notify ${plan.id}`, 'notify', service, {
+          title: e.title,
+          message: e.message,
+          data: { tag: e.tag, group: 'hearth', actions: e.actions },
+        });
+      } else if (e.type === 'clear_notification') {
+        const service = notifyService(plan);
+        if (service) void call(`clear notification ${plan.id}`, 'notify', service, { message: 'clear_notification', data: { tag: e.tag } });
+        deps.store.record({ at: deps.clock.now(), kind: 'clear_notification', routine: plan.id, source: 'hearth' });
+      }
+    }
+    for (const e of effects) {
+      if (e.type !== 'record') continue;
+      const { type: _t, kind, routine, at, source, ...detail } = e;
+      deps.store.record({
+        at,
+        kind: kind === 'notify' ? 'notification' : kind,
+        routine,
+        source,
+        detail: Object.keys(detail).length ? detail : undefined,
+      });
+    }
+    if (effects.some((e) => e.type === 'publish')) publish(slot);
+  };
+
+  const dispatch = (id: string, event: ReminderEvent): RoutineSlot | undefined => {
+    const slot = slots.get(id);
+    if (!slot || stopped) return undefined;
+    const now = deps.clock.now();
+    const { state, effects } = step(slot.state, event, now, slot.plan);
+    slot.state = state;
+    carryOut(slot, effects);
+    deps.store.saveReminderState(id, state, now);
+    schedule(slot);
+    if (event.type !== 'tick' || effects.length) log.debug({ routine: id, event: event.type, phase: state.phase, effects: effects.map((e) => e.type) }, 'reminder step');
+    return slot;
+  };
+
+  const schedule = (slot: RoutineSlot): void => {
+    clearTimeout(slot.timer);
+    if (stopped) return;
+    const now = deps.clock.now();
+    const at = nextWakeup(slot.state, slot.plan, now);
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, (at ?? now + MAX_TIMER_MS) - now));
+    // +5 ms: the tick runs at or just after the instant, never a hair before it.
+    slot.timer = setTimeout(() => dispatch(slot.plan.id, { type: 'tick' }), delay + 5);
+  };
+
+  // --- MQTT state ------------------------------------------------------------------------
+  const view = (slot: RoutineSlot): RoutineView => {
+    const now = deps.clock.now();
+    const records = deps.store
+      .history({ routine: slot.plan.id, since: now - 120 * 86_400_000, limit: 10_000 })
+      .filter((r) => r.kind === 'done' || r.kind === 'skip');
+    const s = streak(records, slot.plan.schedule, now);
+    const next = slot.plan.schedule.next(now);
+    const lastDone = s.lastDone ?? slot.state.lastDone;
+    return {
+      id: slot.plan.id,
+      title: slot.plan.title,
+      phase: slot.state.phase,
+      pending: isPending(slot.state),
+      led: slot.state.led,
+      next_due: next === undefined ? null : new Date(next).toISOString(),
+      last_done: lastDone === undefined ? null : new Date(lastDone).toISOString(),
+      streak: `${s.done} of ${s.of}`,
+      buttons: [...pressEntities].filter(([, v]) => v.routine === slot.plan.id).map(([, v]) => v.device),
+    };
+  };
+
+  const publish = (slot: RoutineSlot): void => {
+    if (deps.mqtt.state !== 'connected') return; // published again on connect
+    const v = view(slot);
+    const s = slot.state;
+    const attributes = {
+      title: v.title,
+      last_done: v.last_done,
+      streak: v.streak,
+      next_due: v.next_due,
+      due_since: s.occurrence ? new Date(s.occurrence.start).toISOString() : null,
+      window_ends: s.occurrence ? new Date(s.occurrence.end).toISOString() : null,
+      snoozed_until: s.snoozedUntil ? new Date(s.snoozedUntil).toISOString() : null,
+      escalated: s.escalated,
+      quiet: s.held,
+      buttons: v.buttons,
+    };
+    const ctx = deps.context;
+    // Attributes first: HA shows the new state with its attributes already in place.
+    void deps.mqtt.publish(stateMessage(routineAttributesTopic(ctx, v.id), attributes)).catch(() => {});
+    void deps.mqtt.publish(stateMessage(routineStateTopic(ctx, v.id), s.phase)).catch(() => {});
+  };
+
+  // --- inputs ------------------------------------------------------------------------------
+  const onPressChange = (change: StateChange): void => {
+    const t0 = performance.now();
+    const target = pressEntities.get(change.entityId);
+    if (!target) return;
+    const { verdict, filter } = classifyPress(pressFilter, {
+      entity_id: change.entityId,
+      old_state: change.old,
+      new_state: change.new,
+    });
+    const handledBefore = pressFilter[change.entityId];
+    pressFilter = filter;
+    if (verdict.press) {
+      pressesCounter?.inc({ routine: target.routine, kind: verdict.press });
+      log.info({ device: target.device, routine: target.routine, press: verdict.press }, 'button press');
+      dispatch(target.routine, { type: 'press', press: verdict.press, entity: change.entityId });
+      handlingHist?.observe((performance.now() - t0) / 1000);
+    } else {
+      log.debug({ entityId: change.entityId, reason: verdict.reason, state: change.new?.state }, 'not a press');
+    }
+    const handled = filter[change.entityId];
+    if (handled !== undefined && handled !== handledBefore) {
+      deps.store.markPressHandled(change.entityId, String(handled), deps.clock.now());
+    }
+  };
+
+  const onNotificationAction = (event: { data?: { action?: string } }): void => {
+    const parsed = event.data?.action ? parseNotificationActionId(event.data.action) : undefined;
+    if (!parsed || !slots.has(parsed.routine)) return;
+    log.info(parsed, 'notification action');
+    dispatch(parsed.routine, { type: 'action', action: parsed.action, source: 'notification' });
+  };
+
+  const onCommand = (topic: string, payload: Buffer): void => {
+    const id = routineIdOfCommandTopic(deps.context, topic);
+    const command = payload.toString().trim().toLowerCase();
+    if (!id || !slots.has(id)) return void log.warn({ topic }, 'command for an unknown routine');
+    if (command !== 'done' && command !== 'snooze' && command !== 'skip') {
+      return void log.warn({ topic, command }, 'unknown routine command (use done, snooze or skip)');
+    }
+    log.info({ routine: id, command }, 'command from Home Assistant');
+    dispatch(id, { type: 'action', action: command, source: 'ha' });
+  };
+
+  const api: Reminders = {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      // Restore: persisted states and which presses were handled.
+      const saved = deps.store.loadReminderStates();
+      const filter: Record<string, number> = {};
+      for (const entityId of pressEntities.keys()) {
+        const last = deps.store.lastHandledPress(entityId);
+        if (last !== undefined && Number.isFinite(Number(last))) filter[entityId] = Number(last);
+      }
+      pressFilter = filter;
+      for (const [id, slot] of slots) {
+        const persisted = saved.get(id) as ReminderState | undefined;
+        if (persisted && persisted.routine === id) {
+          slot.state = persisted;
+          dispatch(id, { type: 'restore' });
+        } else {
+          dispatch(id, { type: 'tick' });
+        }
+      }
+      if (pressEntities.size) unsubs.push(deps.ha.subscribeStates([...pressEntities.keys()], onPressChange));
+      unsubs.push(deps.ha.subscribeEvents('mobile_app_notification_action', onNotificationAction));
+      unsubs.push(deps.mqtt.subscribe(routineCommandFilter(deps.context), onCommand));
+      unsubs.push(
+        deps.ha.onRunning(() => {
+          for (const slot of slots.values()) syncLed(slot, true);
+        }),
+      );
+      unsubs.push(deps.mqtt.onConnect(() => api.publishAll()));
+      if (deps.ha.state === 'connected') for (const slot of slots.values()) syncLed(slot, true);
+      log.info({ routines: slots.size, buttons: pressEntities.size }, 'reminders started');
+    },
+    stop() {
+      stopped = true;
+      for (const u of unsubs.splice(0)) u();
+      for (const slot of slots.values()) clearTimeout(slot.timer);
+    },
+    due(id) {
+      const slot = dispatch(id, { type: 'due' });
+      return slot && view(slot);
+    },
+    action(id, action, source) {
+      const slot = dispatch(id, { type: 'action', action, source: source === 'notification' ? 'notification' : 'ha' });
+      return slot && view(slot);
+    },
+    list: () => [...slots.values()].map(view),
+    publishAll() {
+      for (const slot of slots.values()) publish(slot);
+    },
+    has: (id) => slots.has(id),
+  };
+  return api;
+}

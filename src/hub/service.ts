@@ -1,0 +1,300 @@
+/**
+ * `hearth run`: the long-running hub. Loads the household, then starts each unit in its own
+ * try/catch (one failing does not stop the rest): store, HA, MQTT, discovery, reminders,
+ * presence, HTTP. `reload()` (SIGHUP) re-reads hearth.yaml and devices/; a bad config is
+ * reported issue by issue and the running one kept. `stop()` publishes `offline` and closes
+ * everything. A rejected HA token is fatal (`onFatal`): the caller exits non-zero.
+ */
+import { checkHousehold } from '../config/load.js';
+import type { Household } from '../config/household.js';
+import { errorsOf, formatIssue, ConfigError } from '../config/issues.js';
+import { HA_TOKEN, HTTP_TOKEN, MQTT_PASSWORD, readOptionalSecret, readSecret, type Secret } from '../config/secrets.js';
+import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js';
+import type { Logger } from '../log.js';
+import { systemClock, type Clock } from './clock.js';
+import { createHaClient, type HaAuthError, type HaClient } from './ha/client.js';
+import { createHttpApi, NotFoundError, type Health, type HttpApi } from './http/server.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createHubMqtt, type HubMqtt } from './mqtt/client.js';
+import { createDiscoveryPublisher, type DiscoveryPublisher } from './mqtt/discovery-publisher.js';
+import { availabilityTopic, householdDiscovery, type DiscoveryContext } from './mqtt/discovery.js';
+import { createReminders, type Reminders } from './reminders.js';
+import { createStore, storePath, type Store } from './store/store.js';
+import { hearthVersion } from './version.js';
+import { createPresenceUnit, type PresenceUnit } from './presence-unit.js';
+
+export interface HubOptions {
+  configFile: string;
+  devicesDir: string;
+  logger: Logger;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+  /** A fatal error (rejected HA token): stop and exit non-zero. */
+  onFatal: (error: Error) => void;
+  /** Overrides for tests (e.g. port 0, fast heartbeats). */
+  overrides?: { httpPort?: number; heartbeatMs?: number; pongTimeoutMs?: number; storeFile?: string };
+}
+
+export interface Hub {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Re-reads the configuration; false (and the old one kept) when it has errors. */
+  reload(): Promise<boolean>;
+  health(): Health;
+  readonly ha: HaClient | undefined;
+  readonly mqtt: HubMqtt | undefined;
+  readonly store: Store | undefined;
+  readonly http: HttpApi | undefined;
+  readonly reminders: Reminders | undefined;
+  readonly household: Household | undefined;
+}
+
+/** Loads the household or throws ConfigError with every issue (warnings are logged). */
+export async function loadForHub(configFile: string, devicesDir: string, log: Logger): Promise<Household> {
+  const { household, issues } = await checkHousehold({ configFile, devicesDir });
+  for (const issue of issues) if (issue.severity === 'warning') log.warn({ file: issue.file }, formatIssue(issue));
+  if (!household || errorsOf(issues).length > 0) throw new ConfigError(issues);
+  return household;
+}
+
+export function createHub(options: HubOptions): Hub {
+  const log = options.logger;
+  const clock = options.clock ?? systemClock;
+  const env = options.env ?? process.env;
+  const version = hearthVersion();
+  const metrics: Metrics = createMetrics();
+  const startedAt = clock.now();
+
+  let household: Household | undefined;
+  let devices: DeviceEntities[] = [];
+  let store: Store | undefined;
+  let ha: HaClient | undefined;
+  let mqtt: HubMqtt | undefined;
+  let discovery: DiscoveryPublisher | undefined;
+  let reminders: Reminders | undefined;
+  let presence: PresenceUnit | undefined;
+  let http: HttpApi | undefined;
+  let httpToken: Secret | undefined;
+  let context: DiscoveryContext | undefined;
+  const failures: Record<string, string> = {};
+
+  /** Runs one unit's start; a failure is logged and remembered, the others go on. */
+  const unit = async (name: string, fn: () => unknown): Promise<void> => {
+    try {
+      await fn();
+      delete failures[name];
+    } catch (e) {
+      failures[name] = (e as Error).message;
+      log.error({ unit: name, err: (e as Error).message }, `${name} failed to start`);
+    }
+  };
+
+  const discoveryConfigs = (h: Household) =>
+    householdDiscovery(context!, {
+      routines: h.config.routines.map((r) => ({ id: r.id, title: r.title })),
+      people: h.config.people.map((p) => ({ id: p.id, name: p.name })),
+    });
+
+  const startDomainUnits = async (h: Household): Promise<void> => {
+    if (!store || !ha || !mqtt || !context) return;
+    const base = { household: h, devices, ha, mqtt, store, context, clock, logger: log, metrics };
+    await unit('reminders', () => {
+      reminders = createReminders(base);
+      reminders.start();
+    });
+    await unit('presence', () => {
+      presence = createPresenceUnit(base);
+      presence.start();
+    });
+  };
+
+  const registerMetrics = (): void => {
+    const up = (s: string | undefined) => (s === 'connected' || s === 'ok' ? 1 : 0);
+    metrics.gauge('hearth_up', 'Connection state per component (1 connected)', () => [
+      [{ component: 'homeassistant' }, up(ha?.state)],
+      [{ component: 'mqtt' }, up(mqtt?.state)],
+      [{ component: 'store' }, up(store?.healthy() ? 'ok' : 'error')],
+    ]);
+    metrics.gauge('hearth_ha_connects_total', 'Websocket connections made to Home Assistant', () => ha?.stats.connects ?? 0);
+    metrics.gauge('hearth_ha_heartbeat_timeouts_total', 'Heartbeats without a pong (forced reconnects)', () => ha?.stats.heartbeatTimeouts ?? 0);
+    metrics.gauge('hearth_ha_state_changes_total', 'Entity state changes received from Home Assistant', () => ha?.stats.stateChanges ?? 0);
+    metrics.gauge('hearth_mqtt_connects_total', 'MQTT connections made', () => mqtt?.stats.connects ?? 0);
+    metrics.gauge('hearth_mqtt_published_total', 'MQTT messages published', () => mqtt?.stats.published ?? 0);
+    metrics.gauge('hearth_routine_pending', 'Routines pending (due or nagging), by routine', () =>
+      (reminders?.list() ?? []).map((r) => [{ routine: r.id }, r.pending ? 1 : 0] as [Record<string, string>, number]),
+    );
+    metrics.gauge('process_resident_memory_bytes', 'Resident memory size in bytes', () => process.memoryUsage.rss());
+    metrics.gauge('process_start_time_seconds', 'Start time of the process since the epoch in seconds', () => startedAt / 1000);
+  };
+
+  const hub: Hub = {
+    async start() {
+      household = await loadForHub(options.configFile, options.devicesDir, log);
+      devices = householdEntities(household);
+      const { config } = household;
+      context = { prefix: config.mqtt.discovery_prefix, baseTopic: config.mqtt.base_topic, version };
+      registerMetrics();
+
+      await unit('store', () => {
+        store = createStore({ path: options.overrides?.storeFile ?? storePath(config.state_dir, env) });
+        log.info({ path: store.path, schema: store.schemaVersion }, 'store open');
+      });
+      if (!store) throw new Error(`the store could not be opened: ${failures.store}`);
+
+      await unit('homeassistant', async () => {
+        const token = await readSecret(HA_TOKEN(config.homeassistant.token_file), { env });
+        ha = createHaClient({
+          url: config.homeassistant.url,
+          token: () => token.value,
+          tokenSource: token.source,
+          logger: log,
+          onFatal: (e: HaAuthError) => options.onFatal(e),
+          heartbeatMs: options.overrides?.heartbeatMs,
+          pongTimeoutMs: options.overrides?.pongTimeoutMs,
+        });
+        ha.start();
+      });
+
+      await unit('mqtt', async () => {
+        const password = await readOptionalSecret(MQTT_PASSWORD(config.mqtt.password_file), { env });
+        mqtt = createHubMqtt({
+          url: config.mqtt.url,
+          username: config.mqtt.username,
+          password: password?.value,
+          availabilityTopic: availabilityTopic(context!),
+          logger: log,
+        });
+        mqtt.start();
+      });
+
+      await unit('discovery', () => {
+        if (!mqtt) throw new Error('no MQTT client');
+        discovery = createDiscoveryPublisher({
+          mqtt,
+          context: context!,
+          logger: log,
+          loadTopics: () => store!.discoveryTopics(),
+          saveTopics: (topics) => store!.setDiscoveryTopics(topics, clock.now()),
+          afterPublish: () => {
+            reminders?.publishAll();
+            presence?.publishAll();
+          },
+        });
+        discovery.start();
+        void discovery.setConfigs(discoveryConfigs(household!));
+      });
+
+      await startDomainUnits(household);
+
+      await unit('http', async () => {
+        httpToken = await readSecret(HTTP_TOKEN(config.http.token_file), { env });
+        http = createHttpApi({
+          host: config.http.host,
+          port: options.overrides?.httpPort ?? config.http.port,
+          token: () => httpToken!.value,
+          logger: log,
+          health: () => hub.health(),
+          status: () => ({
+            version,
+            uptime_seconds: Math.round((clock.now() - startedAt) / 1000),
+            health: hub.health(),
+            failures,
+            homeassistant: { url: household!.config.homeassistant.url, version: ha?.haVersion ?? null },
+            routines: reminders?.list() ?? [],
+            presence: presence?.list() ?? [],
+          }),
+          metrics: () => metrics.render(),
+          routines: {
+            list: () => reminders?.list() ?? [],
+            due: (id) => {
+              const view = reminders?.due(id);
+              if (!view) throw new NotFoundError(`unknown routine "${id}" (known: ${(reminders?.list() ?? []).map((r) => r.id).join(', ')})`);
+              return view;
+            },
+            command: (id, command) => {
+              const view = reminders?.action(id, command as 'done' | 'snooze' | 'skip', 'api');
+              if (!view) throw new NotFoundError(`unknown routine "${id}"`);
+              return view;
+            },
+          },
+        });
+        await http.start();
+      });
+      log.info({ version, failures: Object.keys(failures) }, 'hearth hub started');
+    },
+
+    async stop() {
+      reminders?.stop();
+      presence?.stop();
+      discovery?.stop();
+      await http?.stop().catch(() => {});
+      await mqtt?.stop().catch(() => {});
+      await ha?.stop().catch(() => {});
+      store?.close();
+      log.info('hearth hub stopped');
+    },
+
+    async reload() {
+      let next: Household;
+      try {
+        next = await loadForHub(options.configFile, options.devicesDir, log);
+      } catch (e) {
+        if (e instanceof ConfigError) {
+          for (const issue of errorsOf(e.issues)) log.error({ file: issue.file }, formatIssue(issue));
+          log.error({ errors: errorsOf(e.issues).length }, 'reload: configuration has errors; keeping the running one');
+        } else log.error({ err: (e as Error).message }, 'reload failed; keeping the running configuration');
+        return false;
+      }
+      const prev = household!;
+      for (const key of ['homeassistant', 'mqtt', 'http', 'state_dir'] as const) {
+        if (JSON.stringify(prev.config[key]) !== JSON.stringify(next.config[key])) {
+          log.warn({ setting: key }, `reload: ${key} settings changed; they take effect at the next restart`);
+        }
+      }
+      household = { ...next, config: { ...next.config, homeassistant: prev.config.homeassistant, mqtt: prev.config.mqtt, http: prev.config.http, state_dir: prev.config.state_dir } };
+      devices = householdEntities(household);
+      reminders?.stop();
+      presence?.stop();
+      reminders = undefined;
+      presence = undefined;
+      await startDomainUnits(household);
+      await discovery?.setConfigs(discoveryConfigs(household));
+      if (httpToken) {
+        try {
+          httpToken = await readSecret(HTTP_TOKEN(household.config.http.token_file), { env });
+        } catch (e) {
+          log.error({ err: (e as Error).message }, 'reload: HTTP token unreadable; keeping the old one');
+        }
+      }
+      log.info({ routines: household.config.routines.length, devices: household.devices.length }, 'configuration reloaded');
+      return true;
+    },
+
+    health() {
+      return {
+        ha: ha?.state ?? 'stopped',
+        mqtt: mqtt?.state ?? 'stopped',
+        store: store ? (store.healthy() ? 'ok' : 'error') : 'stopped',
+      };
+    },
+    get ha() {
+      return ha;
+    },
+    get mqtt() {
+      return mqtt;
+    },
+    get store() {
+      return store;
+    },
+    get http() {
+      return http;
+    },
+    get reminders() {
+      return reminders;
+    },
+    get household() {
+      return household;
+    },
+  };
+  return hub;
+}
