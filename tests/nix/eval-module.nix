@@ -1,6 +1,6 @@
 # Evaluates nix/module.nix with lib.evalModules, minimal stand-ins for the NixOS options it
 # sets (systemd.services, users, networking.firewall, environment.etc, assertions/warnings)
-# and a fake `pkgs`; no nixpkgs package set is needed, only nixpkgs' `lib`.
+# and a fake `pkgs` (tests/nix/stubs.nix); no nixpkgs package set, only nixpkgs' `lib`.
 #
 #   nix-instantiate --eval --strict --json tests/nix/eval-module.nix --arg lib 'import /path/to/nixpkgs/lib'
 #
@@ -8,116 +8,14 @@
 { lib }:
 
 let
-  inherit (lib) mkOption types;
+  stubs = import ./stubs.nix { inherit lib; };
+  inherit (stubs) storeDir;
+  fakePkgs = stubs.pkgsFor "x86_64-linux";
 
-  storeDir = builtins.storeDir;
-  fakeDrv =
-    name: extra:
-    {
-      type = "derivation";
-      inherit name;
-      pname = name;
-      version = "0.0.0-test";
-      outPath = "${storeDir}/00000000000000000000000000000000-${name}";
-      drvPath = "${storeDir}/00000000000000000000000000000000-${name}.drv";
-      outputs = [ "out" ];
-      meta = { };
-    }
-    // extra;
-
-  # pkgs.formats.yaml, as nixpkgs defines its type; `generate` keeps the value to inspect.
-  yamlFormat = _: {
-    type =
-      let
-        valueType =
-          types.nullOr (
-            types.oneOf [
-              types.bool
-              types.int
-              types.float
-              types.str
-              types.path
-              (types.attrsOf valueType)
-              (types.listOf valueType)
-            ]
-          )
-          // {
-            description = "YAML value";
-          };
-      in
-      valueType;
-    generate = name: value: fakeDrv name { inherit value; };
-  };
-
-  fakePkgs = rec {
-    hearth = fakeDrv "hearth" { };
-    ffmpeg-headless = fakeDrv "ffmpeg-headless" { };
-    coreutils = fakeDrv "coreutils" { };
-    gnused = fakeDrv "gnused" { };
-    formats.yaml = yamlFormat;
-    writeText = name: text: fakeDrv name { inherit text; };
-    runCommand = name: env: script: fakeDrv name { inherit env script; };
-    callPackage =
-      fn: args:
-      let
-        f = if builtins.isFunction fn then fn else import fn;
-      in
-      f (builtins.intersectAttrs (builtins.functionArgs f) (fakePkgs // { inherit lib; }) // args);
-  };
-
-  # Just enough of NixOS for the module to define its config.
-  nixosStubs = {
-    options = {
-      assertions = mkOption {
-        type = types.listOf types.unspecified;
-        default = [ ];
-      };
-      warnings = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-      };
-      systemd.services = mkOption {
-        type = types.attrsOf (types.submodule { freeformType = types.attrsOf types.anything; });
-        default = { };
-      };
-      systemd.tmpfiles = mkOption {
-        type = types.attrsOf types.anything;
-        default = { };
-      };
-      users = mkOption {
-        type = types.attrsOf types.anything;
-        default = { };
-      };
-      networking.firewall.allowedTCPPorts = mkOption {
-        type = types.listOf types.port;
-        default = [ ];
-      };
-      environment.etc = mkOption {
-        type = types.attrsOf (types.submodule { freeformType = types.attrsOf types.anything; });
-        default = { };
-      };
-    };
-  };
-
-  eval =
-    config:
-    lib.evalModules {
-      modules = [
-        nixosStubs
-        ../../nix/module.nix
-        { _module.args.pkgs = fakePkgs; }
-        config
-      ];
-    };
-
-  # Like NixOS's toplevel: failed assertions abort the build.
-  system =
-    config:
-    let
-      c = (eval config).config;
-      failed = map (a: a.message) (lib.filter (a: !a.assertion) c.assertions);
-    in
-    if failed != [ ] then throw "Failed assertions:\n- ${lib.concatStringsSep "\n- " failed}" else c;
+  system = config: stubs.evalSystem fakePkgs [
+    ../../nix/module.nix
+    config
+  ];
 
   # Forces everything a deployment would read; false when evaluation throws.
   evaluates =

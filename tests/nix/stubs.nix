@@ -1,0 +1,163 @@
+# Stand-ins shared by the Nix evaluation tests: just enough of a nixpkgs package set and of
+# NixOS's options to evaluate hearth's Nix files with nothing but nixpkgs' `lib`.
+# Derivations are plain attribute sets (type = "derivation") that keep their arguments so the
+# tests can inspect build scripts; nothing is built.
+{ lib }:
+
+let
+  inherit (lib) mkOption types;
+  storeDir = builtins.storeDir;
+
+  fakeDrv =
+    name: extra:
+    {
+      type = "derivation";
+      inherit name;
+      outPath = "${storeDir}/00000000000000000000000000000000-${name}";
+      drvPath = "${storeDir}/00000000000000000000000000000000-${name}.drv";
+      outputs = [ "out" ];
+      meta = { };
+    }
+    // extra;
+
+  # pkgs.formats.yaml, with nixpkgs' value type; `generate` keeps the value to inspect.
+  yamlFormat = _: {
+    type =
+      let
+        valueType =
+          types.nullOr (
+            types.oneOf [
+              types.bool
+              types.int
+              types.float
+              types.str
+              types.path
+              (types.attrsOf valueType)
+              (types.listOf valueType)
+            ]
+          )
+          // {
+            description = "YAML value";
+          };
+      in
+      valueType;
+    generate = name: value: fakeDrv name { inherit value; };
+  };
+
+  pkgsFor =
+    system:
+    let
+      self = {
+        inherit lib;
+        stdenv = {
+          hostPlatform = {
+            inherit system;
+            isLinux = true;
+            isDarwin = false;
+          };
+          mkDerivation =
+            attrs:
+            fakeDrv "${attrs.pname}-${attrs.version}" (
+              attrs
+              // {
+                meta = attrs.meta or { };
+              }
+            );
+        };
+        stdenvNoCC = self.stdenv;
+        nodejs_24 = fakeDrv "nodejs-24.0.0" { meta.mainProgram = "node"; };
+        nodejs_22 = fakeDrv "nodejs-22.0.0" { meta.mainProgram = "node"; };
+        hearth = fakeDrv "hearth" { version = "0.0.0-test"; };
+        python3 = fakeDrv "python3" { };
+        makeWrapper = fakeDrv "make-wrapper-hook" { };
+        cacert = fakeDrv "nss-cacert" { };
+        cctools = fakeDrv "cctools" { };
+        coreutils = fakeDrv "coreutils" { };
+        gnused = fakeDrv "gnused" { };
+        curl = fakeDrv "curl" { };
+        esphome = fakeDrv "esphome" { };
+        mosquitto = fakeDrv "mosquitto" { };
+        ffmpeg-headless = fakeDrv "ffmpeg-headless" { };
+        formats.yaml = yamlFormat;
+        writeText = name: text: fakeDrv name { inherit text; };
+        runCommand = name: env: script: fakeDrv name (env // { inherit script; });
+        mkShell = attrs: fakeDrv "nix-shell" attrs;
+        testers.runNixOSTest = module: fakeDrv "vm-test-run" { inherit module; };
+        callPackage =
+          fn: args:
+          let
+            f = if builtins.isFunction fn then fn else import fn;
+            result = f (builtins.intersectAttrs (builtins.functionArgs f) self // args);
+          in
+          result // { override = more: self.callPackage fn (args // more); };
+      };
+    in
+    self;
+
+  # Just enough of NixOS for hearth's module (and the VM test's node) to define its config.
+  nixosStubs = {
+    options = {
+      assertions = mkOption {
+        type = types.listOf types.unspecified;
+        default = [ ];
+      };
+      warnings = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+      };
+      systemd.services = mkOption {
+        type = types.attrsOf (types.submodule { freeformType = types.attrsOf types.anything; });
+        default = { };
+      };
+      systemd.tmpfiles = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+      };
+      users = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+      };
+      networking.firewall.allowedTCPPorts = mkOption {
+        type = types.listOf types.port;
+        default = [ ];
+      };
+      environment.etc = mkOption {
+        type = types.attrsOf (types.submodule { freeformType = types.attrsOf types.anything; });
+        default = { };
+      };
+      environment.systemPackages = mkOption {
+        type = types.listOf types.anything;
+        default = [ ];
+      };
+      services.mosquitto = mkOption {
+        type = types.submodule { freeformType = types.attrsOf types.anything; };
+        default = { };
+      };
+    };
+  };
+
+  # Like NixOS's toplevel: failed assertions abort.
+  evalSystem =
+    pkgs: modules:
+    let
+      c =
+        (lib.evalModules {
+          modules = [
+            nixosStubs
+            { _module.args.pkgs = pkgs; }
+          ]
+          ++ modules;
+        }).config;
+      failed = map (a: a.message) (lib.filter (a: !a.assertion) c.assertions);
+    in
+    if failed != [ ] then throw "Failed assertions:\n- ${lib.concatStringsSep "\n- " failed}" else c;
+in
+{
+  inherit
+    fakeDrv
+    pkgsFor
+    nixosStubs
+    evalSystem
+    storeDir
+    ;
+}
