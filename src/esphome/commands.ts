@@ -96,8 +96,9 @@ export function registerEsphomeCommands(program: Command): void {
     .option('--esphome <cmd>', 'command that runs ESPHome (e.g. toolchain/esphome)', 'esphome')
     .option('--out <dir>', 'output directory', 'build/esphome')
     .option('--no-generate', 'validate what is already in the out dir')
+    .option('--codegen', 'run `esphome compile --only-generate` instead of `config` (also generates the C++; offline)')
     .option('--jobs <n>', `parallel esphome processes (default: CPU count, ${availableParallelism()})`, positiveInt)
-    .action(async (options: SourceOptions & { esphome: string; out: string; generate: boolean; jobs?: number }) => {
+    .action(async (options: SourceOptions & { esphome: string; out: string; generate: boolean; codegen?: boolean; jobs?: number }) => {
       if (options.generate) {
         const household = await load(options);
         if (!household || !(await generateOrReport(household, options.out, undefined))) return;
@@ -105,10 +106,16 @@ export function registerEsphomeCommands(program: Command): void {
       const result = await validateDir(options.out, {
         esphome: options.esphome,
         ...(options.jobs ? { jobs: options.jobs } : {}),
+        ...(options.codegen ? { esphomeArgs: ['compile', '--only-generate'] } : {}),
         onProgress: (line) => console.error(line),
       });
+      // Warnings shared by every file (e.g. a fleet-wide default) are shown once.
+      const passes = result.results.filter((r) => r.ok);
+      const everywhere = passes.length > 0 ? passes[0]!.warnings.filter((w) => passes.every((r) => r.warnings.includes(w))) : [];
+      for (const warning of everywhere) console.error(`all files: ${warning}`);
+      for (const r of passes) for (const warning of r.warnings.filter((w) => !everywhere.includes(w))) console.error(`${r.device}: ${warning}`);
       for (const failed of result.results.filter((r) => !r.ok)) {
-        console.error(`\n--- ${failed.file}: esphome config exited ${failed.exitCode ?? '(not run)'} ---\n${failed.output.trimEnd()}`);
+        console.error(`\n--- ${failed.file}: esphome exited ${failed.exitCode ?? '(not run)'} ---\n${failed.output.trimEnd()}`);
       }
       const passed = result.results.filter((r) => r.ok).length;
       console.log(`${passed}/${result.results.length} ESPHome configs valid (${(result.ms / 1000).toFixed(1)} s)`);

@@ -7,8 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { isGenerated } from './render.js';
 import { placeholderSecrets, type SecretKind } from './secrets.js';
@@ -24,6 +24,14 @@ export interface ValidateOptions {
   onProgress?: (line: string) => void;
   /** Per file; default 5 minutes. */
   timeoutMs?: number;
+  /**
+   * ESPHome subcommand and flags run on each file: `['config']` (default), or
+   * `['compile', '--only-generate']`, which also runs ESPHome's C++ code generation (offline,
+   * no toolchain download; the C++ lands in `<workDir>/.esphome/build/<name>/src/`).
+   */
+  esphomeArgs?: readonly string[];
+  /** Run in this directory (kept afterwards) instead of a temp dir that is removed. */
+  workDir?: string;
 }
 
 export interface FileResult {
@@ -33,6 +41,8 @@ export interface FileResult {
   exitCode: number | null;
   /** esphome's stdout + stderr (kept for failures; empty for a pass). */
   output: string;
+  /** esphome's `WARNING …` lines (for passes too). */
+  warnings: string[];
   ms: number;
 }
 
@@ -85,13 +95,17 @@ function run(argv: readonly string[], cwd: string, timeoutMs: number): Promise<{
   });
 }
 
-/** Runs `<esphome> config <file>` on every file; never throws for a failing file. */
+/** Runs `<esphome> config <file>` (or `esphomeArgs`) on every file; never throws for a failing file. */
 export async function validateFiles(files: readonly string[], options: ValidateOptions = {}): Promise<ValidateResult> {
   const started = performance.now();
   const argv = (options.esphome ?? 'esphome').split(/\s+/).filter(Boolean);
+  // esphome runs in a temp dir: a relative command path (toolchain/esphome) means from here.
+  if (argv[0]?.includes('/')) argv[0] = resolve(argv[0]);
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   const timeoutMs = options.timeoutMs ?? 5 * 60_000;
-  const work = await mkdtemp(join(tmpdir(), 'hearth-esphome-validate-'));
+  const esphomeArgs = options.esphomeArgs ?? ['config'];
+  const work = options.workDir ? resolve(options.workDir) : await mkdtemp(join(tmpdir(), 'hearth-esphome-validate-'));
+  if (options.workDir) await mkdir(work, { recursive: true });
   try {
     const texts: string[] = [];
     for (const file of files) {
@@ -111,9 +125,10 @@ export async function validateFiles(files: readonly string[], options: ValidateO
         const file = files[i]!;
         const device = basename(file).replace(/\.ya?ml$/, '');
         const t = performance.now();
-        const { exitCode, output } = await run([...argv, 'config', join(work, basename(file))], work, timeoutMs);
+        const { exitCode, output } = await run([...argv, ...esphomeArgs, join(work, basename(file))], work, timeoutMs);
         const ok = exitCode === 0;
-        results[i] = { file, device, ok, exitCode, output: ok ? '' : output, ms: Math.round(performance.now() - t) };
+        const warnings = [...new Set(output.split('\n').filter((l) => l.startsWith('WARNING ')))];
+        results[i] = { file, device, ok, exitCode, output: ok ? '' : output, warnings, ms: Math.round(performance.now() - t) };
         done++;
         options.onProgress?.(`[${done}/${files.length}] ${device} ${ok ? 'ok' : 'FAILED'} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
       }
@@ -121,7 +136,7 @@ export async function validateFiles(files: readonly string[], options: ValidateO
     await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));
     return { ok: results.every((r) => r.ok), results, ms: Math.round(performance.now() - started) };
   } finally {
-    await rm(work, { recursive: true, force: true });
+    if (!options.workDir) await rm(work, { recursive: true, force: true });
   }
 }
 

@@ -58,7 +58,7 @@ export const ledStrip: KindEmitter<'led-strip'> = {
       const platform: ConfigObject =
         ctx.chip === 'esp8266'
           ? { platform: 'neopixelbus', variant: 'WS2812X', type: rgb_order, pin: gpioName(pin), num_leds }
-          : { platform: 'esp32_rmt_led_strip', chipset: 'ws2812', rgb_order, pin: gpioName(pin), num_leds };
+          : { platform: 'esp32_rmt_led_strip', chipset: 'ws2812', channel_colors: rgb_order, pin: gpioName(pin), num_leds };
       return {
         // UART0 (the logger's serial port) is GPIO1/GPIO3 on an ESP8266: keep the logger off it.
         logger: ctx.chip === 'esp8266' && UART0_PINS.has(pin) ? { baud_rate: 0 } : undefined,

@@ -1,0 +1,91 @@
+/**
+ * The generated configs against the REAL ESPHome (toolchain/esphome: the pinned release in
+ * hearth's cached rootfs; built on first use, which can take minutes). No skipping: without
+ * the toolchain this fails and says why.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHousehold } from '../../src/config/load.js';
+import type { Household } from '../../src/config/household.js';
+import { generate } from '../../src/esphome/generate.js';
+import { validateDir, type ValidateResult } from '../../src/esphome/validate.js';
+import { WIDE_SPECS, device, household } from '../fixtures/esphome/household.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const ESPHOME = join(REPO, 'toolchain', 'esphome');
+const PINNED = /^ESPHOME_VERSION=(\S+)$/m.exec(readFileSync(join(REPO, 'toolchain', 'pins.env'), 'utf8'))?.[1];
+
+/** Every failing file with ESPHome's own words, so a red test says what ESPHome objected to. */
+function report(result: ValidateResult): string {
+  return result.results
+    .filter((r) => !r.ok)
+    .map((r) => `--- ${r.device} (exit ${r.exitCode}) ---\n${r.output}`)
+    .join('\n');
+}
+
+describe('generated configs pass the real `esphome config`', () => {
+  let root: string;
+  beforeAll(() => {
+    if (!existsSync(ESPHOME)) {
+      throw new Error(`${ESPHOME} is missing: the ESPHome integration tests need hearth's toolchain (toolchain/README.md)`);
+    }
+    // First use builds the rootfs (toolchain/ensure.sh); later runs take well under a second.
+    const version = spawnSync(ESPHOME, ['version'], { encoding: 'utf8', timeout: 280_000 });
+    if (version.status !== 0) throw new Error(`toolchain/esphome version failed (exit ${version.status}):\n${version.stdout}${version.stderr}`);
+    expect(version.stdout.trim()).toBe(`Version: ${PINNED}`);
+    root = mkdtempSync(join(tmpdir(), 'hearth-esphome-it-'));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  async function generateAndValidate(name: string, h: Household, esphomeArgs?: string[]): Promise<ValidateResult> {
+    const out = join(root, name);
+    await generate(h, { outDir: out });
+    const result = await validateDir(out, { esphome: ESPHOME, ...(esphomeArgs ? { esphomeArgs } : {}) });
+    expect(result.ok, report(result)).toBe(true);
+    return result;
+  }
+
+  it("the repo's hearth.yaml + devices/", async () => {
+    const h = await loadHousehold({ configFile: join(REPO, 'hearth.yaml'), devicesDir: join(REPO, 'devices') });
+    const result = await generateAndValidate('repo', h);
+    expect(result.results.map((r) => r.device).sort()).toEqual(h.devices.map((d) => d.spec.name).sort());
+  });
+
+  it('every option: all kinds, rgb/rgbw/ws2812 on ESP8266 and ESP32, irk/ibeacon/mac, area, domain, min_version, C3/S3', async () => {
+    const h = household(WIDE_SPECS.map(device), { domain: '.lan', min_version: '2026.1.0' });
+    const result = await generateAndValidate('wide', h);
+    expect(result.results).toHaveLength(WIDE_SPECS.length);
+  });
+
+  it('fleet defaults off: no fallback hotspot, no domain, custom secret names', async () => {
+    const h = household(WIDE_SPECS.slice(0, 3).map(device), {
+      fallback_ap: false,
+      wifi_ssid_secret: 'home_ssid',
+      api_key_secret: 'api_{name}',
+      ota_password_secret: 'ota_{name}',
+    });
+    await generateAndValidate('defaults-off', h);
+  });
+
+  it('`esphome compile --only-generate` produces the C++ for an ESP32 and the ESP8266 (offline)', async () => {
+    const h = await loadHousehold({ configFile: join(REPO, 'hearth.yaml'), devicesDir: join(REPO, 'devices') });
+    const esp32 = h.devices.find((d) => d.spec.kind === 'reminder-button')!;
+    const esp8266 = h.devices.find((d) => d.spec.kind === 'led-strip')!;
+    const subset: Household = { ...h, devices: [esp32, esp8266] };
+    const out = join(root, 'codegen');
+    await generate(subset, { outDir: out });
+    const work = join(root, 'codegen-work');
+    const result = await validateDir(out, { esphome: ESPHOME, esphomeArgs: ['compile', '--only-generate'], workDir: work });
+    expect(result.ok, report(result)).toBe(true);
+    const mainCpp = (name: string) => readFileSync(join(work, '.esphome', 'build', name, 'src', 'main.cpp'), 'utf8');
+    const button = mainCpp(esp32.spec.name);
+    for (const type of ['single', 'double', 'long']) expect(button).toContain(`button_event->trigger("${type}")`);
+    expect(button).toMatch(/PulseLightEffect/);
+    expect(mainCpp(esp8266.spec.name)).toMatch(/ESP8266PWM/);
+  });
+});
