@@ -929,20 +929,23 @@ class EmulatedDevice:
                            color_brightness=st.color_brightness, red=st.red, green=st.green,
                            blue=st.blue, white=st.white, color_temperature=st.color_temperature,
                            cold_white=st.cold_white, warm_white=st.warm_white, effect=st.effect)
+        # Like the firmware's InitialStateIterator: every sensor-like entity gets a state
+        # message, with missing_state=true while it has no value (HA shows "unknown"; without
+        # it HA would keep a restored "unavailable" after its restart).
         if e.domain == "sensor":
-            if e.state is None:
-                return None
-            if isinstance(e.state, float) and math.isnan(e.state):
-                return pb_make(pb.SensorStateResponse, key=e.key, state=float("nan"),
-                               missing_state=True)
-            return pb_make(pb.SensorStateResponse, key=e.key, state=float(e.state),
-                           missing_state=False)
-        if e.domain == "binary_sensor" and e.state is not None:
-            return pb_make(pb.BinarySensorStateResponse, key=e.key, state=bool(e.state))
-        if e.domain == "switch" and e.state is not None:
+            missing = e.state is None or (isinstance(e.state, float) and math.isnan(e.state))
+            return pb_make(pb.SensorStateResponse, key=e.key,
+                           state=float("nan") if missing else float(e.state),
+                           missing_state=missing)
+        if e.domain == "binary_sensor":
+            return pb_make(pb.BinarySensorStateResponse, key=e.key, state=bool(e.state),
+                           missing_state=e.state is None)
+        if e.domain == "switch":
             return pb_make(pb.SwitchStateResponse, key=e.key, state=bool(e.state))
-        if e.domain == "text_sensor" and e.state is not None:
-            return pb_make(pb.TextSensorStateResponse, key=e.key, state=str(e.state))
+        if e.domain == "text_sensor":
+            return pb_make(pb.TextSensorStateResponse, key=e.key,
+                           state="" if e.state is None else str(e.state),
+                           missing_state=e.state is None)
         return None
 
     def config_dump(self) -> list[str]:

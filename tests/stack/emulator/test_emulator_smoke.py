@@ -119,6 +119,14 @@ async def exercise_device(name: str, port: int, cport: int, desc: dict[str, Any]
         check(keys == {e["key"] for e in desc["entities"]}, "entity keys match control API")
         states: list[Any] = []
         cli.subscribe_states(states.append)
+        sensor_keys = {e.key for e in ents if isinstance(e, SensorInfo)}
+        if sensor_keys:
+            await wait_for(lambda: {s.key for s in states if isinstance(s, SensorState)}
+                           >= sensor_keys, "initial SensorState for every sensor")
+            unset = [s for s in states if isinstance(s, SensorState) and any(
+                d["key"] == s.key and d.get("state") is None for d in desc["entities"])]
+            check(all(s.missing_state for s in unset),
+                  f"{len(unset)} sensors without a value sent with missing_state")
 
         for ent in ents:
             if isinstance(ent, EventInfo):
@@ -205,8 +213,7 @@ async def reconnect_and_offline(name: str, port: int, cport: int) -> None:
     cli.subscribe_states(states.append)
     await asyncio.sleep(0.3)
     ents = (await actl(cport, "GET", f"/devices/{name}"))["entities"]
-    want = [e for e in ents if e["domain"] == "light" or
-            (e["domain"] == "sensor" and e.get("state") is not None)]
+    want = [e for e in ents if e["domain"] in ("light", "sensor", "binary_sensor")]
     await wait_for(lambda: {s.key for s in states} >= {e["key"] for e in want},
                    "states re-sent after reconnect")
     await cli.disconnect()
