@@ -218,6 +218,26 @@ async def reconnect_and_offline(name: str, port: int, cport: int) -> None:
                    "states re-sent after reconnect")
     await cli.disconnect()
 
+    # "hang": the socket stays open but the device answers nothing; a keepalive client must
+    # notice through its ping timeout (4.5 x keepalive).
+    stopped = asyncio.Event()
+
+    async def on_stop(expected: bool) -> None:
+        stopped.set()
+
+    cli = APIClient("127.0.0.1", port, None, keepalive=1.0)
+    await cli.connect(on_stop=on_stop, login=True)
+    await cli.device_info()
+    t = time.monotonic()
+    await actl(cport, "POST", f"/devices/{name}/offline", {"mode": "hang"})
+    await asyncio.wait_for(stopped.wait(), 15)
+    check(True, f"hang detected by the client's ping timeout after {time.monotonic() - t:.1f} s")
+    await actl(cport, "POST", f"/devices/{name}/online")
+    cli = APIClient("127.0.0.1", port, None)
+    await cli.connect(login=True)
+    check((await cli.device_info()).name == name, "reconnect after hang")
+    await cli.disconnect()
+
 
 async def main_async(config_dir: Path) -> None:
     from importlib.metadata import version
