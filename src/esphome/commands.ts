@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Household } from '../config/household.js';
 import { ConfigError, formatIssue, sortIssues } from '../config/issues.js';
-import { loadHousehold } from '../config/load.js';
-import { generate, type WriteResult } from './generate.js';
-import { secretsTemplate } from './secrets.js';
-import { validateDir } from './validate.js';
+import type { WriteResult } from './generate.js';
+
+// The modules behind each command load when it runs, so `hearth <anything else>` and
+// `--help` do not pay for the YAML/zod/codegen code.
 
 /** Exit code for configuration problems (nothing was written). */
 export const EXIT_CONFIG = 2;
@@ -23,6 +23,7 @@ const positiveInt = (value: string): number => {
 
 /** Loads the household; prints every issue and returns undefined on a configuration error. */
 async function load(options: SourceOptions): Promise<Household | undefined> {
+  const { loadHousehold } = await import('../config/load.js');
   try {
     const household = await loadHousehold({ configFile: options.config, devicesDir: options.devices });
     for (const warning of sortIssues(household.warnings)) console.error(formatIssue(warning));
@@ -41,6 +42,7 @@ function reportConfigError(error: ConfigError): void {
 
 /** Generates; prints config errors and returns undefined when nothing was written. */
 async function generateOrReport(household: Household, out: string, secrets: string | undefined): Promise<WriteResult | undefined> {
+  const { generate } = await import('./generate.js');
   try {
     return await generate(household, { outDir: out, ...(secrets ? { secretsFile: secrets } : {}) });
   } catch (error) {
@@ -85,6 +87,7 @@ export function registerEsphomeCommands(program: Command): void {
     .action(async (options: SourceOptions & { generate?: boolean }) => {
       const household = await load(options);
       if (!household) return;
+      const { secretsTemplate } = await import('./secrets.js');
       process.stdout.write(secretsTemplate(household, { generate: options.generate === true }));
     });
 
@@ -103,6 +106,7 @@ export function registerEsphomeCommands(program: Command): void {
         const household = await load(options);
         if (!household || !(await generateOrReport(household, options.out, undefined))) return;
       }
+      const { validateDir } = await import('./validate.js');
       const result = await validateDir(options.out, {
         esphome: options.esphome,
         ...(options.jobs ? { jobs: options.jobs } : {}),
