@@ -44,12 +44,14 @@ export interface DeviceEntities {
 
 /**
  * Non-decomposable letters and punctuation that (text-)unidecode transliterates; accents
- * are handled by NFKD. Characters with no entry and no ASCII decomposition are dropped
- * (python-slugify would transliterate e.g. Cyrillic or CJK: not reproduced here).
+ * are handled by NFKD. Characters with no entry and no ASCII decomposition are dropped.
+ * Exact for Latin-script names (checked against HA's own slugify in the integration test);
+ * NOT for other scripts: HA transliterates "Привет" → `privet`, "日本" → `ri_ben`, here they
+ * vanish. Keep friendly names in Latin script, or extend this table.
  */
 const TRANSLITERATE: Record<string, string> = {
   ß: 'ss', ẞ: 'SS', æ: 'ae', Æ: 'AE', œ: 'oe', Œ: 'OE', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ð: 'd', Ð: 'D',
-  þ: 'th', Þ: 'TH', ł: 'l', Ł: 'L', ı: 'i', ħ: 'h', Ħ: 'H', ŧ: 't', Ŧ: 'T', ŋ: 'ng', Ŋ: 'NG', ĸ: 'q',
+  þ: 'th', Þ: 'TH', ł: 'l', Ł: 'L', ı: 'i', ħ: 'h', Ħ: 'H', ŧ: 't', Ŧ: 'T', ŋ: 'ng', Ŋ: 'NG', ĸ: 'k',
   '\u2018': "'", '\u2019': "'", '\u201a': ',', '\u201b': "'", '\u201c': '"', '\u201d': '"', '\u201e': ',,',
   '\u2013': '-', '\u2014': '--', '\u2026': '...', '\u00a0': ' ', '\u00d7': 'x', '\u00b0': 'deg',
 };

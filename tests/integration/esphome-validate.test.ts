@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../src/config/load.js';
 import type { Household } from '../../src/config/household.js';
+import { haSlugify } from '../../src/esphome/entity-ids.js';
 import { generate } from '../../src/esphome/generate.js';
 import { validateDir, type ValidateResult } from '../../src/esphome/validate.js';
 import { WIDE_SPECS, device, household } from '../fixtures/esphome/household.js';
@@ -87,5 +88,34 @@ describe('generated configs pass the real `esphome config`', () => {
     for (const type of ['single', 'double', 'long']) expect(button).toContain(`button_event->trigger("${type}")`);
     expect(button).toMatch(/PulseLightEffect/);
     expect(mainCpp(esp8266.spec.name)).toMatch(/ESP8266PWM/);
+  });
+});
+
+describe("haSlugify agrees with Home Assistant's own slugify (toolchain/hass-python)", () => {
+  const HASS_PYTHON = join(REPO, 'toolchain', 'hass-python');
+  const CASES = [
+    'Kitchen meds button Button',
+    "Sam's hall   button",
+    'Sam\u2019s phone',
+    'Küche Licht',
+    'Crème brûlée',
+    'Straße Ærø Łódź',
+    '1,000 lights',
+    'a, b',
+    '  --Hall__light--  ',
+    'Tom &amp; Jerry',
+    'café&#39;s',
+    '!!!',
+    'x\u2026y \u00d7 20\u00b0',
+    'Living room presence Sam iphone RSSI',
+  ];
+
+  it('for Latin-script names, edge cases included', () => {
+    if (!existsSync(HASS_PYTHON)) throw new Error(`${HASS_PYTHON} is missing: this test needs hearth's toolchain (toolchain/README.md)`);
+    const script = 'import json, sys\nfrom homeassistant.util import slugify\nprint(json.dumps([slugify(c) for c in json.load(sys.stdin)]))';
+    const run = spawnSync(HASS_PYTHON, ['-c', script], { input: JSON.stringify(CASES), encoding: 'utf8', timeout: 280_000 });
+    if (run.status !== 0) throw new Error(`hass-python failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+    const theirs = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as string[];
+    expect(CASES.map((c) => haSlugify(c))).toEqual(theirs);
   });
 });

@@ -21,7 +21,7 @@ describe('haSlugify (HA util slugify = python-slugify, separator "_")', () => {
     ['Tom &amp; Jerry', 'tom_jerry'],
     ['café&#39;s', 'cafes'],
     ['!!!', 'unknown'],
-    ['日本', 'unknown'],
+    ['Łódź ĸ', 'lodz_k'],
     ['', ''],
   ])('%j → %j', (text, slug) => {
     expect(haSlugify(text)).toBe(slug);
