@@ -41,9 +41,10 @@ printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\nAcquir
 step "apt-get install"
 in_root apt-get update -q
 # gcc/g++/python3-dev/pkg-config: for any requirement without a wheel for this Python;
-# git: ESPHome fetches external components/libraries with it.
+# git: ESPHome fetches external components/libraries with it. ffmpeg: HA's ffmpeg integration
+# (an esphome dependency) runs `ffmpeg -version` at setup; libturbojpeg0: HA's camera helper.
 in_root apt-get install -y -q python3 python3-venv python3-dev gcc g++ make pkg-config \
-  ca-certificates git tzdata
+  ca-certificates git tzdata ffmpeg libturbojpeg0
 in_root apt-get clean
 rm -rf "$target"/var/lib/apt/lists/*
 

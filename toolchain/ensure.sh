@@ -92,12 +92,22 @@ if [ ! -d "$rootfs" ]; then
   flock -u 9
 fi
 
-# Old caches with other keys (renamed first, so a half-deleted one never looks complete).
+# Old caches with other keys (renamed first, so a half-deleted one never looks complete), unless
+# a process still runs in one (e.g. a test from a checkout with other pins).
+in_use() {
+  local r
+  for r in /proc/[0-9]*/root; do
+    case "$(readlink "$r" 2>/dev/null)" in "$1" | "$1"/*) return 0 ;; esac
+  done
+  return 1
+}
 for d in "$HEARTH_CACHE_DIR"/rootfs-*; do
   [ -d "$d" ] && [ "$d" != "$rootfs" ] || continue
+  if in_use "$d"; then hearth_log "keeping old $(basename "$d"): still in use"; continue; fi
   hearth_log "removing old $(basename "$d")"
   trash="$HEARTH_CACHE_DIR/.trash-$(basename "$d")-$$"
   mv -T "$d" "$trash" && rm -rf --one-file-system "$trash"
+  rm -f "$HEARTH_CACHE_DIR/build-${d##*/rootfs-}.log"
 done
 
 hearth_log "ready: host packages ${t_pkgs}s, rootfs-$key ${built:-cached}, total $(hearth_elapsed "$t_start")s"

@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 HEARTH_TOOLCHAIN_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
-HEARTH_CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/hearth"
+HEARTH_CACHE_DIR="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/hearth"
 
 # Files whose contents define what goes into the root filesystem: any change makes a new cache key.
 HEARTH_KEY_FILES=(pins.env build-rootfs.sh ha_requirements.py)

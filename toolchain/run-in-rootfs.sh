@@ -65,7 +65,6 @@ inside() {
       case "$p/" in "$b"/*) skip=nested ;; esac
     done
     if [ -n "$skip" ]; then
-      [ "$skip" = unsafe ] && printf 'hearth-toolchain: not binding %s into the rootfs (would hide its own files)\n' "$p" >&2
       continue
     fi
     mkdir -p "$root$p"
