@@ -18,6 +18,7 @@ import {
   connect,
   deviceLog,
   dumpLogsOnFailure,
+  entityIdFor,
   entityRegistry,
   getConfig,
   lightState,
@@ -26,7 +27,9 @@ import {
   press,
   setRssi,
   sharedStack,
+  startStack,
   waitForState,
+  type Stack,
   type StackInfo,
 } from '../helpers/index.js';
 import { ensureWebSocketGlobal } from '../stack/ha-client.js';
@@ -125,13 +128,14 @@ describe('test stack', () => {
     const button = byKind('reminder-button')[0];
     if (!button) throw new Error('the household has no reminder button');
     const event = withRole(button, 'press');
+    const eventId = entityIdFor(stack, button.device, 'press');
     const before = (await conn.sendMessagePromise<{ entity_id: string; state: string }[]>({ type: 'get_states' })).find(
-      (s) => s.entity_id === event.entityId,
+      (s) => s.entity_id === eventId,
     );
     for (const type of ['double', 'single'] as const) {
       const changed = waitForState(
         conn,
-        event.entityId,
+        eventId,
         (s) => s.attributes.event_type === type && s.state !== before?.state && s.state !== 'unknown',
         10_000,
       );
@@ -146,8 +150,9 @@ describe('test stack', () => {
   it('passes an HA light.turn_on with the Pulse effect to the emulated LED', async () => {
     const button = byKind('reminder-button')[0]!;
     const led = withRole(button, 'led');
+    const ledId = entityIdFor(stack, button.device, 'led');
     expect(led.effects).toContain(REMINDER_EFFECT);
-    await callService(conn, 'light', 'turn_on', { effect: REMINDER_EFFECT }, { entity_id: led.entityId });
+    await callService(conn, 'light', 'turn_on', { effect: REMINDER_EFFECT }, { entity_id: ledId });
     const deadline = Date.now() + 10_000;
     let light = await lightState(stack, button.device);
     while (!(light.state && light.effect === REMINDER_EFFECT) && Date.now() < deadline) {
@@ -155,11 +160,11 @@ describe('test stack', () => {
       light = await lightState(stack, button.device);
     }
     expect(light).toMatchObject({ state: true, effect: REMINDER_EFFECT });
-    await waitForState(conn, led.entityId, (s) => s.state === 'on' && s.attributes.effect === REMINDER_EFFECT, 10_000);
+    await waitForState(conn, ledId, (s) => s.state === 'on' && s.attributes.effect === REMINDER_EFFECT, 10_000);
     expect((await deviceLog(stack, button.device)).light_commands.length).toBeGreaterThan(0);
 
-    await callService(conn, 'light', 'turn_off', {}, { entity_id: led.entityId });
-    await waitForState(conn, led.entityId, (s) => s.state === 'off', 10_000);
+    await callService(conn, 'light', 'turn_off', {}, { entity_id: ledId });
+    await waitForState(conn, ledId, (s) => s.state === 'off', 10_000);
     expect((await lightState(stack, button.device)).state).toBe(false);
   });
 
@@ -169,7 +174,7 @@ describe('test stack', () => {
     const rssi = withRole(node, 'rssi');
     const value = -61 - Math.floor(Math.random() * 20);
     await setRssi(stack, node.device, rssi.objectId, value);
-    const state = await waitForState(conn, rssi.entityId, (s) => Number(s.state) === value, 10_000);
+    const state = await waitForState(conn, entityIdFor(stack, node.device, 'rssi', rssi.tracker), (s) => Number(s.state) === value, 10_000);
     expect(state.attributes.unit_of_measurement).toBe('dBm');
   });
 
@@ -185,5 +190,63 @@ describe('test stack', () => {
     const derived = Object.fromEntries(stack.devices.map((d) => [d.device, d.entities.map((e) => e.entityId).sort()]));
     for (const list of Object.values(created)) list.sort();
     expect(created).toEqual(derived);
+  });
+});
+
+describe('a stack of its own: broker and HA restarts', () => {
+  let own: Stack | undefined;
+  dumpLogsOnFailure(() => own);
+  afterAll(async () => {
+    await own?.stop();
+  });
+
+  it('keeps retained messages across a broker restart and HA reconnects; HA comes back after a restart', async () => {
+    own = await startStack({ log: () => {} });
+    const { conn: ownConn } = own;
+    const node = 'hearth_restart_probe';
+    const client = await mqttClient(own, 'test', { reconnectPeriod: 200 });
+    await client.publishAsync(
+      `homeassistant/sensor/${node}/value/config`,
+      JSON.stringify({ name: 'Value', unique_id: `${node}_value`, state_topic: `hearth-test/${node}`, device: { identifiers: [node], name: 'Restart probe' } }),
+      { retain: true, qos: 1 },
+    );
+    await client.endAsync();
+
+    await own.restartBroker();
+    const recorder = await mqttMessages(own, `homeassistant/sensor/${node}/+/config`);
+    expect((await recorder.waitFor((m) => m.retain)).payload).toContain(`${node}_value`);
+    await recorder.stop();
+
+    // HA's MQTT client reconnects by itself; a state published now reaches the entity.
+    let entityId: string | undefined;
+    for (let i = 0; i < 100 && !entityId; i++) {
+      entityId = (await entityRegistry(ownConn)).find((e) => e.unique_id === `${node}_value`)?.entity_id;
+      if (!entityId) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(entityId).toBeDefined();
+    const publisher = await mqttClient(own, 'hearth');
+    const seen = waitForState(ownConn, entityId!, (s) => s.state === '42', 20_000);
+    // Publish until HA (reconnecting with backoff) has resubscribed.
+    const timer = setInterval(() => void publisher.publishAsync(`hearth-test/${node}`, '42', { qos: 1 }), 500);
+    try {
+      await seen;
+    } finally {
+      clearInterval(timer);
+      await publisher.endAsync();
+    }
+
+    expect((await getConfig(ownConn)).state).toBe('RUNNING');
+    await own.restartHA();
+    const after = await connect(own);
+    try {
+      expect((await getConfig(after)).state).toBe('RUNNING');
+      const button = own.devices.find((d) => d.kind === 'reminder-button')!;
+      const eventId = entityIdFor(own, button.device, 'press');
+      const changed = waitForState(after, eventId, (s) => s.attributes.event_type === 'long', 10_000);
+      expect((await press(own, button.device, 'long')).delivered).toBeGreaterThan(0);
+      await changed;
+    } finally {
+      after.close();
+    }
   });
 });

@@ -3,11 +3,10 @@
  * turned into ESPHome configs by hearth's own generator (the emulator reads those), and the
  * entity ids HA should create for them (src/esphome/entity-ids.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHousehold } from '../../src/config/load.js';
 import type { Household } from '../../src/config/household.js';
-import { renderDevice } from '../../src/esphome/emit.js';
+import { generate } from '../../src/esphome/generate.js';
 import { householdEntities, type DeviceEntities } from '../../src/esphome/entity-ids.js';
 import { REPO_ROOT } from './paths.js';
 
@@ -32,12 +31,6 @@ export async function generateDeviceConfigs(outDir: string, source: DeviceSource
     configFile: source.configFile ?? join(REPO_ROOT, 'hearth.yaml'),
     devicesDir: source.devicesDir ?? join(REPO_ROOT, 'devices'),
   });
-  mkdirSync(outDir, { recursive: true });
-  const files: string[] = [];
-  for (const device of household.devices) {
-    const file = join(outDir, `${device.spec.name}.yaml`);
-    writeFileSync(file, renderDevice(device, household));
-    files.push(file);
-  }
-  return { household, devices: householdEntities(household), files };
+  const result = await generate(household, { outDir });
+  return { household, devices: householdEntities(household), files: result.written.map((f) => (f.startsWith('/') ? f : join(outDir, f))) };
 }

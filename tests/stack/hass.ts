@@ -49,7 +49,7 @@ export interface FlowResult {
   flow_id: string;
   handler: string;
   step_id?: string;
-  data_schema?: { name: string; type?: string; required?: boolean; default?: unknown; optional?: boolean }[];
+  data_schema?: SchemaField[];
   errors?: Record<string, string> | null;
   description_placeholders?: Record<string, string> | null;
   menu_options?: string[] | Record<string, string>;
@@ -57,6 +57,46 @@ export interface FlowResult {
   title?: string;
   result?: { entry_id: string; domain: string; title: string; state?: string } | string;
   progress_action?: string;
+}
+
+/** A serialized form field (voluptuous_serialize / HA selectors; `expandable` = a section). */
+export interface SchemaField {
+  name: string;
+  type?: string;
+  required?: boolean;
+  optional?: boolean;
+  default?: unknown;
+  description?: { suggested_value?: unknown } | null;
+  selector?: Record<string, { options?: (string | { value: string })[] } | null>;
+  /** Fields of a section (`type: expandable`). */
+  schema?: SchemaField[];
+}
+
+/**
+ * Data for a form: `values` for the fields named there (nested objects for sections), then
+ * each field's suggested value or default; a required field with neither gets `false`
+ * (boolean) or its first option (select). Keys the form does not have are left out.
+ */
+export function fillForm(schema: readonly SchemaField[], values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of schema) {
+    if (field.type === 'expandable' && Array.isArray(field.schema)) {
+      const nested = values[field.name];
+      out[field.name] = fillForm(field.schema, nested && typeof nested === 'object' ? (nested as Record<string, unknown>) : {});
+    } else if (field.name in values) {
+      out[field.name] = values[field.name];
+    } else if (field.description?.suggested_value !== undefined && field.description.suggested_value !== null) {
+      out[field.name] = field.description.suggested_value;
+    } else if (field.default !== undefined) {
+      out[field.name] = field.default;
+    } else if (field.required) {
+      const selector = field.selector ?? {};
+      const options = selector.select?.options;
+      if ('boolean' in selector || field.type === 'boolean') out[field.name] = false;
+      else if (options?.length) out[field.name] = typeof options[0] === 'string' ? options[0] : options[0]!.value;
+    }
+  }
+  return out;
 }
 
 /** Answer to a form step: data to submit; for a menu: `{ next_step_id }`. */
@@ -166,8 +206,34 @@ export class HomeAssistant {
     return readFileSync(tokenFile, 'utf8').trim();
   }
 
-  private saveTemplate(): void {
+  /** Set after onboarding: caching the template waits for HA's delayed storage writes. */
+  templateSaved: Promise<void> = Promise.resolve();
+
+  /**
+   * Caches the onboarded auth state once HA has written it: `.storage/auth` must hold the
+   * refresh token the long-lived token was issued for (its JWT `iss`), and onboarding must
+   * be recorded as done.
+   */
+  private async saveTemplateWhenWritten(): Promise<void> {
     if (this.options.useTemplate === false) return;
+    const payload = this.token.split('.')[1] ?? '';
+    const iss = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: string }).iss;
+    if (!iss) return;
+    const read = (f: string) => (existsSync(join(this.configDir, f)) ? readFileSync(join(this.configDir, f), 'utf8') : '');
+    try {
+      await poll(
+        'HA to write the onboarded auth state',
+        () => read('.storage/auth').includes(iss) && read('.storage/onboarding').includes('integration'),
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
+    } catch (err) {
+      this.log(`not caching the onboarded HA template: ${String(err)}`);
+      return;
+    }
+    this.saveTemplate();
+  }
+
+  private saveTemplate(): void {
     const template = HomeAssistant.templateDir();
     const tmp = `${template}.tmp-${process.pid}`;
     try {
@@ -222,6 +288,7 @@ export class HomeAssistant {
   }
 
   async stop(): Promise<void> {
+    await this.templateSaved;
     await this.process?.stop(30_000);
   }
 
@@ -229,7 +296,14 @@ export class HomeAssistant {
   async onboard(): Promise<string> {
     if (this.token) {
       // Template: the owner and token exist already; check the token works.
-      await restCall(this.url, this.token, 'GET', '/api/');
+      try {
+        await restCall(this.url, this.token, 'GET', '/api/');
+      } catch (err) {
+        rmSync(HomeAssistant.templateDir(), { recursive: true, force: true });
+        throw new Error(`the cached onboarded HA template's token was refused (template removed; the next run onboards afresh): ${String(err)}`, {
+          cause: err,
+        });
+      }
       writeFileSync(this.tokenFile, this.token + '\n', { mode: 0o600 });
       return this.token;
     }
@@ -272,7 +346,7 @@ export class HomeAssistant {
     const notDone = after.filter((s) => !s.done).map((s) => s.step);
     if (notDone.length) throw new Error(`onboarding steps left undone: ${notDone.join(', ')}`);
     writeFileSync(this.tokenFile, this.token + '\n', { mode: 0o600 });
-    this.saveTemplate();
+    this.templateSaved = this.saveTemplateWhenWritten();
     return this.token;
   }
 
