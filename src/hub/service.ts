@@ -13,6 +13,7 @@ import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js
 import type { Logger } from '../log.js';
 import { systemClock, type Clock } from './clock.js';
 import { createHaClient, type HaAuthError, type HaClient } from './ha/client.js';
+import { resolveEntityIds, type RegistryDevice, type RegistryEntity } from './ha/entity-resolver.js';
 import { createHttpApi, NotFoundError, type Health, type HttpApi } from './http/server.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createHubMqtt, type HubMqtt } from './mqtt/client.js';
@@ -47,6 +48,8 @@ export interface Hub {
   readonly http: HttpApi | undefined;
   readonly reminders: Reminders | undefined;
   readonly household: Household | undefined;
+  /** The household's devices with the entity ids in use (as HA named them, once resolved). */
+  readonly devices: DeviceEntities[];
 }
 
 /** Loads the household or throws ConfigError with every issue (warnings are logged). */
@@ -108,6 +111,31 @@ export function createHub(options: HubOptions): Hub {
     });
   };
 
+  /** Entity ids as HA has them (area prefixes, `_2`, renames); restarts the units when they differ. */
+  let resolving: Promise<void> | undefined;
+  const resolveDevices = (): Promise<void> =>
+    (resolving ??= (async () => {
+      try {
+        if (!ha || !household) return;
+        const [entities, registryDevices] = await Promise.all([
+          ha.sendMessage<RegistryEntity[]>({ type: 'config/entity_registry/list' }),
+          ha.sendMessage<RegistryDevice[]>({ type: 'config/device_registry/list' }),
+        ]);
+        const { devices: resolved, renamed, missing } = resolveEntityIds(householdEntities(household), entities, registryDevices);
+        if (missing.length) log.warn({ missing }, 'entities of the device specs not found in Home Assistant (not adopted yet?)');
+        if (JSON.stringify(resolved) === JSON.stringify(devices)) return;
+        if (Object.keys(renamed).length) log.info({ renamed }, 'Home Assistant named some entities differently from the specs; using its ids');
+        devices = resolved;
+        reminders?.stop();
+        presence?.stop();
+        await startDomainUnits(household);
+      } catch (e) {
+        log.warn({ err: e instanceof Error ? e.message : JSON.stringify(e) }, 'could not read the entity registry; using derived entity ids');
+      } finally {
+        resolving = undefined;
+      }
+    })());
+
   const registerMetrics = (): void => {
     const up = (s: string | undefined) => (s === 'connected' || s === 'ok' ? 1 : 0);
     metrics.gauge('hearth_up', 'Connection state per component (1 connected)', () => [
@@ -152,6 +180,7 @@ export function createHub(options: HubOptions): Hub {
           heartbeatMs: options.overrides?.heartbeatMs,
           pongTimeoutMs: options.overrides?.pongTimeoutMs,
         });
+        ha.onRunning(() => void resolveDevices());
         ha.start();
       });
 
@@ -258,6 +287,7 @@ export function createHub(options: HubOptions): Hub {
       reminders = undefined;
       presence = undefined;
       await startDomainUnits(household);
+      if (ha?.state === 'connected') await resolveDevices();
       await discovery?.setConfigs(discoveryConfigs(household));
       if (httpToken) {
         try {
@@ -294,6 +324,9 @@ export function createHub(options: HubOptions): Hub {
     },
     get household() {
       return household;
+    },
+    get devices() {
+      return devices;
     },
   };
   return hub;
