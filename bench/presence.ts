@@ -14,8 +14,8 @@ export const DEFINITIONS = `Definitions:
   accuracy      share of time the detected room equals the true room, after a 60 s warm-up, not
                 counting the first 10 s after each true room change (60 s after leaving):
                 within the target delay either answer is fair. "raw" counts every moment.
-  flaps/h       detected room changes that no true change into that room in the 30 s before
-                explains (90 s for away), per hour.
+  flaps/h       detected room changes that no true change into that room explains, from 30 s
+                before (90 s for away) to 10 s after the detected change, per hour.
   switch delay  from a true change into a room where the person stays >= 30 s to the first
                 moment the detected room equals it (passing through a room is not a stay).
   away delay    from walking out of the front door to the detected room becoming "away".`;

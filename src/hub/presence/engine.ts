@@ -7,7 +7,9 @@
  *   weight follows the time between readings (time constant `smoothing`);
  * - a node with no reading for `stale_after` (or reported unavailable) drops out;
  * - a room's score is its best fresh node; the incumbent room stays until a challenger beats it
- *   by `switch_margin` dB for `switch_hold` seconds (hysteresis: equal rooms never flap);
+ *   by `switch_margin` dB for `switch_hold` seconds and its lead beyond the margin adds up to
+ *   `switch_evidence` dB·s (hysteresis: equal rooms never flap; a clear lead switches fast, a
+ *   marginal one slowly); a challenger needs two readings (one stray packet is not a move);
  * - when the incumbent's own nodes fall silent (a node offline) while others still hear the
  *   device, there is no evidence against it: a challenger must then *rise* by `switch_margin`
  *   above the level it had when the incumbent went silent (positive evidence of movement);
@@ -27,17 +29,27 @@ export const AWAY = 'away';
 export const presenceOptions = z
   .object({
     /** Time constant of the RSSI moving average. */
-    smoothing: duration.default(4),
+    smoothing: duration.default(2),
     /** A node with no fresh reading for this long drops out. */
     stale_after: duration.default(15),
     /** dB a challenger room must beat the incumbent by… */
     switch_margin: z.number().min(0).max(30).default(4),
-    /** …for this long before the room changes. */
-    switch_hold: duration.default(3),
+    /** …for at least this long… */
+    switch_hold: duration.default(1),
+    /**
+     * …and until the margin has been exceeded by this many dB·s in total (a clear lead switches
+     * quickly, a marginal one only after a while; 0 = the hold time alone decides).
+     */
+    switch_evidence: z.number().min(0).max(1000).default(10),
     /** No node has heard a device for this long → away. */
     away_after: duration.default(40),
     /** A device going back to the room it left less than this long ago is a flap, not a move. */
     flap_window: duration.default(60),
+    /**
+     * When a person's devices disagree, the one that moved last must have stayed in its room this
+     * long before the person follows it (when they agree, the person follows at once).
+     */
+    fusion_hold: duration.default(0),
   })
   .strict();
 
@@ -88,6 +100,8 @@ export interface PersonPresence {
 interface NodeTrack {
   value: number;
   last: number;
+  /** Readings since the node became fresh: one reading alone never moves a device. */
+  count: number;
 }
 
 interface DeviceTrack {
@@ -97,7 +111,7 @@ interface DeviceTrack {
   room: string | null;
   since: number;
   lastSeen?: number;
-  challenger?: { room: string; since: number };
+  challenger?: { room: string; since: number; evidence: number; at: number };
   /** Room scores when the incumbent fell silent. */
   baseline?: Map<string, number>;
   movedAt?: number;
@@ -126,6 +140,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
   const awayMs = options.away_after * 1000;
   const holdMs = options.switch_hold * 1000;
   const flapMs = options.flap_window * 1000;
+  const fusionHoldMs = options.fusion_hold * 1000;
   const nodes = new Map(setup.nodes.map((n) => [n.node, n]));
   const devices = new Map<string, DeviceTrack>();
   for (const d of setup.devices) {
@@ -146,19 +161,21 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     const value = r.rssi + (node.rssi_offset ?? 0);
     const track = device.nodes.get(r.node);
     if (!track || r.t - track.last > staleMs) {
-      device.nodes.set(r.node, { value, last: r.t });
+      device.nodes.set(r.node, { value, last: r.t, count: 1 });
     } else {
       const alpha = tau > 0 ? 1 - Math.exp(-Math.max(0, r.t - track.last) / tau) : 1;
       track.value += alpha * (value - track.value);
       track.last = Math.max(track.last, r.t);
+      track.count++;
     }
     if (device.lastSeen === undefined || r.t > device.lastSeen) device.lastSeen = r.t;
   }
 
-  function scores(device: DeviceTrack, now: number): Map<string, number> {
+  /** Best fresh node per room; `confirmed` only counts nodes with at least two readings. */
+  function scores(device: DeviceTrack, now: number, confirmed = false): Map<string, number> {
     const out = new Map<string, number>();
     for (const [name, track] of device.nodes) {
-      if (now - track.last > staleMs) continue;
+      if (now - track.last > staleMs || (confirmed && track.count < 2)) continue;
       const room = nodes.get(name)!.room;
       const best = out.get(room);
       if (best === undefined || track.value > best) out.set(room, track.value);
@@ -192,13 +209,16 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
       if (now - silentSince >= awayMs) moveTo(device, AWAY, now);
       return score;
     }
+    // Challengers need two readings: a lone outlier (or a far node catching one packet) is not a move.
+    const candidates = scores(device, now, true);
     let best: string | undefined;
     let bestScore = -Infinity;
-    for (const [room, value] of score) {
+    for (const [room, value] of candidates) {
       if (value > bestScore) [best, bestScore] = [room, value];
     }
+    if (best === undefined) return score;
     if (device.room === null || device.room === AWAY) {
-      moveTo(device, best!, now);
+      moveTo(device, best, now);
       return score;
     }
     const incumbent = score.get(device.room);
@@ -209,15 +229,20 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     } else {
       // The incumbent's nodes are silent: only a clear rise elsewhere shows the device moved.
       if (!device.baseline) device.baseline = new Map(score);
-      const before = device.baseline.get(best!);
+      const before = device.baseline.get(best);
       beats = before === undefined || bestScore >= before + options.switch_margin;
     }
     if (!beats) {
       delete device.challenger;
     } else if (device.challenger?.room !== best) {
-      device.challenger = { room: best!, since: now };
+      device.challenger = { room: best, since: now, evidence: 0, at: now };
+    } else {
+      const lead = bestScore - (incumbent ?? device.baseline?.get(best) ?? bestScore) - options.switch_margin;
+      device.challenger.evidence += Math.max(0, lead) * ((now - device.challenger.at) / 1000);
+      device.challenger.at = now;
     }
-    if (device.challenger && now - device.challenger.since >= holdMs) moveTo(device, best!, now);
+    const c = device.challenger;
+    if (c && now - c.since >= holdMs && c.evidence >= options.switch_evidence) moveTo(device, best, now);
     return score;
   }
 
@@ -231,7 +256,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     return out;
   }
 
-  function fuse(own: DeviceTrack[], strongest: Map<string, number>): { room: string | null; from?: string } {
+  function fuse(own: DeviceTrack[], strongest: Map<string, number>, current: string | null, now: number): { room: string | null; from?: string } {
     let pick: DeviceTrack | undefined;
     for (const d of own) {
       if (d.room === null) continue;
@@ -243,7 +268,13 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
       const b = pick.movedAt ?? -Infinity;
       if (a > b || (a === b && (strongest.get(d.tracker) ?? -Infinity) > (strongest.get(pick.tracker) ?? -Infinity))) pick = d;
     }
-    return pick ? { room: pick.room, from: pick.tracker } : { room: null };
+    if (!pick) return { room: null };
+    if (pick.room === current || current === null) return { room: pick.room, from: pick.tracker };
+    const agree = own.every((d) => d.room === null || d.room === pick.room);
+    if (agree || now - pick.since >= fusionHoldMs) return { room: pick.room, from: pick.tracker };
+    // The devices disagree and the mover only just moved: wait (a flap of one device is not a move).
+    const stay = own.find((d) => d.room === current);
+    return stay ? { room: current, from: stay.tracker } : { room: current };
   }
 
   function update(now: number): PersonPresence[] {
@@ -257,7 +288,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     }
     return people.map((person) => {
       const own = [...devices.values()].filter((d) => d.person === person);
-      const fused = fuse(own, strongest);
+      const fused = fuse(own, strongest, personState.get(person)!.room, now);
       const state = personState.get(person)!;
       if (fused.room !== state.room) {
         state.room = fused.room;

@@ -6,8 +6,9 @@
  * - accuracy: share of time the detected room equals the true room, from `warmup` on, not
  *   counting the first `grace` seconds after each true change (`awayGrace` after a change to
  *   away): within the target delay either answer is fair. `rawAccuracy` counts every second.
- * - flap: a detected change to room R at t that no true change into R in [t − 30 s, t]
- *   explains ([t − awayGrace − 30 s, t] for away).
+ * - flap: a detected change to room R at t that no true change into R in [t − 30 s, t + grace]
+ *   explains ([t − awayGrace − 30 s, t + grace] for away; a change seen a little early, e.g.
+ *   the kitchen while still at the front door, is fair).
  * - switch delay: for each true change into a room that lasts ≥ 30 s (passing through a room
  *   on the way is not a stay), the time until the detected room first equals it; a stay that
  *   ends before it is detected counts as not seen.
@@ -136,7 +137,7 @@ export function score(trace: Trace, result: ReplayResult, options: ScoreOptions 
     const c = detected[i]!;
     if (c.t < warmup) continue;
     const lookback = c.room === AWAY ? awayGrace + 30_000 : 30_000;
-    const explained = segments.some((s) => s.room === c.room && s.start <= c.t && s.start >= c.t - lookback);
+    const explained = segments.some((s) => s.room === c.room && s.start <= c.t + grace && s.start >= c.t - lookback);
     if (!explained) flaps++;
   }
 

@@ -245,29 +245,39 @@ export function simulate(options: SimulationOptions): Trace {
   const noise = gaussian(prng(options.seed ^ 0x5bd1e995));
   const drops = prng(options.seed ^ 0x27d4eb2f);
 
-  // The person's path.
+  // The person's path. In `phone-on-desk` the person walks to the office desk after 10 minutes,
+  // puts the phone down, walks about without it, and comes back for it an hour later.
   const walker = new Walker(random, ROOMS[Math.floor(random() * ROOMS.length)]!);
   const leaves: number[] = [];
   if (options.scenario === 'leaving') {
     // Leave three times, spread over the run.
     for (let k = 1; k <= 3; k++) leaves.push((duration * k) / 4);
   }
+  const desk = options.scenario === 'phone-on-desk' ? { putDown: 10 * 60_000, pickUp: 70 * 60_000 } : undefined;
+  let phoneDown: { from: number; to: number } | undefined;
   while (walker.t < duration) {
     walker.dwell();
     if (leaves.length && walker.t >= leaves[0]!) {
       leaves.shift();
       walker.leaveAndReturn(8 * 60 + random() * 10 * 60);
+    } else if (desk && !phoneDown && walker.t >= desk.putDown) {
+      if (walker.room !== 'office') walker.walkTo('office');
+      walker.go(DESK);
+      walker.stay(30);
+      phoneDown = { from: walker.t, to: Infinity };
+      walker.walkTo(walker.otherRoom());
+    } else if (desk && phoneDown && phoneDown.to === Infinity && walker.t >= desk.pickUp) {
+      if (walker.room !== 'office') walker.walkTo('office');
+      walker.go(DESK);
+      phoneDown.to = walker.t;
+      walker.stay(30);
     } else {
       walker.walkTo(walker.otherRoom());
     }
   }
   const personPath = walker.path;
-
-  // The phone: carried, except in `phone-on-desk` where it lies on the office desk for an hour.
-  const deskFrom = 10 * 60 * 1000;
-  const deskTo = Math.min(duration, 70 * 60 * 1000);
   const phoneAt = (t: number): Point =>
-    options.scenario === 'phone-on-desk' && t >= deskFrom && t < deskTo ? DESK : positionAt(personPath, t);
+    phoneDown && t >= phoneDown.from && t < phoneDown.to ? DESK : positionAt(personPath, t);
 
   // A node offline: the office node, from 30 to 45 minutes (HA shows its sensors unavailable).
   const offline = options.scenario === 'node-offline' ? { node: 'office' as Room, from: 30 * 60_000, to: 45 * 60_000 } : undefined;
