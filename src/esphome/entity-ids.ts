@@ -19,7 +19,7 @@ import type { EntityDescription, EntityRole } from './entities.js';
 export type { EntityDescription, EntityDomain, EntityRole } from './entities.js';
 
 export interface DerivedEntity extends EntityDescription {
-  /** e.g. `event.kitchen_meds_button_button` */
+  /** e.g. `event.kitchen_kitchen_meds_button_button` (area first, see haEntityId) */
   entityId: string;
   /** HA's friendly name of the entity: "<device friendly name> <entity name>". */
   friendlyName: string;
@@ -95,9 +95,16 @@ export function haSlugify(text: string): string {
 /** HA caps entity ids at 255 characters. */
 const MAX_ENTITY_ID = 255;
 
-/** `<domain>.` + slugify("<device name> <entity name>"), or the device name alone for a nameless entity. */
-export function haEntityId(domain: string, deviceName: string, entityName: string | null): string {
-  const suggested = entityName ? `${deviceName} ${entityName}` : deviceName;
+/**
+ * `<domain>.` + slugify("<area> <device name> <entity name>"), skipping missing parts.
+ * Since HA 2026.6 (core PR #170560) a new entity's id starts with its device's area
+ * name, without de-duplicating it against the device name: a "Kitchen meds button" in
+ * the Kitchen gets `light.kitchen_kitchen_meds_button_led`. Ids are frozen once created,
+ * so renaming the area later changes nothing; the hub still resolves ids from HA's
+ * registry at run time and uses these only as the expected defaults.
+ */
+export function haEntityId(domain: string, deviceName: string, entityName: string | null, area?: string): string {
+  const suggested = [area, deviceName, entityName].filter((part): part is string => !!part).join(' ');
   return `${domain}.${haSlugify(suggested)}`.slice(0, MAX_ENTITY_ID);
 }
 
@@ -108,7 +115,7 @@ export function deviceEntities(device: LoadedDevice, household: Household): Devi
   const { friendlyName } = emitContext(device, household);
   const entities = describeEntities(device, household).map((e) => ({
     ...e,
-    entityId: haEntityId(e.domain, friendlyName, e.name),
+    entityId: haEntityId(e.domain, friendlyName, e.name, spec.area),
     friendlyName: `${friendlyName} ${e.name}`,
   }));
   return {

@@ -27,6 +27,12 @@ describe('haSlugify (HA util slugify = python-slugify, separator "_")', () => {
     expect(haSlugify(text)).toBe(slug);
   });
 
+  it('prefixes the area as HA 2026.6+ does, without de-duplicating it', () => {
+    expect(haEntityId('light', 'Kitchen meds button', 'LED', 'Kitchen')).toBe('light.kitchen_kitchen_meds_button_led');
+    expect(haEntityId('sensor', 'Office presence', 'Sam iPhone RSSI', 'Office')).toBe('sensor.office_office_presence_sam_iphone_rssi');
+    expect(haEntityId('light', 'Bedroom strip', null, 'Living room')).toBe('light.living_room_bedroom_strip');
+  });
+
   it('builds entity ids from device name + entity name', () => {
     expect(haEntityId('light', 'Bedroom strip', 'Light')).toBe('light.bedroom_strip_light');
     expect(haEntityId('light', 'Bedroom strip', null)).toBe('light.bedroom_strip');
@@ -48,8 +54,8 @@ describe('householdEntities', () => {
       {
         device: 'kitchen-meds-button',
         ids: [
-          ['press', null, 'event.kitchen_meds_button_button'],
-          ['led', null, 'light.kitchen_meds_button_led'],
+          ['press', null, 'event.kitchen_kitchen_meds_button_button'],
+          ['led', null, 'light.kitchen_kitchen_meds_button_led'],
         ],
       },
       {
@@ -60,7 +66,7 @@ describe('householdEntities', () => {
           ['rssi', 'old-tag', 'sensor.presence_kitchen_old_tag_rssi'],
         ],
       },
-      { device: 'bedroom-strip', ids: [['light', null, 'light.bedroom_strip_light']] },
+      { device: 'bedroom-strip', ids: [['light', null, 'light.bedroom_bedroom_strip_light']] },
     ]);
     const button = devices[0]!;
     expect(button).toMatchObject({ kind: 'reminder-button', friendlyName: 'Kitchen meds button', area: 'Kitchen', routine: 'morning-meds' });
@@ -84,10 +90,10 @@ describe('householdEntities', () => {
 
   it('lookups by role/tracker and by entity id', () => {
     const devices = householdEntities(goldenHousehold());
-    expect(findEntityId(devices, { device: 'kitchen-meds-button', role: 'led' })).toBe('light.kitchen_meds_button_led');
+    expect(findEntityId(devices, { device: 'kitchen-meds-button', role: 'led' })).toBe('light.kitchen_kitchen_meds_button_led');
     expect(findEntityId(devices, { device: 'presence-kitchen', role: 'rssi', tracker: 'sam-watch' })).toBe('sensor.presence_kitchen_sam_watch_rssi');
     expect(findEntityId(devices, { device: 'nope', role: 'led' })).toBeUndefined();
-    expect(entityIndex(devices).get('event.kitchen_meds_button_button')?.device.device).toBe('kitchen-meds-button');
+    expect(entityIndex(devices).get('event.kitchen_kitchen_meds_button_button')?.device.device).toBe('kitchen-meds-button');
   });
 
   it('agree with the generated config: names, effects, event types, units', () => {
