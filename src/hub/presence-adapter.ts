@@ -1,23 +1,23 @@
 /**
- * The one place the presence unit meets the pure presence engine (src/hub/presence/):
- * readings in, rooms per person out.
- * TEMPORARY until src/hub/presence lands: a plain "strongest fresh reading" rule.
+ * The one place the presence unit meets the pure presence engine (src/hub/presence/engine.ts):
+ * nodes and tracked devices from the household, readings in, rooms per person out.
  */
 import type { Household } from '../config/household.js';
 import type { DeviceEntities } from '../esphome/entity-ids.js';
+import { AWAY, createPresenceEngine, type PresenceOptions } from './presence/engine.js';
 
 export interface RssiReading {
   node: string;
   room: string;
   tracker: string;
-  /** dBm; undefined when the node reports the tracker unseen. */
+  /** dBm; undefined when the node reports the tracker unseen / the sensor is unavailable. */
   rssi: number | undefined;
   at: number;
 }
 
 export interface PersonRoom {
   person: string;
-  /** Room id, or `away`. */
+  /** Room id, or `away` (also while nothing is known yet). */
   room: string;
   home: boolean;
   evidence: Record<string, unknown>;
@@ -26,32 +26,58 @@ export interface PersonRoom {
 export interface PresenceEngineAdapter {
   reading(r: RssiReading): void;
   rooms(now: number): PersonRoom[];
+  /** When to look again without a new reading (stale cutoffs, away timeout, hysteresis). */
   nextWakeup(now: number): number | undefined;
 }
 
-export function createPresenceEngineAdapter(household: Household, _devices: DeviceEntities[], _now: number): PresenceEngineAdapter {
-  const STALE_MS = 60_000;
-  const last = new Map<string, RssiReading>();
-  const trackersOf = (person: string) => household.config.trackers.filter((t) => t.person === person).map((t) => t.id);
+/** The engine decides by time as well as by readings; a 1 s look is cheap and fine-grained enough. */
+const TICK_MS = 1000;
+
+export function createPresenceEngineAdapter(
+  household: Household,
+  devices: DeviceEntities[],
+  now: number,
+  options?: Partial<PresenceOptions>,
+): PresenceEngineAdapter {
+  const nodes = household.devices.flatMap(({ spec }) =>
+    spec.kind === 'presence-node' ? [{ node: spec.name, room: spec.room, rssi_offset: spec.rssi_offset }] : [],
+  );
+  const known = new Set(devices.filter((d) => d.kind === 'presence-node').map((d) => d.device));
+  const engine = createPresenceEngine({
+    nodes: nodes.filter((n) => known.has(n.node) || known.size === 0),
+    devices: household.config.trackers.map((t) => ({ tracker: t.id, person: t.person })),
+    start: now,
+    ...(options ? { options } : {}),
+  });
+  const peopleWithTrackers = new Set(household.config.trackers.map((t) => t.person));
   return {
     reading(r) {
-      last.set(`${r.tracker}|${r.node}`, r);
+      engine.ingest({ node: r.node, tracker: r.tracker, rssi: r.rssi ?? null, t: r.at });
     },
-    rooms(now) {
-      return household.config.people.map((p) => {
-        const trackers = new Set(trackersOf(p.id));
-        const fresh = [...last.values()].filter((r) => trackers.has(r.tracker) && r.rssi !== undefined && now - r.at <= STALE_MS);
-        const best = fresh.sort((a, b) => b.rssi! - a.rssi!)[0];
-        return {
-          person: p.id,
-          room: best ? best.room : 'away',
-          home: Boolean(best),
-          evidence: { readings: fresh.map((r) => ({ node: r.node, tracker: r.tracker, rssi: r.rssi })) },
-        };
-      });
+    rooms(at) {
+      const byPerson = new Map(engine.update(at).map((p) => [p.person, p]));
+      return household.config.people
+        .filter((p) => peopleWithTrackers.has(p.id))
+        .map((p) => {
+          const found = byPerson.get(p.id);
+          const room = found?.room ?? AWAY;
+          return {
+            person: p.id,
+            room,
+            home: room !== AWAY,
+            evidence: {
+              since: found ? new Date(found.since).toISOString() : null,
+              from: found?.from ?? null,
+              devices: Object.fromEntries(
+                Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
+                  tracker,
+                  { room: e.room, rssi: e.rssi, last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null },
+                ]),
+              ),
+            },
+          };
+        });
     },
-    nextWakeup(now) {
-      return now + 5000;
-    },
+    nextWakeup: (at) => at + TICK_MS,
   };
 }
