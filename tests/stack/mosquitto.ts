@@ -67,7 +67,8 @@ export class Mosquitto {
         `listener ${this.port} ${LOOPBACK}`,
         'persistence true',
         `persistence_location ${this.dir}/`,
-        'autosave_interval 1',
+        // Saved on SIGTERM (restart) anyway; a periodic save as well, not too chatty.
+        'autosave_interval 30',
         `log_dest file ${this.logFile}`,
         'log_type error',
         'log_type warning',

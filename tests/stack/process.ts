@@ -13,6 +13,7 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
+const SETPRIV = '/usr/bin/setpriv';
 const live = new Set<number>();
 const dirsToRemove = new Set<string>();
 let hooksInstalled = false;
@@ -94,7 +95,12 @@ export class ManagedProcess {
     this.name = options.name;
     this.logFile = options.logFile;
     const fd = openSync(options.logFile, 'a');
-    const child = spawn(options.cmd, options.args, {
+    // If this Node process dies without running its exit hook (SIGKILL, OOM), the kernel kills
+    // the child too: `setpriv --pdeathsig` (util-linux) sets PR_SET_PDEATHSIG, then execs.
+    const [cmd, args] = existsSync(SETPRIV)
+      ? [SETPRIV, ['--pdeathsig', 'KILL', '--', options.cmd, ...options.args]]
+      : [options.cmd, options.args];
+    const child = spawn(cmd, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
       detached: true,

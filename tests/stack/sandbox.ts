@@ -33,7 +33,8 @@ const lines = [
   'Devices emulated:',
   ...stack.devices.map((d) => {
     const port = emulator.devices.find((e) => e.name === d.device)?.port;
-    return `  ${d.device.padEnd(24)} ${d.kind.padEnd(16)} 127.0.0.1:${port}  ${d.entities.map((e) => e.entityId).join(', ')}`;
+    const ids = (stack.haEntities[d.device] ?? []).map((e) => e.entityId);
+    return `  ${d.device.padEnd(24)} ${d.kind.padEnd(16)} 127.0.0.1:${port}  ${ids.join(', ')}`;
   }),
   `Logs            ${Object.values(stack.logs).join('\n                ')}`,
   '',

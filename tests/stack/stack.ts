@@ -8,14 +8,14 @@
  *   ... stack.hass.url, stack.hass.token, stack.mqtt.url, stack.emulator.controlUrl ...
  *   await stack.stop();
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'home-assistant-js-websocket';
 import type { DeviceEntities } from '../../src/esphome/entity-ids.js';
 import { connectHA, entityRegistry, getStates } from './ha-client.js';
-import { HomeAssistant, type FlowResult, type FlowStepRecord, type HassOwner } from './hass.js';
+import { fillForm, HomeAssistant, type FlowResult, type FlowStepRecord, type HassOwner } from './hass.js';
 import { Mosquitto, type MqttUsers } from './mosquitto.js';
 import { EmulatorProcess, type EmulatedDevice } from './emulator-process.js';
 import { generateDeviceConfigs, type DeviceSource } from './devices.js';
@@ -48,6 +48,16 @@ export interface StackOptions {
   connectHearth?: (stack: Stack) => Promise<(() => Promise<void>) | void>;
 }
 
+/** One entity HA created for an emulated device. */
+export interface HaDeviceEntity {
+  entityId: string;
+  /** ESPHome's unique id as HA stores it (2026.x: `<mac>/<device id>/<domain>/<entity name>`). */
+  uniqueId: string;
+  domain: string;
+  /** The ESPHome entity name (`original_name`). */
+  name: string | null;
+}
+
 /** What a test needs to talk to the stack; plain data (vitest `provide`/`inject`-able). */
 export interface StackInfo {
   dir: string;
@@ -75,6 +85,11 @@ export interface StackInfo {
   };
   /** The household's devices with the entity ids src/esphome/entity-ids.ts derives. */
   devices: DeviceEntities[];
+  /**
+   * The entities HA itself created for each emulated device (from its entity registry), by
+   * device name: HA decides the ids (2026.x prefixes the area), so tests look them up here.
+   */
+  haEntities: Record<string, HaDeviceEntity[]>;
   /** Config entry id of each emulated device's esphome entry, by device name. */
   esphomeEntries: Record<string, string>;
   mqttEntryId: string;
@@ -103,6 +118,40 @@ export interface Stack extends StackInfo {
   stop(): Promise<void>;
 }
 
+const STACK_DIR_PREFIX = 'hearth-stack-';
+const OWNER_FILE = 'owner.pid';
+const KEEP_FILE = 'keep';
+
+/**
+ * Removes throwaway dirs of earlier stacks whose process died without cleaning up (SIGKILL;
+ * their children died with them via pdeathsig). Kept dirs and live owners are left alone.
+ */
+function sweepStaleStackDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir()).filter((n) => n.startsWith(STACK_DIR_PREFIX));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const dir = join(tmpdir(), name);
+    try {
+      if (existsSync(join(dir, KEEP_FILE))) continue;
+      const pid = Number(readFileSync(join(dir, OWNER_FILE), 'utf8').trim());
+      if (!Number.isInteger(pid) || pid <= 0) continue;
+      try {
+        process.kill(pid, 0);
+        continue; // owner alive
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* not ours to judge (no owner file yet, permissions) */
+    }
+  }
+}
+
 const DEFAULT_OWNER: HassOwner = { name: 'Hearth Tester', username: 'hearth', password: 'hearth-stack' };
 
 function defaultUsers(): MqttUsers {
@@ -122,10 +171,9 @@ async function distinctFreePorts(count: number, taken: number[]): Promise<number
   return ports;
 }
 
-/** Only the fields a form asks for (HA rejects extra keys). */
+/** The fields a form asks for, from `values` or the form's own defaults (HA rejects extra keys). */
 function pick(step: FlowResult, values: Record<string, unknown>): Record<string, unknown> {
-  const names = new Set((step.data_schema ?? []).map((f) => f.name));
-  return Object.fromEntries(Object.entries(values).filter(([k]) => names.has(k)));
+  return fillForm(step.data_schema ?? [], values);
 }
 
 function menuOptions(step: FlowResult): string[] {
@@ -142,8 +190,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     timings[phase] = since();
   };
 
-  const dir = mkdtempSync(join(tmpdir(), 'hearth-stack-'));
-  if (!keep) removeOnExit(dir);
+  sweepStaleStackDirs();
+  const dir = mkdtempSync(join(tmpdir(), STACK_DIR_PREFIX));
+  writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`);
+  if (keep) writeFileSync(join(dir, KEEP_FILE), '');
+  else removeOnExit(dir);
   const owner: HassOwner = { ...DEFAULT_OWNER, ...options.owner };
   const users = defaultUsers();
 
@@ -224,6 +275,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     mqtt: { url: mosquitto.url, host: LOOPBACK, port: mqttPort!, users },
     emulator: { controlUrl: emulator.controlUrl, devices: [] },
     devices: [],
+    haEntities: {},
     esphomeEntries: {},
     mqttEntryId: '',
     startupSeconds: 0,
@@ -258,9 +310,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stack: Stack = Object.assign(info, {
     conn: undefined as unknown as Connection,
     info: (): StackInfo => {
-      const { dir: d, hass: h, mqtt, emulator: e, devices, esphomeEntries, mqttEntryId, startupSeconds, timings: t, flowSteps, logs: l } = stack;
+      const { dir: d, hass: h, mqtt, emulator: e, devices, haEntities, esphomeEntries, mqttEntryId, startupSeconds, timings: t, flowSteps, logs: l } = stack;
       return JSON.parse(
-        JSON.stringify({ dir: d, hass: h, mqtt, emulator: e, devices, esphomeEntries, mqttEntryId, startupSeconds, timings: t, flowSteps, logs: l }),
+        JSON.stringify({ dir: d, hass: h, mqtt, emulator: e, devices, haEntities, esphomeEntries, mqttEntryId, startupSeconds, timings: t, flowSteps, logs: l }),
       ) as StackInfo;
     },
     restartBroker: async () => {
@@ -322,7 +374,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             port: mqttPort,
             username: users.homeassistant.username,
             password: users.homeassistant.password,
-            discovery: true,
           }),
     );
     info.mqttEntryId = mqttEntry.entry_id;
@@ -344,6 +395,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     mark('esphome_entries');
     await waitDeviceEntities(conn);
     mark('device_entities');
+    const entryToDevice = new Map(Object.entries(info.esphomeEntries).map(([device, entry]) => [entry, device]));
+    for (const e of await entityRegistry(conn)) {
+      const device = e.config_entry_id ? entryToDevice.get(e.config_entry_id) : undefined;
+      if (!device || e.platform !== 'esphome') continue;
+      (info.haEntities[device] ??= []).push({
+        entityId: e.entity_id,
+        uniqueId: e.unique_id,
+        domain: e.entity_id.split('.')[0]!,
+        name: e.original_name ?? null,
+      });
+    }
     await mqttLoaded;
     await hass.waitRunning(conn);
     mark('running');
