@@ -274,11 +274,13 @@ export class HomeAssistant {
       poll(
         `Home Assistant HTTP on ${this.url}`,
         async () => {
+          // Any answer means the server is up; /auth/providers needs no token (probing /api/
+          // without one would log a failed login and raise a notification in the UI).
           try {
-            await restCall(this.url, undefined, 'GET', '/api/');
+            await restCall(this.url, undefined, 'GET', '/auth/providers');
             return true;
           } catch (err) {
-            if (err instanceof HttpError && err.status === 401) return true;
+            if (err instanceof HttpError && err.status < 500) return true;
             throw err;
           }
         },
@@ -409,6 +411,23 @@ export class HomeAssistant {
       }
     }
     throw new Error(`${handler} config flow: too many steps (${JSON.stringify(this.flowSteps.slice(-12))})`);
+  }
+
+  /**
+   * Onboarding's core_config step starts config flows for google_translate, met,
+   * radio_browser and shopping_list (the two without their requirements fail and log an
+   * error); the stack wants none of them (google_translate would reach the internet), so the
+   * entries that were created are removed. Only runs that onboard afresh have any.
+   */
+  async removeOnboardingDefaults(): Promise<string[]> {
+    const unwanted = new Set(['google_translate', 'met', 'radio_browser', 'shopping_list']);
+    const removed: string[] = [];
+    for (const entry of await this.configEntries()) {
+      if (!unwanted.has(entry.domain)) continue;
+      await this.rest('DELETE', `/api/config/config_entries/entry/${entry.entry_id}`);
+      removed.push(entry.domain);
+    }
+    return removed;
   }
 
   async configEntries(domain?: string): Promise<{ entry_id: string; domain: string; title: string; state: string; reason?: string | null }[]> {

@@ -251,7 +251,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     } catch {
       /* closed */
     }
-    await Promise.allSettled([hass.stop(), emulator.stop(), mosquitto.stop()]);
+    // HA first, so that it does not log the devices and the broker going away.
+    await Promise.allSettled([hass.stop()]);
+    await Promise.allSettled([emulator.stop(), mosquitto.stop()]);
     if (keep) {
       log(`kept ${dir} (HEARTH_KEEP_STACK)`);
     } else {
@@ -364,6 +366,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     mark(hass.fromTemplate ? 'onboarding (template)' : 'onboarding');
     conn = await connectHA(hass.url, hass.token);
     stack.conn = conn;
+    // A fresh onboarding creates a few default config entries in background tasks; remove
+    // them once they exist (at most a few seconds; runs beside the flows below).
+    const onboardingCleanup = hass.fromTemplate
+      ? Promise.resolve()
+      : poll(
+          'the config entries onboarding adds',
+          async () => {
+            const domains = new Set((await hass.configEntries()).map((e) => e.domain));
+            return domains.has('google_translate') && domains.has('shopping_list');
+          },
+          { timeoutMs: 5_000, intervalMs: 200 },
+        )
+          .catch(() => undefined)
+          .then(() => hass.removeOnboardingDefaults())
+          .then((removed) => {
+            if (removed.length) log(`removed the config entries onboarding added: ${removed.join(', ')}`);
+          });
+    onboardingCleanup.catch(() => {});
 
     await brokerStarted;
     const mqttEntry = await hass.configFlow('mqtt', (step) =>
@@ -407,6 +427,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
     }
     await mqttLoaded;
+    await onboardingCleanup;
     await hass.waitRunning(conn);
     mark('running');
     const config = await conn.sendMessagePromise<{ version: string }>({ type: 'get_config' });
