@@ -268,7 +268,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
       entity_id: change.entityId,
       old_state: change.old,
       new_state: change.new,
-    });
+    }, undefined, deps.clock.now());
     const handledBefore = pressFilter[change.entityId];
     pressFilter = filter;
     if (verdict.press) {

@@ -18,14 +18,6 @@ let hearth: RunningHub;
 beforeAll(async () => {
   conn = await connect(stack);
   hearth = await startHub(stack);
-  // Known limitation of the pure press filter (routines/press.ts): an event entity that never
-  // fired is `unknown`, and unknown → timestamp counts as "restored", so the very first press
-  // of a new button is not taken. Prime the button once so the tests start from a real state.
-  const conn0 = conn;
-  const pressed = waitForState(conn0, pressEntity(), (s) => s.state !== 'unknown' && s.state !== 'unavailable', 10_000);
-  await press(stack, BUTTON, 'single');
-  await pressed;
-  await waitFor(() => hearth.hub.store!.lastHandledPress(pressEntity()) !== undefined, 10_000, 'priming press seen');
 });
 afterAll(async () => {
   await hearth?.stop();
@@ -35,19 +27,33 @@ afterAll(async () => {
 const BUTTON = 'kitchen-meds-button';
 const ROUTINE = 'morning-meds';
 const phase = async () => (await hearth.api<Array<{ id: string; phase: string }>>('GET', '/api/routines')).body.find((r) => r.id === ROUTINE)?.phase;
-const pressEntity = () =>
-  hearth.hub.devices.find((d) => d.device === BUTTON)!.entities.find((e) => e.role === 'press')!.entityId;
 const ledOn = async () => (await lightState(stack, BUTTON)).state;
 
 async function makeDue(): Promise<void> {
   const r = await hearth.api<{ phase: string }>('POST', `/api/routines/${ROUTINE}/due`);
   expect(r.status).toBe(200);
-  expect(r.body.phase).toBe('due');
+  // The household's real schedule runs on the wall clock: it may already be nagging.
+  expect(['due', 'nagging']).toContain(r.body.phase);
   await waitFor(ledOn, 10_000, 'LED on');
   expect((await lightState(stack, BUTTON)).effect).toBe(REMINDER_EFFECT);
 }
 
 describe('hub: routines and buttons', () => {
+  it('takes the very first press of a button that never fired (event entity `unknown`)', async () => {
+    const device = hearth.hub.devices.find((d) => d.device === 'plants-button')!;
+    const entity = device.entities.find((e) => e.role === 'press')!.entityId;
+    const before = await waitForState(conn, entity, () => true, 10_000);
+    expect(before.state, `${entity} was pressed before this test; it needs a button that never fired`).toBe('unknown');
+    const r = await hearth.api<{ phase: string }>('POST', '/api/routines/water-plants/due');
+    // The household's real schedule runs on the wall clock: it may already be nagging.
+    expect(['due', 'nagging']).toContain(r.body.phase);
+    await waitFor(async () => (await lightState(stack, 'plants-button')).state, 10_000, 'plants LED on');
+    await press(stack, 'plants-button', 'single');
+    await waitFor(async () => !(await lightState(stack, 'plants-button')).state, 10_000, 'plants LED off');
+    const routines = (await hearth.api<Array<{ id: string; phase: string }>>('GET', '/api/routines')).body;
+    expect(routines.find((x) => x.id === 'water-plants')?.phase).toBe('done');
+  });
+
   it('healthz reports every connection up', async () => {
     const r = await fetch(`${hearth.base}/healthz`);
     expect(r.status).toBe(200);

@@ -5,8 +5,11 @@
  * in the `event_type` attribute. It is a press only when:
  * - the new state is a timestamp newer than the last one handled for that entity;
  * - the previous state was a real state: after an HA restart or a device reconnecting, the
- *   entity goes `unavailable`/`unknown` → <the last event's timestamp>, a restored state
+ *   entity goes `unavailable` (or nothing) → <the last event's timestamp>, a restored state
  *   that must never be taken for a press (its timestamp is remembered as handled all the same);
+ * - from `unknown` (a button that never fired yet) only a fresh timestamp counts: a first
+ *   press is minutes younger than any state HA could restore after a restart, so an event
+ *   stamped within `FRESH_MS` of `now` is a press, an older one is a restore;
  * - `event_type` is one of the press kinds.
  *
  * Pure: the caller keeps the returned state (and may persist it, and seed it at startup from
@@ -36,7 +39,8 @@ export type PressVerdict =
     };
 
 export const PRESS_KINDS: readonly PressKind[] = ['single', 'double', 'long'];
-const NOT_REAL = new Set(['unavailable', 'unknown']);
+/** How recent an event from `unknown` must be to count as a first press rather than a restore. */
+export const FRESH_MS = 10_000;
 
 function timestamp(state: string): number | undefined {
   // HA event states are ISO 8601 with a time; refuse bare numbers and dates.
@@ -49,6 +53,7 @@ export function classifyPress(
   filter: PressFilterState,
   change: StateChange,
   kinds: readonly string[] = PRESS_KINDS,
+  now?: number,
 ): { verdict: PressVerdict; filter: PressFilterState } {
   const next = change.new_state;
   if (!next) return { verdict: { reason: 'no-new-state' }, filter };
@@ -58,7 +63,10 @@ export function classifyPress(
   if (last !== undefined && at <= last) return { verdict: { reason: 'already-handled' }, filter };
   const handled = { ...filter, [change.entity_id]: at };
   const old = change.old_state;
-  if (!old || NOT_REAL.has(old.state)) return { verdict: { reason: 'restored' }, filter: handled };
+  const firstPress = old?.state === 'unknown' && now !== undefined && Math.abs(now - at) <= FRESH_MS;
+  if (!old || old.state === 'unavailable' || (old.state === 'unknown' && !firstPress)) {
+    return { verdict: { reason: 'restored' }, filter: handled };
+  }
   const type = next.attributes?.['event_type'];
   if (typeof type !== 'string' || !kinds.includes(type)) {
     return { verdict: { reason: 'unknown-event-type' }, filter: handled };

@@ -46,6 +46,16 @@ describe('press filter', () => {
     });
   });
 
+  it('takes a fresh event from `unknown` (a first press) but not an old one (a restore)', () => {
+    const at = Date.parse('2025-06-01T08:00:00+00:00');
+    const first = classifyPress({}, change({ state: 'unknown' }, ev('2025-06-01T08:00:00+00:00', 'double')), undefined, at + 300);
+    expect(first.verdict).toEqual({ press: 'double', at });
+    const restored = classifyPress({}, change({ state: 'unknown' }, ev('2025-06-01T08:00:00+00:00')), undefined, at + 60_000);
+    expect(restored.verdict).toEqual({ reason: 'restored' });
+    // `unavailable` is a restore whatever the age.
+    expect(classifyPress({}, change({ state: 'unavailable' }, ev('2025-06-01T08:00:00+00:00')), undefined, at).verdict).toEqual({ reason: 'restored' });
+  });
+
   it('ignores states that are not timestamps, and unknown event types', () => {
     expect(classifyPress({}, change(ev('2025-06-01T07:00:00+00:00'), { state: 'unavailable' })).verdict).toEqual({ reason: 'not-a-timestamp' });
     expect(classifyPress({}, change(ev('2025-06-01T07:00:00+00:00'), null)).verdict).toEqual({ reason: 'no-new-state' });
