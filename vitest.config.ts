@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Mosquitto / Home Assistant / ESPHome (started once per run by the global setup).
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/summary-reporter.ts'],
     projects: [
       {
         test: {
