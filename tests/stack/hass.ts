@@ -3,9 +3,9 @@
  * generated configuration directory: http on 127.0.0.1 only, no recorder, no default_config.
  * Onboarding happens through HA's own API; integrations are added through their config flows.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Connection } from 'home-assistant-js-websocket';
 import { REPO_ROOT, readPins, rootfsCommand } from './paths.js';
@@ -244,8 +244,16 @@ export class HomeAssistant {
       }
       writeFileSync(join(tmp, 'token'), this.token + '\n', { mode: 0o600 });
       writeFileSync(join(tmp, 'owner.json'), JSON.stringify(this.options.owner));
+      // Renamed into place, so a concurrent stack never reads a half-written template.
       rmSync(template, { recursive: true, force: true });
-      cpSync(tmp, template, { recursive: true });
+      renameSync(tmp, template);
+      // Templates of other HA pins are stale now.
+      const parent = dirname(template);
+      for (const name of readdirSync(parent)) {
+        if (name.startsWith('hass-onboarded-') && !name.includes('.tmp-') && join(parent, name) !== template) {
+          rmSync(join(parent, name), { recursive: true, force: true });
+        }
+      }
     } catch (err) {
       this.log(`could not cache the onboarded HA template: ${String(err)}`);
     } finally {
