@@ -2,20 +2,17 @@
  * `npm run sandbox`: the test stack in the foreground for a person to poke at. Home Assistant
  * on http://127.0.0.1:8123 (or a free port if 8123 is taken), the household's devices emulated
  * and added to HA, Mosquitto with hearth's/HA's/a test user. Ctrl-C stops everything.
- *
- * hearth itself connects through `connectHearth` once the hub exists (see HEARTH_HOOK below).
+ * hearth itself runs as `hearth run` (the real CLI, a child process) against the stack.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, type Stack } from './stack.js';
+import { startHearthProcess, type HearthProcess } from './hearth-process.js';
 
-/**
- * HEARTH_HOOK: where the hub will be started against the sandbox (src/hub does not exist yet).
- * It gets the running stack (HA URL + token file, MQTT URL + hearth's credentials) and returns
- * a stop function.
- */
-async function connectHearth(_stack: Stack): Promise<(() => Promise<void>) | void> {
-  return undefined;
+let hearth: HearthProcess | undefined;
+async function connectHearth(stack: Stack): Promise<() => Promise<void>> {
+  hearth = await startHearthProcess(stack.info());
+  return () => hearth!.stop();
 }
 
 const stack = await startStack({ preferredHaPort: 8123, connectHearth, log: (m) => console.log(`sandbox: ${m}`) });
@@ -29,6 +26,10 @@ const lines = [
   `  token file    ${hass.tokenFile}`,
   `MQTT broker     ${mqtt.url}`,
   ...Object.values(mqtt.users).map((u) => `  user          ${u.username} / ${u.password}`),
+  `hearth          ${hearth!.url}   (pid ${hearth!.pid}; GET /healthz, /api/routines with the bearer token)`,
+  `  token file    ${hearth!.httpTokenFile}`,
+  `  log           ${hearth!.logFile}`,
+  `  try           curl -X POST -H "Authorization: Bearer $(cat ${hearth!.httpTokenFile})" ${hearth!.url}/api/routines/morning-meds/due`,
   `Emulator API    ${emulator.controlUrl}   (GET /devices, POST /devices/<name>/press {"type":"single"})`,
   'Devices emulated:',
   ...stack.devices.map((d) => {
