@@ -39,8 +39,10 @@ export function createPresenceEngineAdapter(
   now: number,
   options?: Partial<PresenceOptions>,
 ): PresenceEngineAdapter {
+  // The firmware already applies `rssi_offset` (an ESPHome `offset` filter), so HA's readings
+  // are calibrated; adding it here again would count it twice.
   const nodes = household.devices.flatMap(({ spec }) =>
-    spec.kind === 'presence-node' ? [{ node: spec.name, room: spec.room, rssi_offset: spec.rssi_offset }] : [],
+    spec.kind === 'presence-node' ? [{ node: spec.name, room: spec.room, rssi_offset: 0 }] : [],
   );
   const known = new Set(devices.filter((d) => d.kind === 'presence-node').map((d) => d.device));
   const engine = createPresenceEngine({
