@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration } from './duration.js';
 
 /**
  * Where hearth finds Home Assistant, the broker and its own HTTP API. Secrets are
@@ -9,6 +10,10 @@ export const homeassistantSettings = z
     url: z.url().default('http://127.0.0.1:8123'),
     /** File holding a long-lived access token. Falls back to $CREDENTIALS_DIRECTORY/ha-token, then $HEARTH_HA_TOKEN. */
     token_file: z.string().optional(),
+    /** How often hearth pings HA over the websocket (a half-open connection never closes by itself). */
+    heartbeat_interval: duration.default(30).refine((s) => s >= 0.05, 'must be at least 50ms (0.05s)'),
+    /** No pong within this long: the connection is dropped and hearth reconnects. */
+    heartbeat_timeout: duration.default(10).refine((s) => s >= 0.05, 'must be at least 50ms (0.05s)'),
   })
   .strict();
 

@@ -177,8 +177,8 @@ export function createHub(options: HubOptions): Hub {
           tokenSource: token.source,
           logger: log,
           onFatal: (e: HaAuthError) => options.onFatal(e),
-          heartbeatMs: options.overrides?.heartbeatMs,
-          pongTimeoutMs: options.overrides?.pongTimeoutMs,
+          heartbeatMs: options.overrides?.heartbeatMs ?? config.homeassistant.heartbeat_interval * 1000,
+          pongTimeoutMs: options.overrides?.pongTimeoutMs ?? config.homeassistant.heartbeat_timeout * 1000,
         });
         ha.onRunning(() => void resolveDevices());
         ha.start();

@@ -131,14 +131,43 @@ export function createHaClient(deps: HaClientDeps): HaClient {
     deps.onFatal(new HaAuthError(deps.tokenSource, deps.url));
   };
 
-  /** After (re)connecting: RUNNING → connected; otherwise wait for homeassistant_started. */
+  /** While HA is starting: a one-connection subscription to `homeassistant_started`. */
+  let startedSub: { conn: Connection; unsub?: () => Promise<void>; closed: boolean } | undefined;
+  const stopWaitingForStarted = (): void => {
+    const sub = startedSub;
+    startedSub = undefined;
+    if (!sub) return;
+    sub.closed = true;
+    if (sub.conn.connected) void sub.unsub?.().catch(() => {});
+  };
+  const waitForStarted = (c: Connection): void => {
+    if (startedSub?.conn === c) return;
+    stopWaitingForStarted();
+    const sub: NonNullable<typeof startedSub> = { conn: c, closed: false };
+    startedSub = sub;
+    // Not replayed by the library on reconnect: a new connection asks get_config again.
+    c.subscribeMessage(() => void checkRunning(c), { type: 'subscribe_events', event_type: 'homeassistant_started' }, { resubscribe: false }).then(
+      (u) => {
+        if (sub.closed) {
+          if (c.connected) void u().catch(() => {});
+        } else sub.unsub = u;
+      },
+      (e: unknown) => log.debug({ err: JSON.stringify(e) }, 'subscribing to homeassistant_started failed'),
+    );
+  };
+
+  /** After (re)connecting: RUNNING → connected; otherwise wait for homeassistant_started (and poll). */
   const checkRunning = async (c: Connection): Promise<void> => {
     clearTimeout(startingPoll);
     try {
       const config = await c.sendMessagePromise<HassConfig>({ type: 'get_config' });
       if (stopped || c !== conn) return;
-      if (config.state === 'RUNNING') return setState('connected');
+      if (config.state === 'RUNNING') {
+        stopWaitingForStarted();
+        return setState('connected');
+      }
       setState('starting');
+      waitForStarted(c);
       log.info({ haState: config.state }, 'Home Assistant is starting; waiting for RUNNING');
     } catch (e) {
       log.debug({ err: String(e) }, 'get_config failed');
@@ -193,6 +222,7 @@ export function createHaClient(deps: HaClientDeps): HaClient {
     c.addEventListener('disconnected', () => {
       stats.disconnects++;
       clearTimeout(startingPoll);
+      stopWaitingForStarted();
       if (!stopped) setState('connecting');
     });
     c.addEventListener('reconnect-error', (_c, err) => {
@@ -237,6 +267,7 @@ export function createHaClient(deps: HaClientDeps): HaClient {
       stopped = true;
       stopHeartbeat();
       clearTimeout(startingPoll);
+      stopWaitingForStarted();
       for (const s of pendingSubs) s.close();
       conn?.close();
       conn = undefined;
