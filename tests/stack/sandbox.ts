@@ -8,6 +8,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack, type Stack } from './stack.js';
 import { startHearthProcess, type HearthProcess } from './hearth-process.js';
+import { startHouseholdSimulation } from './household-sim.js';
+
+// `npm run sandbox -- --still`: no simulated walking (RSSI only when you set it).
+const simulateWalks = !process.argv.includes('--still');
 
 let hearth: HearthProcess | undefined;
 async function connectHearth(stack: Stack): Promise<() => Promise<void>> {
@@ -39,16 +43,21 @@ const lines = [
   }),
   `Logs            ${Object.values(stack.logs).join('\n                ')}`,
   '',
+  simulateWalks
+    ? 'Simulation     a person walks through the house (RSSI into the presence nodes); watch sensor.sam_room. --still turns it off.'
+    : 'Simulation     off (--still)',
   'Ctrl-C stops the sandbox.',
   '',
 ];
 writeFileSync(credentials, lines.join('\n'));
 console.log(lines.join('\n'));
+const simulation = simulateWalks ? startHouseholdSimulation(stack.info(), { log: (m) => console.log(`sandbox: simulation: ${m}`) }) : undefined;
 
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
+  simulation?.stop();
   console.log(`\nsandbox: ${signal}, stopping…`);
   await stack.stop();
   console.log('sandbox: stopped');
