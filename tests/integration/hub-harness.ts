@@ -1,11 +1,15 @@
 /**
- * Runs hearth's hub in-process against a test stack: a hearth.yaml made from the repo's
- * (same routines, people, trackers; the same devices/), pointed at the stack's HA and broker,
- * secrets in files, the store and HTTP API (port 0) in a throwaway directory on 127.0.0.1.
+ * Runs hearth's hub against a test stack, in-process (`startHub`) or as a child process
+ * (`spawnHearth`, for kill -9 and signals): a hearth.yaml made from the repo's (same routines,
+ * people, trackers; the same devices/; `configure` changes it), pointed at the stack's HA and
+ * broker, secrets in files, the store and HTTP API (port 0) in a throwaway directory on
+ * 127.0.0.1.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import type { StackInfo } from '../helpers/index.js';
 import { createHub, type Hub } from '../../src/hub/service.js';
@@ -19,35 +23,93 @@ export interface RunningHub {
   token: string;
   fatal: Error[];
   logger: Logger;
+  files: HubFiles;
   api<T = unknown>(method: string, path: string): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
-export interface HubHarnessOptions {
+export interface HubConfigOptions {
   haToken?: string;
   /** Keep the state dir of an earlier run (restart tests). */
   dir?: string;
-  heartbeatMs?: number;
-  pongTimeoutMs?: number;
+  /** HA heartbeat (seconds, hearth.yaml `homeassistant.heartbeat_interval/heartbeat_timeout`); default 5 and 3. */
+  heartbeatInterval?: number;
+  heartbeatTimeout?: number;
+  /** Changes to the test hearth.yaml (made from the repo's), e.g. a short `escalate_after`. */
+  configure?: (config: HearthYaml) => void;
+}
+
+export interface HubHarnessOptions extends HubConfigOptions {
   /** Waits for HA RUNNING and MQTT connected (default true). */
   waitConnected?: boolean;
 }
 
-export async function startHub(stack: StackInfo, options: HubHarnessOptions = {}): Promise<RunningHub> {
+/** hearth.yaml as plain data (before validation). */
+export type HearthYaml = Record<string, unknown> & { routines?: Array<Record<string, unknown>>; people?: Array<Record<string, unknown>> };
+
+export interface HubFiles {
+  dir: string;
+  configFile: string;
+  /** The HTTP API's bearer token. */
+  token: string;
+  /** The config as written; `rewrite` changes and writes it again (reload tests). */
+  config: HearthYaml;
+  rewrite(change: (config: HearthYaml) => void): void;
+}
+
+export const HTTP_TEST_TOKEN = 'hub-test-http-token';
+
+/**
+ * A throwaway dir with the secrets in files and a hearth.yaml made from the repo's, pointed at
+ * the stack (HA, broker, HTTP on 127.0.0.1 port 0, the store under `<dir>/state`).
+ */
+export function writeHubFiles(stack: StackInfo, options: HubConfigOptions = {}): HubFiles {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hearth-hub-'));
-  const token = 'hub-test-http-token';
   writeFileSync(join(dir, 'ha-token'), `${options.haToken ?? stack.hass.token}\n`);
   writeFileSync(join(dir, 'mqtt-password'), `${stack.mqtt.users.hearth.password}\n`);
-  writeFileSync(join(dir, 'http-token'), `${token}\n`);
-  const config = parse(readFileSync('hearth.yaml', 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'http-token'), `${HTTP_TEST_TOKEN}\n`);
+  const config = parse(readFileSync('hearth.yaml', 'utf8')) as HearthYaml;
   Object.assign(config, {
-    homeassistant: { url: stack.hass.url, token_file: join(dir, 'ha-token') },
+    homeassistant: {
+      url: stack.hass.url,
+      token_file: join(dir, 'ha-token'),
+      heartbeat_interval: options.heartbeatInterval ?? 5,
+      heartbeat_timeout: options.heartbeatTimeout ?? 3,
+    },
     mqtt: { url: stack.mqtt.url, username: stack.mqtt.users.hearth.username, password_file: join(dir, 'mqtt-password') },
     http: { host: '127.0.0.1', port: 0, token_file: join(dir, 'http-token') },
     state_dir: join(dir, 'state'),
   });
+  options.configure?.(config);
   const configFile = join(dir, 'hearth.yaml');
   writeFileSync(configFile, stringify(config));
+  return {
+    dir,
+    configFile,
+    token: HTTP_TEST_TOKEN,
+    config,
+    rewrite(change) {
+      change(config);
+      writeFileSync(configFile, stringify(config));
+    },
+  };
+}
+
+/** A routine of the test hearth.yaml, to change in `configure`. */
+export function routineOf(config: HearthYaml, id: string): Record<string, unknown> {
+  const routine = config.routines?.find((r) => r.id === id);
+  if (!routine) throw new Error(`hearth.yaml has no routine ${id}`);
+  return routine;
+}
+
+async function apiCall<T>(base: string, token: string, method: string, path: string): Promise<{ status: number; body: T }> {
+  const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+  return { status: r.status, body: (await r.json()) as T };
+}
+
+export async function startHub(stack: StackInfo, options: HubHarnessOptions = {}): Promise<RunningHub> {
+  const files = writeHubFiles(stack, options);
+  const { dir, configFile, token } = files;
 
   const fatal: Error[] = [];
   const logger = createLogger({ level: process.env.HEARTH_TEST_LOG ?? 'warn', name: 'hearth-test' });
@@ -57,7 +119,7 @@ export async function startHub(stack: StackInfo, options: HubHarnessOptions = {}
     logger,
     env: {},
     onFatal: (e) => fatal.push(e),
-    overrides: { httpPort: 0, heartbeatMs: options.heartbeatMs ?? 5000, pongTimeoutMs: options.pongTimeoutMs ?? 3000 },
+    overrides: { httpPort: 0 },
   });
   await hub.start();
   const address = hub.http!.address()!;
@@ -69,14 +131,157 @@ export async function startHub(stack: StackInfo, options: HubHarnessOptions = {}
     token,
     fatal,
     logger,
-    async api<T>(method: string, path: string) {
-      const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
-      return { status: r.status, body: (await r.json()) as T };
-    },
+    files,
+    api: <T>(method: string, path: string) => apiCall<T>(base, token, method, path),
     stop: () => hub.stop(),
   };
   if (options.waitConnected !== false) await waitFor(() => hub.health().ha === 'connected' && hub.health().mqtt === 'connected', 30_000, 'hub connected');
   return running;
+}
+
+/** One JSON log line of a hearth process (pino). */
+export interface LogLine {
+  level: number;
+  msg?: string;
+  [field: string]: unknown;
+}
+
+export interface HearthProcess {
+  child: ChildProcess;
+  pid: number;
+  /** http://127.0.0.1:<port> (known once the API listens). */
+  base: string;
+  token: string;
+  /** Every JSON log line so far; `stderr` has the raw text. */
+  readonly logs: LogLine[];
+  readonly stderr: string;
+  api<T = unknown>(method: string, path: string): Promise<{ status: number; body: T }>;
+  /** The first log line (so far or to come) matching. */
+  waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number, what?: string): Promise<LogLine>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly running: boolean;
+  /** SIGTERM and wait (SIGKILL after 15 s). */
+  stop(): Promise<void>;
+}
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * `hearth run` as a child process, the way systemd runs it: `node --import tsx src/cli.ts run`
+ * (the same as `npx tsx src/cli.ts run` without npx/tsx's wrapper processes in between, so
+ * the pid is hearth itself and a kill -9 hits hearth, not a wrapper). Environment: PATH and
+ * HOME only (secrets come from the files in hearth.yaml), log level info.
+ */
+export async function spawnHearth(files: HubFiles, options: { waitConnected?: boolean } = {}): Promise<HearthProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '-c', files.configFile, '-d', join(REPO_ROOT, 'devices')], {
+    cwd: files.dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HEARTH_LOG_LEVEL: 'debug' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (child.pid === undefined) throw new Error('could not start hearth');
+  const logs: LogLine[] = [];
+  let stderr = '';
+  let buffer = '';
+  const waiters = new Set<(line: LogLine) => void>();
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      r(exitInfo);
+    }),
+  );
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderr += chunk;
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const text = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (process.env.HEARTH_TEST_LOG === 'child') process.stderr.write(`[hearth ${child.pid}] ${text}\n`);
+      let line: LogLine;
+      try {
+        line = JSON.parse(text) as LogLine;
+      } catch {
+        continue;
+      }
+      logs.push(line);
+      for (const w of [...waiters]) w(line);
+    }
+  });
+  const proc: HearthProcess = {
+    child,
+    pid: child.pid,
+    base: '',
+    token: files.token,
+    logs,
+    get stderr() {
+      return stderr;
+    },
+    api: <T>(method: string, path: string) => apiCall<T>(proc.base, files.token, method, path),
+    waitForLog(predicate, timeoutMs = 30_000, what = 'a log line') {
+      const found = logs.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const waiter = (line: LogLine) => {
+          if (!predicate(line)) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve(line);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`hearth (pid ${child.pid}) logged no ${what} within ${timeoutMs} ms; stderr tail:\n${stderr.split('\n').slice(-30).join('\n')}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+        void exited.then((info) => {
+          if (!waiters.has(waiter)) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          reject(new Error(`hearth exited (${JSON.stringify(info)}) before logging ${what}; stderr tail:\n${stderr.split('\n').slice(-30).join('\n')}`));
+        });
+      });
+    },
+    exited,
+    get running() {
+      return exitInfo === undefined;
+    },
+    async stop() {
+      if (exitInfo) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const listening = await proc.waitForLog((l) => l.msg === 'HTTP API listening', 60_000, 'HTTP API listening');
+  proc.base = `http://127.0.0.1:${String(listening.port)}`;
+  if (options.waitConnected !== false) {
+    await waitFor(async () => (await fetch(`${proc.base}/healthz`)).status === 200, 30_000, `hearth ${child.pid} healthy`);
+  }
+  return proc;
+}
+
+/**
+ * The pid of the stack's Home Assistant (the python process running `hass -c <configDir>`),
+ * found in /proc: the stack spawns it (no fork in between) but does not expose its pid.
+ */
+export function haPid(stack: Pick<StackInfo, 'hass'>): number {
+  const wanted = stack.hass.configDir;
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const c = argv.indexOf('-c');
+    if (c >= 0 && argv[c + 1] === wanted && argv.some((a) => a.endsWith('/hass'))) found.push(Number(name));
+  }
+  if (found.length !== 1) throw new Error(`expected one Home Assistant process for ${wanted}, found ${found.length}`);
+  return found[0]!;
 }
 
 export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
