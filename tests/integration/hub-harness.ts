@@ -174,7 +174,7 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  */
 export async function spawnHearth(files: HubFiles, options: { waitConnected?: boolean } = {}): Promise<HearthProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '-c', files.configFile, '-d', join(REPO_ROOT, 'devices')], {
-    cwd: files.dir,
+    cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HEARTH_LOG_LEVEL: 'debug' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

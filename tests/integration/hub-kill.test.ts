@@ -1,0 +1,108 @@
+/**
+ * kill -9 of `hearth run` (a child process against the shared stack) with a routine due and
+ * its LED pulsing: the broker publishes hearth's last will, and the next start restores the
+ * pending state from SQLite, re-asserts the LED, takes a press as the acknowledgement, and
+ * every history row written before the kill is still there, unchanged.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
+import { deviceLog, dumpLogsOnFailure, lightState, mqttMessages, press, sharedStack, type StackInfo } from '../helpers/index.js';
+import { spawnHearth, waitFor, writeHubFiles, type HearthProcess } from './hub-harness.js';
+
+const stack: StackInfo = sharedStack();
+dumpLogsOnFailure(() => stack);
+
+const BUTTON = 'kitchen-meds-button';
+const ROUTINE = 'morning-meds';
+const running: HearthProcess[] = [];
+afterAll(async () => {
+  for (const p of running) await p.stop();
+});
+
+interface Row {
+  id: number;
+  at: number;
+  kind: string;
+  routine: string | null;
+  source: string | null;
+  detail: string | null;
+}
+/** The history table as another process sees it (read-only; hearth keeps writing). */
+function historyRows(storeFile: string): Row[] {
+  const db = new Database(storeFile, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare('SELECT id, at, kind, routine, source, detail FROM history ORDER BY id').all() as Row[];
+  } finally {
+    db.close();
+  }
+}
+
+type RoutineView = { id: string; phase: string; led: boolean };
+const routineOf = async (p: HearthProcess) => (await p.api<RoutineView[]>('GET', '/api/routines')).body.find((r) => r.id === ROUTINE)!;
+const ledOn = async () => (await lightState(stack, BUTTON)).state;
+
+describe('hub: kill -9', () => {
+  it('restores pending state and the LED from SQLite, a press then acknowledges, no history row is lost', async () => {
+    const files = writeHubFiles(stack);
+    const storeFile = join(files.dir, 'state', 'hearth.sqlite');
+    const first = await spawnHearth(files);
+    running.push(first);
+
+    // Some history: due → double press (snooze) → due again, LED pulsing.
+    expect((await first.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
+    await waitFor(ledOn, 10_000, 'LED on');
+    await press(stack, BUTTON, 'double');
+    await waitFor(async () => (await routineOf(first)).phase === 'snoozed', 10_000, 'snoozed');
+    await waitFor(async () => !(await ledOn()), 10_000, 'LED off after the snooze');
+    const due = await first.api<RoutineView>('POST', `/api/routines/${ROUTINE}/due`);
+    expect(due.body).toMatchObject({ phase: expect.stringMatching(/^(due|nagging)$/), led: true });
+    await waitFor(ledOn, 10_000, 'LED on again');
+    expect((await lightState(stack, BUTTON)).effect).toBe(REMINDER_EFFECT);
+
+    const status = await mqttMessages(stack, 'hearth/status');
+    try {
+      await status.waitFor((m) => m.payload === 'online', 5_000);
+      // Everything the API call answered for is on disk already: kill right away, no grace.
+      const before = historyRows(storeFile);
+      expect(before.map((r) => r.kind)).toEqual(expect.arrayContaining(['press', 'snooze']));
+      process.kill(first.pid, 'SIGKILL');
+      expect(await first.exited).toMatchObject({ signal: 'SIGKILL' });
+      // The broker noticed the dropped connection: hearth's entities go unavailable.
+      await status.waitFor((m) => m.payload === 'offline', 10_000);
+      expect(await ledOn()).toBe(true);
+
+      const restartAt = Date.now();
+      const second = await spawnHearth(files);
+      running.push(second);
+      await status.waitFor((m) => m.payload === 'online' && m.at >= restartAt, 10_000);
+      const restored = await routineOf(second);
+      expect(restored).toMatchObject({ phase: expect.stringMatching(/^(due|nagging)$/), led: true });
+      await second.waitForLog((l) => l.msg === 'store open', 1000, 'store open');
+
+      // The LED is told again what it should show (whatever it shows now).
+      await waitFor(
+        async () =>
+          (await deviceLog(stack, BUTTON)).light_commands.some((c) => c.wall_ms >= restartAt && c.command.state === true && c.command.effect === REMINDER_EFFECT),
+        15_000,
+        'LED pulse re-asserted after the restart',
+      );
+      expect(await ledOn()).toBe(true);
+
+      await press(stack, BUTTON, 'single');
+      await waitFor(async () => !(await ledOn()), 10_000, 'LED off after the press');
+      expect((await routineOf(second)).phase).toBe('done');
+
+      const after = historyRows(storeFile);
+      expect(after.slice(0, before.length)).toEqual(before);
+      expect(after.slice(before.length).map((r) => r.kind)).toEqual(expect.arrayContaining(['press', 'done']));
+
+      await second.stop();
+      expect(await second.exited).toEqual({ code: 0, signal: null });
+      await status.waitFor((m) => m.payload === 'offline' && m.at >= restartAt, 5_000);
+    } finally {
+      await status.stop();
+    }
+  });
+});
