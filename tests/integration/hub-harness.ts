@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import type { StackInfo } from '../helpers/index.js';
+import { connect, type StackInfo } from '../helpers/index.js';
 import { createHub, type Hub } from '../../src/hub/service.js';
 import { createLogger, type Logger } from '../../src/log.js';
 
@@ -296,4 +296,124 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** What the companion app gets over HA's local push channel: a notify call's message, title and data. */
+export interface PhoneNotification {
+  message: string;
+  title?: string;
+  data?: { tag?: string; group?: string; actions?: Array<{ action: string; title: string }>; [k: string]: unknown };
+  at: number;
+}
+
+export interface FakePhone {
+  webhookId: string;
+  /** `notify.<service>` HA created for the registration. */
+  notifyService: string;
+  readonly notifications: PhoneNotification[];
+  /** The first notification (received or to come) matching. */
+  waitForNotification(predicate: (n: PhoneNotification) => boolean, timeoutMs?: number): Promise<PhoneNotification>;
+  /** The app's "notification action" tap: `fire_event` through the registration's webhook. */
+  tapAction(action: string, extra?: Record<string, unknown>): Promise<void>;
+  /** Closes the push channel and removes the registration from HA. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A phone as the HA companion app registers one, through HA's real mobile_app API: a
+ * registration (`POST /api/mobile_app/registrations`, local push only, so HA creates
+ * `notify.mobile_app_<device name>`), then the local push websocket channel the app holds
+ * while connected (`mobile_app/push_notification_channel`, with delivery confirmation as the
+ * app does), and actions sent back through the webhook as the app sends them.
+ */
+export async function registerFakePhone(stack: Pick<StackInfo, 'hass'>, deviceName: string): Promise<FakePhone> {
+  const rest = async <T>(method: string, path: string, body?: unknown, auth = true): Promise<T> => {
+    const r = await fetch(`${stack.hass.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${stack.hass.token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`HA ${method} ${path}: HTTP ${r.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  const deviceId = `hearth-test-${deviceName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${process.pid}`;
+  const registration = await rest<{ webhook_id: string }>('POST', '/api/mobile_app/registrations', {
+    device_id: deviceId,
+    app_id: 'io.robbie.HomeAssistant',
+    app_name: 'Home Assistant',
+    app_version: '2026.10 (hearth test)',
+    device_name: deviceName,
+    manufacturer: 'Apple',
+    model: 'iPhone17,1',
+    os_name: 'iOS',
+    os_version: '26.1',
+    supports_encryption: false,
+    // Local push only (no push_url/push_token): notifications go over the websocket channel.
+    app_data: { push_websocket_channel: true },
+  });
+  const webhookId = registration.webhook_id;
+  const notifyService = `mobile_app_${deviceName.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
+
+  const conn = await connect(stack);
+  const notifications: PhoneNotification[] = [];
+  const waiters = new Set<(n: PhoneNotification) => void>();
+  let unsub: (() => Promise<void>) | undefined;
+  try {
+    await waitFor(async () => {
+      const services = await conn.sendMessagePromise<Record<string, Record<string, unknown>>>({ type: 'get_services' });
+      return notifyService in (services.notify ?? {});
+    }, 15_000, `notify.${notifyService} in HA`);
+    unsub = await conn.subscribeMessage<Record<string, unknown>>(
+      (event) => {
+        const { hass_confirm_id: confirmId, ...payload } = event;
+        if (typeof confirmId === 'string') {
+          void conn.sendMessagePromise({ type: 'mobile_app/push_notification_confirm', webhook_id: webhookId, confirm_id: confirmId }).catch(() => {});
+        }
+        const n = { ...(payload as Omit<PhoneNotification, 'at'>), at: Date.now() };
+        notifications.push(n);
+        for (const w of [...waiters]) w(n);
+      },
+      { type: 'mobile_app/push_notification_channel', webhook_id: webhookId, support_confirm: true },
+      { resubscribe: false },
+    );
+  } catch (e) {
+    conn.close();
+    throw e;
+  }
+
+  return {
+    webhookId,
+    notifyService,
+    notifications,
+    waitForNotification(predicate, timeoutMs = 10_000) {
+      const found = notifications.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const waiter = (n: PhoneNotification) => {
+          if (!predicate(n)) return;
+          waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve(n);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`the phone got no matching notification within ${timeoutMs} ms; got: ${JSON.stringify(notifications)}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    async tapAction(action, extra = {}) {
+      // The webhook needs no token: its id is the secret (as for the app).
+      await rest('POST', `/api/webhook/${webhookId}`, { type: 'fire_event', data: { event_type: 'mobile_app_notification_action', event_data: { action, ...extra } } }, false);
+    },
+    async remove() {
+      await unsub?.().catch(() => {});
+      conn.close();
+      const entries = await rest<Array<{ entry_id: string; domain: string; title: string }>>('GET', '/api/config/config_entries/entry?domain=mobile_app');
+      for (const entry of entries.filter((e) => e.title === deviceName)) {
+        await rest('DELETE', `/api/config/config_entries/entry/${entry.entry_id}`);
+      }
+    },
+  };
 }
