@@ -1,0 +1,199 @@
+/**
+ * Press → LED command latency through the real stack, and hearth's own handling time.
+ *
+ *   tsx bench/hub-latency.ts [--presses 200] [--warmup 10]
+ *
+ * hearth: a routine is made due (`POST /api/routines/morning-meds/due`), the bench waits for
+ * the LED to pulse at the emulated device, presses the emulated button (the emulator returns
+ * the press's CLOCK_MONOTONIC `mono_ns`) and reads the `turn_off` light command's `mono_ns`
+ * from the device's log: emulator → HA (esphome) → hearth (websocket) → HA → emulator.
+ *
+ * anchor: the same reaction done by a native HA automation (bench/lib/bench-stack.ts:
+ * desk-stretch-button's event → plants-button's LED off), measured the same way: the LED is
+ * turned on first, then the other button pressed.
+ *
+ * The two alternate press by press, so both see the same machine load. The hub runs as its
+ * own process (`hearth run`) with bench/lib/hub-probe.ts preloaded, which timestamps the press
+ * frame arriving from HA and the LED command leaving for HA (same clock): the press latency
+ * splits into HA in (press → frame at hearth), hearth (frame → command sent) and HA out
+ * (command sent → command at the device). hearth's own histogram on /metrics
+ * (`hearth_press_handling_seconds`, measured inside the handler) is printed beside it.
+ *
+ * Figures only: nothing here fails on a slow figure.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Stack } from '../tests/stack/stack.js';
+import { benchStack, haEntityId, stopBenchStack, type BenchStack } from './lib/bench-stack.js';
+import { clearLog, press, waitLight, waitLightCommand } from './lib/emulator.js';
+import { startHubProcess, type HubProcess, type ProbeDump } from './lib/hub-process.js';
+import { fmt, loadAverage, sleep, summarize, table, type Summary } from './lib/stats.js';
+
+export const TARGETS = { pressToLedP99Ms: 50, handlingP99Ms: 2 };
+const BUTTON = 'kitchen-meds-button';
+const ROUTINE = 'morning-meds';
+
+interface Sample {
+  /** press → LED-off command at the device, ms */
+  total: number;
+  pressNs: number;
+  commandNs: number;
+}
+
+function option(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
+  return value;
+}
+
+const ms = (ns: number) => ns / 1e6;
+
+async function hearthPress(stack: Stack, hub: HubProcess): Promise<Sample> {
+  await clearLog(stack, BUTTON);
+  await hub.api('POST', `/api/routines/${ROUTINE}/due`);
+  await waitLight(stack, BUTTON, true);
+  await sleep(20); // let HA and the hub finish with the LED-on (state pushes, MQTT)
+  const p = await press(stack, BUTTON, 'single');
+  const c = await waitLightCommand(stack, BUTTON, p.mono_ns, (c) => c.command.state === false || c.state_after.state === false);
+  return { total: ms(c.mono_ns - p.mono_ns), pressNs: p.mono_ns, commandNs: c.mono_ns };
+}
+
+async function anchorPress(bs: BenchStack): Promise<Sample> {
+  const { stack, anchor } = bs;
+  await clearLog(stack, anchor.ledDevice);
+  await stack.conn.sendMessagePromise({ type: 'call_service', domain: 'light', service: 'turn_on', target: { entity_id: anchor.ledEntity } });
+  await waitLight(stack, anchor.ledDevice, true);
+  await sleep(20);
+  const p = await press(stack, anchor.button, 'single');
+  const c = await waitLightCommand(stack, anchor.ledDevice, p.mono_ns, (c) => c.command.state === false || c.state_after.state === false);
+  return { total: ms(c.mono_ns - p.mono_ns), pressNs: p.mono_ns, commandNs: c.mono_ns };
+}
+
+interface Split {
+  haIn: number[];
+  hearth: number[];
+  haOut: number[];
+  unmatched: number;
+}
+
+/** Splits each hearth sample with the probe's records (frame in, command out). */
+function split(samples: Sample[], dump: ProbeDump, pressEntity: string): Split {
+  const ins = dump.in.filter((r) => r.entity === pressEntity).sort((a, b) => a.mono_ns - b.mono_ns);
+  const outs = dump.out.filter((r) => r.service === 'turn_off').sort((a, b) => a.mono_ns - b.mono_ns);
+  const result: Split = { haIn: [], hearth: [], haOut: [], unmatched: 0 };
+  for (const s of samples) {
+    const frame = ins.find((r) => r.mono_ns > s.pressNs && r.mono_ns < s.commandNs);
+    const sent = frame && outs.find((r) => r.mono_ns > frame.mono_ns && r.mono_ns < s.commandNs);
+    if (!frame || !sent) {
+      result.unmatched++;
+      continue;
+    }
+    result.haIn.push(ms(frame.mono_ns - s.pressNs));
+    result.hearth.push(ms(sent.mono_ns - frame.mono_ns));
+    result.haOut.push(ms(s.commandNs - sent.mono_ns));
+  }
+  return result;
+}
+
+/** p50/p99/mean bounds from a Prometheus histogram in the /metrics text. */
+export function histogramFromMetrics(text: string, name: string): { buckets: [number, number][]; count: number; sum: number; series: number } {
+  const buckets = new Map<number, number>();
+  let count = 0;
+  let sum = 0;
+  let series = 0;
+  for (const line of text.split('\n')) {
+    const b = new RegExp(`^${name}_bucket\\{(?:.*,)?le="([^"]+)"\\} (\\S+)$`).exec(line);
+    if (b) {
+      const le = b[1] === '+Inf' ? Infinity : Number(b[1]);
+      buckets.set(le, (buckets.get(le) ?? 0) + Number(b[2]));
+      continue;
+    }
+    const c = new RegExp(`^${name}_count(?:\\{.*\\})? (\\S+)$`).exec(line);
+    if (c) {
+      count += Number(c[1]);
+      series++;
+    }
+    const s = new RegExp(`^${name}_sum(?:\\{.*\\})? (\\S+)$`).exec(line);
+    if (s) sum += Number(s[1]);
+  }
+  return { buckets: [...buckets].sort((a, b) => a[0] - b[0]), count, sum, series };
+}
+
+/** The upper bound of the bucket holding the p-th percentile. */
+function bucketPercentile(buckets: [number, number][], count: number, p: number): number {
+  const rank = Math.ceil((p / 100) * count);
+  return buckets.find(([, n]) => n >= rank)?.[0] ?? Number.NaN;
+}
+
+const row = (label: string, s: Summary, target?: string): string[] => [
+  label,
+  String(s.n),
+  fmt(s.p50, 2),
+  fmt(s.p90, 2),
+  fmt(s.p99, 2),
+  fmt(s.max, 2),
+  fmt(s.mean, 2),
+  target ?? '',
+];
+
+export async function main(argv: string[] = process.argv.slice(2), ownStack = true): Promise<number> {
+  const presses = option(argv, 'presses', 200);
+  const warmup = option(argv, 'warmup', 10);
+  const bs = await benchStack();
+  const { stack } = bs;
+  const pressEntity = haEntityId(stack, BUTTON, 'press');
+  let hub: HubProcess | undefined;
+  try {
+    hub = await startHubProcess(stack, { probe: { entities: [pressEntity] } });
+    const loadBefore = loadAverage();
+    console.log(`press → LED: ${presses} presses each (after ${warmup} warm-up), hearth and the native HA anchor alternating; HA ${stack.hass.version}`);
+    const hearth: Sample[] = [];
+    const anchor: Sample[] = [];
+    for (let i = 0; i < warmup; i++) {
+      await hearthPress(stack, hub);
+      await anchorPress(bs);
+    }
+    await hub.probeDump(); // drop the warm-up records
+    await hub.metrics(); // (touch; the histogram below still counts warm-up presses)
+    const metricsBefore = histogramFromMetrics(await hub.metrics(), 'hearth_press_handling_seconds');
+    const t0 = Date.now();
+    for (let i = 0; i < presses; i++) {
+      hearth.push(await hearthPress(stack, hub));
+      anchor.push(await anchorPress(bs));
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    const loadAfter = loadAverage();
+    const dump = await hub.probeDump();
+    const parts = split(hearth, dump, pressEntity);
+    const metrics = histogramFromMetrics(await hub.metrics(), 'hearth_press_handling_seconds');
+
+    const header = ['ms', 'n', 'p50', 'p90', 'p99', 'max', 'mean', 'target'];
+    console.log(
+      table(header, [
+        row('hearth: press → LED-off command at the device', summarize(hearth.map((s) => s.total)), `p99 ≤ ${TARGETS.pressToLedP99Ms}`),
+        row('  HA in: press → frame at hearth', summarize(parts.haIn)),
+        row('  hearth: frame in → light.turn_off sent', summarize(parts.hearth), `p99 ≤ ${TARGETS.handlingP99Ms}`),
+        row('  HA out: command sent → at the device', summarize(parts.haOut)),
+        row('anchor: native HA automation, same reaction', summarize(anchor.map((s) => s.total)), '(anchor)'),
+      ]),
+    );
+    if (parts.unmatched) console.log(`(${parts.unmatched} hearth presses without a matching probe record are left out of the split)`);
+    const delta = metrics.count - metricsBefore.count;
+    const b = metrics.buckets.map(([le, n]) => [le, n - (metricsBefore.buckets.find(([l]) => l === le)?.[1] ?? 0)] as [number, number]);
+    console.log(
+      `hearth's own /metrics hearth_press_handling_seconds over these presses: n ${delta}, mean ${fmt(((metrics.sum - metricsBefore.sum) / Math.max(1, delta)) * 1000, 3)} ms,` +
+        ` p50 ≤ ${fmt(bucketPercentile(b, delta, 50) * 1000, 1)} ms, p99 ≤ ${fmt(bucketPercentile(b, delta, 99) * 1000, 1)} ms (bucket bounds;` +
+        ` ${metrics.series} series)`,
+    );
+    console.log(`buckets: ${b.map(([le, n]) => `≤${le === Infinity ? '+Inf' : `${le * 1000}ms`}: ${n}`).join(', ')}`);
+    console.log(`${presses * 2} presses in ${seconds.toFixed(1)} s; load average before ${loadBefore}, after ${loadAfter} (2 cores, other engineers' tests may run)`);
+    return 0;
+  } finally {
+    await hub?.stop();
+    if (ownStack) await stopBenchStack();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main();
+}

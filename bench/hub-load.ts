@@ -1,0 +1,185 @@
+/**
+ * The hub under Home Assistant load: CPU while HA changes 2,000 states/s, and RSS after
+ * 100,000 state changes with 2,000 extra entities in HA.
+ *
+ *   tsx bench/hub-load.ts [--entities 2000] [--rate 2000] [--seconds 30] [--changes 100000]
+ *
+ * The load is made inside HA by the `hearth_load` custom integration
+ * (tests/stack/load_integration/): `hearth_load.start` creates `sensor.load_<n>` and changes
+ * them round-robin with `hass.states.async_set` on HA's event loop (not over REST).
+ *
+ * The hub runs as its own process (`hearth run`, bench/lib/hub-process.ts, the memory-only
+ * probe preloaded for heap figures). Phase 1 (CPU): an idle window of the same length first,
+ * then `--seconds` at `--rate`; the hub's utime+stime delta from /proc/<pid>/stat over each
+ * window → % of one core. HA's own CPU (its python process) and achieved rate are printed
+ * beside it. Phase 2 (RSS): the load continues until HA has made `--changes` changes in all,
+ * then VmRSS/VmHWM from /proc/<pid>/status, and heap from the probe.
+ *
+ * Figures only: nothing here fails on a slow or large figure.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Connection } from 'home-assistant-js-websocket';
+import { benchStack, stopBenchStack } from './lib/bench-stack.js';
+import { startHubProcess, type HubProcess } from './lib/hub-process.js';
+import { CLOCK_TICKS, cpuTicks, findPids, fmt, loadAverage, MB, memory, sleep, table } from './lib/stats.js';
+
+export const TARGETS = { rssMb: 80 };
+
+interface LoadFigures {
+  entities: number;
+  target_rate: number;
+  changes: number;
+  seconds: number;
+  achieved_rate: number;
+  max_lag_changes: number;
+  create_seconds: number;
+  running: boolean;
+  stopped_early: boolean;
+}
+
+function option(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+async function loadService(conn: Connection, service: string, data: Record<string, unknown> = {}): Promise<LoadFigures> {
+  const r = await conn.sendMessagePromise<{ response: LoadFigures }>({
+    type: 'call_service',
+    domain: 'hearth_load',
+    service,
+    service_data: data,
+    return_response: true,
+  });
+  return r.response;
+}
+
+/** CPU seconds of `pid` (and of `other`) over `run()`, with the wall time. */
+async function cpuOver(pids: number[], run: () => Promise<void>): Promise<{ wall: number; cpu: number[] }> {
+  const before = pids.map((p) => cpuTicks(p));
+  const t0 = performance.now();
+  await run();
+  const wall = (performance.now() - t0) / 1000;
+  return { wall, cpu: pids.map((p, i) => (cpuTicks(p) - before[i]!) / CLOCK_TICKS) };
+}
+
+const pct = (cpu: number, wall: number) => `${fmt((cpu / wall) * 100, 1)} %`;
+
+function metricValue(text: string, name: string): number {
+  const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+export async function main(argv: string[] = process.argv.slice(2), ownStack = true): Promise<number> {
+  const entities = option(argv, 'entities', 2000);
+  const rate = option(argv, 'rate', 2000);
+  const seconds = option(argv, 'seconds', 30);
+  const totalChanges = option(argv, 'changes', 100_000);
+  const bs = await benchStack();
+  const { stack } = bs;
+  const conn = stack.conn;
+  let hub: HubProcess | undefined;
+  try {
+    await loadService(conn, 'clear');
+    hub = await startHubProcess(stack, { probe: { entities: [] } });
+    const haPids = findPids(['/opt/hass/bin/hass', '-c', stack.hass.configDir]);
+    const haPid = haPids[0];
+    const pids = haPid ? [hub.pid, haPid] : [hub.pid];
+    const memStart = memory(hub.pid);
+    const changesStart = metricValue(await hub.metrics(), 'hearth_ha_state_changes_total');
+    console.log(
+      `hub under HA load: ${entities} extra entities, ${rate} changes/s for ${seconds} s (CPU), then up to ${totalChanges} changes in all (RSS); ` +
+        `hub pid ${hub.pid}${haPid ? `, HA pid ${haPid}` : ' (HA pid not found: no HA CPU figure)'}`,
+    );
+
+    // Phase 1: CPU, idle window then load window.
+    const loadIdle = loadAverage();
+    const idle = await cpuOver(pids, () => sleep(seconds * 1000));
+    const loadBeforeLoad = loadAverage();
+    let phase1: LoadFigures | undefined;
+    const busy = await cpuOver(pids, async () => {
+      phase1 = await loadService(conn, 'start', { entities, rate, duration: seconds, wait: true });
+    });
+    const loadAfterLoad = loadAverage();
+    const memAfterCpu = memory(hub.pid);
+
+    // Phase 2: RSS after `totalChanges` changes in all.
+    const rest = Math.max(0, totalChanges - (phase1?.changes ?? 0));
+    let phase2: LoadFigures | undefined;
+    let peakDuring = memAfterCpu.rss;
+    if (rest > 0) {
+      const sampler = setInterval(() => {
+        peakDuring = Math.max(peakDuring, memory(hub!.pid).rss);
+      }, 250);
+      try {
+        phase2 = await loadService(conn, 'start', { entities, rate, changes: rest, duration: 3600, wait: true });
+      } finally {
+        clearInterval(sampler);
+      }
+    }
+    const changes = (phase1?.changes ?? 0) + (phase2?.changes ?? 0);
+    const memEnd = memory(hub.pid);
+    await sleep(5000);
+    const memSettled = memory(hub.pid);
+    const dump = await hub.probeDump();
+    const metrics = await hub.metrics();
+    const seen = metricValue(metrics, 'hearth_ha_state_changes_total') - changesStart;
+    const loadEnd = loadAverage();
+
+    console.log('\nCPU (utime+stime from /proc/<pid>/stat, % of one core)');
+    console.log(
+      table(
+        ['window', 'seconds', 'hub CPU', 'HA CPU', 'HA changes', 'HA rate /s', 'load average'],
+        [
+          ['idle (no load)', fmt(idle.wall, 1), pct(idle.cpu[0]!, idle.wall), haPid ? pct(idle.cpu[1]!, idle.wall) : '-', '0', '0', loadIdle],
+          [
+            `hearth_load ${rate}/s`,
+            fmt(busy.wall, 1),
+            pct(busy.cpu[0]!, busy.wall),
+            haPid ? pct(busy.cpu[1]!, busy.wall) : '-',
+            String(phase1?.changes ?? '-'),
+            `${fmt(phase1?.achieved_rate, 0)} of ${rate}`,
+            `${loadBeforeLoad} → ${loadAfterLoad}`,
+          ],
+        ],
+      ),
+    );
+    console.log(
+      `HA load run: ${phase1?.entities} entities created in ${fmt(phase1?.create_seconds, 2)} s; max lag behind schedule ${phase1?.max_lag_changes} changes;` +
+        ` hub CPU ${fmt(busy.cpu[0], 2)} s over the load window, ${fmt(idle.cpu[0], 2)} s idle`,
+    );
+
+    console.log(`\nMemory of the hub process (after ${changes} state changes in HA with ${entities} extra entities)`);
+    console.log(
+      table(
+        ['when', 'VmRSS MB', 'VmHWM MB', 'target'],
+        [
+          ['hub started', fmt(memStart.rss / MB), fmt(memStart.hwm / MB), ''],
+          [`after the ${seconds} s CPU window`, fmt(memAfterCpu.rss / MB), fmt(memAfterCpu.hwm / MB), ''],
+          [`peak sampled during the rest`, fmt(peakDuring / MB), '', ''],
+          [`after ${changes} changes`, fmt(memEnd.rss / MB), fmt(memEnd.hwm / MB), `≤ ${TARGETS.rssMb}`],
+          ['5 s later', fmt(memSettled.rss / MB), fmt(memSettled.hwm / MB), `≤ ${TARGETS.rssMb}`],
+        ],
+      ),
+    );
+    const m = dump.memory;
+    console.log(
+      `heap (probe, process.memoryUsage): heapUsed ${fmt(m.heapUsed / MB)} MB, heapTotal ${fmt(m.heapTotal / MB)} MB, external ${fmt(m.external / MB)} MB,` +
+        ` arrayBuffers ${fmt(m.arrayBuffers / MB)} MB; /metrics process_resident_memory_bytes ${fmt(metricValue(metrics, 'process_resident_memory_bytes') / MB)} MB` +
+        ' (/metrics has no heap series)',
+    );
+    console.log(`state changes the hub received from HA meanwhile (hearth_ha_state_changes_total): ${seen}`);
+    if (phase2) console.log(`phase 2: ${phase2.changes} changes in ${fmt(phase2.seconds, 1)} s (${fmt(phase2.achieved_rate, 0)}/s)`);
+    console.log(`hub: node --import tsx src/cli.ts run (tsx's transpiler lives in the process); load average at the end ${loadEnd} (2 cores, other engineers' tests may run)`);
+    return 0;
+  } finally {
+    await hub?.stop();
+    await loadService(conn, 'clear').catch(() => undefined);
+    if (ownStack) await stopBenchStack();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main();
+}

@@ -1,0 +1,149 @@
+/**
+ * `hearth run` as a child process against a bench stack, the way it runs in production (its
+ * own Node process, secrets from files): a hearth.yaml made from the repo's (same routines,
+ * people, devices/), pointed at the stack, quiet hours removed and every routine's schedule
+ * moved to 1 January 03:00 (a bench runs at any hour and makes routines due itself),
+ * the HTTP API on a free 127.0.0.1 port, state in a throwaway dir.
+ *
+ * Started as `node --import tsx [--import bench/lib/hub-probe.ts] src/cli.ts run` (not via
+ * `npx tsx`, whose pid would be a wrapper's): `pid` is the hub's own process, so /proc/<pid>
+ * is the hub. `compiled: true` runs `node <dir>/src/cli.js` instead (tsc output, what the
+ * Nix package runs: no transpiler in the process).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { StackInfo } from '../../tests/stack/stack.js';
+import { ManagedProcess } from '../../tests/stack/process.js';
+import { REPO_ROOT } from '../../tests/stack/paths.js';
+import { freePort, poll } from '../../tests/stack/net.js';
+import { sleep } from './stats.js';
+
+export const PROBE = join(REPO_ROOT, 'bench', 'lib', 'hub-probe.ts');
+
+export interface HubProcessOptions {
+  /**
+   * Preload the probe; `entities`: frames naming these are timestamped (see hub-probe.ts);
+   * with none it only reports memory (no websocket patching).
+   */
+  probe?: { entities: string[] };
+  /** Run tsc output from this dir (`<dir>/src/cli.js`) instead of tsx on src/. */
+  compiledDir?: string;
+  /** HEARTH_LOG_LEVEL of the hub (default info, the service's default). */
+  logLevel?: string;
+}
+
+export interface ProbeDump {
+  in: { mono_ns: number; entity: string; bytes: number }[];
+  out: { mono_ns: number; service: string; entity_id: unknown; id: unknown }[];
+  memory: NodeJS.MemoryUsage;
+  mono_ns: number;
+}
+
+export interface HubProcess {
+  pid: number;
+  dir: string;
+  base: string;
+  token: string;
+  logFile: string;
+  api<T = unknown>(method: string, path: string): Promise<T>;
+  metrics(): Promise<string>;
+  /** The probe's records since the last dump (needs `probe`). */
+  probeDump(): Promise<ProbeDump>;
+  stop(): Promise<void>;
+}
+
+export async function startHubProcess(stack: StackInfo, options: HubProcessOptions = {}): Promise<HubProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-hub-'));
+  const token = 'bench-http-token';
+  writeFileSync(join(dir, 'ha-token'), `${stack.hass.token}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'mqtt-password'), `${stack.mqtt.users.hearth.password}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'http-token'), `${token}\n`, { mode: 0o600 });
+  const port = await freePort();
+  const config = parse(readFileSync(join(REPO_ROOT, 'hearth.yaml'), 'utf8')) as Record<string, unknown> & {
+    routines?: Record<string, unknown>[];
+  };
+  delete config.quiet_hours;
+  for (const r of config.routines ?? []) {
+    delete r.quiet_hours;
+    // Never due by the wall clock during a bench (1 January, 03:00): only `POST .../due` makes
+    // a routine due, so no LED pulses or nags on their own in the middle of a measurement.
+    r.due = { cron: '0 3 1 1 *' };
+  }
+  Object.assign(config, {
+    homeassistant: { url: stack.hass.url, token_file: join(dir, 'ha-token') },
+    mqtt: { url: stack.mqtt.url, username: stack.mqtt.users.hearth.username, password_file: join(dir, 'mqtt-password') },
+    http: { host: '127.0.0.1', port, token_file: join(dir, 'http-token') },
+    state_dir: join(dir, 'state'),
+  });
+  const configFile = join(dir, 'hearth.yaml');
+  writeFileSync(configFile, stringify(config));
+
+  const probeFile = join(dir, 'probe.json');
+  const nodeArgs = options.compiledDir
+    ? [join(options.compiledDir, 'src', 'cli.js')]
+    : ['--import', 'tsx', ...(options.probe ? ['--import', PROBE] : []), join(REPO_ROOT, 'src', 'cli.ts')];
+  if (options.compiledDir && options.probe) throw new Error('the probe needs tsx (it is TypeScript)');
+  const logFile = join(dir, 'hub.log');
+  const child = new ManagedProcess({
+    name: 'hearth hub',
+    cmd: process.execPath,
+    args: [...nodeArgs, 'run', '--config', configFile, '--devices', join(REPO_ROOT, 'devices')],
+    logFile,
+    cwd: REPO_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      TZ: process.env.TZ,
+      HEARTH_LOG_LEVEL: options.logLevel ?? 'info',
+      ...(options.probe ? { HEARTH_PROBE_FILE: probeFile, HEARTH_PROBE_ENTITIES: options.probe.entities.join(',') } : { HEARTH_PROBE_FILE: probeFile }),
+    },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const api = async <T>(method: string, path: string): Promise<T> => {
+    const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`hub ${method} ${path}: HTTP ${r.status} ${text}`);
+    return (path === '/metrics' ? text : JSON.parse(text)) as T;
+  };
+  const hub: HubProcess = {
+    pid: child.pid,
+    dir,
+    base,
+    token,
+    logFile,
+    api,
+    metrics: () => api<string>('GET', '/metrics'),
+    async probeDump() {
+      rmSync(probeFile, { force: true });
+      process.kill(child.pid, 'SIGUSR2');
+      await poll('the probe dump', () => existsSync(probeFile), { timeoutMs: 5_000, intervalMs: 10 });
+      return JSON.parse(readFileSync(probeFile, 'utf8')) as ProbeDump;
+    },
+    async stop() {
+      await child.stop(15_000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await child.guard(
+      poll(
+        'the hub connected to HA and MQTT',
+        async () => {
+          const r = await fetch(`${base}/healthz`).catch(() => undefined);
+          if (!r) return false;
+          const h = (await r.json()) as { ha: string; mqtt: string };
+          return h.ha === 'connected' && h.mqtt === 'connected';
+        },
+        { timeoutMs: 60_000, intervalMs: 100 },
+      ),
+    );
+    // The hub re-resolves entity ids from HA's registry once RUNNING and restarts its units.
+    await sleep(1000);
+  } catch (err) {
+    await hub.stop();
+    throw err;
+  }
+  return hub;
+}
