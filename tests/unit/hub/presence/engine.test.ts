@@ -151,6 +151,49 @@ describe('presence engine', () => {
     expect(out).toMatchObject({ room: 'bedroom', from: 'watch' });
   });
 
+  it('pools the evidence of a phone and a watch carried together: both move at once', () => {
+    const pooled = createPresenceEngine({ nodes, devices, start: 0 });
+    const alone = createPresenceEngine({ nodes, devices, start: 0, options: { group_evidence: 0 } });
+    const before = {
+      phone: { 'kitchen-presence': -60, 'office-presence': -80 },
+      watch: { 'kitchen-presence': -62, 'office-presence': -82 },
+    };
+    // A modest lead (5 dB) for the office on both devices.
+    const after = {
+      phone: { 'kitchen-presence': -72, 'office-presence': -67 },
+      watch: { 'kitchen-presence': -74, 'office-presence': -69 },
+    };
+    const switchTime = (engine: ReturnType<typeof createPresenceEngine>): number | undefined => {
+      feed(engine, 0, 20 * S, before);
+      for (let t = 22 * S; t <= 80 * S; t += 2 * S) {
+        const out = feed(engine, t, t, after);
+        if (out.room === 'office') {
+          expect(out.evidence['phone']!.room).toBe('office');
+          expect(out.evidence['watch']!.room).toBe('office');
+          return t - 22 * S;
+        }
+      }
+      return undefined;
+    };
+    const fast = switchTime(pooled);
+    const slow = switchTime(alone);
+    expect(fast).toBeDefined();
+    expect(slow).toBeDefined();
+    expect(fast!).toBeLessThan(slow!);
+  });
+
+  it('a watch walking back to the room it just left, with the phone now on the desk, is a move', () => {
+    const engine = createPresenceEngine({ nodes, devices, start: 0 });
+    const kitchen = { 'kitchen-presence': -60, 'office-presence': -80 };
+    const office = { 'office-presence': -58, 'kitchen-presence': -78 };
+    feed(engine, 0, 30 * S, { phone: kitchen, watch: kitchen });
+    // Into the office with both; the phone is put down there.
+    expect(feed(engine, 32 * S, 62 * S, { phone: office, watch: office }).room).toBe('office');
+    // Back to the kitchen with the watch only, 30 s later.
+    const out = feed(engine, 64 * S, 100 * S, { phone: office, watch: kitchen });
+    expect(out).toMatchObject({ room: 'kitchen', from: 'watch' });
+  });
+
   it('follows the phone out of the house while the watch charges at home', () => {
     const engine = createPresenceEngine({ nodes, devices, start: 0, options: { away_after: 40 } });
     feed(engine, 0, 20 * S, {
