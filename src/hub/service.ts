@@ -101,11 +101,14 @@ export function createHub(options: HubOptions): Hub {
   const startDomainUnits = async (h: Household): Promise<void> => {
     if (!store || !ha || !mqtt || !context) return;
     const base = { household: h, devices, ha, mqtt, store, context, clock, logger: log, metrics };
+    // Each replaces its predecessor in the same synchronous step: never two of a kind running.
     await unit('reminders', () => {
+      reminders?.stop();
       reminders = createReminders(base);
       reminders.start();
     });
     await unit('presence', () => {
+      presence?.stop();
       presence = createPresenceUnit(base);
       presence.start();
     });
@@ -153,6 +156,44 @@ export function createHub(options: HubOptions): Hub {
     );
     metrics.gauge('process_resident_memory_bytes', 'Resident memory size in bytes', () => process.memoryUsage.rss());
     metrics.gauge('process_start_time_seconds', 'Start time of the process since the epoch in seconds', () => startedAt / 1000);
+  };
+
+  let reloads: Promise<boolean> = Promise.resolve(true);
+  const reloadNow = async (): Promise<boolean> => {
+    let next: Household;
+    try {
+      next = await loadForHub(options.configFile, options.devicesDir, log);
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        for (const issue of errorsOf(e.issues)) log.error({ file: issue.file }, formatIssue(issue));
+        log.error({ errors: errorsOf(e.issues).length }, 'reload: configuration has errors; keeping the running one');
+      } else log.error({ err: (e as Error).message }, 'reload failed; keeping the running configuration');
+      return false;
+    }
+    const prev = household!;
+    for (const key of ['homeassistant', 'mqtt', 'http', 'state_dir'] as const) {
+      if (JSON.stringify(prev.config[key]) !== JSON.stringify(next.config[key])) {
+        log.warn({ setting: key }, `reload: ${key} settings changed; they take effect at the next restart`);
+      }
+    }
+    household = { ...next, config: { ...next.config, homeassistant: prev.config.homeassistant, mqtt: prev.config.mqtt, http: prev.config.http, state_dir: prev.config.state_dir } };
+    devices = householdEntities(household);
+    reminders?.stop();
+    presence?.stop();
+    reminders = undefined;
+    presence = undefined;
+    await startDomainUnits(household);
+    if (ha?.state === 'connected') await resolveDevices();
+    await discovery?.setConfigs(discoveryConfigs(household));
+    if (httpToken) {
+      try {
+        httpToken = await readSecret(HTTP_TOKEN(household.config.http.token_file), { env });
+      } catch (e) {
+        log.error({ err: (e as Error).message }, 'reload: HTTP token unreadable; keeping the old one');
+      }
+    }
+    log.info({ routines: household.config.routines.length, devices: household.devices.length }, 'configuration reloaded');
+    return true;
   };
 
   const hub: Hub = {
@@ -263,41 +304,12 @@ export function createHub(options: HubOptions): Hub {
       log.info('hearth hub stopped');
     },
 
-    async reload() {
-      let next: Household;
-      try {
-        next = await loadForHub(options.configFile, options.devicesDir, log);
-      } catch (e) {
-        if (e instanceof ConfigError) {
-          for (const issue of errorsOf(e.issues)) log.error({ file: issue.file }, formatIssue(issue));
-          log.error({ errors: errorsOf(e.issues).length }, 'reload: configuration has errors; keeping the running one');
-        } else log.error({ err: (e as Error).message }, 'reload failed; keeping the running configuration');
-        return false;
-      }
-      const prev = household!;
-      for (const key of ['homeassistant', 'mqtt', 'http', 'state_dir'] as const) {
-        if (JSON.stringify(prev.config[key]) !== JSON.stringify(next.config[key])) {
-          log.warn({ setting: key }, `reload: ${key} settings changed; they take effect at the next restart`);
-        }
-      }
-      household = { ...next, config: { ...next.config, homeassistant: prev.config.homeassistant, mqtt: prev.config.mqtt, http: prev.config.http, state_dir: prev.config.state_dir } };
-      devices = householdEntities(household);
-      reminders?.stop();
-      presence?.stop();
-      reminders = undefined;
-      presence = undefined;
-      await startDomainUnits(household);
-      if (ha?.state === 'connected') await resolveDevices();
-      await discovery?.setConfigs(discoveryConfigs(household));
-      if (httpToken) {
-        try {
-          httpToken = await readSecret(HTTP_TOKEN(household.config.http.token_file), { env });
-        } catch (e) {
-          log.error({ err: (e as Error).message }, 'reload: HTTP token unreadable; keeping the old one');
-        }
-      }
-      log.info({ routines: household.config.routines.length, devices: household.devices.length }, 'configuration reloaded');
-      return true;
+    reload() {
+      // One at a time, in order: the last SIGHUP wins with the newest file, and two reloads
+      // never restart the units at once.
+      const run = reloads.then(() => reloadNow());
+      reloads = run.catch(() => false);
+      return run;
     },
 
     health() {
