@@ -9,8 +9,13 @@
  * Rules that keep the person's view right:
  * - every state is persisted after each step, so a restart (or kill -9) restores it, and the
  *   `restore` event re-issues the LEDs;
- * - LED commands go out before anything is written, and are re-asserted whenever HA comes
- *   back (RUNNING), so a command lost in an HA restart is repeated.
+ * - LED commands go out before anything is written (the HA client puts a call on the socket
+ *   synchronously when HA is RUNNING), and are re-asserted whenever HA comes back (RUNNING), so
+ *   a command lost in an HA restart is repeated;
+ * - the records and the new state of one step are one SQLite transaction;
+ * - a press made while hearth was not watching (down, restarting, reloading) is taken from
+ *   HA's snapshot when hearth sees the button again (routines/press.ts), for the occurrence
+ *   that was due when it was made.
  */
 import type { HassServiceTarget } from 'home-assistant-js-websocket';
 import type { Household } from '../config/household.js';
@@ -32,7 +37,7 @@ import {
   stateMessage,
   type DiscoveryContext,
 } from './mqtt/discovery.js';
-import { classifyPress, type PressFilterState } from './routines/press.js';
+import { classifyPress, type PressFilterState, type PressVerdict } from './routines/press.js';
 import {
   initialState,
   isPending,
@@ -198,8 +203,11 @@ export function createReminders(deps: RemindersDeps): Reminders {
     const now = deps.clock.now();
     const { state, effects } = step(slot.state, event, now, slot.plan);
     slot.state = state;
-    carryOut(slot, effects);
-    deps.store.saveReminderState(id, state, now);
+    // Records and the new state in one transaction: a restart never sees one without the other.
+    deps.store.transaction(() => {
+      carryOut(slot, effects);
+      deps.store.saveReminderState(id, state, now);
+    });
     schedule(slot);
     if (event.type !== 'tick' || effects.length) log.debug({ routine: id, event: event.type, phase: state.phase, effects: effects.map((e) => e.type) }, 'reminder step');
     return slot;
@@ -271,10 +279,27 @@ export function createReminders(deps: RemindersDeps): Reminders {
     }, undefined, deps.clock.now());
     const handledBefore = pressFilter[change.entityId];
     pressFilter = filter;
+    deps.store.transaction(() => handlePress(change, target, verdict, t0, filter, handledBefore));
+  };
+
+  const handlePress = (
+    change: StateChange,
+    target: { routine: string; device: string },
+    verdict: PressVerdict,
+    t0: number,
+    filter: PressFilterState,
+    handledBefore: number | undefined,
+  ): void => {
     if (verdict.press) {
       pressesCounter?.inc({ routine: target.routine, kind: verdict.press });
-      log.info({ device: target.device, routine: target.routine, press: verdict.press }, 'button press');
-      dispatch(target.routine, { type: 'press', press: verdict.press, entity: change.entityId });
+      const event: ReminderEvent = { type: 'press', press: verdict.press, entity: change.entityId };
+      if (verdict.missed) {
+        // Pressed while hearth was not watching (down, restarting, reloading): it counts for
+        // an occurrence that was already due then.
+        event.at = verdict.at;
+        log.info({ device: target.device, routine: target.routine, press: verdict.press, pressedAt: new Date(verdict.at).toISOString() }, 'button press made while hearth was not watching');
+      } else log.info({ device: target.device, routine: target.routine, press: verdict.press }, 'button press');
+      dispatch(target.routine, event);
       handlingHist?.observe((performance.now() - t0) / 1000);
     } else {
       log.debug({ entityId: change.entityId, reason: verdict.reason, state: change.new?.state }, 'not a press');

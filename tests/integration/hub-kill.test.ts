@@ -2,7 +2,8 @@
  * kill -9 of `hearth run` (a child process against the shared stack) with a routine due and
  * its LED pulsing: the broker publishes hearth's last will, and the next start restores the
  * pending state from SQLite, re-asserts the LED, takes a press as the acknowledgement, and
- * every history row written before the kill is still there, unchanged.
+ * every history row written before the kill is still there, unchanged. A press made while
+ * hearth is down is taken when it is back.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -104,5 +105,42 @@ describe('hub: kill -9', () => {
     } finally {
       await status.stop();
     }
+  });
+
+  it('a press made while hearth is down counts once it is back (HA kept the event)', async () => {
+    const files = writeHubFiles(stack);
+    const storeFile = join(files.dir, 'state', 'hearth.sqlite');
+    const first = await spawnHearth(files);
+    running.push(first);
+    // hearth handles a press of this button once (so a newer event can only be a real press).
+    expect((await first.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
+    await waitFor(ledOn, 10_000, 'LED on');
+    await press(stack, BUTTON, 'double');
+    await waitFor(async () => (await routineOf(first)).phase === 'snoozed', 10_000, 'snoozed');
+    expect((await first.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
+    await waitFor(ledOn, 10_000, 'LED on again');
+
+    process.kill(first.pid, 'SIGKILL');
+    await first.exited;
+    const pressed = await press(stack, BUTTON, 'single');
+    expect(pressed.delivered).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await ledOn()).toBe(true); // nobody there to turn it off
+    const before = historyRows(storeFile);
+
+    const second = await spawnHearth(files);
+    running.push(second);
+    await waitFor(async () => (await routineOf(second)).phase === 'done', 15_000, 'done by the press made while hearth was down');
+    await waitFor(async () => !(await ledOn()), 10_000, 'LED off');
+    const added = historyRows(storeFile).slice(before.length);
+    const presses = added.filter((r) => r.kind === 'press');
+    expect(presses).toHaveLength(1);
+    const detail = JSON.parse(presses[0]!.detail!) as { press: string; pending: boolean; pressedAt: number };
+    expect(detail).toMatchObject({ press: 'single', pending: true });
+    // HA stamps the event when it gets it from the device: the time of the press, not of the restart.
+    expect(Math.abs(detail.pressedAt - pressed.wall_ms)).toBeLessThan(1000);
+    expect(added.map((r) => r.kind)).toContain('done');
+    await second.waitForLog((l) => l.msg === 'button press made while hearth was not watching', 1000);
+    await second.stop();
   });
 });

@@ -287,14 +287,19 @@ export function createHaClient(deps: HaClientDeps): HaClient {
       runningListeners.add(listener);
       return () => void runningListeners.delete(listener);
     },
-    async callService(domain, service, data, target) {
-      await api.whenRunning();
-      const c = conn;
-      if (!c) throw new Error('not connected to Home Assistant');
+    callService(domain, service, data, target) {
       const message: Record<string, unknown> = { type: 'call_service', domain, service };
       if (data) message.service_data = data;
       if (target) message.target = target;
-      return c.sendMessagePromise(message as { type: string });
+      const send = (): Promise<unknown> => {
+        const c = conn;
+        if (!c) return Promise.reject(new Error('not connected to Home Assistant'));
+        return c.sendMessagePromise(message as { type: string });
+      };
+      // RUNNING: onto the socket now, synchronously, before the caller goes on to write its
+      // records (press → LED latency); otherwise once HA is RUNNING.
+      if (state === 'connected') return send();
+      return api.whenRunning().then(send);
     },
     async sendMessage<T>(message: { type: string }) {
       await api.whenRunning();

@@ -12,6 +12,12 @@
  *   stamped within `FRESH_MS` of `now` is a press, an older one is a restore;
  * - `event_type` is one of the press kinds.
  *
+ * First sight of an entity (no previous state: hearth just started, or a unit was restarted by
+ * a reload) is a restore, unless a press of that entity was handled before (the filter has
+ * its timestamp) and the state is newer: HA never invents a newer timestamp on a restore, so
+ * that is a real press made while hearth was not watching (down, restarting, reloading). It
+ * comes back as a press marked `missed`, with its own time, for the caller to judge.
+ *
  * Pure: the caller keeps the returned state (and may persist it, and seed it at startup from
  * the entities' current states with `seedPress`).
  */
@@ -32,7 +38,7 @@ export interface StateChange {
 export type PressFilterState = Readonly<Record<string, number>>;
 
 export type PressVerdict =
-  | { press: PressKind; at: number }
+  | { press: PressKind; at: number; missed?: true }
   | {
       press?: undefined;
       reason: 'no-new-state' | 'not-a-timestamp' | 'already-handled' | 'restored' | 'unknown-event-type';
@@ -64,14 +70,15 @@ export function classifyPress(
   const handled = { ...filter, [change.entity_id]: at };
   const old = change.old_state;
   const firstPress = old?.state === 'unknown' && now !== undefined && Math.abs(now - at) <= FRESH_MS;
-  if (!old || old.state === 'unavailable' || (old.state === 'unknown' && !firstPress)) {
+  const missed = !old && last !== undefined;
+  if ((!old && !missed) || old?.state === 'unavailable' || (old?.state === 'unknown' && !firstPress)) {
     return { verdict: { reason: 'restored' }, filter: handled };
   }
   const type = next.attributes?.['event_type'];
   if (typeof type !== 'string' || !kinds.includes(type)) {
     return { verdict: { reason: 'unknown-event-type' }, filter: handled };
   }
-  return { verdict: { press: type as PressKind, at }, filter: handled };
+  return { verdict: missed ? { press: type as PressKind, at, missed: true } : { press: type as PressKind, at }, filter: handled };
 }
 
 /** Marks an entity's current state as handled (startup: what is already there is no press). */

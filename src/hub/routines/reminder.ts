@@ -86,7 +86,11 @@ export type ReminderEvent =
   | { type: 'tick' }
   /** An occurrence starts (from the scheduler), or, without one, "due now" by hand. */
   | { type: 'due'; occurrence?: Occurrence }
-  | { type: 'press'; press: PressKind; entity?: string }
+  /**
+   * `at`: when the press happened, for one that arrives late (made while hearth was not
+   * watching): it acknowledges only an occurrence that had started by then.
+   */
+  | { type: 'press'; press: PressKind; entity?: string; at?: number }
   | { type: 'action'; action: ActionKind; source?: 'notification' | 'ha' }
   /** `state` passed to step is the persisted one; re-issues LED state, settles what passed meanwhile. */
   | { type: 'restore' };
@@ -112,6 +116,8 @@ export interface RecordEffect {
   source?: string;
   /** For snoozes: when it comes back. */
   until?: number;
+  /** For presses that arrived late: when the button was pressed. */
+  pressedAt?: number;
 }
 
 export type Effect =
@@ -368,8 +374,11 @@ export function step(state: ReminderState, event: ReminderEvent, now: number, pl
       break;
     }
     case 'press': {
-      const pending = isPending(s) || s.phase === 'snoozed';
-      run.record('press', now, { press: event.press, pending, source: event.entity ?? 'button' }, pending);
+      const startedBefore = event.at === undefined || (s.occurrence !== undefined && event.at >= s.occurrence.start);
+      const pending = (isPending(s) || s.phase === 'snoozed') && startedBefore;
+      const extra: Partial<RecordEffect> = { press: event.press, pending, source: event.entity ?? 'button' };
+      if (event.at !== undefined) extra.pressedAt = event.at;
+      run.record('press', now, extra, pending);
       if (pending) run.acknowledge(PRESS_ACTION[event.press], 'button');
       break;
     }

@@ -47,6 +47,11 @@ export interface Store {
   readonly path: string;
   readonly schemaVersion: number;
   record(entry: NewHistoryRecord): number;
+  /**
+   * Runs `fn` in one transaction (nested calls become savepoints): the records and state of one
+   * step land together or not at all, also under kill -9 or a power cut.
+   */
+  transaction<T>(fn: () => T): T;
   history(filter?: { routine?: string; kind?: HistoryKind; since?: number; limit?: number }): HistoryRecord[];
   /** Epoch ms of `done` records for a routine since a time (streaks). */
   doneTimes(routine: string, since: number): number[];
@@ -115,6 +120,9 @@ export function createStore(deps: StoreDeps): Store {
         entry.detail === undefined ? null : JSON.stringify(entry.detail),
       );
       return Number(result.lastInsertRowid);
+    },
+    transaction(fn) {
+      return db.transaction(fn)();
     },
     history(filter = {}) {
       const where: string[] = [];

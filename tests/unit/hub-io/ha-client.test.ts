@@ -228,6 +228,32 @@ describe('HA client: RUNNING gate', () => {
   });
 });
 
+describe('HA client: service calls', () => {
+  it('a call while RUNNING is on the socket before callService returns (no await in between)', async () => {
+    const c = make();
+    c.start();
+    await flush();
+    expect(c.state).toBe('connected');
+    const done = c.callService('light', 'turn_off', undefined, { entity_id: 'light.kitchen_led' });
+    expect(ha.current!.sent('call_service')).toEqual([expect.objectContaining({ service: 'turn_off', target: { entity_id: 'light.kitchen_led' } })]);
+    await flush();
+    await expect(done).resolves.toEqual({ context: { id: 'ctx' } });
+  });
+
+  it('a call while disconnected waits for RUNNING and is sent once', async () => {
+    ha.connect = 'refuse';
+    const c = make();
+    c.start();
+    const done = c.callService('light', 'turn_on', { effect: 'Pulse' });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(ha.serviceCalls).toHaveLength(0);
+    ha.connect = 'up';
+    await vi.advanceTimersByTimeAsync(2000);
+    await done;
+    expect(ha.serviceCalls).toHaveLength(1);
+  });
+});
+
 describe('HA client: token', () => {
   it('a rejected token is fatal once, and nothing retries', async () => {
     ha.token = 'another-token';

@@ -77,4 +77,24 @@ describe('store', () => {
     expect(storePath(undefined, { STATE_DIRECTORY: '/var/lib/hearth:/other' })).toBe('/var/lib/hearth/hearth.sqlite');
     expect(storePath(undefined, {})).toBe('state/hearth.sqlite');
   });
+
+  it('a transaction lands whole or not at all (a step\'s records and state together)', () => {
+    const store = createStore({ path: ':memory:' });
+    expect(() =>
+      store.transaction(() => {
+        store.record({ at: 1, kind: 'press', routine: 'meds' });
+        store.record({ at: 1, kind: 'done', routine: 'meds' });
+        throw new Error('killed between the records and the state');
+      }),
+    ).toThrow(/killed/);
+    expect(store.history()).toEqual([]);
+    expect(store.loadReminderStates().size).toBe(0);
+    const id = store.transaction(() => {
+      store.saveReminderState('meds', { phase: 'done' }, 2);
+      return store.transaction(() => store.record({ at: 2, kind: 'done', routine: 'meds' }));
+    });
+    expect(store.history().map((r) => r.id)).toEqual([id]);
+    expect(store.loadReminderStates().get('meds')).toEqual({ phase: 'done' });
+    store.close();
+  });
 });
