@@ -1,7 +1,7 @@
 /**
  * Press → LED command latency through the real stack, and hearth's own handling time.
  *
- *   tsx bench/hub-latency.ts [--presses 200] [--warmup 10]
+ *   tsx bench/hub-latency.ts [--presses 200] [--warmup 10] [--schedules household|never]
  *
  * hearth: a routine is made due (`POST /api/routines/morning-meds/due`), the bench waits for
  * the LED to pulse at the emulated device, presses the emulated button (the emulator returns
@@ -22,6 +22,7 @@
  * Figures only: nothing here fails on a slow figure.
  */
 import { pathToFileURL } from 'node:url';
+import { sourceState } from './lib/source-state.js';
 import type { Stack } from '../tests/stack/stack.js';
 import { benchStack, haEntityId, stopBenchStack, type BenchStack } from './lib/bench-stack.js';
 import { clearLog, press, waitLight, waitLightCommand } from './lib/emulator.js';
@@ -71,26 +72,35 @@ async function anchorPress(bs: BenchStack): Promise<Sample> {
 
 interface Split {
   haIn: number[];
+  inflate: number[];
+  code: number[];
+  deflate: number[];
   hearth: number[];
   haOut: number[];
   unmatched: number;
+  reasons: Record<string, number>;
 }
 
 /** Splits each hearth sample with the probe's records (frame in, command out). */
 function split(samples: Sample[], dump: ProbeDump, pressEntity: string): Split {
   const ins = dump.in.filter((r) => r.entity === pressEntity).sort((a, b) => a.mono_ns - b.mono_ns);
   const outs = dump.out.filter((r) => r.service === 'turn_off').sort((a, b) => a.mono_ns - b.mono_ns);
-  const result: Split = { haIn: [], hearth: [], haOut: [], unmatched: 0 };
+  const result: Split = { haIn: [], inflate: [], code: [], deflate: [], hearth: [], haOut: [], unmatched: 0, reasons: {} };
   for (const s of samples) {
     const frame = ins.find((r) => r.mono_ns > s.pressNs && r.mono_ns < s.commandNs);
     const sent = frame && outs.find((r) => r.mono_ns > frame.mono_ns && r.mono_ns < s.commandNs);
-    if (!frame || !sent) {
+    const reason = !frame ? 'no press frame' : !sent ? 'no turn_off sent' : frame.raw_ns === undefined ? 'no socket data' : sent.written_ns === undefined ? 'no socket write' : undefined;
+    if (reason || !frame || !sent || frame.raw_ns === undefined || sent.written_ns === undefined) {
       result.unmatched++;
+      result.reasons[reason ?? '?'] = (result.reasons[reason ?? '?'] ?? 0) + 1;
       continue;
     }
-    result.haIn.push(ms(frame.mono_ns - s.pressNs));
-    result.hearth.push(ms(sent.mono_ns - frame.mono_ns));
-    result.haOut.push(ms(s.commandNs - sent.mono_ns));
+    result.haIn.push(ms(frame.raw_ns - s.pressNs));
+    result.inflate.push(ms(frame.mono_ns - frame.raw_ns));
+    result.code.push(ms(sent.mono_ns - frame.mono_ns));
+    result.deflate.push(ms(sent.written_ns - sent.mono_ns));
+    result.hearth.push(ms(sent.written_ns - frame.raw_ns));
+    result.haOut.push(ms(s.commandNs - sent.written_ns));
   }
   return result;
 }
@@ -139,58 +149,81 @@ const row = (label: string, s: Summary, target?: string): string[] => [
 export async function main(argv: string[] = process.argv.slice(2), ownStack = true): Promise<number> {
   const presses = option(argv, 'presses', 200);
   const warmup = option(argv, 'warmup', 10);
+  const si = argv.indexOf('--schedules');
+  const schedulesArg = si >= 0 ? argv[si + 1] : 'household';
+  if (schedulesArg !== 'household' && schedulesArg !== 'never') throw new Error('--schedules must be household or never');
+  const schedules: 'household' | 'never' = schedulesArg;
   const bs = await benchStack();
   const { stack } = bs;
   const pressEntity = haEntityId(stack, BUTTON, 'press');
-  let hub: HubProcess | undefined;
+  const load: string[] = [loadAverage()];
+  console.log(
+    `press → LED: ${presses} presses per variant (after ${warmup} warm-up), hearth and the native HA anchor alternating; HA ${stack.hass.version};` +
+      ` routine schedules: ${schedules === 'household' ? "the household's" : 'never due by the clock'}`,
+  );
+  console.log(`src: ${sourceState()}`);
+  const variants: { name: string; noDeflate: boolean }[] = [
+    { name: 'hearth as it is', noDeflate: false },
+    { name: 'what-if: hearth without permessage-deflate (probe strips the offer)', noDeflate: true },
+  ];
   try {
-    hub = await startHubProcess(stack, { probe: { entities: [pressEntity] } });
-    const loadBefore = loadAverage();
-    console.log(`press → LED: ${presses} presses each (after ${warmup} warm-up), hearth and the native HA anchor alternating; HA ${stack.hass.version}`);
-    const hearth: Sample[] = [];
-    const anchor: Sample[] = [];
-    for (let i = 0; i < warmup; i++) {
-      await hearthPress(stack, hub);
-      await anchorPress(bs);
+    for (const variant of variants) {
+      await measure(variant.name, variant.noDeflate);
+      load.push(loadAverage());
     }
-    await hub.probeDump(); // drop the warm-up records
-    await hub.metrics(); // (touch; the histogram below still counts warm-up presses)
-    const metricsBefore = histogramFromMetrics(await hub.metrics(), 'hearth_press_handling_seconds');
-    const t0 = Date.now();
-    for (let i = 0; i < presses; i++) {
-      hearth.push(await hearthPress(stack, hub));
-      anchor.push(await anchorPress(bs));
-    }
-    const seconds = (Date.now() - t0) / 1000;
-    const loadAfter = loadAverage();
-    const dump = await hub.probeDump();
-    const parts = split(hearth, dump, pressEntity);
-    const metrics = histogramFromMetrics(await hub.metrics(), 'hearth_press_handling_seconds');
-
-    const header = ['ms', 'n', 'p50', 'p90', 'p99', 'max', 'mean', 'target'];
-    console.log(
-      table(header, [
-        row('hearth: press → LED-off command at the device', summarize(hearth.map((s) => s.total)), `p99 ≤ ${TARGETS.pressToLedP99Ms}`),
-        row('  HA in: press → frame at hearth', summarize(parts.haIn)),
-        row('  hearth: frame in → light.turn_off sent', summarize(parts.hearth), `p99 ≤ ${TARGETS.handlingP99Ms}`),
-        row('  HA out: command sent → at the device', summarize(parts.haOut)),
-        row('anchor: native HA automation, same reaction', summarize(anchor.map((s) => s.total)), '(anchor)'),
-      ]),
-    );
-    if (parts.unmatched) console.log(`(${parts.unmatched} hearth presses without a matching probe record are left out of the split)`);
-    const delta = metrics.count - metricsBefore.count;
-    const b = metrics.buckets.map(([le, n]) => [le, n - (metricsBefore.buckets.find(([l]) => l === le)?.[1] ?? 0)] as [number, number]);
-    console.log(
-      `hearth's own /metrics hearth_press_handling_seconds over these presses: n ${delta}, mean ${fmt(((metrics.sum - metricsBefore.sum) / Math.max(1, delta)) * 1000, 3)} ms,` +
-        ` p50 ≤ ${fmt(bucketPercentile(b, delta, 50) * 1000, 1)} ms, p99 ≤ ${fmt(bucketPercentile(b, delta, 99) * 1000, 1)} ms (bucket bounds;` +
-        ` ${metrics.series} series)`,
-    );
-    console.log(`buckets: ${b.map(([le, n]) => `≤${le === Infinity ? '+Inf' : `${le * 1000}ms`}: ${n}`).join(', ')}`);
-    console.log(`${presses * 2} presses in ${seconds.toFixed(1)} s; load average before ${loadBefore}, after ${loadAfter} (2 cores, other engineers' tests may run)`);
-    return 0;
   } finally {
-    await hub?.stop();
     if (ownStack) await stopBenchStack();
+  }
+  console.log(`load average: ${load.join(' → ')} (2 cores, other engineers' tests may run)`);
+  return 0;
+
+  async function measure(name: string, noDeflate: boolean): Promise<void> {
+    const hub = await startHubProcess(stack, { probe: { entities: [pressEntity], noDeflate }, schedules });
+    try {
+      const hearth: Sample[] = [];
+      const anchor: Sample[] = [];
+      for (let i = 0; i < warmup; i++) {
+        await hearthPress(stack, hub);
+        await anchorPress(bs);
+      }
+      const warm = await hub.probeDump(); // drops the warm-up records
+      const metricsBefore = histogramFromMetrics(await hub.metrics(), 'hearth_press_handling_seconds');
+      const t0 = Date.now();
+      for (let i = 0; i < presses; i++) {
+        hearth.push(await hearthPress(stack, hub));
+        anchor.push(await anchorPress(bs));
+      }
+      const seconds = (Date.now() - t0) / 1000;
+      const dump = await hub.probeDump();
+      const parts = split(hearth, dump, pressEntity);
+      const metrics = histogramFromMetrics(await hub.metrics(), 'hearth_press_handling_seconds');
+
+      console.log(`\n-- ${name}: HA websocket extensions ${[...new Set([...warm.extensions, ...dump.extensions])].join('; ')}; ${presses * 2} presses in ${seconds.toFixed(1)} s, load average ${loadAverage()}`);
+      const header = ['ms', 'n', 'p50', 'p90', 'p99', 'max', 'mean', 'target'];
+      console.log(
+        table(header, [
+          row('hearth: press → LED-off command at the device', summarize(hearth.map((s) => s.total)), `p99 ≤ ${TARGETS.pressToLedP99Ms}`),
+          row('  HA in: press → frame at hearth (socket)', summarize(parts.haIn)),
+          row('  hearth: frame in → LED command written', summarize(parts.hearth), `p99 ≤ ${TARGETS.handlingP99Ms}`),
+          row('    inflate + event loop wait', summarize(parts.inflate)),
+          row("    hearth's code: message → ws.send", summarize(parts.code)),
+          row('    deflate + event loop wait → socket', summarize(parts.deflate)),
+          row('  HA out: command written → at the device', summarize(parts.haOut)),
+          row('anchor: native HA automation, same reaction', summarize(anchor.map((s) => s.total)), '(anchor)'),
+        ]),
+      );
+      if (parts.unmatched) console.log(`(${parts.unmatched} hearth presses without matching probe records are left out of the split: ${JSON.stringify(parts.reasons)})`);
+      const delta = metrics.count - metricsBefore.count;
+      const b = metrics.buckets.map(([le, n]) => [le, n - (metricsBefore.buckets.find(([l]) => l === le)?.[1] ?? 0)] as [number, number]);
+      console.log(
+        `hearth's /metrics hearth_press_handling_seconds over these presses (the anchor button's presses count too: nothing pending): n ${delta},` +
+          ` mean ${fmt(((metrics.sum - metricsBefore.sum) / Math.max(1, delta)) * 1000, 3)} ms,` +
+          ` p50 ≤ ${fmt(bucketPercentile(b, delta, 50) * 1000, 1)} ms, p99 ≤ ${fmt(bucketPercentile(b, delta, 99) * 1000, 1)} ms (bucket bounds);` +
+          ` buckets ${b.map(([le, n]) => `≤${le === Infinity ? '+Inf' : `${le * 1000}ms`}: ${n}`).join(', ')}`,
+      );
+    } finally {
+      await hub.stop();
+    }
   }
 }
 

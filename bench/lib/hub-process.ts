@@ -1,8 +1,8 @@
 /**
  * `hearth run` as a child process against a bench stack, the way it runs in production (its
  * own Node process, secrets from files): a hearth.yaml made from the repo's (same routines,
- * people, devices/), pointed at the stack, quiet hours removed and every routine's schedule
- * moved to 1 January 03:00 (a bench runs at any hour and makes routines due itself),
+ * people, devices/), pointed at the stack, quiet hours removed (a bench runs at any hour and
+ * makes routines due itself; `schedules: 'never'` also moves every schedule to 1 January),
  * the HTTP API on a free 127.0.0.1 port, state in a throwaway dir.
  *
  * Started as `node --import tsx [--import bench/lib/hub-probe.ts] src/cli.ts run` (not via
@@ -27,16 +27,30 @@ export interface HubProcessOptions {
    * Preload the probe; `entities`: frames naming these are timestamped (see hub-probe.ts);
    * with none it only reports memory (no websocket patching).
    */
-  probe?: { entities: string[] };
+  probe?: { entities: string[]; noDeflate?: boolean };
   /** Run tsc output from this dir (`<dir>/src/cli.js`) instead of tsx on src/. */
   compiledDir?: string;
   /** HEARTH_LOG_LEVEL of the hub (default info, the service's default). */
   logLevel?: string;
+  /**
+   * `household` (default): the routines' own schedules (a routine may be due by the wall
+   * clock when the bench starts; the benches make routines due themselves anyway).
+   * `never`: every routine due only on 1 January at 03:00, so nothing pulses or nags on its
+   * own. Note that the streak hearth computes on every publish looks back up to 120 days
+   * for 7 scheduled days: a rare schedule makes it (and each press) much slower.
+   */
+  schedules?: 'household' | 'never';
+  /** Extra node flags (e.g. `--cpu-prof`). */
+  nodeFlags?: string[];
+  /** A command the hub runs under (e.g. `strace -f -o F`); `pid` is then the wrapper's. */
+  wrapper?: string[];
 }
 
 export interface ProbeDump {
-  in: { mono_ns: number; entity: string; bytes: number }[];
-  out: { mono_ns: number; service: string; entity_id: unknown; id: unknown }[];
+  in: { mono_ns: number; raw_ns?: number; entity: string; bytes: number }[];
+  out: { mono_ns: number; written_ns?: number; service: string; entity_id: unknown; id: unknown }[];
+  /** Extensions negotiated on each websocket the hub opened. */
+  extensions: string[];
   memory: NodeJS.MemoryUsage;
   mono_ns: number;
 }
@@ -67,9 +81,7 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
   delete config.quiet_hours;
   for (const r of config.routines ?? []) {
     delete r.quiet_hours;
-    // Never due by the wall clock during a bench (1 January, 03:00): only `POST .../due` makes
-    // a routine due, so no LED pulses or nags on their own in the middle of a measurement.
-    r.due = { cron: '0 3 1 1 *' };
+    if (options.schedules === 'never') r.due = { cron: '0 3 1 1 *' };
   }
   Object.assign(config, {
     homeassistant: { url: stack.hass.url, token_file: join(dir, 'ha-token') },
@@ -86,10 +98,11 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
     : ['--import', 'tsx', ...(options.probe ? ['--import', PROBE] : []), join(REPO_ROOT, 'src', 'cli.ts')];
   if (options.compiledDir && options.probe) throw new Error('the probe needs tsx (it is TypeScript)');
   const logFile = join(dir, 'hub.log');
+  const [cmd, ...wrapperArgs] = [...(options.wrapper ?? []), process.execPath];
   const child = new ManagedProcess({
     name: 'hearth hub',
-    cmd: process.execPath,
-    args: [...nodeArgs, 'run', '--config', configFile, '--devices', join(REPO_ROOT, 'devices')],
+    cmd: cmd!,
+    args: [...wrapperArgs, ...(options.nodeFlags ?? []), ...nodeArgs, 'run', '--config', configFile, '--devices', join(REPO_ROOT, 'devices')],
     logFile,
     cwd: REPO_ROOT,
     env: {
@@ -97,7 +110,8 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
       HOME: process.env.HOME,
       TZ: process.env.TZ,
       HEARTH_LOG_LEVEL: options.logLevel ?? 'info',
-      ...(options.probe ? { HEARTH_PROBE_FILE: probeFile, HEARTH_PROBE_ENTITIES: options.probe.entities.join(',') } : { HEARTH_PROBE_FILE: probeFile }),
+      HEARTH_PROBE_FILE: probeFile,
+      ...(options.probe ? { HEARTH_PROBE_ENTITIES: options.probe.entities.join(','), HEARTH_PROBE_NO_DEFLATE: options.probe.noDeflate ? '1' : '0' } : {}),
     },
   });
   const base = `http://127.0.0.1:${port}`;
