@@ -46,6 +46,7 @@ import {
   planRoutine,
   step,
   type ActionKind,
+  type ActionSource,
   type Effect,
   type ReminderEvent,
   type ReminderState,
@@ -83,7 +84,7 @@ export interface Reminders {
   stop(): void;
   /** Makes a routine due now; undefined for an unknown id. */
   due(id: string): RoutineView | undefined;
-  action(id: string, action: ActionKind, source: string): RoutineView | undefined;
+  action(id: string, action: ActionKind, source: ActionSource): RoutineView | undefined;
   list(): RoutineView[];
   /** Publishes every routine's state and attributes (after discovery, on MQTT connect). */
   publishAll(): void;
@@ -371,7 +372,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
       return slot && view(slot);
     },
     action(id, action, source) {
-      const slot = dispatch(id, { type: 'action', action, source: source === 'notification' ? 'notification' : 'ha' });
+      const slot = dispatch(id, { type: 'action', action, source });
       return slot && view(slot);
     },
     list: () => [...slots.values()].map(view),

@@ -160,6 +160,11 @@ export function createHub(options: HubOptions): Hub {
 
   let reloads: Promise<boolean> = Promise.resolve(true);
   const reloadNow = async (): Promise<boolean> => {
+    const prev = household;
+    if (!prev) {
+      log.warn('reload: hearth has not finished starting; nothing to reload yet');
+      return false;
+    }
     let next: Household;
     try {
       next = await loadForHub(options.configFile, options.devicesDir, log);
@@ -170,7 +175,6 @@ export function createHub(options: HubOptions): Hub {
       } else log.error({ err: (e as Error).message }, 'reload failed; keeping the running configuration');
       return false;
     }
-    const prev = household!;
     for (const key of ['homeassistant', 'mqtt', 'http', 'state_dir'] as const) {
       if (JSON.stringify(prev.config[key]) !== JSON.stringify(next.config[key])) {
         log.warn({ setting: key }, `reload: ${key} settings changed; they take effect at the next restart`);
@@ -307,7 +311,12 @@ export function createHub(options: HubOptions): Hub {
     reload() {
       // One at a time, in order: the last SIGHUP wins with the newest file, and two reloads
       // never restart the units at once.
-      const run = reloads.then(() => reloadNow());
+      const run = reloads.then(() =>
+        reloadNow().catch((e: unknown) => {
+          log.error({ err: e instanceof Error ? e.message : String(e) }, 'reload failed; keeping what runs');
+          return false;
+        }),
+      );
       reloads = run.catch(() => false);
       return run;
     },

@@ -57,6 +57,7 @@ describe('hub: half-open Home Assistant connection', () => {
     // While HA is stopped the routine is done from the API: the LED cannot be told yet.
     const done = await hearth.api<{ phase: string; led: boolean }>('POST', `/api/routines/${ROUTINE}/done`);
     expect(done.body).toMatchObject({ phase: 'done', led: false });
+    expect(hearth.hub.store!.history({ routine: ROUTINE, kind: 'done', limit: 1 })[0]?.source).toBe('api');
     await new Promise((r) => setTimeout(r, 1000));
     expect(await ledOn()).toBe(true);
     expect(hearth.hub.health().ha).toBe('connecting');

@@ -18,6 +18,7 @@ import { minuteOfDay, occurrenceAt, scheduleOf, startOfNextLocalDay, type Occurr
 export type Phase = 'idle' | 'due' | 'nagging' | 'done' | 'snoozed' | 'skipped' | 'missed';
 export type PressKind = 'single' | 'double' | 'long';
 export type ActionKind = 'done' | 'snooze' | 'skip';
+export type ActionSource = 'notification' | 'ha' | 'api';
 
 /** A routine resolved against the household: durations in ms, zone and quiet hours settled. */
 export interface RoutinePlan {
@@ -91,7 +92,8 @@ export type ReminderEvent =
    * watching): it acknowledges only an occurrence that had started by then.
    */
   | { type: 'press'; press: PressKind; entity?: string; at?: number }
-  | { type: 'action'; action: ActionKind; source?: 'notification' | 'ha' }
+  /** Done / snooze / skip from the phone, HA's buttons (MQTT) or hearth's HTTP API. */
+  | { type: 'action'; action: ActionKind; source?: ActionSource }
   /** `state` passed to step is the persisted one; re-issues LED state, settles what passed meanwhile. */
   | { type: 'restore' };
 
