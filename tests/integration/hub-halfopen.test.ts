@@ -3,10 +3,11 @@
  * kernel keeps the TCP connection (and accepts new ones into the listen backlog) while HA
  * answers nothing. hearth's heartbeat must notice within interval + timeout and /healthz
  * say so; after SIGCONT hearth reconnects, resubscribes (a press is handled) and re-applies
- * the LED state it could not send while HA was stopped.
+ * the LED state it could not send while HA was stopped; phone actions (an event subscription)
+ * are handled again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceLog, dumpLogsOnFailure, lightState, press, startStack, type Stack } from '../helpers/index.js';
+import { deviceLog, dumpLogsOnFailure, haRest, lightState, press, startStack, type Stack } from '../helpers/index.js';
 import { haPid, startHub, waitFor, type RunningHub } from './hub-harness.js';
 
 const BUTTON = 'kitchen-meds-button';
@@ -83,6 +84,12 @@ describe('hub: half-open Home Assistant connection', () => {
     await waitFor(async () => !(await ledOn()), 10_000, 'LED off after the press');
     expect(phase()).toBe('done');
     expect(hearth.hub.store!.history({ routine: ROUTINE, kind: 'done', limit: 10 }).map((r) => r.source)).toContain('button');
+
+    // The event subscription came back too: a phone's notification action is handled.
+    expect((await hearth.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
+    await waitFor(ledOn, 10_000, 'LED on for the notification action');
+    await haRest(stack, 'POST', '/api/events/mobile_app_notification_action', { action: `HEARTH_SNOOZE:${ROUTINE}` });
+    await waitFor(() => phase() === 'snoozed', 10_000, 'snoozed by the notification action');
 
     const metrics = await (await fetch(`${hearth.base}/metrics`, { headers: { authorization: `Bearer ${hearth.token}` } })).text();
     expect(metrics).toMatch(/^hearth_ha_heartbeat_timeouts_total 1$/m);
