@@ -7,8 +7,8 @@
  *
  * Started as `node --import tsx [--import bench/lib/hub-probe.ts] src/cli.ts run` (not via
  * `npx tsx`, whose pid would be a wrapper's): `pid` is the hub's own process, so /proc/<pid>
- * is the hub. `compiled: true` runs `node <dir>/src/cli.js` instead (tsc output, what the
- * Nix package runs: no transpiler in the process).
+ * is the hub. `compiled` runs `node <dir>/src/cli.js` instead (tsc output, what the Nix
+ * package runs: no transpiler in the process; bench/lib/compile.ts).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,8 +28,8 @@ export interface HubProcessOptions {
    * with none it only reports memory (no websocket patching).
    */
   probe?: { entities: string[]; noDeflate?: boolean };
-  /** Run tsc output from this dir (`<dir>/src/cli.js`) instead of tsx on src/. */
-  compiledDir?: string;
+  /** Run tsc output (bench/lib/compile.ts) instead of tsx on src/. */
+  compiled?: { cli: string; probe: string };
   /** HEARTH_LOG_LEVEL of the hub (default info, the service's default). */
   logLevel?: string;
   /**
@@ -93,10 +93,9 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
   writeFileSync(configFile, stringify(config));
 
   const probeFile = join(dir, 'probe.json');
-  const nodeArgs = options.compiledDir
-    ? [join(options.compiledDir, 'src', 'cli.js')]
+  const nodeArgs = options.compiled
+    ? [...(options.probe ? ['--import', options.compiled.probe] : []), options.compiled.cli]
     : ['--import', 'tsx', ...(options.probe ? ['--import', PROBE] : []), join(REPO_ROOT, 'src', 'cli.ts')];
-  if (options.compiledDir && options.probe) throw new Error('the probe needs tsx (it is TypeScript)');
   const logFile = join(dir, 'hub.log');
   const [cmd, ...wrapperArgs] = [...(options.wrapper ?? []), process.execPath];
   const child = new ManagedProcess({

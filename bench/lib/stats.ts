@@ -65,11 +65,14 @@ export function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** VmRSS / VmHWM of a process in bytes, from /proc/<pid>/status. */
-export function memory(pid: number): { rss: number; hwm: number } {
+/**
+ * VmRSS / VmHWM of a process in bytes, from /proc/<pid>/status, with RssAnon (its own heap,
+ * stacks, JIT code) and RssFile (mapped files: the node binary's text, shared with every node).
+ */
+export function memory(pid: number): { rss: number; hwm: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 export const MB = 1024 * 1024;
