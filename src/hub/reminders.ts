@@ -138,14 +138,36 @@ export function createReminders(deps: RemindersDeps): Reminders {
   };
 
   // --- effects ---------------------------------------------------------------------------
-  const call = (what: string, domain: string, service: string, data?: Record<string, unknown>, target?: HassServiceTarget): Promise<boolean> =>
+  const errorText = (err: unknown): string => {
+    const e = err as { error?: { message?: string }; message?: string } | undefined;
+    return e?.error?.message ?? e?.message ?? (typeof err === 'object' ? JSON.stringify(err) : String(err));
+  };
+  /** A service call whose failure is logged; `onFail` gets HA's error message. */
+  const call = (
+    what: string,
+    domain: string,
+    service: string,
+    data?: Record<string, unknown>,
+    target?: HassServiceTarget,
+    onFail?: (error: string) => void,
+  ): Promise<boolean> =>
     deps.ha.callService(domain, service, data, target).then(
       () => true,
       (err: unknown) => {
-        log.warn({ err: typeof err === 'object' ? JSON.stringify(err) : String(err), what }, 'Home Assistant call failed');
+        log.warn({ err: errorText(err), what }, 'Home Assistant call failed');
+        try {
+          onFail?.(errorText(err));
+        } catch (e) {
+          log.warn({ err: (e as Error).message }, 'recording a failed call failed');
+        }
         return false;
       },
     );
+  /** The history says when a notification did not reach the phone (HA refused it). */
+  const notificationFailed = (plan: RoutinePlan, service: string) => (error: string) => {
+    if (stopped) return;
+    deps.store.record({ at: deps.clock.now(), kind: 'notification_failed', routine: plan.id, source: 'hearth', detail: { service, error } });
+  };
 
   /** Tells the LEDs what the state says (no-op when HA is not RUNNING: re-asserted on RUNNING). */
   const syncLed = (slot: RoutineSlot, force = false): void => {
@@ -173,11 +195,14 @@ export function createReminders(deps: RemindersDeps): Reminders {
           log.info({ routine: plan.id }, 'no notify service for this routine\'s person: notification not sent');
           continue;
         }
-        void call(`notify ${plan.id}`, 'notify', service, {
-          title: e.title,
-          message: e.message,
-          data: { tag: e.tag, group: 'hearth', actions: e.actions },
-        });
+        void call(
+          `notify ${plan.id}`,
+          'notify',
+          service,
+          { title: e.title, message: e.message, data: { tag: e.tag, group: 'hearth', actions: e.actions } },
+          undefined,
+          notificationFailed(plan, service),
+        );
       } else if (e.type === 'clear_notification') {
         const service = notifyService(plan);
         if (service) void call(`clear notification ${plan.id}`, 'notify', service, { message: 'clear_notification', data: { tag: e.tag } });

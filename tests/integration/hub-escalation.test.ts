@@ -105,4 +105,18 @@ describe('hub: escalation to the phone', () => {
     await phone.tapAction(`HEARTH_DONE:${ROUTINE}`);
     await waitFor(async () => (await phase()) === 'done', 10_000, 'done');
   });
+
+  it('a notification HA cannot deliver (phone not connected) is recorded as failed, with HA\'s reason', async () => {
+    await phone.disconnect();
+    const t0 = Date.now();
+    expect((await hearth.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
+    const failed = () => hearth.hub.store!.history({ routine: ROUTINE, kind: 'notification_failed', since: t0, limit: 5 });
+    await waitFor(() => failed().length > 0, (ESCALATE_S + 10) * 1000, 'notification_failed recorded');
+    const detail = failed()[0]!.detail as { service: string; error: string };
+    console.log(`HA refused the notification: ${detail.error}`);
+    expect(detail.service).toBe('mobile_app_sams_phone');
+    expect(detail.error).toMatch(/push|connect/i);
+    expect(hearth.hub.store!.history({ routine: ROUTINE, kind: 'notification', since: t0, limit: 5 })).toHaveLength(1);
+    expect(hearth.hub.health().ha).toBe('connected');
+  });
 });

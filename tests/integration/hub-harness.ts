@@ -315,6 +315,8 @@ export interface FakePhone {
   waitForNotification(predicate: (n: PhoneNotification) => boolean, timeoutMs?: number): Promise<PhoneNotification>;
   /** The app's "notification action" tap: `fire_event` through the registration's webhook. */
   tapAction(action: string, extra?: Record<string, unknown>): Promise<void>;
+  /** The app goes to the background: the push channel closes, the registration stays. */
+  disconnect(): Promise<void>;
   /** Closes the push channel and removes the registration from HA. */
   remove(): Promise<void>;
 }
@@ -406,6 +408,10 @@ export async function registerFakePhone(stack: Pick<StackInfo, 'hass'>, deviceNa
     async tapAction(action, extra = {}) {
       // The webhook needs no token: its id is the secret (as for the app).
       await rest('POST', `/api/webhook/${webhookId}`, { type: 'fire_event', data: { event_type: 'mobile_app_notification_action', event_data: { action, ...extra } } }, false);
+    },
+    async disconnect() {
+      await unsub?.().catch(() => {});
+      unsub = undefined;
     },
     async remove() {
       await unsub?.().catch(() => {});

@@ -20,6 +20,8 @@ export type HistoryKind =
   | 'skip'
   | 'miss'
   | 'notification'
+  /** HA refused to deliver a notification (e.g. the phone's push channel is not connected). */
+  | 'notification_failed'
   | 'clear_notification'
   | (string & {});
 
