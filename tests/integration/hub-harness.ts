@@ -6,7 +6,7 @@
  * 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,8 @@ export interface HubFiles {
   /** The config as written; `rewrite` changes and writes it again (reload tests). */
   config: HearthYaml;
   rewrite(change: (config: HearthYaml) => void): void;
+  /** Removes the directory (store, secrets, config). */
+  remove(): void;
 }
 
 export const HTTP_TEST_TOKEN = 'hub-test-http-token';
@@ -91,6 +93,9 @@ export function writeHubFiles(stack: StackInfo, options: HubConfigOptions = {}):
     rewrite(change) {
       change(config);
       writeFileSync(configFile, stringify(config));
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -133,7 +138,11 @@ export async function startHub(stack: StackInfo, options: HubHarnessOptions = {}
     logger,
     files,
     api: <T>(method: string, path: string) => apiCall<T>(base, token, method, path),
-    stop: () => hub.stop(),
+    async stop() {
+      await hub.stop();
+      // A dir handed in belongs to the caller (restart tests start again on it).
+      if (!options.dir) files.remove();
+    },
   };
   if (options.waitConnected !== false) await waitFor(() => hub.health().ha === 'connected' && hub.health().mqtt === 'connected', 30_000, 'hub connected');
   return running;

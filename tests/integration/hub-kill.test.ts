@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
 import { deviceLog, dumpLogsOnFailure, lightState, mqttMessages, press, sharedStack, type StackInfo } from '../helpers/index.js';
-import { spawnHearth, waitFor, writeHubFiles, type HearthProcess } from './hub-harness.js';
+import { spawnHearth, waitFor, writeHubFiles, type HearthProcess, type HubFiles } from './hub-harness.js';
 
 const stack: StackInfo = sharedStack();
 dumpLogsOnFailure(() => stack);
@@ -18,8 +18,10 @@ dumpLogsOnFailure(() => stack);
 const BUTTON = 'kitchen-meds-button';
 const ROUTINE = 'morning-meds';
 const running: HearthProcess[] = [];
+const dirs: HubFiles[] = [];
 afterAll(async () => {
   for (const p of running) await p.stop();
+  for (const f of dirs) f.remove();
 });
 
 interface Row {
@@ -47,6 +49,7 @@ const ledOn = async () => (await lightState(stack, BUTTON)).state;
 describe('hub: kill -9', () => {
   it('restores pending state and the LED from SQLite, a press then acknowledges, no history row is lost', async () => {
     const files = writeHubFiles(stack);
+    dirs.push(files);
     const storeFile = join(files.dir, 'state', 'hearth.sqlite');
     const first = await spawnHearth(files);
     running.push(first);
@@ -109,6 +112,7 @@ describe('hub: kill -9', () => {
 
   it('a press made while hearth is down counts once it is back (HA kept the event)', async () => {
     const files = writeHubFiles(stack);
+    dirs.push(files);
     const storeFile = join(files.dir, 'state', 'hearth.sqlite');
     const first = await spawnHearth(files);
     running.push(first);

@@ -28,6 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await hearth?.stop();
+  files?.remove();
   await discovery?.stop();
   conn?.close();
 });
