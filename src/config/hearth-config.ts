@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { duration, timeOfDay } from './duration.js';
 import { slugId } from './names.js';
 import { homeassistantSettings, httpSettings, mqttSettings } from './hub-settings.js';
+import { presenceOptions } from '../hub/presence/options.js';
 
 const MAC = /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/i;
 const IRK = /^[0-9a-f]{32}$/i;
@@ -141,6 +142,8 @@ export const hearthConfig = z
     homeassistant: homeassistantSettings.default(homeassistantSettings.parse({})),
     mqtt: mqttSettings.default(mqttSettings.parse({})),
     http: httpSettings.default(httpSettings.parse({})),
+    /** Room-presence tuning (smoothing, hysteresis, away timeout); the defaults meet bench/presence.ts's targets. */
+    presence: presenceOptions.default(presenceOptions.parse({})),
     /** SQLite store and other state; defaults to $STATE_DIRECTORY (systemd) or ./state. */
     state_dir: z.string().optional(),
   })

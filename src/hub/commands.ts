@@ -34,7 +34,19 @@ function reportConfigError(e: unknown): never {
 export function registerHubCommands(program: Command): void {
   withConfig(program.command('run'))
     .description('run the hub: Home Assistant + MQTT connection, reminder buttons, presence, HTTP API')
-    .action(async (opts: ConfigOptions) => {
+    // The NixOS module already places the life coach (same process, own unit, or another host);
+    // these flags keep those units' command lines stable until the life coach lands.
+    .option('--no-lifecoach', 'do not run the life coach in this process (it runs in its own unit or on another host)')
+    .option('--only <unit>', 'run only this unit (lifecoach)')
+    .action(async (opts: ConfigOptions & { only?: string }) => {
+      if (opts.only !== undefined) {
+        fail(
+          opts.only === 'lifecoach'
+            ? 'the life coach is not part of this hearth release yet: nothing to run with --only lifecoach'
+            : `--only: unknown unit "${opts.only}" (known: lifecoach)`,
+          2,
+        );
+      }
       const logger = createLogger();
       let stopping = false;
       const hub = createHub({

@@ -60,7 +60,7 @@ export function rssiSources(devices: readonly DeviceEntities[]): RssiSource[] {
 export function createPresenceUnit(deps: PresenceUnitDeps): PresenceUnit {
   const log = deps.logger.child({ unit: 'presence' });
   const sources = new Map(rssiSources(deps.devices).map((s) => [s.entityId, s]));
-  const engine = createPresenceEngineAdapter(deps.household, deps.devices, deps.clock.now());
+  const engine = createPresenceEngineAdapter(deps.household, deps.devices, deps.clock.now(), deps.household.config.presence);
   const published = new Map<string, string>();
   const unsubs: Unsubscribe[] = [];
   let timer: NodeJS.Timeout | undefined;

@@ -73,6 +73,14 @@ describe('schema messages', () => {
     expectOnlyError(loaded, 'hearth.yaml', 'frobnicate', 'unknown key "frobnicate"; known keys: timezone, people, trackers, routines');
   });
 
+  it('presence tuning: durations parse, an unknown option names its path', async () => {
+    const ok = await loadFiles({ 'hearth.yaml': `${BASE_CONFIG}presence:\n  away_after: 2m\n  switch_margin: 5\n` });
+    expect(ok.issues).toEqual([]);
+    expect(ok.household!.config.presence).toMatchObject({ away_after: 120, switch_margin: 5, stale_after: 10 });
+    const bad = await loadFiles({ 'hearth.yaml': `${BASE_CONFIG}presence:\n  smoothing: 2\n` });
+    expectOnlyError(bad, 'hearth.yaml', 'presence.smoothing', 'unknown key "smoothing"');
+  });
+
   it('unknown key inside a device section', async () => {
     const loaded = await loadFiles({ 'devices/a.yaml': button('a').replace('  pin: GPIO25', '  pin: GPIO25\n  pulup: true') });
     expectOnlyError(loaded, 'devices/a.yaml', 'button.pulup', 'unknown key "pulup"; did you mean "pullup"?');
