@@ -5,9 +5,12 @@
 import type { Command } from 'commander';
 import { ConfigError, errorsOf, formatIssue } from '../config/issues.js';
 import { HTTP_TOKEN, readSecret, SecretError } from '../config/secrets.js';
-import { createLogger } from '../log.js';
-import { createHub, loadForHub } from './service.js';
-import { backupStoreFile, storePath } from './store/store.js';
+
+// The service (express, sqlite, websocket, mqtt) loads only when a hub command runs, so
+// `hearth esphome …` and `--help` start fast.
+const service = () => import('./service.js');
+const store = () => import('./store/store.js');
+const logging = () => import('../log.js');
 
 interface ConfigOptions {
   config: string;
@@ -47,6 +50,7 @@ export function registerHubCommands(program: Command): void {
           2,
         );
       }
+      const [{ createLogger }, { createHub }] = await Promise.all([logging(), service()]);
       const logger = createLogger();
       let stopping = false;
       const hub = createHub({
@@ -86,6 +90,7 @@ export function registerHubCommands(program: Command): void {
     .description('make a routine due now (through the running service\'s HTTP API)')
     .option('--url <url>', 'HTTP API base URL (default from hearth.yaml http:)')
     .action(async (id: string, opts: ConfigOptions & { url?: string }) => {
+      const [{ createLogger }, { loadForHub }] = await Promise.all([logging(), service()]);
       const log = createLogger({ level: 'warn' });
       let base: string;
       let token: string;
@@ -116,6 +121,7 @@ export function registerHubCommands(program: Command): void {
     .description('write a consistent copy of the hub\'s SQLite store (for restic\'s backupPrepareCommand)')
     .option('--store <file>', 'the store (default: state_dir from hearth.yaml, $STATE_DIRECTORY, ./state)')
     .action(async (file: string, opts: ConfigOptions & { store?: string }) => {
+      const [{ createLogger }, { loadForHub }, { backupStoreFile, storePath }] = await Promise.all([logging(), service(), store()]);
       let source = opts.store;
       if (!source) {
         try {
