@@ -14,10 +14,17 @@
  *
  * The two alternate press by press, so both see the same machine load. The hub runs as its
  * own process (`hearth run`) with bench/lib/hub-probe.ts preloaded, which timestamps the press
- * frame arriving from HA and the LED command leaving for HA (same clock): the press latency
- * splits into HA in (press → frame at hearth), hearth (frame → command sent) and HA out
- * (command sent → command at the device). hearth's own histogram on /metrics
- * (`hearth_press_handling_seconds`, measured inside the handler) is printed beside it.
+ * frame reaching the hub's socket and the LED command written to it (same clock): the press
+ * latency splits into HA in (press → frame at hearth), hearth (frame in → command written:
+ * inflate, hearth's code up to ws.send, deflate and the wait for the event loop) and HA out
+ * (command written → at the device). hearth's own histogram on /metrics
+ * (`hearth_press_handling_seconds`: inside the handler, up to ws.send only, and every press
+ * counts, also those with nothing pending) is printed beside it.
+ *
+ * Two variants, each with its own hub: hearth as it is, and a what-if where the probe keeps
+ * HA from negotiating permessage-deflate (as `perMessageDeflate: false` in the hub's `ws`
+ * would). `--schedules never` moves every routine's schedule to 1 January (the streak hearth
+ * computes on each publish then looks back 120 days: a slower press).
  *
  * Figures only: nothing here fails on a slow figure.
  */
@@ -216,7 +223,7 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
       const delta = metrics.count - metricsBefore.count;
       const b = metrics.buckets.map(([le, n]) => [le, n - (metricsBefore.buckets.find(([l]) => l === le)?.[1] ?? 0)] as [number, number]);
       console.log(
-        `hearth's /metrics hearth_press_handling_seconds over these presses (the anchor button's presses count too: nothing pending): n ${delta},` +
+        `hearth's /metrics hearth_press_handling_seconds over these presses (in the handler up to ws.send; the anchor button's presses count too): n ${delta},` +
           ` mean ${fmt(((metrics.sum - metricsBefore.sum) / Math.max(1, delta)) * 1000, 3)} ms,` +
           ` p50 ≤ ${fmt(bucketPercentile(b, delta, 50) * 1000, 1)} ms, p99 ≤ ${fmt(bucketPercentile(b, delta, 99) * 1000, 1)} ms (bucket bounds);` +
           ` buckets ${b.map(([le, n]) => `≤${le === Infinity ? '+Inf' : `${le * 1000}ms`}: ${n}`).join(', ')}`,
