@@ -69,7 +69,7 @@ export const tracker = z.discriminatedUnion('type', [
 
 const dailyTimes = z.object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24 h)')).min(1) }).strict();
 
-/** Five fields (minute hour day-of-month month day-of-week), as node-cron and crontab take them. */
+/** Five fields (minute hour day-of-month month day-of-week), as crontab takes them. */
 const CRON_FIELD = /^[\d*/,?A-Za-z-]+$/;
 const cronDue = z
   .object({

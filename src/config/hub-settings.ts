@@ -19,7 +19,12 @@ export const homeassistantSettings = z
 
 export const mqttSettings = z
   .object({
-    url: z.string().regex(/^mqtts?:\/\//, 'must be an mqtt:// or mqtts:// URL').default('mqtt://127.0.0.1:1883'),
+    url: z
+      .string()
+      .regex(/^mqtts?:\/\//, 'must be an mqtt:// or mqtts:// URL')
+      // A password in the URL would be logged and, on NixOS, copied into the world-readable store.
+      .refine((u) => !/^mqtts?:\/\/[^/]*@/.test(u), 'must not contain credentials: use mqtt.username and mqtt.password_file')
+      .default('mqtt://127.0.0.1:1883'),
     username: z.string().optional(),
     /** Falls back to $CREDENTIALS_DIRECTORY/mqtt-password, then $HEARTH_MQTT_PASSWORD. */
     password_file: z.string().optional(),

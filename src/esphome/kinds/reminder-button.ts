@@ -55,8 +55,9 @@ export const reminderButton: KindEmitter<'reminder-button'> = {
               timing: ['ON for at most 400ms', 'OFF for at most 400ms', 'ON for at most 400ms', 'OFF for at least 200ms'],
               then: trigger('double'),
             },
+            // Single and long meet at 1 s, so every press length is one of the three.
             { timing: ['ON for at least 1s'], then: trigger('long') },
-            { timing: ['ON for at most 800ms', 'OFF for at least 450ms'], then: trigger('single') },
+            { timing: ['ON for at most 1s', 'OFF for at least 450ms'], then: trigger('single') },
           ],
         },
       ],

@@ -81,6 +81,12 @@ describe('schema messages', () => {
     expectOnlyError(bad, 'hearth.yaml', 'presence.smoothing', 'unknown key "smoothing"');
   });
 
+  it('an MQTT URL with credentials in it is refused (they would be logged and land in the Nix store)', async () => {
+    const bad = await loadFiles({ 'hearth.yaml': `${BASE_CONFIG}mqtt:\n  url: mqtt://hearth:s3cret@127.0.0.1:1883\n` });
+    expectOnlyError(bad, 'hearth.yaml', 'mqtt.url', 'must not contain credentials');
+    expect(bad.issues.map((i) => i.message).join('\n')).not.toContain('s3cret');
+  });
+
   it('unknown key inside a device section', async () => {
     const loaded = await loadFiles({ 'devices/a.yaml': button('a').replace('  pin: GPIO25', '  pin: GPIO25\n  pulup: true') });
     expectOnlyError(loaded, 'devices/a.yaml', 'button.pulup', 'unknown key "pulup"; did you mean "pullup"?');

@@ -22,7 +22,8 @@ button: { pin: 25 }
 led: { pin: 26 }
 `;
 
-describe('hearth esphome (CLI)', () => {
+// Real processes (tsx + the CLI), several per test: give a loaded 2-core machine time.
+describe('hearth esphome (CLI)', { timeout: 60_000 }, () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'hearth-cli-test-'));
