@@ -1,18 +1,8 @@
 /** The emulated ESPHome devices' control API (tests/stack/emulator/README.md), as the benches use it. */
 import type { StackInfo } from '../../tests/stack/stack.js';
+import { control } from '../../tests/helpers/emulator.js';
 
 type StackLike = Pick<StackInfo, 'emulator'>;
-
-async function control<T>(stack: StackLike, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(new URL(path, stack.emulator.controlUrl), {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`emulator ${method} ${path}: HTTP ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 const dev = (device: string) => `/devices/${encodeURIComponent(device)}`;
 

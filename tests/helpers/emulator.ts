@@ -5,7 +5,8 @@ type StackLike = Pick<StackInfo, 'emulator'>;
 
 export type PressType = 'single' | 'double' | 'long';
 
-async function control<T>(stack: StackLike, method: string, path: string, body?: unknown): Promise<T> {
+/** One call to the emulator's control API; throws with the emulator's answer on HTTP errors. */
+export async function control<T>(stack: StackLike, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(new URL(path, stack.emulator.controlUrl), {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
