@@ -57,6 +57,9 @@
                 };
               };
 
+            # None of these has been built yet (no nixpkgs where hearth is developed):
+            # `package` fails at its node-modules step until nix/package.nix's placeholder
+            # npmDepsHash is replaced by the hash that first build prints (docs/nix.md).
             checks =
               {
                 package = self'.packages.default;

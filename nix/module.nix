@@ -13,6 +13,10 @@
 #
 # Sections added by later features (e.g. `lifecoach`) are plain `settings` keys; give their
 # secrets with `extraCredentials` (read by hearth from `$CREDENTIALS_DIRECTORY/<name>`).
+#
+# The life coach is not in this hearth release: its placement (in the hub, own unit, other
+# host) and camera access are wired up below, but `lifecoach.enable` and a non-empty
+# `settings.lifecoach` fail assertions until it lands (flip `lifecoachReleased` then).
 {
   config,
   lib,
@@ -45,6 +49,37 @@ let
       description = "absolute path to a secret file outside the Nix store";
       descriptionClass = "noun";
     };
+
+  # hearth's durations (src/config/duration.ts): seconds as a number, or `30s`, `15m`, `2h`,
+  # `1h30m` (units s, m, h, d).
+  duration =
+    types.either types.number (
+      types.strMatching " *([0-9]+(\\.[0-9]+)?|([0-9]+(\\.[0-9]+)? *[smhd] *)+) *"
+    )
+    // {
+      description = "duration (seconds, or a string such as \"30s\", \"15m\", \"1h30m\")";
+    };
+
+  # An optional hearth.yaml key: null (the default) leaves it out, so hearth's own default
+  # applies (src/hub/presence/options.ts, src/config/hub-settings.ts).
+  optionalSetting =
+    type: hearthDefault: description:
+    mkOption {
+      type = types.nullOr type;
+      default = null;
+      defaultText = literalExpression "null # hearth's default: ${hearthDefault}";
+      description = "${description} `null` uses hearth's default (${hearthDefault}).";
+    };
+
+  # hearth refuses `mqtt://user:pass@host` (src/config/hub-settings.ts): the password would
+  # be logged, and here it would land in the world-readable store.
+  mqttUrlHasCredentials = builtins.match "mqtts?://[^/]*@.*" cfg.settings.mqtt.url != null;
+
+  # The life coach has no code in this hearth release (`hearth run --only lifecoach` exits 2,
+  # hearth.yaml has no `lifecoach` section). The placement below is kept for when it lands;
+  # until then enabling it is an assertion failure rather than a crash-looping unit.
+  lifecoachReleased = false;
+  lifecoachMissing = "the life coach is not part of this hearth release yet";
 
   credentials = lib.filterAttrs (_: v: v != null) (
     {
@@ -258,14 +293,26 @@ in
               example = "http://rich-evans.nebula:8123";
               description = "Base URL of Home Assistant (hearth connects to its websocket API).";
             };
+            heartbeat_interval = optionalSetting duration "30s" ''
+              How often hearth pings Home Assistant over the websocket (a half-open connection
+              never closes by itself); at least 50ms.
+            '';
+            heartbeat_timeout = optionalSetting duration "10s" ''
+              No pong within this long: hearth drops the connection and reconnects; at least 50ms.
+            '';
           };
 
           mqtt = {
             url = mkOption {
-              type = types.str;
+              type = types.strMatching "mqtts?://.*";
               default = "mqtt://127.0.0.1:1883";
               example = "mqtts://rich-evans.nebula:8883";
-              description = "URL of the MQTT broker Home Assistant uses.";
+              description = ''
+                URL of the MQTT broker Home Assistant uses (`mqtt://` or `mqtts://`). It must
+                not contain credentials (`mqtt://user:pass@host` fails an assertion, as hearth
+                itself refuses it): set {option}`services.hearth.settings.mqtt.username` and
+                {option}`services.hearth.mqttPasswordFile`.
+              '';
             };
             username = mkOption {
               type = types.nullOr types.str;
@@ -304,10 +351,39 @@ in
           };
 
           presence = mkOption {
-            type = types.submodule { freeformType = settingsFormat.type; };
             default = { };
-            example = literalExpression ''{ away_after = "10m"; }'';
-            description = "Room presence tuning (passed through to hearth's `presence` section).";
+            example = literalExpression ''{ away_after = "2m"; switch_margin = 4; }'';
+            description = ''
+              Room presence tuning (hearth.yaml's `presence` section; every key is optional and
+              hearth's defaults meet the targets of its `bench/presence.ts`). The keys are
+              those of `src/hub/presence/options.ts`; hearth refuses unknown ones.
+            '';
+            type = types.submodule {
+              freeformType = settingsFormat.type;
+              options = {
+                away_after = optionalSetting duration "40s" "No node has heard a device for this long: the device is away.";
+                switch_margin = optionalSetting (types.numbers.between 0 30) "3" ''
+                  dB a challenger room must lead the current room by before its lead counts as
+                  evidence for a switch.
+                '';
+                switch_evidence = optionalSetting (types.numbers.between 0 1000) "30" ''
+                  Evidence (lead beyond the margin in dB·s, less the time it trailed) that
+                  switches rooms: a clear lead switches quickly, a marginal one slowly.
+                '';
+                solo_margin = optionalSetting (types.numbers.between 0 30) "2" "Like `switch_margin`, for a device that is the only one following its person.";
+                solo_evidence = optionalSetting (types.numbers.between 0 1000) "15" "Like `switch_evidence`, for that device.";
+                group_margin = optionalSetting (types.numbers.between 0 30) "1" "Like `switch_margin`, for the mean lead of a person's devices sharing a room.";
+                group_evidence = optionalSetting (types.numbers.between 0 1000) "10" "Like `switch_evidence`, for those devices together; 0 turns grouping off.";
+                flap_window = optionalSetting duration "20s" "A device returning to the room it left less than this long ago is a flap, not a move.";
+                fusion_hold = optionalSetting duration "0" ''
+                  When a person's devices disagree, how long the one that moved last must stay
+                  in its room before the person follows it.
+                '';
+                stale_after = optionalSetting duration "10s" "A node with no fresh reading for this long drops out.";
+                rssi_noise = optionalSetting (types.addCheck types.numbers.positive (x: x <= 20)) "4" "Standard deviation of one RSSI report, dB (the filter's measurement noise).";
+                motion_noise = optionalSetting (types.addCheck types.numbers.positive (x: x <= 1000)) "16" "How fast a device's true RSSI may drift, dB² per second (the filter's process noise).";
+              };
+            };
           };
 
           lifecoach = mkOption {
@@ -315,6 +391,11 @@ in
             description = ''
               The life coach's section of hearth.yaml. Only written when non-empty. Whether
               the life coach runs on this host is {option}`services.hearth.lifecoach.enable`.
+
+              The life coach is not part of this hearth release yet: hearth.yaml has no
+              `lifecoach` section (hearth refuses unknown keys), so a non-empty value fails an
+              assertion. The option is here so that the camera access below is ready when it
+              lands.
             '';
             type = types.submodule {
               freeformType = settingsFormat.type;
@@ -401,8 +482,11 @@ in
     extraArgs = mkOption {
       type = types.listOf types.str;
       default = [ ];
-      example = [ "--log-level=debug" ];
-      description = "Extra arguments for `hearth run`.";
+      description = ''
+        Extra arguments for `hearth run` (it takes `--config`, `--devices` and the life-coach
+        flags, all set by the module). For more log output set
+        `systemd.services.hearth.environment.HEARTH_LOG_LEVEL = "debug";`.
+      '';
     };
 
     openFirewall = mkOption {
@@ -419,11 +503,45 @@ in
         the life coach on this host. With {option}`services.hearth.enable` it runs inside
         the hub process (unless {option}`services.hearth.lifecoach.ownUnit` is set); without
         it, it runs alone in `hearth-lifecoach.service` (`hearth run --only lifecoach`), so it
-        can move to another host by configuration only'';
+        can move to another host by configuration only.
+
+        **Not available yet**: the life coach is not part of this hearth release
+        (`hearth run --only lifecoach` exits with status 2), so enabling it fails an
+        assertion instead of deploying a crash-looping unit'';
       ownUnit = mkOption {
         type = types.bool;
         default = false;
         description = "Run the life coach in its own unit `hearth-lifecoach.service` even when the hub runs on this host.";
+      };
+    };
+
+    backup = {
+      file = mkOption {
+        type = types.str;
+        default = "/var/backup/hearth/hearth.sqlite";
+        description = ''
+          Where {option}`services.hearth.backup.prepareCommand` writes the copy of the SQLite
+          store (its directory must exist, e.g. via `systemd.tmpfiles.rules`).
+        '';
+      };
+      prepareCommand = mkOption {
+        type = types.str;
+        readOnly = true;
+        default = lib.concatStringsSep " " [
+          "${cfg.package}/bin/hearth"
+          "backup"
+          "--store"
+          "/var/lib/hearth/hearth.sqlite"
+          (lib.escapeShellArg cfg.backup.file)
+        ];
+        defaultText = literalExpression ''"''${config.services.hearth.package}/bin/hearth backup --store /var/lib/hearth/hearth.sqlite ''${config.services.hearth.backup.file}"'';
+        description = ''
+          A command line writing a consistent copy (SQLite online backup) of the hub's store
+          `/var/lib/hearth/hearth.sqlite` (the unit's `StateDirectory`, `state_dir` in the
+          generated hearth.yaml) to {option}`services.hearth.backup.file`; for
+          `services.restic.backups.<name>.backupPrepareCommand` (runs as root). It names the
+          store with `--store`, so it needs neither hearth.yaml nor the credentials.
+        '';
       };
     };
 
@@ -477,6 +595,22 @@ in
   config = mkMerge [
     (mkIf (cfg.enable || cfg.lifecoach.enable) {
       assertions = [
+        {
+          assertion = cfg.lifecoach.enable -> lifecoachReleased;
+          message = "services.hearth.lifecoach.enable: ${lifecoachMissing} (`hearth run --only lifecoach` exits 2); leave it off.";
+        }
+        {
+          assertion = !(settingsFor "hearth" ? lifecoach) || lifecoachReleased;
+          message = "services.hearth.settings.lifecoach: ${lifecoachMissing}; hearth.yaml has no `lifecoach` section (hearth would refuse to start).";
+        }
+        {
+          assertion = !mqttUrlHasCredentials;
+          message = ''
+            services.hearth.settings.mqtt.url must not contain credentials (user:password@): the
+            Nix store is world-readable and hearth refuses such a URL. Set
+            services.hearth.settings.mqtt.username and services.hearth.mqttPasswordFile.
+          '';
+        }
         {
           assertion = storeFileSettings == [ ];
           message = ''

@@ -4,7 +4,8 @@
 #   2. the NixOS module evaluation test (tests/nix/eval-module.sh) when NIXPKGS_LIB points
 #      to a checkout of nixpkgs' lib; it reports itself SKIPPED otherwise.
 # Installs Debian's nix-bin (Nix 2.8) when nix-instantiate is missing. Exit status non-zero
-# on any failure.  Building the package and the VM test need real nixpkgs: see docs/nix.md.
+# on any failure.  Nothing is built: building the package (whose npmDepsHash is a placeholder
+# until its first build, reported as a NOTE) and the VM test need real nixpkgs: see docs/nix.md.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -42,4 +43,11 @@ fi
 echo "nix: ${#files[@]} files parsed ($(nix-instantiate --version))"
 
 # 2. module evaluation
-bash "$here/eval-module.sh"
+status=0
+bash "$here/eval-module.sh" || status=$?
+
+# 3. honesty about what these checks do not cover: the package has not been built here
+if grep -q 'npmDepsHash ? lib.fakeHash' "$repo/nix/package.nix"; then
+  echo "nix: NOTE: nix/package.nix's npmDepsHash is still the placeholder (lib.fakeHash): the package has never been built; the first \`nix build .#hearth\` prints the real hash to paste in (docs/nix.md)"
+fi
+exit $status

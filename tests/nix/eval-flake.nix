@@ -139,10 +139,14 @@ in
     lib.hasInfix "makeWrapper ${pkgs.nodejs_24}/bin/node $out/bin/hearth" hearth.installPhase
     && lib.hasInfix "--add-flags $out/lib/hearth/dist/src/cli.js" hearth.installPhase
   ) hearth.installPhase)
-  (eq "npmDepsHash can be overridden (lib.fakeHash to update it)"
-    (hearth.override { npmDepsHash = lib.fakeHash; }).passthru.nodeModules.outputHash
-    lib.fakeHash
+  (eq "npmDepsHash can be overridden (e.g. lib.fakeHash to update it)"
+    (hearth.override { npmDepsHash = "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB="; }).passthru.nodeModules.outputHash
+    "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB="
   )
+  (eq "npmDepsHashIsPlaceholder tells lib.fakeHash from a real hash" [
+    (hearth.override { npmDepsHash = lib.fakeHash; }).passthru.npmDepsHashIsPlaceholder
+    (hearth.override { npmDepsHash = "sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB="; }).passthru.npmDepsHashIsPlaceholder
+  ] [ true false ])
   (eq "overlay adds pkgs.hearth" (flake.overlays.default pkgs pkgs).hearth.pname "hearth")
 
   # --- ESPHome configs -----------------------------------------------------------------------

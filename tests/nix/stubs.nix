@@ -136,19 +136,25 @@ let
     };
   };
 
+  # The configuration without NixOS's assertion check: to inspect what a module defines even
+  # where an assertion (checked separately with `failedAssertions`) would stop a deployment.
+  evalUnchecked =
+    pkgs: modules:
+    (lib.evalModules {
+      modules = [
+        nixosStubs
+        { _module.args.pkgs = pkgs; }
+      ]
+      ++ modules;
+    }).config;
+  failedAssertions = c: map (a: a.message) (lib.filter (a: !a.assertion) c.assertions);
+
   # Like NixOS's toplevel: failed assertions abort.
   evalSystem =
     pkgs: modules:
     let
-      c =
-        (lib.evalModules {
-          modules = [
-            nixosStubs
-            { _module.args.pkgs = pkgs; }
-          ]
-          ++ modules;
-        }).config;
-      failed = map (a: a.message) (lib.filter (a: !a.assertion) c.assertions);
+      c = evalUnchecked pkgs modules;
+      failed = failedAssertions c;
     in
     if failed != [ ] then throw "Failed assertions:\n- ${lib.concatStringsSep "\n- " failed}" else c;
 in
@@ -157,6 +163,8 @@ in
     fakeDrv
     pkgsFor
     nixosStubs
+    evalUnchecked
+    failedAssertions
     evalSystem
     storeDir
     ;
