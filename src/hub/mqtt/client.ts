@@ -61,7 +61,7 @@ export function createHubMqtt(deps: HubMqttDeps): HubMqtt {
 
   const publishRaw = (topic: string, payload: string, options: PublishOptions): Promise<void> =>
     new Promise((resolve, reject) => {
-      if (!client) return reject(new Error('MQTT client not started'));
+      if (!client || state === 'stopped') return reject(new Error(client ? 'MQTT client stopped' : 'MQTT client not started'));
       client.publish(topic, payload, options, (err) => {
         if (err) return reject(err);
         stats.published++;
@@ -86,6 +86,7 @@ export function createHubMqtt(deps: HubMqttDeps): HubMqtt {
       const c = connect(deps.url, options);
       client = c;
       c.on('connect', () => {
+        if (state === 'stopped') return; // stop() is closing this client: no `online` now
         state = 'connected';
         stats.connects++;
         lastError = undefined;

@@ -44,7 +44,6 @@ export const ROUTINE_COMMANDS = ['done', 'snooze', 'skip'] as const;
 export type RoutineCommand = (typeof ROUTINE_COMMANDS)[number];
 
 export const RETAINED: PublishOptions = { retain: true, qos: 1 };
-const ORIGIN_URL = 'https://github.com/hearth-home/hearth';
 
 /** HA entity ids allow [a-z0-9_]; hearth ids may also hold '-'. */
 export const entitySlug = (id: string): string => id.replace(/-/g, '_');
@@ -75,8 +74,9 @@ export function routineIdOfCommandTopic(ctx: DiscoveryContext, topic: string): s
 }
 
 // --- blocks shared by every config -------------------------------------------------------
+/** No `support_url`: it is optional, and hearth has no public home page to point to. */
 function origin(ctx: DiscoveryContext): Record<string, string> {
-  return { name: 'hearth', sw_version: ctx.version, support_url: ORIGIN_URL };
+  return { name: 'hearth', sw_version: ctx.version };
 }
 
 function availability(ctx: DiscoveryContext): Record<string, string> {
@@ -183,12 +183,48 @@ export function householdDiscovery(
   ];
 }
 
-/** Empty retained payloads that remove configs published before but not wanted now. */
+/**
+ * The retained topics a config's entity reads its state from (`state_topic`,
+ * `json_attributes_topic`, `*_state_topic`), as its payload names them. Not the availability
+ * topic: that one is hearth's own and shared by every entity.
+ */
+export function entityStateTopics(config: MqttMessage): string[] {
+  if (config.payload === '') return [];
+  let body: unknown;
+  try {
+    body = JSON.parse(config.payload);
+  } catch {
+    return [];
+  }
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.entries(body as Record<string, unknown>)
+    .filter(([key, value]) => typeof value === 'string' && value !== '' && (key === 'state_topic' || key === 'json_attributes_topic' || key.endsWith('_state_topic')))
+    .map(([, value]) => value as string);
+}
+
+/**
+ * Every retained topic hearth owns for these configs: the config topics, then the state and
+ * attributes topics they name. This is what the store remembers, so that what a removed
+ * entity left on the broker can be cleared later, across restarts too.
+ */
+export function ownedTopics(configs: MqttMessage[]): string[] {
+  const configTopics = configs.map((m) => m.topic);
+  const stateTopics = configs.flatMap(entityStateTopics);
+  return [...new Set([...configTopics, ...stateTopics])];
+}
+
+const isConfigTopic = (topic: string): boolean => topic.endsWith('/config');
+
+/**
+ * Empty retained payloads that remove what was published before but is not wanted now:
+ * configs of entities that no longer exist (first, so HA drops the entity before its state
+ * goes), then the retained state/attributes topics that only they used.
+ */
 export function staleConfigClears(previousTopics: Iterable<string>, current: MqttMessage[]): MqttMessage[] {
-  const wanted = new Set(current.map((m) => m.topic));
+  const wanted = new Set(ownedTopics(current));
   return [...new Set(previousTopics)]
     .filter((t) => !wanted.has(t))
-    .sort()
+    .sort((a, b) => Number(isConfigTopic(b)) - Number(isConfigTopic(a)) || (a < b ? -1 : a > b ? 1 : 0))
     .map((topic) => ({ topic, payload: '', options: RETAINED }));
 }
 

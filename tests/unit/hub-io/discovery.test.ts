@@ -45,7 +45,7 @@ describe('routine discovery', () => {
       availability_topic: 'hearth/status',
       payload_available: 'online',
       payload_not_available: 'offline',
-      origin: { name: 'hearth', sw_version: '1.2.3', support_url: expect.any(String) },
+      origin: { name: 'hearth', sw_version: '1.2.3' },
     });
     expect(sensor).not.toHaveProperty('object_id');
   });
