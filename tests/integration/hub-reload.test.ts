@@ -12,7 +12,12 @@ import { spawnHearth, startHub, waitFor, writeHubFiles, type HearthProcess, type
 const stack: StackInfo = sharedStack();
 dumpLogsOnFailure(() => stack);
 
-const NEW_ROUTINE = { id: 'evening-walk', title: 'Evening walk', person: 'sam', due: { daily: ['19:00'] }, window: '2h' };
+// Due six hours from now (household time zone), so it is idle, not already nagging, whatever
+// the time the test runs: "make due" must then report exactly `due`.
+const inSixHours = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+  new Date(Date.now() + 6 * 3600_000),
+);
+const NEW_ROUTINE = { id: 'evening-walk', title: 'Evening walk', person: 'sam', due: { daily: [inSixHours] }, window: '2h' };
 const SENSOR_TOPIC = 'homeassistant/sensor/hearth/routine_evening_walk/config';
 const DONE_BUTTON_TOPIC = 'homeassistant/button/hearth/routine_evening_walk_done/config';
 
