@@ -12,7 +12,15 @@
  * - LED commands go out before anything is written (the HA client puts a call on the socket
  *   synchronously when HA is RUNNING), and are re-asserted whenever HA comes back (RUNNING), so
  *   a command lost in an HA restart is repeated;
- * - the records and the new state of one step are one SQLite transaction;
+ * - the records and the new state of one step are one SQLite transaction (with the press's
+ *   "handled" mark, for a press); for a button press it is committed right after the LED
+ *   command is on the socket, in a `setImmediate` (with any other press of the same I/O
+ *   round: one fsync), and MQTT state follows: the press → LED path does no disk I/O and no
+ *   streak. A kill -9 in that window (well under a millisecond of work) loses no press: its
+ *   handled mark was not committed either, so the next start takes it from HA's snapshot
+ *   (routines/press.ts). Every other input commits before it returns (API answers are on disk);
+ * - the streak (published in the attributes) is cached per routine until a done/skip is
+ *   written or the clock reaches an instant where it can change (routines/streak.ts);
  * - a press made while hearth was not watching (down, restarting, reloading) is taken from
  *   HA's snapshot when hearth sees the button again (routines/press.ts), for the occurrence
  *   that was due when it was made.
@@ -52,7 +60,7 @@ import {
   type ReminderState,
   type RoutinePlan,
 } from './routines/reminder.js';
-import { streak } from './routines/streak.js';
+import { createStreakCache, type StreakCache } from './routines/streak.js';
 import type { Store } from './store/store.js';
 
 export interface RemindersDeps {
@@ -99,6 +107,9 @@ interface RoutineSlot {
   leds: string[];
   /** What the LEDs were last told successfully (undefined: unknown). */
   ledSent?: boolean;
+  streak: StreakCache;
+  /** Bumped on every done/skip written: the cached streak is stale. */
+  historyVersion: number;
 }
 
 export function createReminders(deps: RemindersDeps): Reminders {
@@ -111,11 +122,18 @@ export function createReminders(deps: RemindersDeps): Reminders {
   let pressFilter: PressFilterState = {};
   let stopped = true;
 
+  // Get-or-create: a reload's new instance shares these series with the one it replaces.
   const pressesCounter = deps.metrics?.counter('hearth_button_presses_total', 'Button presses handled, by routine and kind');
+  const handlingBuckets = [0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05];
   const handlingHist = deps.metrics?.histogram(
     'hearth_press_handling_seconds',
-    'Time from a press state change arriving to the LED command being sent',
-    [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
+    "Presses that send a command: from the press's websocket data reaching hearth's socket to the LED command written to it",
+    handlingBuckets,
+  );
+  const noCommandHist = deps.metrics?.histogram(
+    'hearth_press_without_command_seconds',
+    "Presses that send no command (nothing pending): from the press's websocket data reaching hearth to its handling done",
+    handlingBuckets,
   );
 
   for (const device of deps.devices) {
@@ -128,7 +146,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
     const leds = deps.devices
       .filter((d) => d.kind === 'reminder-button' && d.routine === routine.id)
       .flatMap((d) => d.entities.filter((e) => e.role === 'led').map((e) => e.entityId));
-    slots.set(routine.id, { plan, state: initialState(routine.id, deps.clock.now()), leds });
+    slots.set(routine.id, { plan, state: initialState(routine.id, deps.clock.now()), leds, streak: createStreakCache(plan.schedule), historyVersion: 0 });
   }
 
   const people = new Map<string, Person>(config.people.map((p) => [p.id, p]));
@@ -169,11 +187,14 @@ export function createReminders(deps: RemindersDeps): Reminders {
     deps.store.record({ at: deps.clock.now(), kind: 'notification_failed', routine: plan.id, source: 'hearth', detail: { service, error } });
   };
 
-  /** Tells the LEDs what the state says (no-op when HA is not RUNNING: re-asserted on RUNNING). */
-  const syncLed = (slot: RoutineSlot, force = false): void => {
-    if (slot.leds.length === 0 || deps.ha.state !== 'connected') return;
+  /**
+   * Tells the LEDs what the state says (no-op when HA is not RUNNING: re-asserted on RUNNING).
+   * True when a command was handed to the HA connection.
+   */
+  const syncLed = (slot: RoutineSlot, force = false): boolean => {
+    if (slot.leds.length === 0 || deps.ha.state !== 'connected') return false;
     const on = slot.state.led;
-    if (!force && slot.ledSent === on) return;
+    if (!force && slot.ledSent === on) return false;
     slot.ledSent = on;
     const target = { entity_id: slot.leds };
     const sent = on
@@ -182,13 +203,15 @@ export function createReminders(deps: RemindersDeps): Reminders {
     void sent.then((ok) => {
       if (!ok && slot.ledSent === on) slot.ledSent = undefined;
     });
+    return true;
   };
 
-  const carryOut = (slot: RoutineSlot, effects: Effect[]): void => {
+  /** The outward effects (LEDs, phone), before anything is written; true when the LED was told. */
+  const sendCommands = (slot: RoutineSlot, effects: Effect[]): boolean => {
     const { plan } = slot;
-    // Outward commands first (latency), then records and state.
+    let led = false;
     for (const e of effects) {
-      if (e.type === 'led') syncLed(slot, true);
+      if (e.type === 'led') led = syncLed(slot, true) || led;
       else if (e.type === 'notify') {
         const service = notifyService(plan);
         if (!service) {
@@ -206,10 +229,18 @@ export function createReminders(deps: RemindersDeps): Reminders {
       } else if (e.type === 'clear_notification') {
         const service = notifyService(plan);
         if (service) void call(`clear notification ${plan.id}`, 'notify', service, { message: 'clear_notification', data: { tag: e.tag } });
-        deps.store.record({ at: deps.clock.now(), kind: 'clear_notification', routine: plan.id, source: 'hearth' });
       }
     }
+    return led;
+  };
+
+  /** The records of one step (inside its transaction). */
+  const writeRecords = (slot: RoutineSlot, effects: Effect[], now: number): void => {
     for (const e of effects) {
+      if (e.type === 'clear_notification') {
+        deps.store.record({ at: now, kind: 'clear_notification', routine: slot.plan.id, source: 'hearth' });
+        continue;
+      }
       if (e.type !== 'record') continue;
       const { type: _t, kind, routine, at, source, ...detail } = e;
       deps.store.record({
@@ -219,24 +250,72 @@ export function createReminders(deps: RemindersDeps): Reminders {
         source,
         detail: Object.keys(detail).length ? detail : undefined,
       });
+      if (kind === 'done' || kind === 'skip') slot.historyVersion++;
     }
-    if (effects.some((e) => e.type === 'publish')) publish(slot);
   };
 
-  const dispatch = (id: string, event: ReminderEvent): RoutineSlot | undefined => {
+  // --- persistence: one transaction per step; press steps wait for the end of the I/O round ---
+  /** Steps not committed yet (each its own savepoint in the next commit), oldest first. */
+  const unwritten: Array<() => void> = [];
+  /** Routines whose MQTT state is published after that commit. */
+  const unpublished = new Set<RoutineSlot>();
+  let commitSoon: NodeJS.Immediate | undefined;
+
+  /** Commits every queued step (one transaction, one fsync); a failing step is logged and rolled back alone. */
+  const commit = (): void => {
+    if (commitSoon) clearImmediate(commitSoon);
+    commitSoon = undefined;
+    if (unwritten.length === 0) return;
+    const steps = unwritten.splice(0);
+    try {
+      deps.store.transaction(() => {
+        for (const persist of steps) {
+          try {
+            deps.store.transaction(persist);
+          } catch (e) {
+            log.error({ err: (e as Error).message }, 'writing a reminder step failed');
+          }
+        }
+      });
+    } catch (e) {
+      log.error({ err: (e as Error).message, steps: steps.length }, 'committing reminder steps failed');
+    }
+  };
+  const commitAndPublish = (): void => {
+    commit();
+    const slots = [...unpublished];
+    unpublished.clear();
+    for (const slot of slots) publish(slot);
+  };
+
+  /**
+   * One step of a routine's machine: commands out first, then its records and state. `deferred`
+   * (button presses): committed and published in a `setImmediate`; otherwise before returning.
+   * `alsoPersist` joins the step's transaction (a press's handled mark).
+   */
+  const dispatch = (
+    id: string,
+    event: ReminderEvent,
+    options: { deferred?: boolean; alsoPersist?: () => void } = {},
+  ): { slot: RoutineSlot; led: boolean } | undefined => {
     const slot = slots.get(id);
     if (!slot || stopped) return undefined;
     const now = deps.clock.now();
     const { state, effects } = step(slot.state, event, now, slot.plan);
     slot.state = state;
+    const led = sendCommands(slot, effects);
     // Records and the new state in one transaction: a restart never sees one without the other.
-    deps.store.transaction(() => {
-      carryOut(slot, effects);
+    unwritten.push(() => {
+      writeRecords(slot, effects, now);
       deps.store.saveReminderState(id, state, now);
+      options.alsoPersist?.();
     });
+    if (effects.some((e) => e.type === 'publish')) unpublished.add(slot);
+    if (options.deferred) commitSoon ??= setImmediate(commitAndPublish);
+    else commitAndPublish();
     schedule(slot);
     if (event.type !== 'tick' || effects.length) log.debug({ routine: id, event: event.type, phase: state.phase, effects: effects.map((e) => e.type) }, 'reminder step');
-    return slot;
+    return { slot, led };
   };
 
   const schedule = (slot: RoutineSlot): void => {
@@ -246,16 +325,13 @@ export function createReminders(deps: RemindersDeps): Reminders {
     const at = nextWakeup(slot.state, slot.plan, now);
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, (at ?? now + MAX_TIMER_MS) - now));
     // +5 ms: the tick runs at or just after the instant, never a hair before it.
-    slot.timer = setTimeout(() => dispatch(slot.plan.id, { type: 'tick' }), delay + 5);
+    slot.timer = setTimeout(() => void dispatch(slot.plan.id, { type: 'tick' }), delay + 5);
   };
 
   // --- MQTT state ------------------------------------------------------------------------
   const view = (slot: RoutineSlot): RoutineView => {
     const now = deps.clock.now();
-    const records = deps.store
-      .history({ routine: slot.plan.id, since: now - 120 * 86_400_000, limit: 10_000 })
-      .filter((r) => r.kind === 'done' || r.kind === 'skip');
-    const s = streak(records, slot.plan.schedule, now);
+    const s = slot.streak.get(slot.historyVersion, now, () => deps.store.streakRecords(slot.plan.id, now - 120 * 86_400_000));
     const next = slot.plan.schedule.next(now);
     const lastDone = s.lastDone ?? slot.state.lastDone;
     return {
@@ -295,9 +371,13 @@ export function createReminders(deps: RemindersDeps): Reminders {
 
   // --- inputs ------------------------------------------------------------------------------
   const onPressChange = (change: StateChange): void => {
-    const t0 = performance.now();
     const target = pressEntities.get(change.entityId);
     if (!target) return;
+    // When the frame carrying this change reached the socket (the callback runs inside that
+    // socket read for an uncompressed frame); now, if the HA client cannot tell.
+    const arrived = deps.ha.lastDataAt();
+    const entered = performance.now();
+    const t0 = arrived !== undefined && arrived <= entered && entered - arrived < 1000 ? arrived : entered;
     const { verdict, filter } = classifyPress(pressFilter, {
       entity_id: change.entityId,
       old_state: change.old,
@@ -305,7 +385,12 @@ export function createReminders(deps: RemindersDeps): Reminders {
     }, undefined, deps.clock.now());
     const handledBefore = pressFilter[change.entityId];
     pressFilter = filter;
-    deps.store.transaction(() => handlePress(change, target, verdict, t0, filter, handledBefore));
+    const handled = filter[change.entityId];
+    const markHandled =
+      handled !== undefined && handled !== handledBefore
+        ? () => deps.store.markPressHandled(change.entityId, String(handled), deps.clock.now())
+        : undefined;
+    handlePress(change, target, verdict, t0, markHandled);
   };
 
   const handlePress = (
@@ -313,34 +398,54 @@ export function createReminders(deps: RemindersDeps): Reminders {
     target: { routine: string; device: string },
     verdict: PressVerdict,
     t0: number,
-    filter: PressFilterState,
-    handledBefore: number | undefined,
+    markHandled: (() => void) | undefined,
   ): void => {
-    if (verdict.press) {
-      pressesCounter?.inc({ routine: target.routine, kind: verdict.press });
-      const event: ReminderEvent = { type: 'press', press: verdict.press, entity: change.entityId };
-      if (verdict.missed) {
-        // Pressed while hearth was not watching (down, restarting, reloading): it counts for
-        // an occurrence that was already due then.
-        event.at = verdict.at;
-        log.info({ device: target.device, routine: target.routine, press: verdict.press, pressedAt: new Date(verdict.at).toISOString() }, 'button press made while hearth was not watching');
-      } else log.info({ device: target.device, routine: target.routine, press: verdict.press }, 'button press');
-      dispatch(target.routine, event);
-      handlingHist?.observe((performance.now() - t0) / 1000);
-    } else {
+    if (!verdict.press) {
       log.debug({ entityId: change.entityId, reason: verdict.reason, state: change.new?.state }, 'not a press');
+      if (markHandled) {
+        unwritten.push(markHandled);
+        commitSoon ??= setImmediate(commitAndPublish);
+      }
+      return;
     }
-    const handled = filter[change.entityId];
-    if (handled !== undefined && handled !== handledBefore) {
-      deps.store.markPressHandled(change.entityId, String(handled), deps.clock.now());
+    const event: ReminderEvent = { type: 'press', press: verdict.press, entity: change.entityId };
+    // Pressed while hearth was not watching (down, restarting, reloading): it counts for an
+    // occurrence that was already due then.
+    if (verdict.missed) event.at = verdict.at;
+    // The LED command is written inside dispatch (synchronously on an uncompressed socket):
+    // listen for the write before it happens, and let go when no command went out.
+    const written: { at?: number } = {};
+    const cancel = handlingHist ? deps.ha.onNextWrite((at) => void (written.at = at)) : undefined;
+    const result = dispatch(target.routine, event, { deferred: true, alsoPersist: markHandled });
+    if (!result) {
+      cancel?.();
+      // Stopped or unknown routine: still remember the press was seen.
+      if (markHandled) {
+        unwritten.push(markHandled);
+        commitSoon ??= setImmediate(commitAndPublish);
+      }
+    } else if (result.led && written.at !== undefined) {
+      handlingHist?.observe((written.at - t0) / 1000);
+    } else if (result.led) {
+      // Written later (the socket was busy): observed then.
+      cancel?.();
+      deps.ha.onNextWrite((at) => handlingHist?.observe((at - t0) / 1000));
+    } else {
+      cancel?.();
+      noCommandHist?.observe((performance.now() - t0) / 1000);
     }
+    // Everything below is after the command is on its way.
+    pressesCounter?.inc({ routine: target.routine, kind: verdict.press });
+    if (verdict.missed) {
+      log.info({ device: target.device, routine: target.routine, press: verdict.press, pressedAt: new Date(verdict.at).toISOString() }, 'button press made while hearth was not watching');
+    } else log.info({ device: target.device, routine: target.routine, press: verdict.press }, 'button press');
   };
 
   const onNotificationAction = (event: { data?: { action?: string } }): void => {
     const parsed = event.data?.action ? parseNotificationActionId(event.data.action) : undefined;
     if (!parsed || !slots.has(parsed.routine)) return;
     log.info(parsed, 'notification action');
-    dispatch(parsed.routine, { type: 'action', action: parsed.action, source: 'notification' });
+    void dispatch(parsed.routine, { type: 'action', action: parsed.action, source: 'notification' });
   };
 
   const onCommand = (topic: string, payload: Buffer): void => {
@@ -351,7 +456,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
       return void log.warn({ topic, command }, 'unknown routine command (use done, snooze or skip)');
     }
     log.info({ routine: id, command }, 'command from Home Assistant');
-    dispatch(id, { type: 'action', action: command, source: 'ha' });
+    void dispatch(id, { type: 'action', action: command, source: 'ha' });
   };
 
   const api: Reminders = {
@@ -370,9 +475,9 @@ export function createReminders(deps: RemindersDeps): Reminders {
         const persisted = saved.get(id) as ReminderState | undefined;
         if (persisted && persisted.routine === id) {
           slot.state = persisted;
-          dispatch(id, { type: 'restore' });
+          void dispatch(id, { type: 'restore' });
         } else {
-          dispatch(id, { type: 'tick' });
+          void dispatch(id, { type: 'tick' });
         }
       }
       if (pressEntities.size) unsubs.push(deps.ha.subscribeStates([...pressEntities.keys()], onPressChange));
@@ -391,16 +496,22 @@ export function createReminders(deps: RemindersDeps): Reminders {
       stopped = true;
       for (const u of unsubs.splice(0)) u();
       for (const slot of slots.values()) clearTimeout(slot.timer);
+      // What was decided is written before the store closes or a reload's successor loads it.
+      commit();
+      unpublished.clear();
     },
     due(id) {
-      const slot = dispatch(id, { type: 'due' });
+      const slot = dispatch(id, { type: 'due' })?.slot;
       return slot && view(slot);
     },
     action(id, action, source) {
-      const slot = dispatch(id, { type: 'action', action, source });
+      const slot = dispatch(id, { type: 'action', action, source })?.slot;
       return slot && view(slot);
     },
-    list: () => [...slots.values()].map(view),
+    list: () => {
+      commit(); // the streak reads the history: pending press steps first
+      return [...slots.values()].map(view);
+    },
     publishAll() {
       for (const slot of slots.values()) publish(slot);
     },

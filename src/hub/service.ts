@@ -154,7 +154,11 @@ export function createHub(options: HubOptions): Hub {
     metrics.gauge('hearth_routine_pending', 'Routines pending (due or nagging), by routine', () =>
       (reminders?.list() ?? []).map((r) => [{ routine: r.id }, r.pending ? 1 : 0] as [Record<string, string>, number]),
     );
+    // The names prom-client's default metrics use (process_*, nodejs_*).
     metrics.gauge('process_resident_memory_bytes', 'Resident memory size in bytes', () => process.memoryUsage.rss());
+    metrics.gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes', () => process.memoryUsage().heapUsed);
+    metrics.gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes', () => process.memoryUsage().heapTotal);
+    metrics.gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes', () => process.memoryUsage().external);
     metrics.gauge('process_start_time_seconds', 'Start time of the process since the epoch in seconds', () => startedAt / 1000);
   };
 

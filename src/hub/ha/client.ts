@@ -21,6 +21,7 @@ import {
   type HaWebSocket,
   type HassServiceTarget,
 } from 'home-assistant-js-websocket';
+import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import type { Logger } from '../../log.js';
 import { applyEntitiesMessage, isUnchanged, type EntitiesMessage, type EntityState, type StateChange } from './entities.js';
@@ -72,6 +73,16 @@ export interface HaClient {
   subscribeEvents<T = unknown>(eventType: string, cb: (event: T) => void): Unsubscribe;
   /** Last known state of an entity we subscribe to. */
   getState(entityId: string): EntityState | undefined;
+  /**
+   * `performance.now()` when the last data from HA reached the socket: inside a state callback
+   * run for an uncompressed frame, when that frame arrived.
+   */
+  lastDataAt(): number | undefined;
+  /**
+   * Calls `cb` with `performance.now()` once the next frame is written to HA's socket (handed
+   * to the kernel, after any corking); never, when the connection drops first.
+   */
+  onNextWrite(cb: (at: number) => void): Unsubscribe;
   readonly stats: { connects: number; disconnects: number; heartbeatTimeouts: number; stateChanges: number };
 }
 
@@ -230,7 +241,38 @@ export function createHaClient(deps: HaClientDeps): HaClient {
     });
   };
 
+  /** Timing of the TCP socket under the current websocket. */
+  let dataAt: number | undefined;
+  let writeWaiters: Array<(at: number) => void> = [];
+  const written = (socket: Socket): void => {
+    if (writeWaiters.length === 0 || socket.writableCorked > 0) return;
+    const at = performance.now();
+    const waiters = writeWaiters;
+    writeWaiters = [];
+    for (const w of waiters) w(at);
+  };
+  const onSocket = (socket: Socket): void => {
+    writeWaiters = [];
+    socket.prependListener('data', () => {
+      dataAt = performance.now();
+    });
+    // `ws` writes a frame as cork, write(header), write(payload), uncork: it is on its way
+    // once nothing is corked any more.
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    const uncork = socket.uncork.bind(socket);
+    socket.write = ((...args: unknown[]) => {
+      const ok = write(...args);
+      written(socket);
+      return ok;
+    }) as Socket['write'];
+    socket.uncork = () => {
+      uncork();
+      written(socket);
+    };
+  };
+
   const socketFactory = createWsSocketFactory({
+    onSocket,
     url: deps.url,
     token: deps.token,
     logger: deps.logger,
@@ -377,6 +419,15 @@ export function createHaClient(deps: HaClientDeps): HaClient {
       return () => {
         pendingSubs.delete(sub);
         sub.close();
+      };
+    },
+    lastDataAt: () => dataAt,
+    onNextWrite(cb) {
+      // Bounded: a waiter outlives no more than a handful of commands.
+      if (writeWaiters.length >= 100) return () => {};
+      writeWaiters.push(cb);
+      return () => {
+        writeWaiters = writeWaiters.filter((w) => w !== cb);
       };
     },
     getState(entityId) {

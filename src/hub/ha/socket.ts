@@ -6,6 +6,7 @@
  */
 import WebSocket from 'ws';
 import { ERR_CANNOT_CONNECT, ERR_INVALID_AUTH, type HaWebSocket } from 'home-assistant-js-websocket';
+import type { Socket } from 'node:net';
 import type { Logger } from '../../log.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
@@ -22,6 +23,8 @@ export interface SocketFactoryDeps {
   /** Injected for tests. */
   WebSocketImpl?: typeof WebSocket;
   onAttempt?: (attempt: number, error?: string) => void;
+  /** The TCP socket under each websocket (for timing: frame in, command written). */
+  onSocket?: (socket: Socket) => void;
 }
 
 export const websocketUrl = (url: string): string => `${url.replace(/^http/, 'ws').replace(/\/+$/, '')}/api/websocket`;
@@ -36,7 +39,12 @@ export function createWsSocketFactory(deps: SocketFactoryDeps): () => Promise<Ha
   const attempt = (): Promise<AttemptResult> =>
     new Promise((resolve) => {
       let settled = false;
-      const ws = new Impl(wsUrl, { handshakeTimeout: deps.connectTimeout ?? 10_000 });
+      // No permessage-deflate: HA is on the loopback or the LAN, where compression buys nothing,
+      // and `ws` deflates on libuv's threadpool: a command sent from a handler would reach
+      // the socket only once the event loop is free again (after the handler's other work).
+      // Uncompressed, `ws.send` writes the frame to the socket synchronously.
+      const ws = new Impl(wsUrl, { handshakeTimeout: deps.connectTimeout ?? 10_000, perMessageDeflate: false });
+      ws.on('upgrade', (res) => deps.onSocket?.(res.socket));
       const done = (result: AttemptResult): void => {
         if (settled) return;
         settled = true;

@@ -76,3 +76,67 @@ export function streak(records: readonly StreakRecord[], schedule: Schedule, now
   if (lastDone !== undefined) out.lastDone = lastDone;
   return out;
 }
+
+/**
+ * A schedule whose `next`/`previous` answers are remembered: the streak asks the same
+ * day-boundary instants on every call of a day (only `now`-based questions are new), so a
+ * recomputation costs a handful of cron evaluations instead of a few per looked-back day.
+ */
+export function memoizedSchedule(schedule: Schedule, maxEntries = 4096): Schedule {
+  const next = new Map<number, number | undefined>();
+  const previous = new Map<number, number | undefined>();
+  const memo = (cache: Map<number, number | undefined>, t: number, compute: (t: number) => number | undefined) => {
+    if (cache.has(t)) return cache.get(t);
+    if (cache.size >= maxEntries) cache.clear();
+    const value = compute(t);
+    cache.set(t, value);
+    return value;
+  };
+  return {
+    timezone: schedule.timezone,
+    windowSeconds: schedule.windowSeconds,
+    next: (t) => memo(next, t, (x) => schedule.next(x)),
+    previous: (t) => memo(previous, t, (x) => schedule.previous(x)),
+  };
+}
+
+/**
+ * The first instant after `now` at which `streak(records, schedule, ·)` can answer differently
+ * (records unchanged): the next local midnight, the next occurrence start (today's "scheduled"
+ * and "later today"), the end of the earliest window still open (a day becomes settled), or a
+ * record dated in the future coming into view. Until then a computed streak can be reused.
+ */
+export function streakValidUntil(records: readonly StreakRecord[], schedule: Schedule, now: number): number {
+  let until = startOfNextLocalDay(now, schedule.timezone);
+  const next = schedule.next(now);
+  if (next !== undefined) until = Math.min(until, next);
+  const windowMs = schedule.windowSeconds * 1000;
+  // Every occurrence started at or before now with a window still open started after now − window.
+  const open = schedule.next(now - windowMs);
+  if (open !== undefined && open <= now) until = Math.min(until, open + windowMs);
+  for (const r of records) if (r.at > now) until = Math.min(until, r.at);
+  return until;
+}
+
+export interface StreakCache {
+  /**
+   * The streak at `now`; `records` is called only when the cached one is stale: `version`
+   * changed (a done or skip was written) or `now` reached the instant it could change.
+   */
+  get(version: number, now: number, records: () => readonly StreakRecord[]): Streak;
+}
+
+/** A per-routine cache of `streak()` (see `streakValidUntil`), over a memoized schedule. */
+export function createStreakCache(schedule: Schedule, options: StreakOptions = {}): StreakCache {
+  const memo = memoizedSchedule(schedule);
+  let cached: { version: number; from: number; until: number; value: Streak } | undefined;
+  return {
+    get(version, now, records) {
+      if (cached && cached.version === version && now >= cached.from && now < cached.until) return cached.value;
+      const rows = records();
+      const value = streak(rows, memo, now, options);
+      cached = { version, from: now, until: streakValidUntil(rows, memo, now), value };
+      return value;
+    },
+  };
+}

@@ -55,6 +55,8 @@ export interface Store {
    */
   transaction<T>(fn: () => T): T;
   history(filter?: { routine?: string; kind?: HistoryKind; since?: number; limit?: number }): HistoryRecord[];
+  /** `done` and `skip` records (kind, epoch ms) of a routine since a time, oldest first (streaks). */
+  streakRecords(routine: string, since: number): Array<{ kind: string; at: number }>;
   /** Epoch ms of `done` records for a routine since a time (streaks). */
   doneTimes(routine: string, since: number): number[];
   saveReminderState(routine: string, state: unknown, now: number): void;
@@ -101,6 +103,9 @@ export function createStore(deps: StoreDeps): Store {
      ON CONFLICT(entity_id) DO UPDATE SET last_fired = excluded.last_fired, updated_at = excluded.updated_at`,
   );
   const selectDone = db.prepare("SELECT at FROM history WHERE kind = 'done' AND routine = ? AND at >= ? ORDER BY at");
+  const selectStreak = db.prepare(
+    "SELECT kind, at FROM history WHERE routine = ? AND at >= ? AND kind IN ('done', 'skip') ORDER BY at",
+  );
   const selectTopics = db.prepare('SELECT topic FROM discovery_topics ORDER BY topic');
   const deleteTopics = db.prepare('DELETE FROM discovery_topics');
   const insertTopic = db.prepare('INSERT INTO discovery_topics (topic, published_at) VALUES (?, ?)');
@@ -140,6 +145,9 @@ export function createStore(deps: StoreDeps): Store {
       args.push(filter.limit ?? 100);
       const rows = db.prepare(sql).all(...args) as Array<Omit<HistoryRecord, 'detail'> & { detail: string | null }>;
       return rows.map((r) => ({ ...r, detail: r.detail === null ? null : (JSON.parse(r.detail) as unknown) }));
+    },
+    streakRecords(routine, since) {
+      return selectStreak.all(routine, since) as Array<{ kind: string; at: number }>;
     },
     doneTimes(routine, since) {
       return (selectDone.all(routine, since) as Array<{ at: number }>).map((r) => r.at);
