@@ -25,12 +25,12 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
-function reportConfigError(e: unknown): never {
+function reportConfigError(e: unknown, code = 1): never {
   if (e instanceof ConfigError) {
     for (const issue of errorsOf(e.issues)) process.stderr.write(`${formatIssue(issue)}\n`);
-    fail(`${errorsOf(e.issues).length} configuration error(s)`);
+    fail(`${errorsOf(e.issues).length} configuration error(s)`, code);
   }
-  if (e instanceof SecretError) fail(e.message);
+  if (e instanceof SecretError) fail(e.message, code);
   throw e;
 }
 
@@ -77,11 +77,16 @@ export function registerHubCommands(program: Command): void {
         logger.info('SIGHUP: reloading configuration');
         void hub.reload();
       });
+      // Whatever keeps the hub from starting (configuration, a secret, the store) ends the
+      // process with 2 and a message naming the setting or file: systemd shows the unit failed
+      // instead of a hub that looks alive and does nothing.
       try {
         await hub.start();
       } catch (e) {
         await hub.stop().catch(() => {});
-        reportConfigError(e);
+        logger.fatal({ err: (e as Error).message }, 'hearth could not start');
+        if (e instanceof ConfigError || e instanceof SecretError) reportConfigError(e, 2);
+        fail(`cannot start: ${e instanceof Error ? e.message : String(e)}`, 2);
       }
     });
 

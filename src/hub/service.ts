@@ -1,9 +1,12 @@
 /**
  * `hearth run`: the long-running hub. Loads the household, then starts each unit in its own
  * try/catch (one failing does not stop the rest): store, HA, MQTT, discovery, reminders,
- * presence, HTTP. `reload()` (SIGHUP) re-reads hearth.yaml and devices/; a bad config is
- * reported issue by issue and the running one kept. `stop()` publishes `offline` and closes
- * everything. A rejected HA token is fatal (`onFatal`): the caller exits non-zero.
+ * presence, HTTP. What nothing can work without is fatal at start, before any unit runs: the
+ * configuration (ConfigError), the secrets (SecretError naming the setting and file) and the
+ * store (StartError); the CLI exits 2 on them. `reload()` (SIGHUP) re-reads hearth.yaml and
+ * devices/; a bad config is reported issue by issue and the running one kept. `stop()`
+ * publishes `offline` and closes everything. A rejected HA token is fatal (`onFatal`): the
+ * caller exits non-zero. A connection lost later is not fatal: it is retried.
  */
 import { checkHousehold } from '../config/load.js';
 import type { Household } from '../config/household.js';
@@ -16,13 +19,22 @@ import { createHaClient, type HaAuthError, type HaClient } from './ha/client.js'
 import { resolveEntityIds, type RegistryDevice, type RegistryEntity } from './ha/entity-resolver.js';
 import { createHttpApi, NotFoundError, type Health, type HttpApi } from './http/server.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createHubMqtt, type HubMqtt } from './mqtt/client.js';
+import { createHubMqtt, type HubMqtt, type HubMqttDeps } from './mqtt/client.js';
 import { createDiscoveryPublisher, type DiscoveryPublisher } from './mqtt/discovery-publisher.js';
 import { availabilityTopic, householdDiscovery, type DiscoveryContext } from './mqtt/discovery.js';
 import { createReminders, type Reminders } from './reminders.js';
 import { createStore, storePath, type Store } from './store/store.js';
 import { hearthVersion } from './version.js';
 import { createPresenceUnit, type PresenceUnit } from './presence-unit.js';
+import type WebSocket from 'ws';
+
+/** The hub cannot start (e.g. its store cannot be opened); the message names the setting or file. */
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
 
 export interface HubOptions {
   configFile: string;
@@ -33,7 +45,16 @@ export interface HubOptions {
   /** A fatal error (rejected HA token): stop and exit non-zero. */
   onFatal: (error: Error) => void;
   /** Overrides for tests (e.g. port 0, fast heartbeats). */
-  overrides?: { httpPort?: number; heartbeatMs?: number; pongTimeoutMs?: number; storeFile?: string };
+  overrides?: {
+    httpPort?: number;
+    heartbeatMs?: number;
+    pongTimeoutMs?: number;
+    storeFile?: string;
+    /** A fake Home Assistant (tests/unit/hub-io/fake-ha.ts). */
+    WebSocketImpl?: typeof WebSocket;
+    /** A fake mqtt.js client. */
+    mqttConnect?: HubMqttDeps['connect'];
+  };
 }
 
 export interface Hub {
@@ -80,6 +101,8 @@ export function createHub(options: HubOptions): Hub {
   let httpToken: Secret | undefined;
   let context: DiscoveryContext | undefined;
   const failures: Record<string, string> = {};
+  /** Set by stop(): nothing starts again after it (checked after every await). */
+  let stopped = false;
 
   /** Runs one unit's start; a failure is logged and remembered, the others go on. */
   const unit = async (name: string, fn: () => unknown): Promise<void> => {
@@ -206,41 +229,56 @@ export function createHub(options: HubOptions): Hub {
 
   const hub: Hub = {
     async start() {
-      household = await loadForHub(options.configFile, options.devicesDir, log);
+      // Configuration, secrets and the store are needed for anything to work: a failure here
+      // is fatal (StartError, the CLI exits 2). Only what can recover later (a connection, a
+      // unit) is left to retry or reported in /api/status.
+      const loaded = await loadForHub(options.configFile, options.devicesDir, log);
+      if (stopped) return;
+      household = loaded;
       devices = householdEntities(household);
       const { config } = household;
       context = { prefix: config.mqtt.discovery_prefix, baseTopic: config.mqtt.base_topic, version };
       registerMetrics();
 
-      await unit('store', () => {
-        store = createStore({ path: options.overrides?.storeFile ?? storePath(config.state_dir, env) });
-        log.info({ path: store.path, schema: store.schemaVersion }, 'store open');
-      });
-      if (!store) throw new Error(`the store could not be opened: ${failures.store}`);
+      const [haToken, mqttPassword, httpSecret] = await Promise.all([
+        readSecret(HA_TOKEN(config.homeassistant.token_file), { env }),
+        readOptionalSecret(MQTT_PASSWORD(config.mqtt.password_file), { env }),
+        readSecret(HTTP_TOKEN(config.http.token_file), { env }),
+      ]);
+      if (stopped) return;
+      httpToken = httpSecret;
 
-      await unit('homeassistant', async () => {
-        const token = await readSecret(HA_TOKEN(config.homeassistant.token_file), { env });
+      const file = options.overrides?.storeFile ?? storePath(config.state_dir, env);
+      try {
+        store = createStore({ path: file });
+      } catch (e) {
+        throw new StartError(`the store ${file} (state_dir) could not be opened: ${(e as Error).message}`);
+      }
+      log.info({ path: store.path, schema: store.schemaVersion }, 'store open');
+
+      await unit('homeassistant', () => {
         ha = createHaClient({
           url: config.homeassistant.url,
-          token: () => token.value,
-          tokenSource: token.source,
+          token: () => haToken.value,
+          tokenSource: haToken.source,
           logger: log,
           onFatal: (e: HaAuthError) => options.onFatal(e),
           heartbeatMs: options.overrides?.heartbeatMs ?? config.homeassistant.heartbeat_interval * 1000,
           pongTimeoutMs: options.overrides?.pongTimeoutMs ?? config.homeassistant.heartbeat_timeout * 1000,
+          WebSocketImpl: options.overrides?.WebSocketImpl,
         });
         ha.onRunning(() => void resolveDevices());
         ha.start();
       });
 
-      await unit('mqtt', async () => {
-        const password = await readOptionalSecret(MQTT_PASSWORD(config.mqtt.password_file), { env });
+      await unit('mqtt', () => {
         mqtt = createHubMqtt({
           url: config.mqtt.url,
           username: config.mqtt.username,
-          password: password?.value,
+          password: mqttPassword?.value,
           availabilityTopic: availabilityTopic(context!),
           logger: log,
+          connect: options.overrides?.mqttConnect,
         });
         mqtt.start();
       });
@@ -265,7 +303,6 @@ export function createHub(options: HubOptions): Hub {
       await startDomainUnits(household);
 
       await unit('http', async () => {
-        httpToken = await readSecret(HTTP_TOKEN(config.http.token_file), { env });
         http = createHttpApi({
           host: config.http.host,
           port: options.overrides?.httpPort ?? config.http.port,
@@ -302,6 +339,7 @@ export function createHub(options: HubOptions): Hub {
     },
 
     async stop() {
+      stopped = true;
       reminders?.stop();
       presence?.stop();
       discovery?.stop();

@@ -276,6 +276,29 @@ export async function spawnHearth(files: HubFiles, options: { waitConnected?: bo
 }
 
 /**
+ * `hearth run` as a child process (as spawnHearth) that is expected to exit on its own: its
+ * exit code, signal and stderr. SIGKILLed after `timeoutMs` (then `code` is null).
+ */
+export async function runHearthUntilExit(
+  files: HubFiles,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '-c', files.configFile, '-d', join(REPO_ROOT, 'devices')], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => void (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = (await new Promise((r) => child.once('exit', (c, s) => r([c, s])))) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  return { code, signal, stderr, ms: Date.now() - started };
+}
+
+/**
  * The pid of the stack's Home Assistant (the python process running `hass -c <configDir>`),
  * found in /proc: the stack spawns it (no fork in between) but does not expose its pid.
  */
