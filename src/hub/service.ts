@@ -106,6 +106,7 @@ export function createHub(options: HubOptions): Hub {
 
   /** Runs one unit's start; a failure is logged and remembered, the others go on. */
   const unit = async (name: string, fn: () => unknown): Promise<void> => {
+    if (stopped) return;
     try {
       await fn();
       delete failures[name];
@@ -122,16 +123,18 @@ export function createHub(options: HubOptions): Hub {
     });
 
   const startDomainUnits = async (h: Household): Promise<void> => {
-    if (!store || !ha || !mqtt || !context) return;
+    if (stopped || !store || !ha || !mqtt || !context) return;
     const base = { household: h, devices, ha, mqtt, store, context, clock, logger: log, metrics };
     // Each replaces its predecessor in the same synchronous step: never two of a kind running.
     await unit('reminders', () => {
       reminders?.stop();
+      if (stopped) return;
       reminders = createReminders(base);
       reminders.start();
     });
     await unit('presence', () => {
       presence?.stop();
+      if (stopped) return;
       presence = createPresenceUnit(base);
       presence.start();
     });
@@ -142,11 +145,12 @@ export function createHub(options: HubOptions): Hub {
   const resolveDevices = (): Promise<void> =>
     (resolving ??= (async () => {
       try {
-        if (!ha || !household) return;
+        if (stopped || !ha || !household) return;
         const [entities, registryDevices] = await Promise.all([
           ha.sendMessage<RegistryEntity[]>({ type: 'config/entity_registry/list' }),
           ha.sendMessage<RegistryDevice[]>({ type: 'config/device_registry/list' }),
         ]);
+        if (stopped) return;
         const { devices: resolved, renamed, missing } = resolveEntityIds(householdEntities(household), entities, registryDevices);
         if (missing.length) log.warn({ missing }, 'entities of the device specs not found in Home Assistant (not adopted yet?)');
         if (JSON.stringify(resolved) === JSON.stringify(devices)) return;
@@ -156,6 +160,7 @@ export function createHub(options: HubOptions): Hub {
         presence?.stop();
         await startDomainUnits(household);
       } catch (e) {
+        if (stopped) return;
         log.warn({ err: e instanceof Error ? e.message : JSON.stringify(e) }, 'could not read the entity registry; using derived entity ids');
       } finally {
         resolving = undefined;
@@ -187,6 +192,7 @@ export function createHub(options: HubOptions): Hub {
 
   let reloads: Promise<boolean> = Promise.resolve(true);
   const reloadNow = async (): Promise<boolean> => {
+    if (stopped) return false;
     const prev = household;
     if (!prev) {
       log.warn('reload: hearth has not finished starting; nothing to reload yet');
@@ -195,6 +201,7 @@ export function createHub(options: HubOptions): Hub {
     let next: Household;
     try {
       next = await loadForHub(options.configFile, options.devicesDir, log);
+      if (stopped) return false;
     } catch (e) {
       if (e instanceof ConfigError) {
         for (const issue of errorsOf(e.issues)) log.error({ file: issue.file }, formatIssue(issue));
@@ -214,11 +221,16 @@ export function createHub(options: HubOptions): Hub {
     reminders = undefined;
     presence = undefined;
     await startDomainUnits(household);
+    if (stopped) return false;
     if (ha?.state === 'connected') await resolveDevices();
+    if (stopped) return false;
     await discovery?.setConfigs(discoveryConfigs(household));
+    if (stopped) return false;
     if (httpToken) {
       try {
-        httpToken = await readSecret(HTTP_TOKEN(household.config.http.token_file), { env });
+        const token = await readSecret(HTTP_TOKEN(household.config.http.token_file), { env });
+        if (stopped) return false;
+        httpToken = token;
       } catch (e) {
         log.error({ err: (e as Error).message }, 'reload: HTTP token unreadable; keeping the old one');
       }
@@ -334,11 +346,14 @@ export function createHub(options: HubOptions): Hub {
           },
         });
         await http.start();
+        if (stopped) await http.stop(); // stop() ran while it was binding
       });
       log.info({ version, failures: Object.keys(failures) }, 'hearth hub started');
     },
 
     async stop() {
+      // From here on nothing (re)starts: a reload or entity resolution in flight sees `stopped`
+      // after its next await and returns; the HA client rejects what waits for RUNNING.
       stopped = true;
       reminders?.stop();
       presence?.stop();
@@ -346,6 +361,11 @@ export function createHub(options: HubOptions): Hub {
       await http?.stop().catch(() => {});
       await mqtt?.stop().catch(() => {});
       await ha?.stop().catch(() => {});
+      // Let them finish before the store closes under them.
+      await reloads;
+      await resolving;
+      reminders?.stop();
+      presence?.stop();
       store?.close();
       log.info('hearth hub stopped');
     },

@@ -62,7 +62,7 @@ export interface HaClient {
   stop(): Promise<void>;
   readonly state: HaState;
   readonly haVersion: string | undefined;
-  /** Resolves once connected and HA is RUNNING (immediately when it already is). */
+  /** Resolves once connected and HA is RUNNING (immediately when it already is); rejects once stopped or the token is rejected. */
   whenRunning(): Promise<void>;
   /** Called on every transition to RUNNING (start and each reconnect): re-assert effects here. */
   onRunning(listener: () => void): Unsubscribe;
@@ -94,7 +94,13 @@ export function createHaClient(deps: HaClientDeps): HaClient {
   let heartbeat: NodeJS.Timeout | undefined;
   let startingPoll: NodeJS.Timeout | undefined;
   const runningListeners = new Set<() => void>();
-  let runningWaiters: Array<() => void> = [];
+  /** whenRunning() callers: resolved on RUNNING, rejected by stop() and a rejected token. */
+  let runningWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  const rejectWaiters = (error: Error): void => {
+    const waiters = runningWaiters;
+    runningWaiters = [];
+    for (const w of waiters) w.reject(error);
+  };
   const stats = { connects: 0, disconnects: 0, heartbeatTimeouts: 0, stateChanges: 0 };
   /** Things to (re)subscribe once a connection exists; each returns its unsubscribe. */
   const pendingSubs = new Set<PendingSub>();
@@ -122,7 +128,7 @@ export function createHaClient(deps: HaClientDeps): HaClient {
     if (next === 'connected') {
       const waiters = runningWaiters;
       runningWaiters = [];
-      for (const w of waiters) w();
+      for (const w of waiters) w.resolve();
       for (const l of runningListeners) {
         try {
           l();
@@ -139,7 +145,9 @@ export function createHaClient(deps: HaClientDeps): HaClient {
     stopped = true;
     stopHeartbeat();
     conn?.close();
-    deps.onFatal(new HaAuthError(deps.tokenSource, deps.url));
+    const error = new HaAuthError(deps.tokenSource, deps.url);
+    rejectWaiters(error);
+    deps.onFatal(error);
   };
 
   /** While HA is starting: a one-connection subscription to `homeassistant_started`. */
@@ -314,6 +322,8 @@ export function createHaClient(deps: HaClientDeps): HaClient {
       conn?.close();
       conn = undefined;
       if (state !== 'auth_failed') state = 'stopped';
+      // Nothing waits for a RUNNING that will not come (a sendMessage would hang forever).
+      rejectWaiters(new Error('the Home Assistant client was stopped'));
     },
     get state() {
       return state;
@@ -323,7 +333,9 @@ export function createHaClient(deps: HaClientDeps): HaClient {
     },
     whenRunning() {
       if (state === 'connected') return Promise.resolve();
-      return new Promise((resolve) => runningWaiters.push(resolve));
+      if (state === 'stopped') return Promise.reject(new Error('the Home Assistant client was stopped'));
+      if (state === 'auth_failed') return Promise.reject(new HaAuthError(deps.tokenSource, deps.url));
+      return new Promise((resolve, reject) => runningWaiters.push({ resolve, reject }));
     },
     onRunning(listener) {
       runningListeners.add(listener);

@@ -1,0 +1,96 @@
+/**
+ * stop() against a reload (or entity resolution) in flight: nothing starts again after stop,
+ * no timer is left behind, nothing more goes to HA or the broker, and the store is closed
+ * only once they are done. The whole hub, with a fake HA (fake-ha.ts) and a fake mqtt.js
+ * client; timers are faked (setTimeout/setInterval only: file and socket I/O stay real).
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { createHub, type Hub } from '../../../src/hub/service.js';
+import { silentLogger } from '../../../src/log.js';
+import { FakeHa } from './fake-ha.js';
+import { FakeMqttClient } from './fake-mqtt.js';
+
+const repo = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
+
+let dir: string;
+let ha: FakeHa;
+let broker: FakeMqttClient;
+let hub: Hub | undefined;
+
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(0);
+};
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  dir = mkdtempSync(join(tmpdir(), 'hearth-hub-stop-'));
+  for (const name of ['ha-token', 'http-token']) writeFileSync(join(dir, name), 'good-token\n');
+  const config = parse(readFileSync(repo('hearth.yaml'), 'utf8')) as Record<string, unknown>;
+  Object.assign(config, {
+    homeassistant: { url: 'http://127.0.0.1:8123', token_file: join(dir, 'ha-token') },
+    mqtt: { url: 'mqtt://127.0.0.1:1883' },
+    http: { host: '127.0.0.1', port: 0, token_file: join(dir, 'http-token') },
+    state_dir: join(dir, 'state'),
+  });
+  writeFileSync(join(dir, 'hearth.yaml'), stringify(config));
+  ha = new FakeHa();
+  broker = new FakeMqttClient();
+  hub = createHub({
+    configFile: join(dir, 'hearth.yaml'),
+    devicesDir: repo('devices'),
+    logger: silentLogger(),
+    env: {},
+    onFatal: () => {},
+    overrides: { httpPort: 0, WebSocketImpl: ha.WebSocket, mqttConnect: broker.connect },
+  });
+});
+afterEach(async () => {
+  await hub?.stop();
+  hub = undefined;
+  vi.useRealTimers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const sentToHa = () => ha.sockets.reduce((n, s) => n + s.received.length, 0);
+
+describe('hub stop', () => {
+  it('stop during a reload: nothing restarts, no timer is left, nothing more is sent', async () => {
+    await hub!.start();
+    broker.brokerConnect();
+    await flush();
+    expect(hub!.health()).toEqual({ ha: 'connected', mqtt: 'connected', store: 'ok' });
+    expect(vi.getTimerCount()).toBeGreaterThan(0); // routine timers, presence, heartbeat
+
+    const reloading = hub!.reload();
+    await hub!.stop();
+    expect(await reloading).toBe(false);
+    await flush();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(hub!.health().store).toBe('error'); // closed
+
+    const published = broker.publishes.length;
+    const sent = sentToHa();
+    await vi.advanceTimersByTimeAsync(2 * 86_400_000);
+    expect(broker.publishes.length).toBe(published);
+    expect(sentToHa()).toBe(sent);
+  });
+
+  it('stop while HA is starting: a sendMessage waiting for RUNNING is rejected, no timer is left', async () => {
+    ha.state = 'STARTING';
+    await hub!.start();
+    broker.brokerConnect();
+    await flush();
+    expect(hub!.health().ha).toBe('starting');
+    // As the entity resolution does on RUNNING: it would wait for ever.
+    const pending = hub!.ha!.sendMessage({ type: 'config/entity_registry/list' });
+    await hub!.stop();
+    await expect(pending).rejects.toThrow(/stopped/);
+    await flush();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
