@@ -9,7 +9,8 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type HistoryKind =
@@ -66,7 +67,7 @@ export interface Store {
   markPressHandled(entityId: string, fired: string, now: number): void;
   discoveryTopics(): string[];
   setDiscoveryTopics(topics: Iterable<string>, now: number): void;
-  /** A consistent copy of the live database (SQLite online backup), safe while hearth writes. */
+  /** A consistent copy of the live database (SQLite online backup, written atomically), safe while hearth writes. */
   backup(file: string): Promise<void>;
   /** True when a trivial query works (for /healthz). */
   healthy(): boolean;
@@ -174,8 +175,8 @@ export function createStore(deps: StoreDeps): Store {
     setDiscoveryTopics(topics, now) {
       replaceTopics([...new Set(topics)], now);
     },
-    async backup(file) {
-      await db.backup(file);
+    backup(file) {
+      return atomicBackup(db, file);
     },
     healthy() {
       try {
@@ -223,11 +224,46 @@ export function storePath(stateDir: string | undefined, env: NodeJS.ProcessEnv =
   return `${dir.replace(/\/+$/, '')}/hearth.sqlite`;
 }
 
-/** `hearth backup FILE`: opens the store read-only and writes a consistent copy. */
-export async function backupStoreFile(source: string, destination: string): Promise<void> {
+export interface BackupOptions {
+  /** better-sqlite3's backup progress (called between steps); throwing aborts the backup. */
+  progress?: (info: { totalPages: number; remainingPages: number }) => void;
+}
+
+/**
+ * Copies `db` to `destination` so that `destination` is only ever the previous file or a
+ * complete copy (restic may snapshot it at any moment): the copy goes to
+ * `<destination>.tmp-<pid>` in the same directory, is fsynced and renamed over it (and the
+ * directory fsynced). On any failure the temporary file is removed and `destination` is untouched.
+ */
+async function atomicBackup(db: Database.Database, destination: string, options: BackupOptions = {}): Promise<void> {
+  const temp = join(dirname(destination), `${basename(destination)}.tmp-${process.pid}`);
+  try {
+    await db.backup(temp, options.progress ? { progress: (info) => (options.progress!(info), 100) } : undefined);
+    const file = await open(temp, 'r+');
+    try {
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temp, destination);
+  } catch (e) {
+    await rm(temp, { force: true });
+    await rm(`${temp}-journal`, { force: true });
+    throw e;
+  }
+  const dir = await open(dirname(destination), 'r');
+  try {
+    await dir.sync();
+  } finally {
+    await dir.close();
+  }
+}
+
+/** `hearth backup FILE`: opens the store read-only and writes a consistent copy (atomically, see atomicBackup). */
+export async function backupStoreFile(source: string, destination: string, options: BackupOptions = {}): Promise<void> {
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
-    await db.backup(destination);
+    await atomicBackup(db, destination, options);
   } finally {
     db.close();
   }
