@@ -19,6 +19,9 @@
  *   streak. A kill -9 in that window (well under a millisecond of work) loses no press: its
  *   handled mark was not committed either, so the next start takes it from HA's snapshot
  *   (routines/press.ts). Every other input commits before it returns (API answers are on disk);
+ * - memory runs ahead of the disk only until that commit: a step whose write fails is undone
+ *   in memory (state and handled mark back to what the store holds, LED and MQTT follow,
+ *   logged as an error), so hearth never acts on a state a restart would not find;
  * - the streak (published in the attributes) is cached per routine until a done/skip is
  *   written or the clock reaches an instant where it can change (routines/streak.ts);
  * - a press made while hearth was not watching (down, restarting, reloading) is taken from
@@ -255,30 +258,83 @@ export function createReminders(deps: RemindersDeps): Reminders {
   };
 
   // --- persistence: one transaction per step; press steps wait for the end of the I/O round ---
-  /** Steps not committed yet (each its own savepoint in the next commit), oldest first. */
-  const unwritten: Array<() => void> = [];
+  /**
+   * Steps not committed yet (each its own savepoint in the next commit), oldest first, with the
+   * routine whose state and the press entity whose handled mark they write.
+   */
+  interface Unwritten {
+    persist: () => void;
+    slot?: RoutineSlot;
+    pressEntity?: string;
+  }
+  const unwritten: Unwritten[] = [];
   /** Routines whose MQTT state is published after that commit. */
   const unpublished = new Set<RoutineSlot>();
   let commitSoon: NodeJS.Immediate | undefined;
 
-  /** Commits every queued step (one transaction, one fsync); a failing step is logged and rolled back alone. */
+  /**
+   * Commits every queued step (one transaction, one fsync); a failing step is rolled back alone.
+   * The in-memory state runs ahead of the disk between a step and its commit (the LED goes out
+   * first); when a step is not written, memory is put back to what the store holds (see
+   * restoreFromStore), so the hub never shows or acts on a state a restart would not find.
+   */
   const commit = (): void => {
     if (commitSoon) clearImmediate(commitSoon);
     commitSoon = undefined;
     if (unwritten.length === 0) return;
     const steps = unwritten.splice(0);
+    const failed: Unwritten[] = [];
     try {
       deps.store.transaction(() => {
-        for (const persist of steps) {
+        for (const s of steps) {
           try {
-            deps.store.transaction(persist);
+            deps.store.transaction(s.persist);
           } catch (e) {
-            log.error({ err: (e as Error).message }, 'writing a reminder step failed');
+            failed.push(s);
+            log.error({ err: (e as Error).message, routine: s.slot?.plan.id, entityId: s.pressEntity }, 'writing a reminder step failed');
           }
         }
       });
     } catch (e) {
+      failed.splice(0, failed.length, ...steps);
       log.error({ err: (e as Error).message, steps: steps.length }, 'committing reminder steps failed');
+    }
+    if (failed.length) restoreFromStore(failed);
+  };
+
+  /** After a failed write: routines' states and press marks back to what the store holds. */
+  const restoreFromStore = (failed: Unwritten[]): void => {
+    const failedSlots = new Set(failed.flatMap((s) => (s.slot ? [s.slot] : [])));
+    const failedPresses = new Set(failed.flatMap((s) => (s.pressEntity ? [s.pressEntity] : [])));
+    let saved: Map<string, unknown>;
+    const handled = new Map<string, string | undefined>();
+    try {
+      saved = deps.store.loadReminderStates();
+      for (const entityId of failedPresses) handled.set(entityId, deps.store.lastHandledPress(entityId));
+    } catch (e) {
+      log.error(
+        { err: (e as Error).message, routines: [...failedSlots].map((s) => s.plan.id) },
+        'the store cannot be read either: the reminder state in memory is not on disk and a restart will not find it',
+      );
+      return;
+    }
+    for (const entityId of failedPresses) {
+      const last = handled.get(entityId);
+      const filter = { ...pressFilter };
+      if (last !== undefined && Number.isFinite(Number(last))) filter[entityId] = Number(last);
+      else delete filter[entityId];
+      pressFilter = filter;
+    }
+    for (const slot of failedSlots) {
+      const id = slot.plan.id;
+      const persisted = saved.get(id) as ReminderState | undefined;
+      const before = slot.state.phase;
+      slot.state = persisted?.routine === id ? persisted : initialState(id, deps.clock.now());
+      log.error({ routine: id, phase: before, restored: slot.state.phase }, 'reminder step not saved: state put back to what the store holds');
+      if (stopped) continue;
+      syncLed(slot);
+      schedule(slot);
+      unpublished.add(slot);
     }
   };
   const commitAndPublish = (): void => {
@@ -296,7 +352,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
   const dispatch = (
     id: string,
     event: ReminderEvent,
-    options: { deferred?: boolean; alsoPersist?: () => void } = {},
+    options: { deferred?: boolean; alsoPersist?: () => void; pressEntity?: string } = {},
   ): { slot: RoutineSlot; led: boolean } | undefined => {
     const slot = slots.get(id);
     if (!slot || stopped) return undefined;
@@ -305,10 +361,14 @@ export function createReminders(deps: RemindersDeps): Reminders {
     slot.state = state;
     const led = sendCommands(slot, effects);
     // Records and the new state in one transaction: a restart never sees one without the other.
-    unwritten.push(() => {
-      writeRecords(slot, effects, now);
-      deps.store.saveReminderState(id, state, now);
-      options.alsoPersist?.();
+    unwritten.push({
+      slot,
+      pressEntity: options.pressEntity,
+      persist: () => {
+        writeRecords(slot, effects, now);
+        deps.store.saveReminderState(id, state, now);
+        options.alsoPersist?.();
+      },
     });
     if (effects.some((e) => e.type === 'publish')) unpublished.add(slot);
     if (options.deferred) commitSoon ??= setImmediate(commitAndPublish);
@@ -403,7 +463,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
     if (!verdict.press) {
       log.debug({ entityId: change.entityId, reason: verdict.reason, state: change.new?.state }, 'not a press');
       if (markHandled) {
-        unwritten.push(markHandled);
+        unwritten.push({ persist: markHandled, pressEntity: change.entityId });
         commitSoon ??= setImmediate(commitAndPublish);
       }
       return;
@@ -416,12 +476,16 @@ export function createReminders(deps: RemindersDeps): Reminders {
     // listen for the write before it happens, and let go when no command went out.
     const written: { at?: number } = {};
     const cancel = handlingHist ? deps.ha.onNextWrite((at) => void (written.at = at)) : undefined;
-    const result = dispatch(target.routine, event, { deferred: true, alsoPersist: markHandled });
+    const result = dispatch(target.routine, event, {
+      deferred: true,
+      alsoPersist: markHandled,
+      ...(markHandled ? { pressEntity: change.entityId } : {}),
+    });
     if (!result) {
       cancel?.();
       // Stopped or unknown routine: still remember the press was seen.
       if (markHandled) {
-        unwritten.push(markHandled);
+        unwritten.push({ persist: markHandled, pressEntity: change.entityId });
         commitSoon ??= setImmediate(commitAndPublish);
       }
     } else if (result.led && written.at !== undefined) {
