@@ -36,6 +36,7 @@ export interface PresenceUnit {
   start(): void;
   stop(): void;
   list(): PersonRoom[];
+  /** Publishes every person's state; the hub calls it after discovery (each MQTT connect). */
   publishAll(): void;
 }
 
@@ -117,7 +118,6 @@ export function createPresenceUnit(deps: PresenceUnitDeps): PresenceUnit {
       if (!stopped) return;
       stopped = false;
       if (sources.size) unsubs.push(deps.ha.subscribeStates([...sources.keys()], onRssi));
-      unsubs.push(deps.mqtt.onConnect(() => update(true)));
       update(true);
       schedule();
       log.info({ sensors: sources.size, people: deps.household.config.people.length }, 'presence started');

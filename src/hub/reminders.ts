@@ -97,7 +97,10 @@ export interface Reminders {
   due(id: string): RoutineView | undefined;
   action(id: string, action: ActionKind, source: ActionSource): RoutineView | undefined;
   list(): RoutineView[];
-  /** Publishes every routine's state and attributes (after discovery, on MQTT connect). */
+  /**
+   * Publishes every routine's state and attributes. The hub calls it once discovery has
+   * published the configs (each MQTT connect, HA back online, reload): the one republish.
+   */
   publishAll(): void;
   has(id: string): boolean;
 }
@@ -552,7 +555,6 @@ export function createReminders(deps: RemindersDeps): Reminders {
           for (const slot of slots.values()) syncLed(slot, true);
         }),
       );
-      unsubs.push(deps.mqtt.onConnect(() => api.publishAll()));
       if (deps.ha.state === 'connected') for (const slot of slots.values()) syncLed(slot, true);
       log.info({ routines: slots.size, buttons: pressEntities.size }, 'reminders started');
     },

@@ -303,6 +303,7 @@ export function createHub(options: HubOptions): Hub {
           logger: log,
           loadTopics: () => store!.discoveryTopics(),
           saveTopics: (topics) => store!.setDiscoveryTopics(topics, clock.now()),
+          // The one place states are republished on a connect (after their configs).
           afterPublish: () => {
             reminders?.publishAll();
             presence?.publishAll();

@@ -1,8 +1,12 @@
 /**
+ * The whole hub, with a fake HA (fake-ha.ts) and a fake mqtt.js client; timers are faked
+ * (setTimeout/setInterval only: file and socket I/O stay real).
+ *
+ * What a connect publishes: each state once, after the discovery configs.
+ *
  * stop() against a reload (or entity resolution) in flight: nothing starts again after stop,
  * no timer is left behind, nothing more goes to HA or the broker, and the store is closed
- * only once they are done. The whole hub, with a fake HA (fake-ha.ts) and a fake mqtt.js
- * client; timers are faked (setTimeout/setInterval only: file and socket I/O stay real).
+ * only once they are done.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,5 +96,32 @@ describe('hub stop', () => {
     await expect(pending).rejects.toThrow(/stopped/);
     await flush();
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('hub connect', () => {
+  it('each routine and person state is published once per MQTT connect, after the discovery configs', async () => {
+    await hub!.start();
+    const household = hub!.household!;
+    const stateTopics = [
+      ...household.config.routines.map((r) => `hearth/routine/${r.id}/state`),
+      ...household.config.people.filter((p) => household.config.trackers.some((t) => t.person === p.id)).map((p) => `hearth/person/${p.id}/room`),
+    ];
+    expect(stateTopics.length).toBeGreaterThan(2);
+    const countOf = (from: number) => {
+      const counts = new Map<string, number>();
+      for (const p of broker.publishes.slice(from)) if (stateTopics.includes(p.topic)) counts.set(p.topic, (counts.get(p.topic) ?? 0) + 1);
+      return counts;
+    };
+    for (let connect = 0; connect < 2; connect++) {
+      const from = broker.publishes.length;
+      if (connect) broker.emit('close');
+      broker.brokerConnect();
+      await flush();
+      expect(Object.fromEntries(countOf(from))).toEqual(Object.fromEntries(stateTopics.map((t) => [t, 1])));
+      const firstState = broker.publishes.findIndex((p, i) => i >= from && stateTopics.includes(p.topic));
+      const lastConfig = broker.publishes.findLastIndex((p) => p.topic.startsWith('homeassistant/'));
+      expect(lastConfig).toBeLessThan(firstState);
+    }
   });
 });
