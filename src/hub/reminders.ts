@@ -102,7 +102,6 @@ export interface Reminders {
    * published the configs (each MQTT connect, HA back online, reload): the one republish.
    */
   publishAll(): void;
-  has(id: string): boolean;
 }
 
 interface RoutineSlot {
@@ -532,6 +531,13 @@ export function createReminders(deps: RemindersDeps): Reminders {
       stopped = false;
       // Restore: persisted states and which presses were handled.
       const saved = deps.store.loadReminderStates();
+      // Routines no longer in hearth.yaml (a reload or restart after removing one): their
+      // pending state goes; their history stays.
+      for (const id of saved.keys()) {
+        if (slots.has(id)) continue;
+        deps.store.deleteReminderState(id);
+        log.info({ routine: id }, 'routine removed from the configuration: its saved state deleted');
+      }
       const filter: Record<string, number> = {};
       for (const entityId of pressEntities.keys()) {
         const last = deps.store.lastHandledPress(entityId);
@@ -581,7 +587,6 @@ export function createReminders(deps: RemindersDeps): Reminders {
     publishAll() {
       for (const slot of slots.values()) publish(slot);
     },
-    has: (id) => slots.has(id),
   };
   return api;
 }

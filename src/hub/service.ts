@@ -179,6 +179,7 @@ export function createHub(options: HubOptions): Hub {
     metrics.gauge('hearth_ha_state_changes_total', 'Entity state changes received from Home Assistant', () => ha?.stats.stateChanges ?? 0);
     metrics.gauge('hearth_mqtt_connects_total', 'MQTT connections made', () => mqtt?.stats.connects ?? 0);
     metrics.gauge('hearth_mqtt_published_total', 'MQTT messages published', () => mqtt?.stats.published ?? 0);
+    metrics.gauge('hearth_mqtt_received_total', 'MQTT messages received (commands, Home Assistant status)', () => mqtt?.stats.received ?? 0);
     metrics.gauge('hearth_routine_pending', 'Routines pending (due or nagging), by routine', () =>
       (reminders?.list() ?? []).map((r) => [{ routine: r.id }, r.pending ? 1 : 0] as [Record<string, string>, number]),
     );

@@ -71,8 +71,6 @@ export interface HaClient {
   /** State changes of these entities (snapshot on subscribe and after each reconnect, then changes). */
   subscribeStates(entityIds: string[], cb: StatesCallback): Unsubscribe;
   subscribeEvents<T = unknown>(eventType: string, cb: (event: T) => void): Unsubscribe;
-  /** Last known state of an entity we subscribe to. */
-  getState(entityId: string): EntityState | undefined;
   /**
    * `performance.now()` when the last data from HA reached the socket: inside a state callback
    * run for an uncompressed frame, when that frame arrived.
@@ -375,8 +373,7 @@ export function createHaClient(deps: HaClientDeps): HaClient {
           }
         }
       };
-      const sub: PendingSub & { states: Map<string, EntityState> } = {
-        states,
+      const sub: PendingSub = {
         opened: false,
         open(c) {
           c.subscribeMessage<EntitiesMessage>(onMessage, { type: 'subscribe_entities', entity_ids: entityIds }).then(
@@ -392,12 +389,10 @@ export function createHaClient(deps: HaClientDeps): HaClient {
           void unsub?.().catch(() => {});
         },
       };
-      stateSubs.add(sub);
       pendingSubs.add(sub);
       if (conn) openPending(conn);
       return () => {
         pendingSubs.delete(sub);
-        stateSubs.delete(sub);
         sub.close();
       };
     },
@@ -442,15 +437,7 @@ export function createHaClient(deps: HaClientDeps): HaClient {
         writeWaiters = writeWaiters.filter((w) => w !== cb);
       };
     },
-    getState(entityId) {
-      for (const s of stateSubs) {
-        const found = s.states.get(entityId);
-        if (found) return found;
-      }
-      return undefined;
-    },
     stats,
   };
-  const stateSubs = new Set<{ states: Map<string, EntityState> }>();
   return api;
 }

@@ -17,7 +17,6 @@ export interface Health {
 }
 
 export class NotFoundError extends Error {}
-export class BadRequestError extends Error {}
 
 export interface HttpApiDeps {
   host: string;
@@ -87,7 +86,6 @@ export function createHttpApi(deps: HttpApiDeps): HttpApi {
   });
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof NotFoundError) return void res.status(404).json({ error: err.message });
-    if (err instanceof BadRequestError) return void res.status(400).json({ error: err.message });
     if (err.type === 'entity.parse.failed') return void res.status(400).json({ error: `request body is not valid JSON: ${err.message}` });
     if (err.status && err.status >= 400 && err.status < 500) return void res.status(err.status).json({ error: err.message });
     log.error({ err: err.message, path: req.path }, 'request failed');

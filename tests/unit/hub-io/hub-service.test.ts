@@ -125,3 +125,16 @@ describe('hub connect', () => {
     }
   });
 });
+
+describe('hub metrics', () => {
+  it('/metrics reports what the MQTT client counts, received messages included', async () => {
+    await hub!.start();
+    broker.brokerConnect();
+    await flush();
+    broker.emit('message', 'hearth/routine/morning-meds/set', Buffer.from('bogus'));
+    const { port } = hub!.http!.address()!;
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: 'Bearer good-token' } })).text();
+    expect(text).toMatch(/^hearth_mqtt_received_total 1$/m);
+    expect(text).toMatch(/^hearth_mqtt_connects_total 1$/m);
+  });
+});
