@@ -26,11 +26,16 @@ export interface PersonRoom {
 export interface PresenceEngineAdapter {
   reading(r: RssiReading): void;
   rooms(now: number): PersonRoom[];
-  /** When to look again without a new reading (stale cutoffs, away timeout, hysteresis). */
+  /**
+   * When to look again without a new reading: always `now` + 1 s (a fixed tick). The engine
+   * does not say when its next time-based change falls due (a stale cutoff, the away timeout,
+   * a challenger's hysteresis ending), so the unit re-evaluates every second; such a change is
+   * seen at most 1 s late. Cheap: one update() per tracked device per second.
+   */
   nextWakeup(now: number): number | undefined;
 }
 
-/** The engine decides by time as well as by readings; a 1 s look is cheap and fine-grained enough. */
+/** The fixed re-evaluation tick (see nextWakeup). */
 const TICK_MS = 1000;
 
 export function createPresenceEngineAdapter(
