@@ -7,6 +7,9 @@
  * devices/; a bad config is reported issue by issue and the running one kept. `stop()`
  * publishes `offline` and closes everything. A rejected HA token is fatal (`onFatal`): the
  * caller exits non-zero. A connection lost later is not fatal: it is retried.
+ * The hub's own /metrics series are in hub-metrics.ts, what the HTTP API serves from the
+ * units in http/hub-routes.ts; this file loads the configuration, wires the units and
+ * resolves entity ids.
  */
 import { checkHousehold } from '../config/load.js';
 import type { Household } from '../config/household.js';
@@ -17,7 +20,9 @@ import type { Logger } from '../log.js';
 import { systemClock, type Clock } from './clock.js';
 import { createHaClient, type HaAuthError, type HaClient } from './ha/client.js';
 import { resolveEntityIds, type RegistryDevice, type RegistryEntity } from './ha/entity-resolver.js';
-import { createHttpApi, NotFoundError, type Health, type HttpApi } from './http/server.js';
+import { hubRoutes } from './http/hub-routes.js';
+import { createHttpApi, type Health, type HttpApi } from './http/server.js';
+import { registerHubMetrics } from './hub-metrics.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createHubMqtt, type HubMqtt, type HubMqttDeps } from './mqtt/client.js';
 import { createDiscoveryPublisher, type DiscoveryPublisher } from './mqtt/discovery-publisher.js';
@@ -26,6 +31,7 @@ import { createReminders, type Reminders } from './reminders.js';
 import { createStore, storePath, type Store } from './store/store.js';
 import { hearthVersion } from './version.js';
 import { createPresenceUnit, type PresenceUnit } from './presence-unit.js';
+import type { HubUnits } from './units.js';
 import type WebSocket from 'ws';
 
 /** The hub cannot start (e.g. its store cannot be opened); the message names the setting or file. */
@@ -167,29 +173,7 @@ export function createHub(options: HubOptions): Hub {
       }
     })());
 
-  const registerMetrics = (): void => {
-    const up = (s: string | undefined) => (s === 'connected' || s === 'ok' ? 1 : 0);
-    metrics.gauge('hearth_up', 'Connection state per component (1 connected)', () => [
-      [{ component: 'homeassistant' }, up(ha?.state)],
-      [{ component: 'mqtt' }, up(mqtt?.state)],
-      [{ component: 'store' }, up(store?.healthy() ? 'ok' : 'error')],
-    ]);
-    metrics.gauge('hearth_ha_connects_total', 'Websocket connections made to Home Assistant', () => ha?.stats.connects ?? 0);
-    metrics.gauge('hearth_ha_heartbeat_timeouts_total', 'Heartbeats without a pong (forced reconnects)', () => ha?.stats.heartbeatTimeouts ?? 0);
-    metrics.gauge('hearth_ha_state_changes_total', 'Entity state changes received from Home Assistant', () => ha?.stats.stateChanges ?? 0);
-    metrics.gauge('hearth_mqtt_connects_total', 'MQTT connections made', () => mqtt?.stats.connects ?? 0);
-    metrics.gauge('hearth_mqtt_published_total', 'MQTT messages published', () => mqtt?.stats.published ?? 0);
-    metrics.gauge('hearth_mqtt_received_total', 'MQTT messages received (commands, Home Assistant status)', () => mqtt?.stats.received ?? 0);
-    metrics.gauge('hearth_routine_pending', 'Routines pending (due or nagging), by routine', () =>
-      (reminders?.list() ?? []).map((r) => [{ routine: r.id }, r.pending ? 1 : 0] as [Record<string, string>, number]),
-    );
-    // The names prom-client's default metrics use (process_*, nodejs_*).
-    metrics.gauge('process_resident_memory_bytes', 'Resident memory size in bytes', () => process.memoryUsage.rss());
-    metrics.gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes', () => process.memoryUsage().heapUsed);
-    metrics.gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes', () => process.memoryUsage().heapTotal);
-    metrics.gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes', () => process.memoryUsage().external);
-    metrics.gauge('process_start_time_seconds', 'Start time of the process since the epoch in seconds', () => startedAt / 1000);
-  };
+  const units = (): HubUnits => ({ ha, mqtt, store, reminders, presence });
 
   let reloads: Promise<boolean> = Promise.resolve(true);
   const reloadNow = async (): Promise<boolean> => {
@@ -251,7 +235,7 @@ export function createHub(options: HubOptions): Hub {
       devices = householdEntities(household);
       const { config } = household;
       context = { prefix: config.mqtt.discovery_prefix, baseTopic: config.mqtt.base_topic, version };
-      registerMetrics();
+      registerHubMetrics(metrics, units, startedAt);
 
       const [haToken, mqttPassword, httpSecret] = await Promise.all([
         readSecret(HA_TOKEN(config.homeassistant.token_file), { env }),
@@ -323,29 +307,16 @@ export function createHub(options: HubOptions): Hub {
           token: () => httpToken!.value,
           logger: log,
           health: () => hub.health(),
-          status: () => ({
-            version,
-            uptime_seconds: Math.round((clock.now() - startedAt) / 1000),
-            health: hub.health(),
-            failures,
-            homeassistant: { url: household!.config.homeassistant.url, version: ha?.haVersion ?? null },
-            routines: reminders?.list() ?? [],
-            presence: presence?.list() ?? [],
-          }),
           metrics: () => metrics.render(),
-          routines: {
-            list: () => reminders?.list() ?? [],
-            due: (id) => {
-              const view = reminders?.due(id);
-              if (!view) throw new NotFoundError(`unknown routine "${id}" (known: ${(reminders?.list() ?? []).map((r) => r.id).join(', ')})`);
-              return view;
-            },
-            command: (id, command) => {
-              const view = reminders?.action(id, command as 'done' | 'snooze' | 'skip', 'api');
-              if (!view) throw new NotFoundError(`unknown routine "${id}"`);
-              return view;
-            },
-          },
+          ...hubRoutes({
+            units,
+            health: () => hub.health(),
+            failures,
+            haUrl: () => household?.config.homeassistant.url,
+            version,
+            clock,
+            startedAt,
+          }),
         });
         await http.start();
         if (stopped) await http.stop(); // stop() ran while it was binding
