@@ -46,19 +46,24 @@ type RoutineView = { id: string; phase: string; led: boolean };
 const routineOf = async (p: HearthProcess) => (await p.api<RoutineView[]>('GET', '/api/routines')).body.find((r) => r.id === ROUTINE)!;
 const ledOn = async () => (await lightState(stack, BUTTON)).state;
 
+/** A hub on fresh files, with some history: the routine made due, then snoozed by a double press. */
+async function startSnoozed(): Promise<{ files: HubFiles; storeFile: string; first: HearthProcess }> {
+  const files = writeHubFiles(stack);
+  dirs.push(files);
+  const storeFile = join(files.dir, 'state', 'hearth.sqlite');
+  const first = await spawnHearth(files);
+  running.push(first);
+  expect((await first.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
+  await waitFor(ledOn, 10_000, 'LED on');
+  await press(stack, BUTTON, 'double');
+  await waitFor(async () => (await routineOf(first)).phase === 'snoozed', 10_000, 'snoozed');
+  return { files, storeFile, first };
+}
+
 describe('hub: kill -9', () => {
   it('restores pending state and the LED from SQLite, a press then acknowledges, no history row is lost', async () => {
-    const files = writeHubFiles(stack);
-    dirs.push(files);
-    const storeFile = join(files.dir, 'state', 'hearth.sqlite');
-    const first = await spawnHearth(files);
-    running.push(first);
-
     // Some history: due → double press (snooze) → due again, LED pulsing.
-    expect((await first.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
-    await waitFor(ledOn, 10_000, 'LED on');
-    await press(stack, BUTTON, 'double');
-    await waitFor(async () => (await routineOf(first)).phase === 'snoozed', 10_000, 'snoozed');
+    const { files, storeFile, first } = await startSnoozed();
     await waitFor(async () => !(await ledOn()), 10_000, 'LED off after the snooze');
     const due = await first.api<RoutineView>('POST', `/api/routines/${ROUTINE}/due`);
     expect(due.body).toMatchObject({ phase: expect.stringMatching(/^(due|nagging)$/), led: true });
@@ -111,16 +116,8 @@ describe('hub: kill -9', () => {
   });
 
   it('a press made while hearth is down counts once it is back (HA kept the event)', async () => {
-    const files = writeHubFiles(stack);
-    dirs.push(files);
-    const storeFile = join(files.dir, 'state', 'hearth.sqlite');
-    const first = await spawnHearth(files);
-    running.push(first);
     // hearth handles a press of this button once (so a newer event can only be a real press).
-    expect((await first.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
-    await waitFor(ledOn, 10_000, 'LED on');
-    await press(stack, BUTTON, 'double');
-    await waitFor(async () => (await routineOf(first)).phase === 'snoozed', 10_000, 'snoozed');
+    const { files, storeFile, first } = await startSnoozed();
     expect((await first.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);
     await waitFor(ledOn, 10_000, 'LED on again');
 
