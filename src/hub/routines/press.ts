@@ -21,7 +21,7 @@
  * Pure: the caller keeps the returned state (and may persist it, and seed it at startup from
  * the entities' current states with `seedPress`).
  */
-import type { PressKind } from './reminder.js';
+import type { PressKind } from './reminder-state.js';
 
 export interface EntityState {
   state: string;

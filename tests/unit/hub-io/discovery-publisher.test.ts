@@ -7,11 +7,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { HubMqtt, MessageHandler, MqttState } from '../../../src/hub/mqtt/client.js';
 import { createDiscoveryPublisher, type DiscoveryPublisher } from '../../../src/hub/mqtt/discovery-publisher.js';
-import { householdDiscovery, type DiscoveryContext, type MqttMessage, type PublishOptions } from '../../../src/hub/mqtt/discovery.js';
+import { householdDiscovery, type MqttMessage, type PublishOptions } from '../../../src/hub/mqtt/discovery.js';
 import { silentLogger } from '../../../src/log.js';
-
-const ctx: DiscoveryContext = { prefix: 'homeassistant', baseTopic: 'hearth', version: '1.2.3' };
-const RETAINED_QOS1: PublishOptions = { retain: true, qos: 1 };
+import { ctx, MORNING_MEDS_CONFIGS, morningMedsSensor, RETAINED_QOS1 } from './discovery-fixture.js';
 
 interface Published {
   topic: string;
@@ -129,34 +127,9 @@ describe('discovery publisher: what it publishes', () => {
     makePublisher();
     publisher.start();
     await publisher.setConfigs(routines('morning-meds'));
-    expect(mqtt.published.map((m) => [m.topic, m.options])).toEqual([
-      ['homeassistant/sensor/hearth/routine_morning_meds/config', RETAINED_QOS1],
-      ['homeassistant/button/hearth/routine_morning_meds_done/config', RETAINED_QOS1],
-      ['homeassistant/button/hearth/routine_morning_meds_snooze/config', RETAINED_QOS1],
-      ['homeassistant/button/hearth/routine_morning_meds_skip/config', RETAINED_QOS1],
-    ]);
+    expect(mqtt.published.map((m) => [m.topic, m.options])).toEqual(MORNING_MEDS_CONFIGS);
     const sensor = JSON.parse(mqtt.published[0]!.payload) as Record<string, unknown>;
-    expect(sensor).toEqual({
-      name: null,
-      unique_id: 'hearth_routine_morning_meds',
-      default_entity_id: 'sensor.routine_morning_meds',
-      device_class: 'enum',
-      options: ['idle', 'due', 'nagging', 'done', 'snoozed', 'skipped', 'missed'],
-      icon: 'mdi:calendar-check',
-      state_topic: 'hearth/routine/morning-meds/state',
-      json_attributes_topic: 'hearth/routine/morning-meds/attributes',
-      device: {
-        identifiers: ['hearth_routine_morning_meds'],
-        name: 'Routine: MORNING-MEDS',
-        manufacturer: 'hearth',
-        model: 'Routine',
-        sw_version: '1.2.3',
-      },
-      availability_topic: 'hearth/status',
-      payload_available: 'online',
-      payload_not_available: 'offline',
-      origin: { name: 'hearth', sw_version: '1.2.3' },
-    });
+    expect(sensor).toEqual(morningMedsSensor('MORNING-MEDS'));
     expect(sensor).not.toHaveProperty('object_id');
     for (const m of mqtt.published) {
       const body = JSON.parse(m.payload) as Record<string, unknown>;

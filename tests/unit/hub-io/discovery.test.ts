@@ -6,47 +6,21 @@ import {
   routineIdOfCommandTopic,
   staleConfigClears,
   stateMessage,
-  type DiscoveryContext,
 } from '../../../src/hub/mqtt/discovery.js';
+import { ctx, MORNING_MEDS_CONFIGS, morningMedsSensor } from './discovery-fixture.js';
 
-const ctx: DiscoveryContext = { prefix: 'homeassistant', baseTopic: 'hearth', version: '1.2.3' };
 const parse = (p: string) => JSON.parse(p) as Record<string, unknown>;
 
 describe('routine discovery', () => {
   const messages = routineDiscovery(ctx, { id: 'morning-meds', title: 'Take morning meds' });
 
   it('publishes a sensor and Done/Snooze/Skip buttons, retained with QoS 1', () => {
-    expect(messages.map((m) => [m.topic, m.options])).toEqual([
-      ['homeassistant/sensor/hearth/routine_morning_meds/config', { retain: true, qos: 1 }],
-      ['homeassistant/button/hearth/routine_morning_meds_done/config', { retain: true, qos: 1 }],
-      ['homeassistant/button/hearth/routine_morning_meds_snooze/config', { retain: true, qos: 1 }],
-      ['homeassistant/button/hearth/routine_morning_meds_skip/config', { retain: true, qos: 1 }],
-    ]);
+    expect(messages.map((m) => [m.topic, m.options])).toEqual(MORNING_MEDS_CONFIGS);
   });
 
   it('sensor config has unique_id, default_entity_id (no object_id), device, origin, availability, topics', () => {
     const sensor = parse(messages[0]!.payload);
-    expect(sensor).toEqual({
-      name: null,
-      unique_id: 'hearth_routine_morning_meds',
-      default_entity_id: 'sensor.routine_morning_meds',
-      device_class: 'enum',
-      options: ['idle', 'due', 'nagging', 'done', 'snoozed', 'skipped', 'missed'],
-      icon: 'mdi:calendar-check',
-      state_topic: 'hearth/routine/morning-meds/state',
-      json_attributes_topic: 'hearth/routine/morning-meds/attributes',
-      device: {
-        identifiers: ['hearth_routine_morning_meds'],
-        name: 'Routine: Take morning meds',
-        manufacturer: 'hearth',
-        model: 'Routine',
-        sw_version: '1.2.3',
-      },
-      availability_topic: 'hearth/status',
-      payload_available: 'online',
-      payload_not_available: 'offline',
-      origin: { name: 'hearth', sw_version: '1.2.3' },
-    });
+    expect(sensor).toEqual(morningMedsSensor('Take morning meds'));
     expect(sensor).not.toHaveProperty('object_id');
   });
 

@@ -2,12 +2,13 @@
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 
-type Callback = (err?: Error) => void;
+export type Callback = (err?: Error) => void;
 
 export class FakeMqttClient extends EventEmitter {
   connected = false;
   readonly publishes: Array<{ topic: string; payload: string; options: unknown }> = [];
   readonly subscribes: Array<{ filters: string | string[]; options: unknown }> = [];
+  readonly unsubscribes: string[] = [];
   ended = false;
 
   publish(topic: string, payload: string, options: unknown, cb?: Callback): this {
@@ -20,7 +21,8 @@ export class FakeMqttClient extends EventEmitter {
     cb?.();
     return this;
   }
-  unsubscribe(): this {
+  unsubscribe(filter: string): this {
+    this.unsubscribes.push(filter);
     return this;
   }
   end(_force?: boolean, _opts?: unknown, cb?: () => void): this {
@@ -33,6 +35,12 @@ export class FakeMqttClient extends EventEmitter {
   brokerConnect(): void {
     this.connected = true;
     this.emit('connect');
+  }
+  /** The connection to the broker went away. */
+  brokerDrop(): void {
+    this.connected = false;
+    this.emit('close');
+    this.emit('offline');
   }
   /** A `connect` for createHubMqtt that hands out this client. */
   get connect(): () => MqttClient {

@@ -4,7 +4,6 @@
  * and nothing published after it. Against a fake mqtt.js client (exact calls), and once
  * against a real Mosquitto on a free 127.0.0.1 port (the will as the broker delivers it).
  */
-import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,51 +14,10 @@ import { silentLogger } from '../../../src/log.js';
 import { Mosquitto } from '../../stack/mosquitto.js';
 import { freePort } from '../../stack/net.js';
 import { MOSQUITTO_BIN } from '../../stack/paths.js';
+import { FakeMqttClient, type Callback } from './fake-mqtt.js';
 
-type Callback = (err?: Error) => void;
-
-/** The parts of mqtt.js's MqttClient hearth uses, recording every call. */
-class FakeClient extends EventEmitter {
-  connected = false;
-  readonly publishes: Array<{ topic: string; payload: string; options: unknown }> = [];
-  readonly subscribes: Array<{ filters: string | string[]; options: unknown }> = [];
-  readonly unsubscribes: string[] = [];
-  ended = false;
-
-  publish(topic: string, payload: string, options: unknown, cb?: Callback): this {
-    this.publishes.push({ topic, payload: String(payload), options });
-    cb?.();
-    return this;
-  }
-  subscribe(filters: string | string[], options: unknown, cb?: Callback): this {
-    this.subscribes.push({ filters, options });
-    cb?.();
-    return this;
-  }
-  unsubscribe(filter: string): this {
-    this.unsubscribes.push(filter);
-    return this;
-  }
-  end(_force?: boolean, _opts?: unknown, cb?: () => void): this {
-    this.ended = true;
-    this.connected = false;
-    cb?.();
-    return this;
-  }
-  /** The broker accepted the connection. */
-  brokerConnect(): void {
-    this.connected = true;
-    this.emit('connect');
-  }
-  brokerDrop(): void {
-    this.connected = false;
-    this.emit('close');
-    this.emit('offline');
-  }
-}
-
-function fakeHub(): { hub: HubMqtt; client: FakeClient; options: () => IClientOptions; url: () => string } {
-  const client = new FakeClient();
+function fakeHub(): { hub: HubMqtt; client: FakeMqttClient; options: () => IClientOptions; url: () => string } {
+  const client = new FakeMqttClient();
   let options: IClientOptions | undefined;
   let url = '';
   const hub = createHubMqtt({
@@ -158,7 +116,7 @@ describe('hub MQTT client (fake mqtt.js)', () => {
     client.brokerConnect();
     // The broker is slow to acknowledge `offline`: stop() is still in progress.
     let ackOffline: Callback | undefined;
-    client.publish = function (this: FakeClient, topic: string, payload: string, options: unknown, cb?: Callback) {
+    client.publish = function (this: FakeMqttClient, topic: string, payload: string, options: unknown, cb?: Callback) {
       this.publishes.push({ topic, payload: String(payload), options });
       if (payload === 'offline') ackOffline = cb;
       else cb?.();
