@@ -1,6 +1,7 @@
 /** MQTT from tests: a client as the stack's test user, and a recorder of what was published. */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { StackInfo } from '../stack/stack.js';
+import { createRecorder } from './recorder.js';
 
 type StackLike = Pick<StackInfo, 'mqtt'>;
 export type MqttUserName = keyof StackInfo['mqtt']['users'];
@@ -41,33 +42,20 @@ export interface MqttRecorder {
  */
 export async function mqttMessages(stack: StackLike, topicFilter: string | string[]): Promise<MqttRecorder> {
   const client = await mqttClient(stack);
-  const messages: MqttMessage[] = [];
-  const waiters = new Set<(m: MqttMessage) => void>();
+  const recorder = createRecorder<MqttMessage>();
+  const messages = recorder.items;
   client.on('message', (topic, payload, packet) => {
     const message: MqttMessage = { topic, payload: payload.toString('utf8'), retain: packet.retain, qos: packet.qos, at: Date.now() };
-    messages.push(message);
-    for (const w of [...waiters]) w(message);
+    recorder.push(message);
   });
   await client.subscribeAsync(topicFilter, { qos: 1 });
   return {
     messages,
     on: (topic) => (topic === undefined ? [...messages] : messages.filter((m) => m.topic === topic)),
     waitFor: (predicate, timeoutMs = 10_000) =>
-      new Promise((resolve, reject) => {
-        const found = messages.find(predicate);
-        if (found) return resolve(found);
-        const waiter = (m: MqttMessage) => {
-          if (!predicate(m)) return;
-          waiters.delete(waiter);
-          clearTimeout(timer);
-          resolve(m);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`no MQTT message matched within ${timeoutMs} ms on ${String(topicFilter)}; got ${messages.length}: ${messages.slice(-5).map((m) => m.topic).join(', ')}`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      }),
+      recorder.waitFor(predicate, timeoutMs, () =>
+        `no MQTT message matched within ${timeoutMs} ms on ${String(topicFilter)}; got ${messages.length}: ${messages.slice(-5).map((m) => m.topic).join(', ')}`,
+      ),
     stop: () => client.endAsync(),
   };
 }

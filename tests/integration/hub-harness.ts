@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { createRecorder } from '../helpers/recorder.js';
 import { connect, type StackInfo } from '../helpers/index.js';
 import { createHub, type Hub } from '../../src/hub/service.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -192,15 +193,16 @@ export async function spawnHearth(files: HubFiles, options: { waitConnected?: bo
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   if (child.pid === undefined) throw new Error('could not start hearth');
-  const logs: LogLine[] = [];
+  const logs = createRecorder<LogLine>();
   let stderr = '';
   let buffer = '';
-  const waiters = new Set<(line: LogLine) => void>();
   let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
     child.once('exit', (code, signal) => {
       exitInfo = { code, signal };
       r(exitInfo);
+      const tail = stderr.split('\n').slice(-30).join('\n');
+      logs.failAll(() => new Error(`hearth exited (${JSON.stringify(exitInfo)}) before logging what a test waits for; stderr tail:\n${tail}`));
     }),
   );
   child.stderr!.setEncoding('utf8');
@@ -219,7 +221,6 @@ export async function spawnHearth(files: HubFiles, options: { waitConnected?: bo
         continue;
       }
       logs.push(line);
-      for (const w of [...waiters]) w(line);
     }
   });
   const proc: HearthProcess = {
@@ -227,33 +228,16 @@ export async function spawnHearth(files: HubFiles, options: { waitConnected?: bo
     pid: child.pid,
     base: '',
     token: files.token,
-    logs,
+    logs: logs.items,
     get stderr() {
       return stderr;
     },
     api: <T>(method: string, path: string) => apiCall<T>(proc.base, files.token, method, path),
     waitForLog(predicate, timeoutMs = 30_000, what = 'a log line') {
-      const found = logs.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const waiter = (line: LogLine) => {
-          if (!predicate(line)) return;
-          waiters.delete(waiter);
-          clearTimeout(timer);
-          resolve(line);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`hearth (pid ${child.pid}) logged no ${what} within ${timeoutMs} ms; stderr tail:\n${stderr.split('\n').slice(-30).join('\n')}`));
-        }, timeoutMs);
-        waiters.add(waiter);
-        void exited.then((info) => {
-          if (!waiters.has(waiter)) return;
-          waiters.delete(waiter);
-          clearTimeout(timer);
-          reject(new Error(`hearth exited (${JSON.stringify(info)}) before logging ${what}; stderr tail:\n${stderr.split('\n').slice(-30).join('\n')}`));
-        });
-      });
+      if (exitInfo !== undefined && !logs.items.some(predicate)) {
+        return Promise.reject(new Error(`hearth exited (${JSON.stringify(exitInfo)}) before logging ${what}`));
+      }
+      return logs.waitFor(predicate, timeoutMs, () => `hearth (pid ${child.pid}) logged no ${what} within ${timeoutMs} ms; stderr tail:\n${stderr.split('\n').slice(-30).join('\n')}`);
     },
     exited,
     get running() {
@@ -394,8 +378,7 @@ export async function registerFakePhone(stack: Pick<StackInfo, 'hass'>, deviceNa
   const notifyService = `mobile_app_${deviceName.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
 
   const conn = await connect(stack);
-  const notifications: PhoneNotification[] = [];
-  const waiters = new Set<(n: PhoneNotification) => void>();
+  const notifications = createRecorder<PhoneNotification>();
   let unsub: (() => Promise<void>) | undefined;
   try {
     await waitFor(async () => {
@@ -410,7 +393,6 @@ export async function registerFakePhone(stack: Pick<StackInfo, 'hass'>, deviceNa
         }
         const n = { ...(payload as Omit<PhoneNotification, 'at'>), at: Date.now() };
         notifications.push(n);
-        for (const w of [...waiters]) w(n);
       },
       { type: 'mobile_app/push_notification_channel', webhook_id: webhookId, support_confirm: true },
       { resubscribe: false },
@@ -423,23 +405,9 @@ export async function registerFakePhone(stack: Pick<StackInfo, 'hass'>, deviceNa
   return {
     webhookId,
     notifyService,
-    notifications,
+    notifications: notifications.items,
     waitForNotification(predicate, timeoutMs = 10_000) {
-      const found = notifications.find(predicate);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const waiter = (n: PhoneNotification) => {
-          if (!predicate(n)) return;
-          waiters.delete(waiter);
-          clearTimeout(timer);
-          resolve(n);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`the phone got no matching notification within ${timeoutMs} ms; got: ${JSON.stringify(notifications)}`));
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
+      return notifications.waitFor(predicate, timeoutMs, () => `the phone got no matching notification within ${timeoutMs} ms; got: ${JSON.stringify(notifications.items)}`);
     },
     async tapAction(action, extra = {}) {
       // The webhook needs no token: its id is the secret (as for the app).
