@@ -11,6 +11,10 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // The slowest unit tests take 1–3.5 s on a quiet 2-core machine (CLI runs through tsx,
+          // store backups, the streak cache); vitest's default 5 s failed them on a busy one.
+          // No unit test asserts on time, so a generous budget only bounds a hang.
+          testTimeout: 30_000,
         },
       },
       {
