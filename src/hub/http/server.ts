@@ -44,6 +44,8 @@ export interface HttpApi {
 }
 
 const HEALTHY = new Set(['connected', 'ok']);
+/** The largest request body accepted, whatever its content type (the API's bodies are tiny JSON). */
+export const BODY_LIMIT = '16kb';
 
 export function createHttpApi(deps: HttpApiDeps): HttpApi {
   const log = deps.logger.child({ unit: 'http' });
@@ -59,7 +61,10 @@ export function createHttpApi(deps: HttpApiDeps): HttpApi {
 
   const api = express.Router();
   api.use(bearerAuth(deps.token));
-  api.use(express.json({ limit: '16kb' }));
+  api.use(express.json({ limit: BODY_LIMIT }));
+  // Every other content type (or none) is read and dropped up to the same limit: no route takes
+  // a non-JSON body, but the limit must hold for every body (413 beyond it), not only JSON's.
+  api.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
   api.get('/api/status', (_req, res) => {
     res.json(deps.status());
   });
