@@ -32,6 +32,13 @@ inside() {
   mount --rbind /dev "$root/dev"
   mount --rbind /sys "$root/sys"
   mount -o remount,bind,ro "$root/sys" 2>/dev/null || true
+  # /run: a private tmpfs (no runtime state of the host's or of an earlier run) holding
+  # `.containerenv`, the marker container engines (podman) put there: a chroot in its own mount
+  # namespace is a container, and tools that ask (HA's install type) should see one.
+  mkdir -p "$root/run"
+  mount -t tmpfs -o mode=0755,size=16m tmpfs "$root/run"
+  mkdir -p "$root/run/lock"
+  : >"$root/run/.containerenv"
 
   # Read-only file binds: DNS, hosts, CA bundle (ro so nothing in the rootfs writes through).
   bind_file() {

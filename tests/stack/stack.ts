@@ -20,7 +20,7 @@ import { Mosquitto, type MqttUsers } from './mosquitto.js';
 import { EmulatorProcess, type EmulatedDevice } from './emulator-process.js';
 import { generateDeviceConfigs, type DeviceSource } from './devices.js';
 import { freePort, LOOPBACK, poll, portIsFree } from './net.js';
-import { forgetRemoveOnExit, removeOnExit, tailFile } from './process.js';
+import { forgetRemoveOnExit, removeOnExit, tailFile, type ManagedProcess } from './process.js';
 
 export interface StackOptions {
   /** HA's HTTP port; default: `preferredHaPort` if free, else a free port. */
@@ -93,6 +93,8 @@ export interface StackInfo {
   /** Config entry id of each emulated device's esphome entry, by device name. */
   esphomeEntries: Record<string, string>;
   mqttEntryId: string;
+  /** A local to-do list (HA's local_todo, entity `todo.hearth`) for tests that need one. */
+  todoEntityId: string;
   /** Seconds from startStack() to ready. */
   startupSeconds: number;
   /** Seconds per phase (each from the start, so they overlap). */
@@ -114,8 +116,17 @@ export interface Stack extends StackInfo {
   restartHA(): Promise<void>;
   /** The tail of every log (also written to stderr when `print`). */
   dumpLogs(lines?: number, print?: boolean): string;
+  /** The running processes of the stack by part (pids change when a part restarts). */
+  parts(): StackPart[];
   /** Stops everything this stack started (idempotent); removes the dir unless kept. */
   stop(): Promise<void>;
+}
+
+/** One process of the stack, for watching it (sandbox, soak) or listing its sockets. */
+export interface StackPart {
+  name: 'home-assistant' | 'mosquitto' | 'esphome-emulator';
+  process: ManagedProcess | undefined;
+  logFile: string;
 }
 
 const STACK_DIR_PREFIX = 'hearth-stack-';
@@ -280,6 +291,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     haEntities: {},
     esphomeEntries: {},
     mqttEntryId: '',
+    todoEntityId: '',
     startupSeconds: 0,
     timings,
     flowSteps: hass.flowSteps,
@@ -312,9 +324,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stack: Stack = Object.assign(info, {
     conn: undefined as unknown as Connection,
     info: (): StackInfo => {
-      const { dir: d, hass: h, mqtt, emulator: e, devices, haEntities, esphomeEntries, mqttEntryId, startupSeconds, timings: t, flowSteps, logs: l } = stack;
+      const { dir: d, hass: h, mqtt, emulator: e, devices, haEntities, esphomeEntries, mqttEntryId, todoEntityId, startupSeconds, timings: t, flowSteps, logs: l } = stack;
       return JSON.parse(
-        JSON.stringify({ dir: d, hass: h, mqtt, emulator: e, devices, haEntities, esphomeEntries, mqttEntryId, startupSeconds, timings: t, flowSteps, logs: l }),
+        JSON.stringify({ dir: d, hass: h, mqtt, emulator: e, devices, haEntities, esphomeEntries, mqttEntryId, todoEntityId, startupSeconds, timings: t, flowSteps, logs: l }),
       ) as StackInfo;
     },
     restartBroker: async () => {
@@ -336,6 +348,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       log(`Home Assistant restarted in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     },
     dumpLogs,
+    parts: (): StackPart[] => [
+      { name: 'home-assistant', process: hass.process, logFile: hass.consoleLogFile },
+      { name: 'mosquitto', process: mosquitto.process, logFile: mosquitto.logFile },
+      ...(options.devices === false ? [] : [{ name: 'esphome-emulator' as const, process: emulator.process, logFile: emulator.logFile }]),
+    ],
     stop,
   });
 
@@ -397,6 +414,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           }),
     );
     info.mqttEntryId = mqttEntry.entry_id;
+    // local_todo is config-entry only: one list, "Hearth" (todo.hearth).
+    const todoEntry = await hass.configFlow('local_todo', (step) => pick(step, { todo_list_name: 'Hearth' }));
+    const todoLoaded = hass.waitEntryLoaded(todoEntry.entry_id).then(async () => {
+      const entity = (await entityRegistry(conn!)).find((e) => e.config_entry_id === todoEntry.entry_id);
+      if (!entity) throw new Error('local_todo created no entity');
+      info.todoEntityId = entity.entity_id;
+    });
+    todoLoaded.catch(() => {});
     const mqttLoaded = hass.waitEntryLoaded(mqttEntry.entry_id).then(() => mark('mqtt'));
     mqttLoaded.catch(() => {});
 
@@ -427,6 +452,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
     }
     await mqttLoaded;
+    await todoLoaded;
     await onboardingCleanup;
     await hass.waitRunning(conn);
     mark('running');

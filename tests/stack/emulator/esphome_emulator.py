@@ -276,6 +276,8 @@ class Entity:
     state_class: str = ""
     force_update: bool = False
     report_interval: float | None = None
+    # ble_rssi: heard since the current BLE scan began (set by a reading; cleared at scan end)
+    heard: bool = False
     # state (None = no state yet)
     state: Any = None
 
@@ -350,6 +352,9 @@ class DeviceSpec:
     entities: list[Entity] = field(default_factory=list)
     ha_time: bool = False
     mac: str = ""
+    # esp32_ble_tracker scan_parameters.duration (ESPHome's default 5 min): ble_rssi sensors
+    # not heard during a scan read NaN when it ends.
+    ble_scan_duration: float = 300.0
 
     @classmethod
     def from_yaml(cls, path: Path) -> "DeviceSpec":
@@ -384,6 +389,12 @@ class DeviceSpec:
             times = [times]
         spec.ha_time = any(isinstance(t, dict) and t.get("platform") == "homeassistant"
                            for t in times)
+        tracker = doc.get("esp32_ble_tracker") or {}
+        if isinstance(tracker, dict):
+            scan = tracker.get("scan_parameters") or {}
+            duration = parse_time_period(scan.get("duration")) if isinstance(scan, dict) else None
+            if duration:
+                spec.ble_scan_duration = duration
         spec._parse_entities(doc)
         return spec
 
@@ -458,7 +469,10 @@ class DeviceSpec:
                     break
         if interval is None:
             interval = defaults.get("update_interval")
-        e.report_interval = interval
+        # ble_rssi publishes per advertisement heard (through its filters), never on a timer of
+        # its own: throttle_average outputs only when something arrived in its period. So no
+        # repeat of the last value; see EmulatedDevice._ble_scan_loop for what silence sends.
+        e.report_interval = None if e.platform == "ble_rssi" else interval
         if e.platform == "uptime":
             e.state = 0.0
         elif e.platform == "wifi_signal":
@@ -796,6 +810,8 @@ class EmulatedDevice:
             for e in self.spec.entities:
                 if e.domain == "sensor" and e.report_interval:
                     self.tasks.append(loop.create_task(self._report_loop(e)))
+            if any(e.domain == "sensor" and e.platform == "ble_rssi" for e in self.spec.entities):
+                self.tasks.append(loop.create_task(self._ble_scan_loop()))
 
     async def go_offline(self, mode: str = "close") -> None:
         """close: drop connections (FIN) and refuse new ones.
@@ -989,9 +1005,29 @@ class EmulatedDevice:
         if ent is None:
             raise KeyError(f"no sensor {ident!r}")
         ent.state = float("nan") if value is None else float(value)
+        if value is not None:
+            ent.heard = True
         delivered = self.broadcast_state(ent)
         return {"object_id": ent.object_id, "key": ent.key, "value": value,
                 "delivered": delivered}
+
+    async def _ble_scan_loop(self) -> None:
+        """ESPHome's ble_rssi at the end of each BLE scan (`on_scan_end`): a tracker not heard
+        during the scan reads NaN, which `throttle_average` passes on once (HA: unknown). A
+        tracker heard (a reading posted to the control API) publishes nothing here: its
+        readings were published as they came. So silence costs one NaN per scan, never a
+        repeat of the last value."""
+        rssi = [e for e in self.spec.entities if e.domain == "sensor" and e.platform == "ble_rssi"]
+        try:
+            while True:
+                await asyncio.sleep(self.spec.ble_scan_duration)
+                for e in rssi:
+                    if not e.heard and not self.hung:
+                        e.state = float("nan")
+                        self.broadcast_state(e)
+                    e.heard = False
+        except asyncio.CancelledError:
+            pass
 
     async def _report_loop(self, e: Entity) -> None:
         assert e.report_interval
