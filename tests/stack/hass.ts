@@ -314,10 +314,12 @@ export class HomeAssistant {
       // Renamed into place, so a concurrent stack never reads a half-written template.
       rmSync(template, { recursive: true, force: true });
       renameSync(tmp, template);
-      // Templates of other HA pins are stale now.
+      // Templates of other HA pins are stale now. Those of the same pin with another key are
+      // not: checkouts that write another configuration (other branches) use them at the same time.
       const parent = dirname(template);
+      const samePin = `hass-onboarded-${readPins().HOMEASSISTANT_VERSION ?? 'unknown'}-`;
       for (const name of readdirSync(parent)) {
-        if (name.startsWith('hass-onboarded-') && !name.includes('.tmp-') && join(parent, name) !== template) {
+        if (name.startsWith('hass-onboarded-') && !name.startsWith(samePin) && !name.includes('.tmp-')) {
           rmSync(join(parent, name), { recursive: true, force: true });
         }
       }

@@ -118,8 +118,11 @@ export interface Stack extends StackInfo {
   dumpLogs(lines?: number, print?: boolean): string;
   /** The running processes of the stack by part (pids change when a part restarts). */
   parts(): StackPart[];
-  /** Stops everything this stack started (idempotent); removes the dir unless kept. */
-  stop(): Promise<void>;
+  /**
+   * Stops everything this stack started (idempotent); removes the dir unless kept
+   * (HEARTH_KEEP_STACK, or `keepDir` here: e.g. to read the logs after a part failed).
+   */
+  stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
 /** One process of the stack, for watching it (sandbox, soak) or listing its sockets. */
@@ -249,7 +252,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return out;
   };
 
-  const stop = async (): Promise<void> => {
+  const stop = async (stopOptions: { keepDir?: boolean } = {}): Promise<void> => {
     if (stopped) return;
     stopped = true;
     try {
@@ -265,8 +268,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // HA first, so that it does not log the devices and the broker going away.
     await Promise.allSettled([hass.stop()]);
     await Promise.allSettled([emulator.stop(), mosquitto.stop()]);
-    if (keep) {
-      log(`kept ${dir} (HEARTH_KEEP_STACK)`);
+    if (keep || stopOptions.keepDir) {
+      forgetRemoveOnExit(dir);
+      writeFileSync(join(dir, KEEP_FILE), ''); // not swept by a later stack
+      log(`kept ${dir}${keep ? ' (HEARTH_KEEP_STACK)' : ''}`);
     } else {
       rmSync(dir, { recursive: true, force: true });
       forgetRemoveOnExit(dir);
