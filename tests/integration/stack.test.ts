@@ -178,6 +178,22 @@ describe('test stack', () => {
     expect(state.attributes.unit_of_measurement).toBe('dBm');
   });
 
+  it('loads the frontend, todo with a local to-do list, and image; the list takes items', async () => {
+    const config = await getConfig(conn);
+    for (const component of ['frontend', 'todo', 'local_todo', 'image']) expect(config.components, component).toContain(component);
+    expect(stack.todoEntityId).toBe('todo.hearth');
+    const item = `stack test ${Date.now()}`;
+    await callService(conn, 'todo', 'add_item', { item }, { entity_id: stack.todoEntityId });
+    const result = await conn.sendMessagePromise<{ response: Record<string, { items: { summary: string; status: string }[] }> }>({
+      type: 'call_service',
+      domain: 'todo',
+      service: 'get_items',
+      target: { entity_id: stack.todoEntityId },
+      return_response: true,
+    });
+    expect(result.response[stack.todoEntityId]!.items).toContainEqual(expect.objectContaining({ summary: item, status: 'needs_action' }));
+  });
+
   it('gave every device exactly the entity ids src/esphome/entity-ids.ts derives', async () => {
     const registry = await entityRegistry(conn);
     const entryToDevice = new Map(Object.entries(stack.esphomeEntries).map(([device, entry]) => [entry, device]));

@@ -1,7 +1,9 @@
 /**
  * The pinned Home Assistant, run inside the cached Debian rootfs (`toolchain/hass`), with a
- * generated configuration directory: http on 127.0.0.1 only, no recorder, no default_config.
- * Onboarding happens through HA's own API; integrations are added through their config flows.
+ * generated configuration directory: no recorder, no default_config; the http server on
+ * 127.0.0.1 only and the network adapters limited to `lo`, both in `.storage` as HA keeps them
+ * (see preseededStorage). Onboarding happens through HA's own API; integrations are added
+ * through their config flows.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
