@@ -108,14 +108,27 @@ describe('hub: routines and buttons', () => {
 
 describe('hub: presence', () => {
   it('publishes sensor.sam_room following the emulated RSSI', async () => {
-    await setRssi(stack, 'office-presence', 'sam_iphone_rssi', -50);
-    await setRssi(stack, 'office-presence', 'sam_watch_rssi', -52);
-    for (const node of ['kitchen-presence', 'bedroom-presence', 'living-room-presence']) {
-      await setRssi(stack, node, 'sam_iphone_rssi', -90);
-      await setRssi(stack, node, 'sam_watch_rssi', -92);
+    // The nodes publish each reading once, as ESPHome's ble_rssi does (no repeats): feed them
+    // every report interval, as nodes that keep hearing the phone would, until the room shows.
+    let feeding = true;
+    const feed = (async () => {
+      while (feeding) {
+        await setRssi(stack, 'office-presence', 'sam_iphone_rssi', -50);
+        await setRssi(stack, 'office-presence', 'sam_watch_rssi', -52);
+        for (const node of ['kitchen-presence', 'bedroom-presence', 'living-room-presence']) {
+          await setRssi(stack, node, 'sam_iphone_rssi', -90);
+          await setRssi(stack, node, 'sam_watch_rssi', -92);
+        }
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    })();
+    try {
+      await waitForState(conn, 'sensor.sam_room', (s) => s.state === 'office', 30_000);
+      await waitForState(conn, 'device_tracker.sam_ble', (s) => s.state === 'home', 10_000);
+    } finally {
+      feeding = false;
+      await feed;
     }
-    await waitForState(conn, 'sensor.sam_room', (s) => s.state === 'office', 30_000);
-    await waitForState(conn, 'device_tracker.sam_ble', (s) => s.state === 'home', 10_000);
   });
 });
 
