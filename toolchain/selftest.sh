@@ -56,9 +56,12 @@ check hass-version "$tc/hass" --version
 
 hass_runs() {
   local port; port=$(free_port)
-  mkdir -p hass
+  mkdir -p hass/.storage
   # logger at info: the "initialized" line we wait for is logged at INFO.
-  printf 'homeassistant:\n  time_zone: UTC\nlogger:\n  default: info\nhttp:\n  server_host: 127.0.0.1\n  server_port: %s\n' "$port" >hass/configuration.yaml
+  printf 'homeassistant:\n  time_zone: UTC\nlogger:\n  default: info\n' >hass/configuration.yaml
+  # HA keeps its http settings in .storage/http (YAML would become a pending config): a stable
+  # one on 127.0.0.1 only, the shape tests/stack/hass.ts preseeds (see there).
+  printf '{"version":2,"minor_version":2,"key":"http","data":{"stable":{"server_host":["127.0.0.1"],"server_port":%s,"cors_allowed_origins":["https://cast.home-assistant.io"],"login_attempts_threshold":-1,"ip_ban_enabled":true,"ssl_profile":"modern","use_x_frame_options":true,"created_at":"2026-01-01T00:00:00+00:00","error":null,"error_message":null},"pending":null,"yaml_migration_done":true}}\n' "$port" >hass/.storage/http
   local d; for d in api websocket_api mqtt frontend lovelace input_boolean input_text input_number \
     input_select input_datetime input_button template config onboarding auth person \
     mobile_app device_tracker zone; do printf '%s:\n' "$d" >>hass/configuration.yaml; done
