@@ -42,9 +42,22 @@ if [ "$bad" -gt 0 ]; then
 fi
 echo "nix: ${#files[@]} files parsed ($(nix-instantiate --version))"
 
-# 2. module evaluation
 status=0
-bash "$here/eval-module.sh" || status=$?
+
+# 2. the ESPHome-config placement step (runs as root on NixOS): planted links, `..` names
+bash "$here/place-esphome-configs.test.sh" || status=1
+# (the package runs it through writeShellApplication, which shellchecks it at build time)
+if command -v shellcheck >/dev/null; then
+  if shellcheck "$repo/nix/place-esphome-configs.sh"; then
+    echo "nix: shellcheck nix/place-esphome-configs.sh: clean"
+  else
+    echo "nix: FAILED: shellcheck nix/place-esphome-configs.sh"
+    status=1
+  fi
+fi
+
+# 3. module and flake evaluation
+bash "$here/eval-module.sh" || status=1
 
 # 3. honesty about what these checks do not cover: the package has not been built here
 if grep -q 'npmDepsHash ? lib.fakeHash' "$repo/nix/package.nix"; then
