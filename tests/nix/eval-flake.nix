@@ -167,7 +167,7 @@ in
   } {
     package = hearth.name;
     devices = "${repo}/devices";
-    exec = "${hearth}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --no-lifecoach";
+    exec = "${hearth}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices";
   })
 
   # --- VM test -------------------------------------------------------------------------------
