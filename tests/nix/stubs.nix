@@ -59,14 +59,24 @@ let
             isLinux = true;
             isDarwin = false;
           };
+          # attrs or `finalAttrs: attrs` (finalAttrs.finalPackage is the result); a
+          # fixed-output derivation's store path follows its name and hash, as Nix's does
           mkDerivation =
-            attrs:
-            fakeDrv "${attrs.pname}-${attrs.version}" (
-              attrs
-              // {
-                meta = attrs.meta or { };
-              }
-            );
+            arg:
+            let
+              attrs = if builtins.isFunction arg then arg (attrs // { finalPackage = result; }) else arg;
+              name = attrs.name or "${attrs.pname}-${attrs.version}";
+              result = fakeDrv name (
+                attrs
+                // {
+                  meta = attrs.meta or { };
+                }
+                // lib.optionalAttrs (attrs ? outputHash) {
+                  outPath = "${storeDir}/${builtins.substring 0 32 (builtins.hashString "sha256" "${name}:${attrs.outputHash}")}-${name}";
+                }
+              );
+            in
+            result;
         };
         stdenvNoCC = self.stdenv;
         nodejs_24 = fakeDrv "nodejs-24.0.0" { meta.mainProgram = "node"; };
