@@ -4,7 +4,9 @@
 #   2. the ESPHome-config placement script (tests/nix/place-esphome-configs.test.sh: planted
 #      symlinks and `..` names), and shellcheck on it when shellcheck is installed;
 #   3. the NixOS module and flake evaluation tests (tests/nix/eval-module.sh) when NIXPKGS_LIB
-#      (and FLAKE_PARTS) point to checkouts; they report themselves SKIPPED otherwise.
+#      (and FLAKE_PARTS) point to checkouts, and the package's npm steps (npm pack per pinned
+#      fetch, npm ci offline from the rewritten lockfile: tests/nix/npm-offline.test.sh) when
+#      NIXPKGS_LIB does; they report themselves SKIPPED otherwise.
 # Installs Debian's nix-bin (Nix 2.8) when nix-instantiate is missing. Exit status non-zero
 # on any failure. Nothing is built here: building the package and the VM test needs nixpkgs
 # (docs/nix.md).
@@ -58,8 +60,9 @@ if command -v shellcheck >/dev/null; then
   fi
 fi
 
-# 3. module and flake evaluation
+# 3. module and flake evaluation; the package's npm steps run outside Nix on what it evaluates to
 bash "$here/eval-module.sh" || status=1
+bash "$here/npm-offline.test.sh" || status=1
 
 echo "nix: NOTE: nothing was built (no nixpkgs here): \`nix flake check\` builds the package, its tests and the VM test (docs/nix.md)"
 exit $status
