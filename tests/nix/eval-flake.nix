@@ -258,6 +258,16 @@ in
     && lib.hasInfix "/healthz" vmTest.testScript
     && lib.hasInfix "systemd-analyze security hearth.service" vmTest.testScript
   ) "")
+  (check "VM test: the ESPHome placement runs on a directory another user owns, after the script plants a link" (
+    let
+      u = vmNode.systemd.services.hearth-esphome-configs;
+    in
+    u.wantedBy == [ ]
+    && lib.hasInfix "--dir /var/lib/esphome-test --state /var/lib/hearth-esphome-configs" u.serviceConfig.ExecStart
+    && lib.elem "d /var/lib/esphome-test 0750 esphome-test esphome-test -" vmNode.systemd.tmpfiles.rules
+    && lib.hasInfix "ln -s /etc/shadow /var/lib/esphome-test/secrets.yaml" vmTest.testScript
+    && lib.hasInfix "systemctl start hearth-esphome-configs.service" vmTest.testScript
+  ) "")
 
   # --- dev shell -----------------------------------------------------------------------------
   (eq "devShell: nodejs, python3, esphome, mosquitto, ffmpeg" (map (p: p.name) flake.devShells.${system}.default.packages) [
