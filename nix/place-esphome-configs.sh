@@ -15,7 +15,9 @@
 #   - CONFIG_DIR's ancestors must be owned by root (or by whoever runs this) and be writable
 #     by nobody else (or sticky), so no other user can redirect the path;
 #   - everything inside CONFIG_DIR is done as the directory's owner (setpriv), so a planted
-#     link can at most make the step do what that user could do anyway;
+#     link can at most make the step do what that user could do anyway; it starts inside the
+#     directory (root changes into it first), so it needs no access to the directories above
+#     (a DynamicUser's /var/lib/private is root's, 0700) and the path is resolved only once;
 #   - each file is written to a fresh temporary file and renamed over its name (`mv -T`:
 #     rename(2) replaces a planted symlink itself, never what it points to).
 # Exit status: 0 placed; 1 a filesystem step failed; 2 bad arguments or an untrusted directory.
@@ -33,11 +35,11 @@ valid_name() {
   [[ $1 =~ ^[A-Za-z0-9][A-Za-z0-9._-]*\.yaml$ ]] && [[ $1 != *..* ]] && [[ $1 != secrets.yaml ]]
 }
 
-# ---- inner step: runs as the config directory's owner ------------------------------------
-# inner DIR CONFIGS SECRETS GROUP -- NEW_NAMES… -- OLD_NAMES_TO_REMOVE…
+# ---- inner step: runs as the config directory's owner, inside it --------------------------
+# inner CONFIGS SECRETS GROUP -- NEW_NAMES… -- OLD_NAMES_TO_REMOVE…
 inner() {
-  local dir=$1 configs=$2 secrets=$3 group=$4
-  shift 4
+  local dir=. configs=$1 secrets=$2 group=$3
+  shift 3
   [ "$1" = -- ] || die "inner: bad arguments"
   shift
   local -a place=() remove=()
@@ -197,8 +199,9 @@ write_manifest() {
 # forgotten if it fails half-way); afterwards only the new ones.
 write_manifest "${place[@]}" "${!previous[@]}"
 
-cd /
-args=(--inner "$real" "$configs" "$secrets" "$group" -- "${place[@]}" -- "${remove[@]}")
+cd -- "$real"
+[ "$(pwd -P)" = "$real" ] || die "$dir moved while being placed into; refusing"
+args=(--inner "$configs" "$secrets" "$group" -- "${place[@]}" -- "${remove[@]}")
 if [ "$me" = 0 ] && [ "$owner" != 0 ]; then
   setpriv --reuid="$owner" --regid="$gid" --clear-groups -- "$BASH" "$self" "${args[@]}"
 elif [ "$me" = 0 ] && [ -n "$group" ]; then

@@ -55,16 +55,19 @@ printf 'esphome: {name: kitchen}\n' >"$base/store/gen2/kitchen.yaml"
 chmod -R a+rX "$base/store"
 printf 'wifi_ssid: x\n' >"$base/secrets-file"
 
-# the ESPHome user's directory, with its own file and planted links
+# the ESPHome user's directory, laid out as a DynamicUser's state directory is: a root-owned
+# link to it inside root's 0700 private/, which its owner cannot pass through
+mkdir -m 0700 "$base/private"
+mkdir -m 0750 "$base/private/esphome"
+ln -s private/esphome "$base/esphome"
 esp="$base/esphome"
-mkdir -m 0750 "$esp"
 printf 'mine\n' >"$esp/mine.yaml"
 ln -s "$base/root-only" "$esp/kitchen.yaml"   # a config name pointing at a root-only file
 ln -s "$base/rootdir" "$esp/hall.yaml"        # a config name pointing at a root-owned dir
 ln -s "$base/rootdir" "$esp/secrets.yaml"     # secrets.yaml pointing at a root-owned dir
 ln -s "$base/root-only" "$esp/.hearth-managed.new" # where older releases wrote their manifest
 printf '../victim\nmine.yaml\n' >"$esp/.hearth-managed" # the old, owner-writable manifest
-as_owner "$esp" "$esp"/* "$esp/.hearth-managed" "$esp/.hearth-managed.new"
+as_owner "$base/private/esphome" "$esp"/* "$esp/.hearth-managed" "$esp/.hearth-managed.new"
 
 state="$base/state"
 mkdir -m 0700 "$state"
