@@ -156,91 +156,90 @@ let
     text = builtins.readFile ./place-esphome-configs.sh;
   };
 
-  hubUnit =
-    {
-      description = "hearth home hub";
-      wantedBy = [ "multi-user.target" ];
-      wants = [ "network-online.target" ];
-      after = [
-        "network-online.target"
-      ]
-      ++ lib.optional (config.services.mosquitto.enable or false) "mosquitto.service"
-      ++ lib.optional (config.services.home-assistant.enable or false) "home-assistant.service";
+  hubUnit = {
+    description = "hearth home hub";
+    wantedBy = [ "multi-user.target" ];
+    wants = [ "network-online.target" ];
+    after = [
+      "network-online.target"
+    ]
+    ++ lib.optional (config.services.mosquitto.enable or false) "mosquitto.service"
+    ++ lib.optional (config.services.home-assistant.enable or false) "home-assistant.service";
 
-      # A changed hearth.yaml or device spec is applied with SIGHUP (hearth re-reads both);
-      # a changed package changes ExecStart and restarts the unit.
-      reloadTriggers = [
-        configFile
-        cfg.devicesDir
+    # A changed hearth.yaml or device spec is applied with SIGHUP (hearth re-reads both);
+    # a changed package changes ExecStart and restarts the unit.
+    reloadTriggers = [
+      configFile
+      cfg.devicesDir
+    ];
+
+    environment.NODE_ENV = "production";
+
+    serviceConfig = {
+      Type = "exec";
+      ExecStart = lib.concatStringsSep " " (
+        [
+          "${cfg.package}/bin/hearth"
+          "run"
+          "--config"
+          "/etc/hearth/hearth.yaml"
+          "--devices"
+          "/etc/hearth/devices"
+        ]
+        ++ map lib.escapeShellArg cfg.extraArgs
+      );
+      ExecReload = "${pkgs.coreutils}/bin/kill -HUP $MAINPID";
+      Restart = "on-failure";
+      RestartSec = 5;
+
+      DynamicUser = true;
+      StateDirectory = "hearth";
+      StateDirectoryMode = "0700";
+      WorkingDirectory = "/var/lib/hearth";
+      LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") credentials;
+      EnvironmentFile = lib.optional (cfg.environmentFile != null) cfg.environmentFile;
+
+      # Hardening
+      PrivateDevices = true;
+      PrivateUsers = true;
+      CapabilityBoundingSet = "";
+      AmbientCapabilities = "";
+      DevicePolicy = "closed";
+      LockPersonality = true;
+      # Node's V8 JIT writes machine code into pages it then executes (W+X): a
+      # MemoryDenyWriteExecute=true service crashes at start.
+      MemoryDenyWriteExecute = false;
+      NoNewPrivileges = true;
+      PrivateTmp = true;
+      ProcSubset = "pid";
+      ProtectClock = true;
+      ProtectControlGroups = true;
+      ProtectHome = true;
+      ProtectHostname = true;
+      ProtectKernelLogs = true;
+      ProtectKernelModules = true;
+      ProtectKernelTunables = true;
+      ProtectProc = "invisible";
+      ProtectSystem = "strict";
+      RemoveIPC = true;
+      RestrictAddressFamilies = [
+        "AF_INET"
+        "AF_INET6"
+        "AF_UNIX"
       ];
-
-      environment.NODE_ENV = "production";
-
-      serviceConfig = {
-        Type = "exec";
-        ExecStart = lib.concatStringsSep " " (
-          [
-            "${cfg.package}/bin/hearth"
-            "run"
-            "--config"
-            "/etc/hearth/hearth.yaml"
-            "--devices"
-            "/etc/hearth/devices"
-          ]
-          ++ map lib.escapeShellArg cfg.extraArgs
-        );
-        ExecReload = "${pkgs.coreutils}/bin/kill -HUP $MAINPID";
-        Restart = "on-failure";
-        RestartSec = 5;
-
-        DynamicUser = true;
-        StateDirectory = "hearth";
-        StateDirectoryMode = "0700";
-        WorkingDirectory = "/var/lib/hearth";
-        LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") credentials;
-        EnvironmentFile = lib.optional (cfg.environmentFile != null) cfg.environmentFile;
-
-        # Hardening
-        PrivateDevices = true;
-        PrivateUsers = true;
-        CapabilityBoundingSet = "";
-        AmbientCapabilities = "";
-        DevicePolicy = "closed";
-        LockPersonality = true;
-        # Node's V8 JIT writes machine code into pages it then executes (W+X): a
-        # MemoryDenyWriteExecute=true service crashes at start.
-        MemoryDenyWriteExecute = false;
-        NoNewPrivileges = true;
-        PrivateTmp = true;
-        ProcSubset = "pid";
-        ProtectClock = true;
-        ProtectControlGroups = true;
-        ProtectHome = true;
-        ProtectHostname = true;
-        ProtectKernelLogs = true;
-        ProtectKernelModules = true;
-        ProtectKernelTunables = true;
-        ProtectProc = "invisible";
-        ProtectSystem = "strict";
-        RemoveIPC = true;
-        RestrictAddressFamilies = [
-          "AF_INET"
-          "AF_INET6"
-          "AF_UNIX"
-        ];
-        RestrictNamespaces = true;
-        RestrictRealtime = true;
-        RestrictSUIDSGID = true;
-        SystemCallArchitectures = "native";
-        SystemCallFilter = [
-          "@system-service"
-          # V8 protects JIT pages with memory protection keys (pkey_alloc/pkey_mprotect)
-          "@pkey"
-          "~@privileged"
-        ];
-        UMask = "0077";
-      };
+      RestrictNamespaces = true;
+      RestrictRealtime = true;
+      RestrictSUIDSGID = true;
+      SystemCallArchitectures = "native";
+      SystemCallFilter = [
+        "@system-service"
+        # V8 protects JIT pages with memory protection keys (pkey_alloc/pkey_mprotect)
+        "@pkey"
+        "~@privileged"
+      ];
+      UMask = "0077";
     };
+  };
 in
 {
   options.services.hearth = {

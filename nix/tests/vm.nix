@@ -115,7 +115,7 @@ in
         hub.sleep(2)
         hub.succeed("systemctl is-active hearth.service")
 
-    with subtest("no camera access without cameras"):
+    with subtest("no video devices (PrivateDevices)"):
         hub.fail("systemctl show hearth.service -p DeviceAllow --value | grep -q video4linux")
 
     with subtest("ESPHome configs: placed as the directory's owner; a planted link is replaced, not followed"):
