@@ -153,7 +153,8 @@ let
       pkgs.coreutils
       pkgs.util-linux # setpriv
     ];
-    text = builtins.readFile ./place-esphome-configs.sh;
+    # writeShellApplication writes its own shebang and `set -o errexit nounset pipefail`
+    text = lib.removePrefix "#!/usr/bin/env bash\n" (builtins.readFile ./place-esphome-configs.sh);
   };
 
   hubUnit = {

@@ -96,7 +96,7 @@ let
   espConfigs = esp.services.hearth.esphome.configs;
   # the tested script (tests/nix/place-esphome-configs.test.sh), with coreutils and setpriv
   placeScript = "${storeDir}/${
-    stubs.shellAppHash (builtins.readFile ../../nix/place-esphome-configs.sh) [
+    stubs.shellAppHash (lib.removePrefix "#!/usr/bin/env bash\n" (builtins.readFile ../../nix/place-esphome-configs.sh)) [
       fakePkgs.coreutils
       fakePkgs.util-linux
     ]
