@@ -650,10 +650,12 @@ in
           StateDirectory = "hearth-esphome-configs";
           StateDirectoryMode = "0700";
           UMask = "0027";
-          # root only to read the directory's owner and become it (setpriv)
+          # root only to enter the directory and become its owner (setpriv); no reading or
+          # writing past file modes (tests/nix/place-esphome-configs.test.sh runs with these)
           CapabilityBoundingSet = [
             "CAP_SETUID"
             "CAP_SETGID"
+            "CAP_DAC_READ_SEARCH"
           ];
           NoNewPrivileges = true;
           PrivateNetwork = true;

@@ -319,12 +319,13 @@ in
   (eq "esphome.group is passed to the script" espGrouped.systemd.services.hearth-esphome-configs.serviceConfig.ExecStart
     "${placeScript}/bin/hearth-place-esphome-configs --configs ${espGrouped.services.hearth.esphome.configs} --dir /var/lib/esphome --state /var/lib/hearth-esphome-configs --group esphome"
   )
-  (eq "the placement unit may only change identity (CAP_SETUID, CAP_SETGID), no network" {
+  (eq "the placement unit may only change identity and search directories (the set place-esphome-configs.test.sh runs with), no network" {
     inherit (espUnit.serviceConfig) CapabilityBoundingSet PrivateNetwork NoNewPrivileges;
   } {
     CapabilityBoundingSet = [
       "CAP_SETUID"
       "CAP_SETGID"
+      "CAP_DAC_READ_SEARCH"
     ];
     PrivateNetwork = true;
     NoNewPrivileges = true;

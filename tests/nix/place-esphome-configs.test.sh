@@ -6,9 +6,10 @@
 # (in the unit's state and in the old in-directory manifest), and a config directory reached
 # through a directory another user owns. Each case proves nothing outside is touched.
 #
-# As root (how the unit runs, and how `npm test` runs here) the directory belongs to a
-# throwaway uid with no account (64123; only files carry it, removed at the end) and the
-# ownership checks run too; as another user the directory is that user's own.
+# As root (how the unit runs, and how `npm test` runs here) the script keeps only the unit's
+# capabilities, the directory belongs to a throwaway uid with no account (64123; only files
+# carry it, removed at the end) and the ownership checks run too; as another user the
+# directory is that user's own.
 # Prints one line per check and a summary; exit status 1 on any failure.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,7 +74,12 @@ state="$base/state"
 mkdir -m 0700 "$state"
 printf '../victim\n../../etc/passwd\nsub/x.yaml\n' >"$state/placed" # refused even from our own state
 
-run() { bash "$script" "$@" 2>"$base/err" >"$base/out"; local rc=$?; [ -z "${VERBOSE:-}" ] || cat "$base/out" "$base/err" >&2; return $rc; }
+# As root, the script runs with only the capabilities the unit keeps (its
+# CapabilityBoundingSet, pinned by tests/nix/eval-module.nix): no reading or writing past
+# file modes, only changing identity and searching directories.
+caps=()
+if [ "$me" = 0 ]; then caps=(setpriv "--bounding-set=-all,+setuid,+setgid,+dac_read_search" --); fi
+run() { "${caps[@]}" bash "$script" "$@" 2>"$base/err" >"$base/out"; local rc=$?; [ -z "${VERBOSE:-}" ] || cat "$base/out" "$base/err" >&2; return $rc; }
 
 echo "nix place-esphome-configs: as uid $me, directory owned by uid $owner"
 
