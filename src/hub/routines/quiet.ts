@@ -3,7 +3,7 @@
  * make no light and no notification. `from > to` crosses midnight (22:00 → 07:00);
  * `from == to` is an empty span.
  */
-import { minuteOfDay, nextLocalMinute } from './schedule.js';
+import { minuteOfDay, nextLocalMinute, previousLocalMinute } from './schedule.js';
 
 export interface QuietHours {
   /** Minutes after local midnight. */
@@ -21,4 +21,14 @@ export function inQuietHours(t: number, quiet: QuietHours | undefined, timezone:
 export function nextQuietBoundary(t: number, quiet: QuietHours | undefined, timezone: string): number | undefined {
   if (!quiet || quiet.from === quiet.to) return undefined;
   return nextLocalMinute(t, inQuietHours(t, quiet, timezone) ? quiet.to : quiet.from, timezone);
+}
+
+/**
+ * The instant at or before t at which the last quiet hours ended (the local clock read `to`);
+ * undefined when there are none. A `to` inside a spring-forward gap ends them at the first
+ * instant after the gap, as every local time in hearth (see schedule.ts).
+ */
+export function lastQuietEnd(t: number, quiet: QuietHours | undefined, timezone: string): number | undefined {
+  if (!quiet || quiet.from === quiet.to) return undefined;
+  return previousLocalMinute(t, quiet.to, timezone);
 }

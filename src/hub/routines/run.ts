@@ -4,7 +4,7 @@
  */
 import { notificationActionId } from './action-id.js';
 import type { RoutinePlan } from './plan.js';
-import { inQuietHours } from './quiet.js';
+import { inQuietHours, lastQuietEnd } from './quiet.js';
 import {
   isPending,
   type ActionKind,
@@ -21,6 +21,15 @@ const ACTION_TITLES: Record<ActionKind, string> = { done: 'Done', snooze: 'Snooz
 function hhmm(t: number, timezone: string): string {
   const m = minuteOfDay(t, timezone);
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/**
+ * How far after a tick a deadline may lie and still be handled by that tick (ms): 1 s, or half
+ * of `nag_every` when that is shorter. Timers fire a little late and never early, so without
+ * it two deadlines at one instant (nag and escalation) would be two ticks and two steps.
+ */
+export function coalesceMs(plan: Pick<RoutinePlan, 'nagEveryMs'>): number {
+  return Math.min(1000, Math.floor(plan.nagEveryMs / 2));
 }
 
 /** Collects effects while a copy of the state is changed. */
@@ -141,13 +150,20 @@ export class Run {
     this.becomePending(occurrence, occurrence.start);
   }
 
-  /** Quiet hours, escalation and nagging for a pending reminder. */
+  /**
+   * Quiet hours, escalation and nagging for a pending reminder. Deadlines that fall together
+   * are one step: the nag clock runs on exact multiples of `nag_every` from when the reminder
+   * fell due (not from the late tick that ran the last nag), and a deadline less than
+   * `coalesceMs(plan)` after this tick is handled by it, so an escalation and a nag due at the
+   * same moment give one notification, never two a few milliseconds apart.
+   */
   remind(): void {
     const { now, plan } = this;
     const s = this.s;
     const quiet = this.quiet(now);
+    const horizon = now + coalesceMs(plan);
     const escalationDue =
-      !s.escalated && plan.escalateAfterMs !== undefined && now >= (s.pendingSince ?? now) + plan.escalateAfterMs;
+      !s.escalated && plan.escalateAfterMs !== undefined && horizon >= (s.pendingSince ?? now) + plan.escalateAfterMs;
 
     if (quiet) {
       if (!s.held) {
@@ -157,9 +173,10 @@ export class Run {
       return;
     }
     if (s.held) {
-      // Quiet hours are over and it is still in its window: remind again.
+      // Quiet hours are over and it is still in its window: remind again, nags counted from
+      // the instant they ended (not from this tick, which may come late).
       s.held = false;
-      s.lastNag = now;
+      s.lastNag = Math.max(s.pendingSince ?? now, lastQuietEnd(now, plan.quietHours, plan.timezone) ?? now);
       this.led(true);
       if (escalationDue) s.escalated = true;
       if (s.escalated) this.notify();
@@ -169,8 +186,10 @@ export class Run {
       s.escalated = true;
       this.notify();
     }
-    if (now >= (s.lastNag ?? now) + plan.nagEveryMs) {
-      s.lastNag = now;
+    const nagAt = (s.lastNag ?? now) + plan.nagEveryMs;
+    if (horizon >= nagAt) {
+      // The latest nag deadline reached (ticks missed while hearth was busy or down do not pile up).
+      s.lastNag = nagAt + Math.floor(Math.max(0, now - nagAt) / plan.nagEveryMs) * plan.nagEveryMs;
       if (s.phase === 'due') this.enter('nagging', now);
       // Re-issue the pulse (a device that rebooted meanwhile lights up again), once per step.
       if (!this.effects.some((e) => e.type === 'led' && e.on)) this.effects.push({ type: 'led', on: true });
