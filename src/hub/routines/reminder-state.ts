@@ -29,7 +29,7 @@ export interface ReminderState {
   /** A notification tagged with this routine is showing. */
   notified: boolean;
   snoozedUntil?: number;
-  /** A skip covers every occurrence that starts before this instant (the end of that local day). */
+  /** A skip covers every occurrence that starts before this instant (the end of the skipped occurrence's local day). */
   skippedUntil?: number;
   lastDone?: number;
 }

@@ -213,7 +213,9 @@ export class Run {
       this.record('snooze', now, { source, until: s.snoozedUntil });
       this.enter('snoozed', now);
     } else {
-      s.skippedUntil = startOfNextLocalDay(now, plan.timezone);
+      // The rest of the acknowledged occurrence's local day, not of the moment of the press:
+      // Monday 23:30 skipped at 00:10 on Tuesday leaves Tuesday's 23:30 due.
+      s.skippedUntil = startOfNextLocalDay(s.occurrence?.start ?? now, plan.timezone);
       this.record('skip', now, { source });
       this.enter('skipped', now);
       delete s.snoozedUntil;

@@ -56,8 +56,11 @@ export interface Store {
    */
   transaction<T>(fn: () => T): T;
   history(filter?: { routine?: string; kind?: HistoryKind; since?: number; limit?: number }): HistoryRecord[];
-  /** `done` and `skip` records (kind, epoch ms) of a routine since a time, oldest first (streaks). */
-  streakRecords(routine: string, since: number): Array<{ kind: string; at: number }>;
+  /**
+   * `done` and `skip` records of a routine since a time, oldest first (streaks): kind, epoch ms,
+   * and the start of the occurrence they acknowledged (null when the row has none).
+   */
+  streakRecords(routine: string, since: number): Array<{ kind: string; at: number; occurrence: number | null }>;
   /** Epoch ms of `done` records for a routine since a time (streaks). */
   doneTimes(routine: string, since: number): number[];
   saveReminderState(routine: string, state: unknown, now: number): void;
@@ -105,7 +108,8 @@ export function createStore(deps: StoreDeps): Store {
   );
   const selectDone = db.prepare("SELECT at FROM history WHERE kind = 'done' AND routine = ? AND at >= ? ORDER BY at");
   const selectStreak = db.prepare(
-    "SELECT kind, at FROM history WHERE routine = ? AND at >= ? AND kind IN ('done', 'skip') ORDER BY at",
+    `SELECT kind, at, json_extract(detail, '$.occurrence') AS occurrence FROM history
+     WHERE routine = ? AND at >= ? AND kind IN ('done', 'skip') ORDER BY at`,
   );
   const selectTopics = db.prepare('SELECT topic FROM discovery_topics ORDER BY topic');
   const deleteTopics = db.prepare('DELETE FROM discovery_topics');
@@ -148,7 +152,7 @@ export function createStore(deps: StoreDeps): Store {
       return rows.map((r) => ({ ...r, detail: r.detail === null ? null : (JSON.parse(r.detail) as unknown) }));
     },
     streakRecords(routine, since) {
-      return selectStreak.all(routine, since) as Array<{ kind: string; at: number }>;
+      return selectStreak.all(routine, since) as Array<{ kind: string; at: number; occurrence: number | null }>;
     },
     doneTimes(routine, since) {
       return (selectDone.all(routine, since) as Array<{ at: number }>).map((r) => r.at);
