@@ -171,6 +171,9 @@ export function createReminders(deps: RemindersDeps): Reminders {
       }
       presses.loadHandledMarks();
       for (const [id, slot] of slots) {
+        if (slot.plan.scheduleError) log.error({ routine: id, err: slot.plan.scheduleError }, 'routine schedule cannot be evaluated: it never falls due by itself, only by hand; the other routines run');
+      }
+      for (const [id, slot] of slots) {
         const persisted = saved.get(id) as ReminderState | undefined;
         if (persisted && persisted.routine === id) {
           slot.state = persisted;
