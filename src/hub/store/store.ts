@@ -8,10 +8,10 @@
  * LED already showed as done (NORMAL would survive kill -9 but not a power cut).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE, tightenIfPresent } from './private-files.js';
 
 export type HistoryKind =
   | 'press'
@@ -83,8 +83,17 @@ export interface StoreDeps {
   migrations?: readonly Migration[];
 }
 
+/**
+ * Opens (creating and migrating) the store. Its folder is made 0700 and the database file
+ * 0600 (its WAL and SHM files follow it), whatever the umask: it holds where a person was and
+ * when, and their routines.
+ */
 export function createStore(deps: StoreDeps): Store {
-  if (deps.path !== ':memory:') mkdirSync(dirname(deps.path), { recursive: true });
+  if (deps.path !== ':memory:') {
+    ensurePrivateDir(dirname(deps.path));
+    ensurePrivateFile(deps.path);
+    tightenIfPresent(`${deps.path}-wal`, `${deps.path}-shm`, `${deps.path}-journal`);
+  }
   const db = new Database(deps.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -238,13 +247,22 @@ export interface BackupOptions {
  * complete copy (restic may snapshot it at any moment): the copy goes to
  * `<destination>.tmp-<pid>` in the same directory, is fsynced and renamed over it (and the
  * directory fsynced). On any failure the temporary file is removed and `destination` is untouched.
+ * The copy is private (0600) from its creation on, whatever the umask: it is created by us
+ * before SQLite writes into it (SQLite keeps the mode of an existing file).
  */
 async function atomicBackup(db: Database.Database, destination: string, options: BackupOptions = {}): Promise<void> {
   const temp = join(dirname(destination), `${basename(destination)}.tmp-${process.pid}`);
   try {
+    const created = await open(temp, 'w', PRIVATE_FILE_MODE);
+    try {
+      await created.chmod(PRIVATE_FILE_MODE);
+    } finally {
+      await created.close();
+    }
     await db.backup(temp, options.progress ? { progress: (info) => (options.progress!(info), 100) } : undefined);
     const file = await open(temp, 'r+');
     try {
+      await file.chmod(PRIVATE_FILE_MODE);
       await file.sync();
     } finally {
       await file.close();
