@@ -15,6 +15,11 @@ export interface RoutinePlan {
   /** Undefined: never goes to the phone. 0: straight to the phone. */
   escalateAfterMs?: number;
   snoozeMs: number;
+  /**
+   * Done early: an acknowledgement (press, phone, API) this long before the next occurrence,
+   * with nothing pending, is for that occurrence (ms; 0: never).
+   */
+  earlyMs: number;
   quietHours?: QuietHours;
   /**
    * Why the routine's schedule cannot be evaluated (the config check refuses such a routine;
@@ -27,7 +32,12 @@ export interface RoutinePlan {
 export interface Household {
   timezone: string;
   quiet_hours?: QuietHours;
+  /** The household's default lead for "done early" (seconds), for routines that set none. */
+  early?: number;
 }
+
+/** Default lead of "done early" (seconds): a press up to an hour before the due time counts for it. */
+export const DEFAULT_EARLY_SECONDS = 3600;
 
 /** A schedule with no occurrence (a routine whose own schedule cannot be evaluated). */
 export function neverSchedule(timezone: string, windowSeconds: number): Schedule {
@@ -60,6 +70,8 @@ export function planRoutine(routine: Routine, household: Household): RoutinePlan
     windowMs: routine.window * 1000,
     nagEveryMs: Math.max(1, routine.nag_every) * 1000,
     snoozeMs: routine.snooze * 1000,
+    // `early` is read when the config carries it (routine, then household), else the default.
+    earlyMs: ((routine as Routine & { early?: number }).early ?? household.early ?? DEFAULT_EARLY_SECONDS) * 1000,
   };
   if (scheduleError !== undefined) plan.scheduleError = scheduleError;
   if (routine.person !== undefined) plan.person = routine.person;

@@ -71,6 +71,10 @@ export interface RecordEffect {
   until?: number;
   /** For presses that arrived late: when the button was pressed. */
   pressedAt?: number;
+  /** Done early: acknowledged before its occurrence started (with nothing pending). */
+  early?: boolean;
+  /** Done or skipped a reminder made due by hand at this instant; `occurrence` is the scheduled one it covered. */
+  forced?: number;
 }
 
 export type Effect =

@@ -15,4 +15,4 @@ export * from './reminder-state.js';
 export { neverSchedule, planRoutine, type Household, type RoutinePlan } from './plan.js';
 export { notificationActionId, parseNotificationActionId } from './action-id.js';
 export { step } from './step.js';
-export { nextWakeup } from './wakeup.js';
+export { nextDue, nextWakeup } from './wakeup.js';

@@ -198,25 +198,62 @@ export class Run {
     }
   }
 
-  acknowledge(action: ActionKind, source: string): void {
+  /**
+   * The scheduled occurrence an acknowledgement made now is early for: the next one, when it
+   * starts within the plan's `earlyMs` lead. Undefined when there is none.
+   */
+  comingOccurrence(): Occurrence | undefined {
+    const { now, plan } = this;
+    if (plan.earlyMs <= 0) return undefined;
+    const next = plan.schedule.next(now);
+    if (next === undefined || next - now > plan.earlyMs) return undefined;
+    if (this.s.occurrence && this.s.occurrence.start >= next) return undefined; // acknowledged already
+    return { start: next, end: next + plan.windowMs };
+  }
+
+  /**
+   * Done early: done or skip with nothing pending, shortly before the next occurrence, is for
+   * that occurrence: it becomes the state's occurrence (so it never starts as a reminder) and
+   * the record carries its start (its local day is the one the done or skip counts for).
+   * Returns false when no occurrence is coming within the lead (nothing happens).
+   */
+  acknowledgeAhead(action: ActionKind, source: string): boolean {
+    if (action === 'snooze') return false;
+    const coming = this.comingOccurrence();
+    if (!coming) return false;
+    this.s.occurrence = coming;
+    this.acknowledge(action, source, { early: true });
+    return true;
+  }
+
+  acknowledge(action: ActionKind, source: string, extra: Partial<RecordEffect> = {}): void {
     const { now, plan } = this;
     const s = this.s;
     this.silence();
     s.held = false;
+    // A reminder made due by hand shortly before a scheduled occurrence was meant for that
+    // occurrence: done or skipped, it covers it too (it will not fall due again).
+    if (action !== 'snooze' && s.occurrence?.forced) {
+      const coming = this.comingOccurrence();
+      if (coming) {
+        extra = { ...extra, forced: s.occurrence.start };
+        s.occurrence = coming;
+      }
+    }
     if (action === 'done') {
       s.lastDone = now;
-      this.record('done', now, { source });
+      this.record('done', now, { source, ...extra });
       this.enter('done', now);
       delete s.snoozedUntil;
     } else if (action === 'snooze') {
       s.snoozedUntil = now + plan.snoozeMs;
-      this.record('snooze', now, { source, until: s.snoozedUntil });
+      this.record('snooze', now, { source, until: s.snoozedUntil, ...extra });
       this.enter('snoozed', now);
     } else {
       // The rest of the acknowledged occurrence's local day, not of the moment of the press:
       // Monday 23:30 skipped at 00:10 on Tuesday leaves Tuesday's 23:30 due.
       s.skippedUntil = startOfNextLocalDay(s.occurrence?.start ?? now, plan.timezone);
-      this.record('skip', now, { source });
+      this.record('skip', now, { source, ...extra });
       this.enter('skipped', now);
       delete s.snoozedUntil;
     }

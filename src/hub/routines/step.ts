@@ -47,12 +47,18 @@ export function step(state: ReminderState, event: ReminderEvent, now: number, pl
       const pending = (isPending(s) || s.phase === 'snoozed') && startedBefore;
       const extra: Partial<RecordEffect> = { press: event.press, pending, source: event.entity ?? 'button' };
       if (event.at !== undefined) extra.pressedAt = event.at;
+      // Nothing pending, shortly before the next occurrence: done early (a late press never is).
+      const coming = !pending && event.at === undefined && PRESS_ACTION[event.press] !== 'snooze' ? run.comingOccurrence() : undefined;
+      if (coming) Object.assign(extra, { occurrence: coming.start, early: true });
       run.record('press', now, extra, pending);
       if (pending) run.acknowledge(PRESS_ACTION[event.press], 'button');
+      else if (coming) run.acknowledgeAhead(PRESS_ACTION[event.press], 'button');
       break;
     }
     case 'action': {
-      if (isPending(s) || s.phase === 'snoozed') run.acknowledge(event.action, event.source ?? 'notification');
+      const source = event.source ?? 'notification';
+      if (isPending(s) || s.phase === 'snoozed') run.acknowledge(event.action, source);
+      else run.acknowledgeAhead(event.action, source);
       break;
     }
   }

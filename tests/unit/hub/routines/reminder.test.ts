@@ -95,12 +95,12 @@ describe('reminder state machine', () => {
     expect(sim.run('2025-06-01T12:00:00Z')).toEqual([]);
   });
 
-  it('a press with nothing pending is recorded and changes nothing', () => {
-    const sim = new Sim(plan(), '2025-06-01T07:00:00Z');
+  it('a press with nothing pending (and no occurrence within the early lead) is recorded and changes nothing', () => {
+    const sim = new Sim(plan(), '2025-06-01T06:00:00Z');
     const before = sim.state;
-    const effects = sim.send({ type: 'press', press: 'single', entity: 'event.kitchen_button' }, '2025-06-01T07:30:00Z');
+    const effects = sim.send({ type: 'press', press: 'single', entity: 'event.kitchen_button' }, '2025-06-01T06:30:00Z');
     expect(effects).toEqual([
-      { type: 'record', kind: 'press', routine: 'pills', at: T('2025-06-01T07:30:00Z'), press: 'single', pending: false, source: 'event.kitchen_button' },
+      { type: 'record', kind: 'press', routine: 'pills', at: T('2025-06-01T06:30:00Z'), press: 'single', pending: false, source: 'event.kitchen_button' },
     ]);
     expect(sim.state).toEqual(before);
   });
@@ -334,8 +334,8 @@ describe('reminder state machine', () => {
     expect(parseNotificationActionId('SOMETHING_ELSE')).toBeUndefined();
   });
 
-  it('ignores a phone action when nothing is pending', () => {
-    const sim = new Sim(plan(), '2025-06-01T07:00:00Z');
+  it('ignores a phone action when nothing is pending (and no occurrence within the early lead)', () => {
+    const sim = new Sim(plan(), '2025-06-01T06:50:00Z');
     expect(sim.send({ type: 'action', action: 'done' })).toEqual([]);
   });
 });
