@@ -69,7 +69,7 @@ export class Run {
     if (this.plan.person !== undefined) effect.person = this.plan.person;
     this.effects.push(effect);
     this.s.notified = true;
-    this.record('notify', this.now);
+    this.record('notify', this.now, { source: 'schedule' });
   }
 
   clearNotification(): void {
@@ -110,7 +110,7 @@ export class Run {
 
   miss(at: number): void {
     this.silence();
-    this.record('miss', at);
+    this.record('miss', at, { source: 'schedule' });
     this.enter('missed', at);
     delete this.s.snoozedUntil;
   }
@@ -139,15 +139,16 @@ export class Run {
     const s = this.s;
     if (s.phase === 'skipped' && s.skippedUntil !== undefined && occurrence.start < s.skippedUntil) {
       s.occurrence = occurrence;
-      this.record('skip', occurrence.start, { source: 'skip-day' });
+      this.record('skip', occurrence.start, { source: 'schedule', reason: 'skip-day' });
       return;
     }
     // An older occurrence still pending when the next one starts is missed; the new one takes over.
     if (isPending(s) || s.phase === 'snoozed') {
-      this.record('miss', occurrence.start);
+      this.record('miss', occurrence.start, { source: 'schedule' });
       this.clearNotification();
     }
     this.becomePending(occurrence, occurrence.start);
+    this.record('due', occurrence.start, { source: 'schedule' });
   }
 
   /**
@@ -217,12 +218,12 @@ export class Run {
    * the record carries its start (its local day is the one the done or skip counts for).
    * Returns false when no occurrence is coming within the lead (nothing happens).
    */
-  acknowledgeAhead(action: ActionKind, source: string): boolean {
+  acknowledgeAhead(action: ActionKind, source: string, extra: Partial<RecordEffect> = {}): boolean {
     if (action === 'snooze') return false;
     const coming = this.comingOccurrence();
     if (!coming) return false;
     this.s.occurrence = coming;
-    this.acknowledge(action, source, { early: true });
+    this.acknowledge(action, source, { ...extra, early: true });
     return true;
   }
 

@@ -27,7 +27,12 @@ export interface RemindersHarness {
   close(): Promise<void>;
 }
 
-export async function remindersHarness(household: Household, start: number): Promise<RemindersHarness> {
+/** `before`: runs once the fake HA and the store exist, before the unit starts (seed entities, marks). */
+export async function remindersHarness(
+  household: Household,
+  start: number,
+  before?: (fakeHa: FakeHa, store: Store) => void,
+): Promise<RemindersHarness> {
   const logs: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -42,6 +47,7 @@ export async function remindersHarness(household: Household, start: number): Pro
   const clock = { t: start, now: () => clock.t };
   const ha = createHaClient({ url: 'http://127.0.0.1:8123', token: () => 'good-token', tokenSource: 'test', logger, onFatal: () => {}, WebSocketImpl: fakeHa.WebSocket });
   const mqtt = createHubMqtt({ url: 'mqtt://127.0.0.1', availabilityTopic: 'hearth/status', logger, connect: broker.connect });
+  before?.(fakeHa, store);
   ha.start();
   mqtt.start();
   broker.brokerConnect();

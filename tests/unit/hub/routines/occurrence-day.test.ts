@@ -54,7 +54,7 @@ describe('acknowledgements belong to the occurrence\'s local day (case skip-afte
     expect(d.state.occurrence?.start).toBe(tuesday);
     expect(['due', 'nagging']).toContain(d.state.phase);
     expect(d.log.some((l) => l.at >= tuesday && l.effect.type === 'led' && l.effect.on)).toBe(true);
-    expect(d.log.some((l) => l.effect.type === 'record' && l.effect.source === 'skip-day')).toBe(false);
+    expect(d.log.some((l) => l.effect.type === 'record' && l.effect.reason === 'skip-day')).toBe(false);
   });
 
   it('a skip during the day still covers the later occurrences of that same day', async () => {
@@ -67,7 +67,7 @@ describe('acknowledgements belong to the occurrence\'s local day (case skip-afte
     d.send({ type: 'press', press: 'long' });
     d.runUntil(T('2026-06-01T19:10:00Z')); // 20:10 BST
     expect(d.state.phase).toBe('skipped');
-    expect(d.log.filter((l) => l.effect.type === 'record' && l.effect.source === 'skip-day')).toHaveLength(1);
+    expect(d.log.filter((l) => l.effect.type === 'record' && l.effect.reason === 'skip-day')).toHaveLength(1);
   });
 
   it("a done pressed after midnight counts for the occurrence's day in the streak, through the store", async () => {
