@@ -19,10 +19,30 @@ export interface QuietHours {
   to: number;
 }
 
+interface Span {
+  start: number;
+  end: number;
+  /** When the next span starts: this answer holds for every t in [start, nextStart). */
+  nextStart: number;
+}
+
+/**
+ * The last span answered per zone and quiet hours: every step of a pending reminder asks
+ * (the press → LED path among them), and croner takes a few hundred µs per question; the
+ * answer holds for a whole day.
+ */
+const spans = new Map<string, Span>();
+
 /** The quiet span that started last at or before t: [start, end) as instants. */
-function lastSpan(t: number, quiet: QuietHours, timezone: string): { start: number; end: number } {
+function lastSpan(t: number, quiet: QuietHours, timezone: string): Span {
+  const key = `${timezone}|${quiet.from}|${quiet.to}`;
+  const cached = spans.get(key);
+  if (cached && t >= cached.start && t < cached.nextStart) return cached;
   const start = previousLocalMinute(t, quiet.from, timezone);
-  return { start, end: nextLocalMinute(start, quiet.to, timezone) };
+  const span = { start, end: nextLocalMinute(start, quiet.to, timezone), nextStart: nextLocalMinute(start, quiet.from, timezone) };
+  if (spans.size > 64) spans.clear();
+  spans.set(key, span);
+  return span;
 }
 
 export function inQuietHours(t: number, quiet: QuietHours | undefined, timezone: string): boolean {
@@ -34,7 +54,7 @@ export function inQuietHours(t: number, quiet: QuietHours | undefined, timezone:
 export function nextQuietBoundary(t: number, quiet: QuietHours | undefined, timezone: string): number | undefined {
   if (!quiet || quiet.from === quiet.to) return undefined;
   const span = lastSpan(t, quiet, timezone);
-  return t < span.end ? span.end : nextLocalMinute(t, quiet.from, timezone);
+  return t < span.end ? span.end : span.nextStart;
 }
 
 /**
