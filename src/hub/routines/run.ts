@@ -213,6 +213,16 @@ export class Run {
   }
 
   /**
+   * The occurrence a done or skip with nothing pending is early for: the coming one (see
+   * comingOccurrence), but only once the window of the last scheduled occurrence has closed;
+   * while it is open, a second press is about that one (already settled), never the next.
+   */
+  earlyOccurrence(): Occurrence | undefined {
+    const last = occurrenceAt(this.plan.schedule, this.now).active;
+    return last ? undefined : this.comingOccurrence();
+  }
+
+  /**
    * Done early: done or skip with nothing pending, shortly before the next occurrence, is for
    * that occurrence: it becomes the state's occurrence (so it never starts as a reminder) and
    * the record carries its start (its local day is the one the done or skip counts for).
@@ -220,7 +230,7 @@ export class Run {
    */
   acknowledgeAhead(action: ActionKind, source: string, extra: Partial<RecordEffect> = {}): boolean {
     if (action === 'snooze') return false;
-    const coming = this.comingOccurrence();
+    const coming = this.earlyOccurrence();
     if (!coming) return false;
     this.s.occurrence = coming;
     this.acknowledge(action, source, { ...extra, early: true });

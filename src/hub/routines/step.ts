@@ -53,7 +53,7 @@ export function step(state: ReminderState, event: ReminderEvent, now: number, pl
       if (event.entity !== undefined) extra.entity = event.entity;
       if (event.at !== undefined) extra.pressedAt = event.at;
       // Nothing pending, shortly before the next occurrence: done early (a late press never is).
-      const coming = !pending && event.at === undefined && PRESS_ACTION[event.press] !== 'snooze' ? run.comingOccurrence() : undefined;
+      const coming = !pending && event.at === undefined && PRESS_ACTION[event.press] !== 'snooze' ? run.earlyOccurrence() : undefined;
       if (coming) Object.assign(extra, { occurrence: coming.start, early: true });
       run.record('press', now, extra, pending);
       if (pending) run.acknowledge(PRESS_ACTION[event.press], 'button', from);

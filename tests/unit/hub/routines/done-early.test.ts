@@ -104,6 +104,24 @@ describe('done early', () => {
     expect(c.state.phase).toBe('idle');
   });
 
+  it("while the last occurrence's window is open a second press is about that one, not the next", () => {
+    const p = plan({ due: { daily: ['08:00', '09:00'] }, window: 3600 });
+    const s = sim(p, '2026-06-01T06:59:00Z');
+    s.runUntil('2026-06-01T07:05:00Z'); // 08:05 BST, due
+    s.send({ type: 'press', press: 'single' });
+    s.send({ type: 'press', press: 'single' }, '2026-06-01T07:10:00Z');
+    expect(records(s.effects, 'done')).toHaveLength(1);
+    s.runUntil('2026-06-01T08:00:10Z');
+    expect(s.state.phase).toBe('due'); // 09:00 falls due
+    // Every 2 h with a 1 h window: once 10:00's window closed, a press at 11:10 is for 12:00.
+    const two = plan({ due: { daily: ['10:00', '12:00'] }, window: 3600 });
+    const t = sim(two, '2026-06-01T08:59:00Z');
+    t.runUntil('2026-06-01T09:05:00Z');
+    t.send({ type: 'press', press: 'single' });
+    t.send({ type: 'press', press: 'single' }, '2026-06-01T10:10:00Z');
+    expect(records(t.effects, 'done').map((d) => d.occurrence)).toEqual([T('2026-06-01T09:00:00Z'), T('2026-06-01T11:00:00Z')]);
+  });
+
   it('a done ahead of an occurrence just after midnight counts for that occurrence\'s day', () => {
     const p = planRoutine({ id: 'late', title: 'Late', due: { daily: ['00:30'] }, window: 3600, nag_every: 900, snooze: 600 } as never, { timezone: 'Europe/London' });
     const s = sim(p, '2026-06-01T22:30:00Z'); // Mon 23:30 BST
