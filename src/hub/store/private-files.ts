@@ -8,15 +8,19 @@
  * database file itself (os_unix.c, `findCreateFileMode`, applied with fchmod), so a private
  * database file keeps its companions private too.
  */
-import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, mkdirSync, openSync, statSync } from 'node:fs';
 
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
 
-/** Creates `dir` (and missing parents) and makes it 0700. Throws what mkdir/chmod throw. */
+/**
+ * Creates `dir` (and missing parents) and makes it 0700 when hearth's user owns it (a folder
+ * someone else provides, e.g. group-writable, is left as it is: the files in it are private
+ * all the same). Throws what mkdir throws.
+ */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-  chmodSync(dir, PRIVATE_DIR_MODE);
+  if (statSync(dir).uid === process.getuid?.()) chmodSync(dir, PRIVATE_DIR_MODE);
 }
 
 /**
