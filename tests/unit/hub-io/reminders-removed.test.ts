@@ -19,7 +19,9 @@ describe('reminders: removed routines', () => {
   it('start deletes the saved state of routines no longer configured, keeps the others and the history', async () => {
     const household = await loadForHub(repo('hearth.yaml'), repo('devices'), silentLogger());
     const store = createStore({ path: ':memory:' });
-    const now = Date.now();
+    // A fixed Saturday 14:00 BST: no routine pending (at a real 08:45 morning-meds would
+    // escalate and call a service on this bare HA stand-in).
+    const now = Date.parse('2026-06-06T13:00:00Z');
     store.saveReminderState('retired-routine', { routine: 'retired-routine', phase: 'due' }, now);
     store.record({ at: now, kind: 'done', routine: 'retired-routine', source: 'api' });
     const reminders = createReminders({

@@ -18,6 +18,8 @@ import { FakeMqttClient } from './fake-mqtt.js';
 
 const repo = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 const ROUTINE = 'morning-meds';
+const SATURDAY_AFTERNOON = Date.parse('2026-06-06T13:00:00Z');
+const startedAt = Date.now();
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const end = Date.now() + 2000;
@@ -64,7 +66,9 @@ async function setup() {
   const reminders: Reminders = createReminders({
     household, devices, ha, mqtt, store,
     context: { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' },
-    clock: { now: () => Date.now() },
+    // A Saturday 14:00 BST, whatever the time the test runs: no routine is due by its schedule
+    // (morning-meds pending since 08:00 would be nagging already), no quiet hours.
+    clock: { now: () => SATURDAY_AFTERNOON + (Date.now() - startedAt) },
     logger: silentLogger(),
   });
   reminders.start();
