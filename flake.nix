@@ -57,13 +57,13 @@
                 };
               };
 
-            # None of these has been built yet (no nixpkgs where hearth is developed):
-            # `package` fails at its node-modules step until nix/package.nix's placeholder
-            # npmDepsHash is replaced by the hash that first build prints (docs/nix.md).
+            # Not built on the machines hearth is developed on (no nixpkgs there): evaluated
+            # by tests/nix (docs/nix.md, "Checks").
             checks =
               {
                 package = self'.packages.default;
               }
+              // lib.mapAttrs' (n: lib.nameValuePair "package-${n}") self'.packages.default.passthru.tests
               // lib.optionalAttrs hasHearthYaml { inherit (self'.packages) esphome-configs; }
               // lib.optionalAttrs pkgs.stdenv.hostPlatform.isLinux {
                 vm = pkgs.testers.runNixOSTest (import ./nix/tests/vm.nix { hearthModule = self.nixosModules.default; });

@@ -1,6 +1,7 @@
 # NixOS module: services.hearth
 #
-# Runs the hearth hub (and, optionally, its life coach) as hardened systemd services.
+# Runs the hearth hub as a hardened systemd service, and optionally places the ESPHome configs
+# hearth generates where ESPHome reads them.
 #
 # - `settings` is hearth.yaml as a Nix attribute set (RFC 42, freeform); the main options are
 #   declared below, anything else (people, routines, trackers, …) passes through.
@@ -8,15 +9,14 @@
 #   `config.age.secrets.<name>.path`), refuse store paths, and reach hearth through systemd
 #   `LoadCredential`: hearth reads `$CREDENTIALS_DIRECTORY/<name>` (`ha-token`,
 #   `mqtt-password`, `http-token`) when hearth.yaml names no `*_file` (src/config/secrets.ts).
+#   BLE tracker keys (IRKs) track a person: a literal `irk` in `settings` fails an assertion;
+#   pass the key with `extraCredentials` and name it with `irk_file` (docs/nix.md).
 # - The config and device specs are linked into /etc/hearth so that changing them reloads
-#   hearth (SIGHUP) instead of restarting it.
+#   hearth (SIGHUP) instead of restarting it. The device specs are a build-time input (a path
+#   in the configuration's source or a derivation): the ESPHome configs are built from them.
 #
-# Sections added by later features (e.g. `lifecoach`) are plain `settings` keys; give their
-# secrets with `extraCredentials` (read by hearth from `$CREDENTIALS_DIRECTORY/<name>`).
-#
-# The life coach is not in this hearth release: its placement (in the hub, own unit, other
-# host) and camera access are wired up below, but `lifecoach.enable` and a non-empty
-# `settings.lifecoach` fail assertions until it lands (flip `lifecoachReleased` then).
+# Sections added by later features are plain `settings` keys (freeform); give their secrets
+# with `extraCredentials` (read by hearth from `$CREDENTIALS_DIRECTORY/<name>`).
 {
   config,
   lib,
@@ -75,12 +75,6 @@ let
   # be logged, and here it would land in the world-readable store.
   mqttUrlHasCredentials = builtins.match "mqtts?://[^/]*@.*" cfg.settings.mqtt.url != null;
 
-  # The life coach has no code in this hearth release (`hearth run --only lifecoach` exits 2,
-  # hearth.yaml has no `lifecoach` section). The placement below is kept for when it lands;
-  # until then enabling it is an assertion failure rather than a crash-looping unit.
-  lifecoachReleased = false;
-  lifecoachMissing = "the life coach is not part of this hearth release yet";
-
   credentials = lib.filterAttrs (_: v: v != null) (
     {
       ha-token = cfg.tokenFile;
@@ -89,11 +83,6 @@ let
     }
     // cfg.extraCredentials
   );
-
-  camerasEnabled = (cfg.settings.lifecoach.cameras or [ ]) != [ ];
-
-  # The hub runs the life coach in-process unless it has its own unit (or runs elsewhere).
-  lifecoachUnit = cfg.lifecoach.enable && (cfg.lifecoach.ownUnit || !cfg.enable);
 
   # null values and empty optional sections are left out of hearth.yaml (hearth's schema
   # treats a missing key as "default"; a null would be an error).
@@ -107,153 +96,157 @@ let
       v;
   dropEmpty = names: s: removeAttrs s (lib.filter (n: s ? ${n} && s.${n} == { }) names);
 
-  settingsFor =
-    unit:
-    let
-      s = prune cfg.settings;
-      lifecoach = removeAttrs (s.lifecoach or { }) (lib.optional (camerasEnabled == false) "cameras");
-    in
-    dropEmpty [ "presence" "lifecoach" ] (
-      s
-      // {
-        inherit lifecoach;
-        # each unit has its own StateDirectory (DynamicUser: one owner per directory)
-        state_dir = "/var/lib/${unit}";
-      }
-    );
+  generatedSettings = dropEmpty [ "presence" ] (
+    prune cfg.settings
+    // {
+      # the unit's StateDirectory (DynamicUser: systemd owns and re-owns it)
+      state_dir = "/var/lib/hearth";
+    }
+  );
 
-  configFileFor =
-    unit:
+  configFile =
     if cfg.configFile != null then
       cfg.configFile
     else
-      settingsFormat.generate "${unit}.yaml" (settingsFor unit);
+      settingsFormat.generate "hearth.yaml" generatedSettings;
 
-  # `*_file` values written straight into `settings` (bypassing the options above) that point
-  # into the store: a secret there is world-readable.
-  storeFileSettings =
-    let
-      walk =
-        path: v:
-        if lib.isAttrs v then
-          lib.concatLists (lib.mapAttrsToList (n: x: walk (path ++ [ n ]) x) v)
-        else if lib.isString v && lib.hasSuffix "_file" (lib.last path) && isInStore v then
-          [ (lib.concatStringsSep "." path) ]
-        else
-          [ ];
-    in
-    walk [ ] cfg.settings;
+  # Every string in `v` (at any depth, through lists) as { path = "a.b[0].key"; key; value; }:
+  # to find secrets written straight into `settings`.
+  stringLeaves =
+    path: v:
+    if lib.isAttrs v && !lib.isDerivation v then
+      lib.concatLists (lib.mapAttrsToList (n: stringLeaves "${path}${lib.optionalString (path != "") "."}${n}") v)
+    else if lib.isList v then
+      lib.concatLists (lib.imap0 (i: stringLeaves "${path}[${toString i}]") v)
+    else if lib.isString v || lib.isPath v then
+      [
+        {
+          inherit path;
+          key = lib.last (lib.splitString "." path);
+          value = toString v;
+        }
+      ]
+    else
+      [ ];
+  settingsLeaves = stringLeaves "" cfg.settings;
+  pathsWhere = pred: map (l: l.path) (lib.filter pred settingsLeaves);
+
+  # `*_file` values that point into the store: a secret there is world-readable.
+  storeFileSettings = pathsWhere (l: lib.hasSuffix "_file" l.key && isInStore l.value);
+
+  # BLE tracker keys and addresses follow a person's phone: an IRK in the store lets anyone
+  # who can read the store resolve that phone's rotating address (src/config/hearth-config.ts).
+  literalIrks = pathsWhere (l: l.key == "irk");
+  literalMacs = pathsWhere (l: l.key == "mac" && lib.hasPrefix "trackers[" l.path);
+
+  # The device specs are read by the ESPHome-config derivation (a sandboxed build) and
+  # linked into /etc: a path literal (copied to the store) or a store path / derivation.
+  devicesAtBuildTime = builtins.isPath cfg.devicesDir || isInStore cfg.devicesDir;
 
   esphomeConfigs = cfg.esphome.configs;
 
-  mkUnit =
-    {
-      unit,
-      description,
-      args,
-      extraAfter ? [ ],
-    }:
-    {
-      inherit description;
-      wantedBy = [ "multi-user.target" ];
-      wants = [ "network-online.target" ];
-      after = [
-        "network-online.target"
-      ]
-      ++ lib.optional (config.services.mosquitto.enable or false) "mosquitto.service"
-      ++ lib.optional (config.services.home-assistant.enable or false) "home-assistant.service"
-      ++ extraAfter;
+  # The placement step runs as root only to read the directory's owner and become it
+  # (nix/place-esphome-configs.sh; tests/nix/place-esphome-configs.test.sh).
+  placeScript = pkgs.writeShellApplication {
+    name = "hearth-place-esphome-configs";
+    runtimeInputs = [
+      pkgs.coreutils
+      pkgs.util-linux # setpriv
+    ];
+    # writeShellApplication writes its own shebang and `set -o errexit nounset pipefail`
+    text = lib.removePrefix "#!/usr/bin/env bash\n" (builtins.readFile ./place-esphome-configs.sh);
+  };
 
-      # A changed hearth.yaml or device spec is applied with SIGHUP (hearth re-reads both);
-      # a changed package changes ExecStart and restarts the unit.
-      reloadTriggers = [
-        (configFileFor unit)
-        cfg.devicesDir
+  hubUnit = {
+    description = "hearth home hub";
+    wantedBy = [ "multi-user.target" ];
+    wants = [ "network-online.target" ];
+    after = [
+      "network-online.target"
+    ]
+    ++ lib.optional (config.services.mosquitto.enable or false) "mosquitto.service"
+    ++ lib.optional (config.services.home-assistant.enable or false) "home-assistant.service";
+
+    # A changed hearth.yaml or device spec is applied with SIGHUP (hearth re-reads both);
+    # a changed package changes ExecStart and restarts the unit.
+    reloadTriggers = [
+      configFile
+      cfg.devicesDir
+    ];
+
+    environment.NODE_ENV = "production";
+
+    serviceConfig = {
+      Type = "exec";
+      ExecStart = lib.concatStringsSep " " (
+        [
+          "${cfg.package}/bin/hearth"
+          "run"
+          "--config"
+          "/etc/hearth/hearth.yaml"
+          "--devices"
+          "/etc/hearth/devices"
+        ]
+        ++ map lib.escapeShellArg cfg.extraArgs
+      );
+      ExecReload = "${pkgs.coreutils}/bin/kill -HUP $MAINPID";
+      Restart = "on-failure";
+      RestartSec = 5;
+
+      DynamicUser = true;
+      StateDirectory = "hearth";
+      StateDirectoryMode = "0700";
+      WorkingDirectory = "/var/lib/hearth";
+      LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") credentials;
+      EnvironmentFile = lib.optional (cfg.environmentFile != null) cfg.environmentFile;
+
+      # Hardening
+      PrivateDevices = true;
+      PrivateUsers = true;
+      CapabilityBoundingSet = "";
+      AmbientCapabilities = "";
+      DevicePolicy = "closed";
+      LockPersonality = true;
+      # Node's V8 JIT writes machine code into pages it then executes (W+X): a
+      # MemoryDenyWriteExecute=true service crashes at start.
+      MemoryDenyWriteExecute = false;
+      NoNewPrivileges = true;
+      PrivateTmp = true;
+      ProcSubset = "pid";
+      ProtectClock = true;
+      ProtectControlGroups = true;
+      ProtectHome = true;
+      ProtectHostname = true;
+      ProtectKernelLogs = true;
+      ProtectKernelModules = true;
+      ProtectKernelTunables = true;
+      ProtectProc = "invisible";
+      ProtectSystem = "strict";
+      RemoveIPC = true;
+      RestrictAddressFamilies = [
+        "AF_INET"
+        "AF_INET6"
+        "AF_UNIX"
       ];
-
-      path = lib.optional camerasEnabled cfg.ffmpegPackage;
-      environment.NODE_ENV = "production";
-
-      serviceConfig = {
-        Type = "exec";
-        ExecStart = lib.concatStringsSep " " (
-          [
-            "${cfg.package}/bin/hearth"
-            "run"
-            "--config"
-            "/etc/hearth/${unit}.yaml"
-            "--devices"
-            "/etc/hearth/devices"
-          ]
-          ++ args
-          ++ map lib.escapeShellArg cfg.extraArgs
-        );
-        ExecReload = "${pkgs.coreutils}/bin/kill -HUP $MAINPID";
-        Restart = "on-failure";
-        RestartSec = 5;
-
-        DynamicUser = true;
-        StateDirectory = unit;
-        StateDirectoryMode = "0700";
-        WorkingDirectory = "/var/lib/${unit}";
-        LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") credentials;
-        EnvironmentFile = lib.optional (cfg.environmentFile != null) cfg.environmentFile;
-
-        # Webcams (only when the life coach has cameras configured).
-        DeviceAllow = lib.optional camerasEnabled "char-video4linux rw";
-        SupplementaryGroups = lib.optional camerasEnabled "video";
-        PrivateDevices = !camerasEnabled; # would hide /dev/video*
-        PrivateUsers = !camerasEnabled; # the video group is not mapped in a user namespace
-
-        # Hardening
-        CapabilityBoundingSet = "";
-        AmbientCapabilities = "";
-        DevicePolicy = "closed";
-        LockPersonality = true;
-        # Node's V8 JIT writes machine code into pages it then executes (W+X): a
-        # MemoryDenyWriteExecute=true service crashes at start.
-        MemoryDenyWriteExecute = false;
-        NoNewPrivileges = true;
-        PrivateTmp = true;
-        ProcSubset = "pid";
-        ProtectClock = true;
-        ProtectControlGroups = true;
-        ProtectHome = true;
-        ProtectHostname = true;
-        ProtectKernelLogs = true;
-        ProtectKernelModules = true;
-        ProtectKernelTunables = true;
-        ProtectProc = "invisible";
-        ProtectSystem = "strict";
-        RemoveIPC = true;
-        RestrictAddressFamilies = [
-          "AF_INET"
-          "AF_INET6"
-          "AF_UNIX"
-        ];
-        RestrictNamespaces = true;
-        RestrictRealtime = true;
-        RestrictSUIDSGID = true;
-        SystemCallArchitectures = "native";
-        SystemCallFilter = [
-          "@system-service"
-          # V8 protects JIT pages with memory protection keys (pkey_alloc/pkey_mprotect)
-          "@pkey"
-          "~@privileged"
-        ];
-        UMask = "0077";
-      };
+      RestrictNamespaces = true;
+      RestrictRealtime = true;
+      RestrictSUIDSGID = true;
+      SystemCallArchitectures = "native";
+      SystemCallFilter = [
+        "@system-service"
+        # V8 protects JIT pages with memory protection keys (pkey_alloc/pkey_mprotect)
+        "@pkey"
+        "~@privileged"
+      ];
+      UMask = "0077";
     };
+  };
 in
 {
   options.services.hearth = {
     enable = mkEnableOption "hearth, the home hub (Home Assistant, MQTT, ESPHome device specs, reminders, presence)";
 
     package = mkPackageOption pkgs "hearth" { };
-
-    ffmpegPackage = mkPackageOption pkgs "ffmpeg-headless" {
-      extraDescription = "Used to take webcam stills; only on the service's PATH when cameras are configured.";
-    };
 
     settings = mkOption {
       default = { };
@@ -263,7 +256,10 @@ in
         unchanged; see hearth's `src/config/hearth-config.ts` for the schema.
 
         Do not put secrets here: everything in `settings` ends up in the world-readable Nix
-        store. Use {option}`services.hearth.tokenFile` and friends.
+        store. Use {option}`services.hearth.tokenFile` and friends. That includes the keys
+        of BLE trackers, which follow a person's phone: a literal `irk` fails an assertion
+        (pass the key with {option}`services.hearth.extraCredentials` and name the file with
+        `irk_file`, see docs/nix.md), and a literal tracker `mac` gives a warning.
         `state_dir` is set by the module (the unit's `StateDirectory`).
       '';
       example = literalExpression ''
@@ -385,32 +381,6 @@ in
               };
             };
           };
-
-          lifecoach = mkOption {
-            default = { };
-            description = ''
-              The life coach's section of hearth.yaml. Only written when non-empty. Whether
-              the life coach runs on this host is {option}`services.hearth.lifecoach.enable`.
-
-              The life coach is not part of this hearth release yet: hearth.yaml has no
-              `lifecoach` section (hearth refuses unknown keys), so a non-empty value fails an
-              assertion. The option is here so that the camera access below is ready when it
-              lands.
-            '';
-            type = types.submodule {
-              freeformType = settingsFormat.type;
-              options.cameras = mkOption {
-                type = types.listOf settingsFormat.type;
-                default = [ ];
-                example = literalExpression ''[ { id = "desk"; device = "/dev/video0"; } ]'';
-                description = ''
-                  Webcams the life coach takes stills from. When non-empty, the service may
-                  open video4linux devices (`DeviceAllow = "char-video4linux rw"`, group
-                  `video`) and gets ffmpeg on its PATH; otherwise it sees no devices.
-                '';
-              };
-            };
-          };
         };
       };
     };
@@ -432,9 +402,13 @@ in
       type = types.path;
       example = literalExpression "./devices";
       description = ''
-        Directory of device specs (`devices/*.yaml`), read by the hub and by the ESPHome
-        config generator. Through the hearth flake's `nixosModules.default` it defaults to
-        the flake's own `devices/`.
+        Directory of device specs (`devices/*.yaml`), read by the hub (linked at
+        `/etc/hearth/devices`) and by the ESPHome config generator, which Nix runs at build
+        time. So it must be a build-time input: a path in the configuration's source
+        (`./devices`, copied to the store) or a derivation. A runtime path string such as
+        `"/srv/hearth/devices"` fails an assertion (the build sandbox cannot read it).
+        Through the hearth flake's `nixosModules.default` it defaults to the flake's own
+        `devices/`.
       '';
     };
 
@@ -468,7 +442,9 @@ in
       example = literalExpression ''{ ollama-token = config.age.secrets.ollama-token.path; }'';
       description = ''
         More secret files passed with `LoadCredential`, by credential name; hearth finds them
-        as `$CREDENTIALS_DIRECTORY/<name>` (for sections added later, e.g. the life coach).
+        as `$CREDENTIALS_DIRECTORY/<name>`, i.e. `/run/credentials/hearth.service/<name>`.
+        For a BLE tracker's IRK: `extraCredentials.sam-phone-irk = config.age.secrets.sam-phone-irk.path;`
+        and `irk_file = "/run/credentials/hearth.service/sam-phone-irk";` in its tracker.
       '';
     };
 
@@ -476,15 +452,15 @@ in
       type = types.nullOr secretPath;
       default = null;
       example = "/run/agenix/hearth-env";
-      description = "Environment file (systemd `EnvironmentFile`) for both units; must not be in the Nix store.";
+      description = "Environment file (systemd `EnvironmentFile`) of the hub's unit; must not be in the Nix store.";
     };
 
     extraArgs = mkOption {
       type = types.listOf types.str;
       default = [ ];
       description = ''
-        Extra arguments for `hearth run` (it takes `--config`, `--devices` and the life-coach
-        flags, all set by the module). For more log output set
+        Extra arguments for `hearth run` (`--config` and `--devices` are set by the module).
+        For more log output set
         `systemd.services.hearth.environment.HEARTH_LOG_LEVEL = "debug";`.
       '';
     };
@@ -496,23 +472,6 @@ in
         Open {option}`services.hearth.settings.http.port` in the firewall (all interfaces).
         Prefer Nebula's own firewall for mesh-only access; see docs/nix.md.
       '';
-    };
-
-    lifecoach = {
-      enable = mkEnableOption ''
-        the life coach on this host. With {option}`services.hearth.enable` it runs inside
-        the hub process (unless {option}`services.hearth.lifecoach.ownUnit` is set); without
-        it, it runs alone in `hearth-lifecoach.service` (`hearth run --only lifecoach`), so it
-        can move to another host by configuration only.
-
-        **Not available yet**: the life coach is not part of this hearth release
-        (`hearth run --only lifecoach` exits with status 2), so enabling it fails an
-        assertion instead of deploying a crash-looping unit'';
-      ownUnit = mkOption {
-        type = types.bool;
-        default = false;
-        description = "Run the life coach in its own unit `hearth-lifecoach.service` even when the hub runs on this host.";
-      };
     };
 
     backup = {
@@ -547,7 +506,7 @@ in
 
     esphome = {
       configDir = mkOption {
-        type = types.nullOr types.str;
+        type = types.nullOr (types.strMatching "/.*");
         default = null;
         example = "/var/lib/esphome";
         description = ''
@@ -557,6 +516,13 @@ in
           dashboard (`services.esphome` uses `/var/lib/esphome`). `null` places nothing.
           Files hearth placed before and no longer generates are removed; other files are
           left alone.
+
+          The directory usually belongs to the ESPHome user, so the placing runs as the
+          directory's owner (`setpriv`), never as root inside it; the list of placed names is
+          kept in `/var/lib/hearth-esphome-configs`, and every file is written through a
+          temporary file and a rename, so a planted symlink is replaced, never followed. The
+          directories above it must be root's and writable by no one else (else the unit
+          fails, naming the directory); a missing directory is created (root's, 0750).
         '';
       };
       secretsFile = mkOption {
@@ -574,9 +540,10 @@ in
         default = null;
         example = "esphome";
         description = ''
-          Group given the placed configs and the directory (files are 0640). `null` leaves
-          them root's; a `DynamicUser` ESPHome dashboard (nixpkgs' `services.esphome`) gets
-          its state directory chowned by systemd when it starts, so it needs nothing here.
+          Group given the placed configs and the directory (files are 0640). `null` keeps
+          the directory's group. Not needed for nixpkgs' `services.esphome` (a `DynamicUser`
+          whose state directory systemd gives to it on start: the configs are placed as that
+          user).
         '';
       };
       configs = mkOption {
@@ -584,7 +551,7 @@ in
         default = pkgs.callPackage ./esphome-configs.nix {
           hearth = cfg.package;
           devices = cfg.devicesDir;
-          hearthConfig = configFileFor "hearth";
+          hearthConfig = configFile;
         };
         defaultText = literalExpression "configs generated by `hearth esphome generate` from devicesDir and the hub's hearth.yaml";
         description = "Derivation whose output holds the generated ESPHome configs.";
@@ -592,16 +559,20 @@ in
     };
   };
 
+  meta.maintainers = [ ];
+
   config = mkMerge [
-    (mkIf (cfg.enable || cfg.lifecoach.enable) {
+    (mkIf cfg.enable {
       assertions = [
         {
-          assertion = cfg.lifecoach.enable -> lifecoachReleased;
-          message = "services.hearth.lifecoach.enable: ${lifecoachMissing} (`hearth run --only lifecoach` exits 2); leave it off.";
-        }
-        {
-          assertion = !(settingsFor "hearth" ? lifecoach) || lifecoachReleased;
-          message = "services.hearth.settings.lifecoach: ${lifecoachMissing}; hearth.yaml has no `lifecoach` section (hearth would refuse to start).";
+          assertion = devicesAtBuildTime;
+          message = ''
+            services.hearth.devicesDir = "${toString cfg.devicesDir}" is a path on the target host,
+            but the device specs are a build-time input: the ESPHome configs are generated from
+            them in the Nix build sandbox, which cannot read it, and /etc/hearth/devices links
+            them. Give a path in the configuration's source (devicesDir = ./devices;) or a
+            derivation.
+          '';
         }
         {
           assertion = !mqttUrlHasCredentials;
@@ -619,44 +590,35 @@ in
             services.hearth.tokenFile / mqttPasswordFile / httpTokenFile / extraCredentials.
           '';
         }
+        {
+          assertion = literalIrks == [ ];
+          message = ''
+            services.hearth.settings.${lib.concatStringsSep ", settings." literalIrks}: a literal
+            Identity Resolving Key would land in the world-readable Nix store, and it lets anyone
+            follow that phone. Keep it in a secret file (e.g. agenix), pass it with
+            services.hearth.extraCredentials.<name> = config.age.secrets.<name>.path; and replace
+            `irk` by irk_file = "/run/credentials/hearth.service/<name>"; (docs/nix.md).
+          '';
+        }
       ];
       warnings =
         lib.optional (cfg.settings ? state_dir)
-          "services.hearth.settings.state_dir is ignored: the module sets it to the unit's StateDirectory (/var/lib/hearth).";
+          "services.hearth.settings.state_dir is ignored: the module sets it to the unit's StateDirectory (/var/lib/hearth)."
+        ++ lib.optional (literalMacs != [ ])
+          "services.hearth.settings.${lib.concatStringsSep ", settings." literalMacs}: a tracker's MAC address in settings lands in the world-readable Nix store, and a fixed address identifies that device (and whom it follows). Prefer an IRK tracker with irk_file, or keep this configuration private (docs/nix.md).";
 
       environment.etc."hearth/devices".source = cfg.devicesDir;
-    })
+      environment.etc."hearth/hearth.yaml".source = configFile;
 
-    (mkIf cfg.enable {
-      environment.etc."hearth/hearth.yaml".source = configFileFor "hearth";
-
-      systemd.services.hearth = mkUnit {
-        unit = "hearth";
-        description = "hearth home hub";
-        args = lib.optional (!cfg.lifecoach.enable || cfg.lifecoach.ownUnit) "--no-lifecoach";
-      };
+      systemd.services.hearth = hubUnit;
 
       networking.firewall.allowedTCPPorts = mkIf cfg.openFirewall [ cfg.settings.http.port ];
     })
 
-    (mkIf lifecoachUnit {
-      environment.etc."hearth/hearth-lifecoach.yaml".source = configFileFor "hearth-lifecoach";
-
-      systemd.services.hearth-lifecoach = mkUnit {
-        unit = "hearth-lifecoach";
-        description = "hearth life coach";
-        args = [
-          "--only"
-          "lifecoach"
-        ];
-        extraAfter = lib.optional cfg.enable "hearth.service";
-      };
-    })
-
-    (mkIf ((cfg.enable || cfg.lifecoach.enable) && cfg.esphome.configDir != null) {
+    (mkIf (cfg.enable && cfg.esphome.configDir != null) {
       # Copies (not symlinks) so that ESPHome sees ordinary files next to secrets.yaml and
-      # the dashboard can read them; a manifest records what was placed, so configs of
-      # removed devices disappear and nothing else in the directory is touched.
+      # the dashboard can read them; the manifest of what was placed (in this unit's own
+      # state) lets configs of removed devices disappear while nothing else is touched.
       systemd.services.hearth-esphome-configs = {
         description = "Place hearth's generated ESPHome configs in ${cfg.esphome.configDir}";
         wantedBy = [ "multi-user.target" ];
@@ -666,37 +628,47 @@ in
         serviceConfig = {
           Type = "oneshot";
           RemainAfterExit = true;
+          ExecStart = lib.escapeShellArgs (
+            [
+              (lib.getExe placeScript)
+              "--configs"
+              "${esphomeConfigs}"
+              "--dir"
+              cfg.esphome.configDir
+              "--state"
+              "/var/lib/hearth-esphome-configs"
+            ]
+            ++ lib.optionals (cfg.esphome.secretsFile != null) [
+              "--secrets"
+              cfg.esphome.secretsFile
+            ]
+            ++ lib.optionals (cfg.esphome.group != null) [
+              "--group"
+              cfg.esphome.group
+            ]
+          );
+          StateDirectory = "hearth-esphome-configs";
+          StateDirectoryMode = "0700";
+          UMask = "0027";
+          # root only to enter the directory and become its owner (setpriv); no reading or
+          # writing past file modes (tests/nix/place-esphome-configs.test.sh runs with these)
+          CapabilityBoundingSet = [
+            "CAP_SETUID"
+            "CAP_SETGID"
+            "CAP_DAC_READ_SEARCH"
+          ];
+          NoNewPrivileges = true;
+          PrivateNetwork = true;
+          PrivateTmp = true;
+          PrivateDevices = true;
+          ProtectKernelTunables = true;
+          ProtectKernelModules = true;
+          ProtectControlGroups = true;
+          RestrictAddressFamilies = "none";
+          RestrictNamespaces = true;
+          LockPersonality = true;
+          SystemCallArchitectures = "native";
         };
-        path = [
-          pkgs.coreutils
-          pkgs.gnused
-        ];
-        script = ''
-          set -eu
-          dir=${lib.escapeShellArg cfg.esphome.configDir}
-          manifest="$dir/.hearth-managed"
-          [ -d "$dir" ] || install -d -m 0750 "$dir"
-          if [ -f "$manifest" ]; then
-            while IFS= read -r f; do
-              [ -n "$f" ] && [ ! -e "${esphomeConfigs}/$f" ] && rm -f -- "$dir/$f"
-            done < "$manifest"
-          fi
-          : > "$manifest.new"
-          for src in ${esphomeConfigs}/*.yaml; do
-            [ -e "$src" ] || continue
-            f=$(basename "$src")
-            [ "$f" = secrets.yaml ] && continue
-            install -m 0640 "$src" "$dir/$f"
-            echo "$f" >> "$manifest.new"
-          done
-          mv "$manifest.new" "$manifest"
-          ${lib.optionalString (cfg.esphome.secretsFile != null) ''
-            ln -sfn ${lib.escapeShellArg cfg.esphome.secretsFile} "$dir/secrets.yaml"
-          ''}
-          ${lib.optionalString (cfg.esphome.group != null) ''
-            chgrp ${lib.escapeShellArg cfg.esphome.group} "$dir" $(sed "s|^|$dir/|" "$manifest")
-          ''}
-        '';
       };
     })
   ];

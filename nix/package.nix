@@ -1,37 +1,28 @@
 # hearth, built from package.json + package-lock.json.
 #
-# Why not buildNpmPackage / importNpmLock?
-#   hearth's package-lock.json carries no `resolved` URLs (npm is configured with
-#   `omit-lockfile-registry-resolved=true`, and the project never names a registry host).
-#   nixpkgs' lockfile-driven fetchers (fetchNpmDeps, importNpmLock) derive one download per
-#   lockfile entry from `resolved` and silently skip entries without it, so they would
-#   produce an empty or partial cache.  Instead:
+# The npm dependencies are tied to the lockfile, with no hash of our own to keep up to date:
 #
-#   1. `node-modules` is a fixed-output derivation (FOD) that runs
-#      `npm ci --ignore-scripts --omit=optional` with network access against npm's *default*
-#      registry (no host is written anywhere) and whose output is the resulting
-#      node_modules tree.  `--ignore-scripts` means no install script runs and nothing
-#      platform-specific is downloaded (better-sqlite3's prebuilt binary is never fetched);
-#      `--omit=optional` drops the only platform-specific packages in the lock (esbuild's and
-#      rollup's per-platform binaries, used by dev tools we do not run here), so the hash is
-#      the same on every system.  The lock's `integrity` hashes are still verified by npm.
-#   2. The main derivation copies that tree, builds the native addon better-sqlite3 from
-#      source against this nodejs's headers (node-gyp, python3, the C++ compiler; offline),
-#      runs `tsc` (`npm run build`), prunes devDependencies and wraps `dist/src/cli.js` as
-#      `bin/hearth`.
-#
-# Updating the hash (after changing package-lock.json, or when the nodejs/npm version changes
-# the layout of node_modules): set `npmDepsHash ? lib.fakeHash` below (or pass it with
-# `.override { npmDepsHash = lib.fakeHash; }`), run `nix build .#hearth`, and copy the
-# `got: sha256-…` value from the hash-mismatch error into `npmDepsHash` below.
-# docs/nix.md ("Updating the npm dependency hash") has the full procedure.
-#
-# STATUS: this package has never been built. The machines hearth is developed on have no
-# nixpkgs, so `npmDepsHash` is still the placeholder `lib.fakeHash` (sha256-AAAA…): the first
-# `nix build .#hearth` stops at the node-modules FOD with a hash mismatch and prints the real
-# hash; paste it below (replacing `lib.fakeHash`) and commit. Until then `nix build` and
-# `nix flake check` fail at that step by design. (tests/nix/check.sh prints a NOTE while the
-# placeholder is in place.)
+#   1. Every package the lockfile installs (all but the optional ones, see below) is one tiny
+#      fixed-output derivation whose hash IS the lockfile's `integrity` (sha512, SRI) and whose
+#      output is that package's registry tarball, fetched with `npm pack <name>@<version>`.
+#      hearth's lockfile has no `resolved` URLs (npm runs with
+#      `omit-lockfile-registry-resolved`, and the project names no registry host), which is
+#      why nixpkgs' fetchNpmDeps / importNpmLock (both driven by `resolved`) are not used:
+#      `npm pack` asks npm's default registry by name and version instead. The tarball npm
+#      packs for a registry spec is the registry's file byte for byte, so its hash is the
+#      lockfile's, whatever the npm version; a changed lockfile changes the set of tarballs
+#      and their hashes, so nothing stale can be reused and there is no hash to forget.
+#   2. The lockfile, with each `resolved` pointing at its tarball (`file:/nix/store/…tgz`), is
+#      written next to package.json, and `npm ci --offline --ignore-scripts --omit=optional`
+#      installs from those files alone (npm checks each against `integrity` again).
+#      `--omit=optional` leaves out the only platform-specific packages in the lock (esbuild's
+#      and rollup's per-platform binaries, for dev tools the build does not run).
+#   3. better-sqlite3 is compiled from source against this nodejs's headers (node-gyp,
+#      python3, the C++ compiler; offline), `tsc` builds dist/, devDependencies are pruned,
+#      and of the native build only build/Release/better_sqlite3.node is kept: its build
+#      files (Makefile, config.gypi, deps/ with sqlite's sources and python scripts) would
+#      keep python3 and the compiler in the runtime closure. `disallowedReferences` makes
+#      the build fail if python3 or a tarball is still referenced.
 {
   lib,
   stdenv,
@@ -41,14 +32,15 @@
   makeWrapper,
   cacert,
   cctools,
-  # The FOD hash of node_modules; see the comment above.
-  # PLACEHOLDER: not built yet; the first `nix build .#hearth` prints the real hash.
-  npmDepsHash ? lib.fakeHash,
+  runCommand,
+  writeText,
+  # the lockfile as a Nix value: tests pass another one; normally ../package-lock.json
+  packageLock ? lib.importJSON ../package-lock.json,
 }:
 
 let
-  # The active Node.js LTS.  better-sqlite3 12.x builds from source on Node 20-24; 13.x needs
-  # Node >= 22.  To use another nodejs: `hearth.override { nodejs_24 = pkgs.nodejs_22; }`.
+  # The active Node.js LTS.  better-sqlite3 12.x builds from source on Node 20-24.
+  # To use another nodejs: `hearth.override { nodejs_24 = pkgs.nodejs_22; }`.
   nodejs = nodejs_24;
 
   packageJson = lib.importJSON ../package.json;
@@ -69,87 +61,94 @@ let
         lib.any (w: rel == w || lib.hasPrefix (w + "/") rel || (type == "directory" && lib.hasPrefix (rel + "/") w)) wanted;
     };
 
-  lockSrc = sourceOf [
-    "package.json"
-    "package-lock.json"
-  ];
+  # --- step 1: one fixed-output derivation per package, hashed by the lockfile ----------------
 
-  # Step 1: the FOD.  Its output is a plain node_modules tree (no store references: the
-  # fixup phase, which would patch shebangs to store paths, is disabled).
-  nodeModules = stdenvNoCC.mkDerivation {
-    pname = "${packageJson.name}-node-modules";
-    version = packageJson.version;
-    src = lockSrc;
+  # Lockfile entries npm ci installs here: not the root (""), not workspace links, not the
+  # optional ones (omitted below).
+  installed = lib.filterAttrs (
+    key: entry: key != "" && !(entry.link or false) && !(entry.optional or false)
+  ) packageLock.packages;
 
-    nativeBuildInputs = [
-      nodejs
-      cacert
-    ];
+  # `node_modules/a/node_modules/@s/b` is `@s/b` in the registry (an alias names its target)
+  registryName = key: entry: entry.name or (lib.last (lib.splitString "node_modules/" key));
+  specOf = key: entry: "${registryName key entry}@${entry.version}";
 
-    # Proxy settings from the builder's environment, as nixpkgs' fetchers allow.
-    impureEnvVars = lib.fetchers.proxyImpureEnvVars;
+  # a store path name: letters, digits and + - . _ ? = only
+  storeName = s: lib.replaceStrings [ "@" "/" ] [ "" "-" ] s;
 
-    dontConfigure = true;
-    buildPhase = ''
-      runHook preBuild
-      export HOME="$TMPDIR" npm_config_cache="$TMPDIR/npm-cache"
-      export SSL_CERT_FILE=${cacert}/etc/ssl/certs/ca-bundle.crt
-      export npm_config_cafile="$SSL_CERT_FILE"
-      # npm's default registry; nothing is written to the lockfile (`ci` never writes it).
-      npm ci --ignore-scripts --omit=optional --no-audit --no-fund --no-update-notifier --loglevel=warn
-      # npm's hidden lockfile records download URLs and timings it does not need: drop it so
-      # the output depends on the lockfile only.
-      rm -f node_modules/.package-lock.json
-      runHook postBuild
-    '';
-    installPhase = ''
-      runHook preInstall
-      mv node_modules "$out"
-      runHook postInstall
-    '';
-    dontFixup = true;
+  fetchNpmTarball =
+    key: entry:
+    if !(entry ? integrity) then
+      throw "package-lock.json: packages.\"${key}\": no integrity hash, so its tarball cannot be pinned"
+    else
+      stdenvNoCC.mkDerivation {
+        name = "npm-${storeName (registryName key entry)}-${entry.version}.tgz";
+        nativeBuildInputs = [ nodejs ];
+        # proxy settings from the builder's environment, as nixpkgs' fetchers allow
+        impureEnvVars = lib.fetchers.proxyImpureEnvVars;
+        SSL_CERT_FILE = "${cacert}/etc/ssl/certs/ca-bundle.crt";
+        buildCommand = ''
+          export HOME="$TMPDIR" npm_config_cache="$TMPDIR/npm-cache" npm_config_cafile="$SSL_CERT_FILE"
+          cd "$TMPDIR"
+          # npm's default registry; the tarball is the registry's file, checked by Nix below
+          npm pack ${lib.escapeShellArg (specOf key entry)} --ignore-scripts --no-update-notifier --loglevel=warn >/dev/null
+          mv ./*.tgz "$out"
+        '';
+        outputHashMode = "flat";
+        outputHash = entry.integrity; # SRI, straight from the lockfile
+      };
 
-    outputHashMode = "recursive";
-    outputHashAlgo = "sha256";
-    outputHash = npmDepsHash;
+  # one derivation per name@version (the same package can sit at several places in the tree)
+  tarballs = lib.listToAttrs (
+    lib.mapAttrsToList (key: entry: lib.nameValuePair (specOf key entry) (fetchNpmTarball key entry)) installed
+  );
+
+  # --- step 2: the lockfile pointing at those tarballs ------------------------------------------
+  offlineLock = packageLock // {
+    packages = lib.mapAttrs (
+      key: entry:
+      if installed ? ${key} then entry // { resolved = "file:${tarballs.${specOf key entry}}"; } else entry
+    ) packageLock.packages;
   };
+  offlineLockFile = writeText "package-lock.json" (builtins.toJSON offlineLock);
 in
-stdenv.mkDerivation {
+stdenv.mkDerivation (finalAttrs: {
   pname = packageJson.name;
   version = packageJson.version;
 
   src = sourceOf [
     "package.json"
-    "package-lock.json"
     "tsconfig.json"
     "src"
   ];
 
+  strictDeps = true;
   nativeBuildInputs = [
     nodejs
     python3 # node-gyp
     makeWrapper
   ] ++ lib.optional stdenv.hostPlatform.isDarwin cctools; # libtool for node-gyp on Darwin
+  buildInputs = [ nodejs ]; # shebangs of the installed packages' scripts
 
   configurePhase = ''
     runHook preConfigure
-    cp -r ${nodeModules} node_modules
-    chmod -R u+w node_modules
-    patchShebangs node_modules
+    cp ${offlineLockFile} package-lock.json
     export HOME="$TMPDIR" npm_config_cache="$TMPDIR/npm-cache"
-    export npm_config_offline=true npm_config_update_notifier=false
-    # Build native addons from source against this nodejs's headers; never download a binary.
-    export npm_config_nodedir=${nodejs} npm_config_build_from_source=true
+    export npm_config_offline=true npm_config_update_notifier=false npm_config_audit=false npm_config_fund=false
+    npm ci --ignore-scripts --omit=optional --loglevel=warn
+    patchShebangs node_modules
     runHook postConfigure
   '';
 
   buildPhase = ''
     runHook preBuild
     # better-sqlite3's install script is `prebuild-install || node-gyp rebuild --release`;
-    # with build_from_source, prebuild-install declines and node-gyp compiles the addon.
-    npm rebuild better-sqlite3 --foreground-scripts
+    # with build_from_source, prebuild-install declines and node-gyp compiles the addon
+    # against this nodejs's headers. Nothing is downloaded.
+    npm_config_nodedir=${nodejs} npm_config_build_from_source=true \
+      npm rebuild better-sqlite3 --foreground-scripts
     npm run build
-    npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+    npm prune --omit=dev --ignore-scripts
     runHook postBuild
   '';
 
@@ -157,32 +156,58 @@ stdenv.mkDerivation {
     runHook preInstall
     mkdir -p $out/lib/hearth
     cp -r package.json dist node_modules $out/lib/hearth/
-    # build intermediates of the addon are not needed at runtime
-    (cd $out/lib/hearth/node_modules/better-sqlite3 && \
-      rm -rf deps src build/Release/{obj,obj.target,.deps,sqlite3.a,test_extension.node})
+    # npm's record of where each package came from (the tarballs): not needed at run time
+    rm -f $out/lib/hearth/node_modules/.package-lock.json
+    # of better-sqlite3's native build only the addon itself is needed at run time
+    bs=$out/lib/hearth/node_modules/better-sqlite3
+    mv $bs/build/Release/better_sqlite3.node "$TMPDIR/"
+    rm -rf $bs/build $bs/deps $bs/src $bs/binding.gyp
+    install -D -m 0555 "$TMPDIR/better_sqlite3.node" $bs/build/Release/better_sqlite3.node
     makeWrapper ${lib.getExe nodejs} $out/bin/hearth \
       --add-flags $out/lib/hearth/dist/src/cli.js \
       --set-default NODE_ENV production
     runHook postInstall
   '';
 
+  # fails the build if python3 (node-gyp) or a dependency tarball is still referenced
+  disallowedReferences = [ python3 ] ++ lib.attrValues tarballs;
+
   doInstallCheck = true;
   installCheckPhase = ''
     runHook preInstallCheck
     $out/bin/hearth --help >/dev/null
-    # the addon loads and works with this nodejs
-    (cd $out/lib/hearth && ${lib.getExe nodejs} -e "
-      const Database = require('better-sqlite3');
-      const row = new Database(':memory:').prepare('select sqlite_version() as v').get();
-      console.log('better-sqlite3 ok, sqlite', row.v);
-    ")
+    [ "$(find $out/lib/hearth/node_modules/better-sqlite3/build -type f)" = \
+      "$out/lib/hearth/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ]
     runHook postInstallCheck
   '';
 
   passthru = {
-    inherit nodejs nodeModules;
-    # true until the real hash is pasted in (see the top of this file)
-    npmDepsHashIsPlaceholder = npmDepsHash == lib.fakeHash;
+    inherit nodejs tarballs offlineLock;
+    tests = {
+      # the CLI starts and knows its commands
+      help = runCommand "hearth-test-help" { nativeBuildInputs = [ finalAttrs.finalPackage ]; } ''
+        hearth --help | grep -q 'esphome'
+        hearth esphome --help | grep -q 'generate'
+        touch $out
+      '';
+      # the native addon loads with this nodejs, and `hearth backup` copies a store with it
+      sqlite-backup = runCommand "hearth-test-sqlite-backup" { nativeBuildInputs = [ finalAttrs.finalPackage ]; } ''
+        cd ${finalAttrs.finalPackage}/lib/hearth
+        ${lib.getExe nodejs} -e "
+          const Database = require('better-sqlite3');
+          const db = new Database(process.env.TMPDIR + '/store.sqlite');
+          db.exec('create table t (x); insert into t values (42)');
+          db.close();
+        "
+        hearth backup --store "$TMPDIR/store.sqlite" "$TMPDIR/copy.sqlite"
+        ${lib.getExe nodejs} -e "
+          const Database = require('better-sqlite3');
+          const row = new Database(process.env.TMPDIR + '/copy.sqlite', { readonly: true }).prepare('select x from t').get();
+          if (row.x !== 42) throw new Error('backup lost the row');
+        "
+        touch $out
+      '';
+    };
   };
 
   meta = {
@@ -190,5 +215,6 @@ stdenv.mkDerivation {
     license = lib.licenses.mit;
     mainProgram = "hearth";
     platforms = lib.platforms.linux ++ lib.platforms.darwin;
+    sourceProvenance = [ lib.sourceTypes.fromSource ];
   };
-}
+})

@@ -1,5 +1,6 @@
 # NixOS VM test: Mosquitto + hearth with its secrets written at test time (never from the
-# Nix store), /healthz answering, a reload by SIGHUP, and the unit's hardening printed.
+# Nix store), /healthz answering, a reload by SIGHUP, the unit's hardening printed, and the
+# ESPHome-config placement run as the directory's owner past a planted symlink.
 #
 #   nix build .#checks.x86_64-linux.vm -L
 #
@@ -50,7 +51,18 @@ in
           mqtt.username = "hearth";
           http.port = port;
         };
+        # a directory owned by another user, as ESPHome's is
+        esphome.configDir = "/var/lib/esphome-test";
+        esphome.secretsFile = "${secrets}/esphome-secrets";
       };
+      users.users.esphome-test = {
+        isSystemUser = true;
+        group = "esphome-test";
+      };
+      users.groups.esphome-test = { };
+      systemd.tmpfiles.rules = [ "d /var/lib/esphome-test 0750 esphome-test esphome-test -" ];
+      # started by the test script, after it planted its link
+      systemd.services.hearth-esphome-configs.wantedBy = lib.mkForce [ ];
 
       # The secrets do not exist at boot: the test script writes them, then starts both.
       systemd.services.mosquitto.wantedBy = lib.mkForce [ ];
@@ -103,8 +115,22 @@ in
         hub.sleep(2)
         hub.succeed("systemctl is-active hearth.service")
 
-    with subtest("no camera access without cameras"):
+    with subtest("no video devices (PrivateDevices)"):
         hub.fail("systemctl show hearth.service -p DeviceAllow --value | grep -q video4linux")
+
+    with subtest("ESPHome configs: placed as the directory's owner; a planted link is replaced, not followed"):
+        hub.succeed(
+            "ln -s /etc/shadow /var/lib/esphome-test/secrets.yaml",
+            "chown -h esphome-test:esphome-test /var/lib/esphome-test/secrets.yaml",
+            "printf '../../../etc/shadow\\n' > /var/lib/esphome-test/.hearth-managed",
+        )
+        shadow = hub.succeed("sha256sum /etc/shadow")
+        hub.succeed("systemctl start hearth-esphome-configs.service")
+        hub.succeed("test \"$(readlink /var/lib/esphome-test/secrets.yaml)\" = ${secrets}/esphome-secrets")
+        hub.succeed("test \"$(stat -c %U /var/lib/esphome-test/secrets.yaml)\" = esphome-test")
+        hub.succeed("test ! -e /var/lib/esphome-test/.hearth-managed")
+        hub.succeed("test -f /var/lib/hearth-esphome-configs/placed")
+        assert shadow == hub.succeed("sha256sum /etc/shadow"), "/etc/shadow changed"
 
     print(hub.succeed("systemd-analyze security hearth.service --no-pager"))
   '';

@@ -112,7 +112,8 @@ export function registerHubCommands(program: Command): void {
       try {
         response = await fetch(`${base.replace(/\/+$/, '')}/api/routines/${encodeURIComponent(id)}/due`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${token}` },
+          // The history records that the CLI made it due (src/hub/http/server.ts, CLIENT_HEADER).
+          headers: { authorization: `Bearer ${token}`, 'x-hearth-client': 'cli' },
         });
       } catch (e) {
         fail(`cannot reach the hub at ${base} (is \`hearth run\` running?): ${(e as Error).message}`);

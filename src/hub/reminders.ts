@@ -45,7 +45,7 @@ import { pressEntitiesOf, routineSlotsOf, type RoutineSlot } from './reminders/r
 import { createRoutineViews, type RoutineView } from './reminders/routine-view.js';
 import { createStepWriter } from './reminders/step-writer.js';
 import { createWakeups } from './reminders/wakeups.js';
-import { step, type ActionKind, type ActionSource, type ReminderEvent, type ReminderState } from './routines/reminder.js';
+import { step, type ActionKind, type ActionSource, type DueSource, type ReminderEvent, type ReminderState } from './routines/reminder.js';
 import type { Store } from './store/store.js';
 
 export type { RoutineView } from './reminders/routine-view.js';
@@ -65,8 +65,8 @@ export interface RemindersDeps {
 export interface Reminders {
   start(): void;
   stop(): void;
-  /** Makes a routine due now; undefined for an unknown id. */
-  due(id: string): RoutineView | undefined;
+  /** Makes a routine due now (`source`: who asked, for the history; default api); undefined for an unknown id. */
+  due(id: string, source?: DueSource): RoutineView | undefined;
   action(id: string, action: ActionKind, source: ActionSource): RoutineView | undefined;
   list(): RoutineView[];
   /**
@@ -171,6 +171,9 @@ export function createReminders(deps: RemindersDeps): Reminders {
       }
       presses.loadHandledMarks();
       for (const [id, slot] of slots) {
+        if (slot.plan.scheduleError) log.error({ routine: id, err: slot.plan.scheduleError }, 'routine schedule cannot be evaluated: it never falls due by itself, only by hand; the other routines run');
+      }
+      for (const [id, slot] of slots) {
         const persisted = saved.get(id) as ReminderState | undefined;
         if (persisted && persisted.routine === id) {
           slot.state = persisted;
@@ -193,8 +196,8 @@ export function createReminders(deps: RemindersDeps): Reminders {
       // What was decided is written before the store closes or a reload's successor loads it.
       writer.stop();
     },
-    due(id) {
-      const slot = dispatch(id, { type: 'due' })?.slot;
+    due(id, source = 'api') {
+      const slot = dispatch(id, { type: 'due', source })?.slot;
       return slot && views.view(slot);
     },
     action(id, action, source) {

@@ -157,7 +157,8 @@ export function createHub(options: HubOptions): Hub {
           ha.sendMessage<RegistryDevice[]>({ type: 'config/device_registry/list' }),
         ]);
         if (stopped) return;
-        const { devices: resolved, renamed, missing } = resolveEntityIds(householdEntities(household), entities, registryDevices);
+        const { devices: resolved, renamed, missing, unresolved } = resolveEntityIds(householdEntities(household), entities, registryDevices);
+        for (const u of unresolved) if (u.reason === 'ambiguous') log.warn(u, 'no Home Assistant device is identified as this device (several share its name; name one by its node name in HA): its entities are treated as missing');
         if (missing.length) log.warn({ missing }, 'entities of the device specs not found in Home Assistant (not adopted yet?)');
         if (JSON.stringify(resolved) === JSON.stringify(devices)) return;
         if (Object.keys(renamed).length) log.info({ renamed }, 'Home Assistant named some entities differently from the specs; using its ids');

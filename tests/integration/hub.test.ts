@@ -69,6 +69,13 @@ describe('hub: routines and buttons', () => {
     expect(await phase()).toBe('done');
     const history = hearth.hub.store!.history({ routine: ROUTINE, limit: 10 }).map((r) => r.kind);
     expect(history).toEqual(expect.arrayContaining(['press', 'done']));
+    // Each row says where it came from: the button, on its device (the ESPHome node name).
+    const rows = hearth.hub.store!.history({ routine: ROUTINE, limit: 10 });
+    expect(rows.find((r) => r.kind === 'done')).toMatchObject({ source: 'button', device: BUTTON });
+    expect(rows.find((r) => r.kind === 'press')).toMatchObject({ source: 'button', device: BUTTON });
+    // Made due by the API, or (08:00-12:00 London) already due by the schedule: said either way.
+    expect(rows.find((r) => r.kind === 'due')?.source).toMatch(/^(api|schedule)$/);
+    expect(rows.every((r) => r.source !== null)).toBe(true);
   });
 
   it('a double press snoozes, a long press skips', async () => {

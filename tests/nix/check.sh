@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # hearth's Nix checks that run without nixpkgs or network:
 #   1. `nix-instantiate --parse` on every .nix file of the repository;
-#   2. the NixOS module evaluation test (tests/nix/eval-module.sh) when NIXPKGS_LIB points
-#      to a checkout of nixpkgs' lib; it reports itself SKIPPED otherwise.
+#   2. the ESPHome-config placement script (tests/nix/place-esphome-configs.test.sh: planted
+#      symlinks and `..` names), and shellcheck on it when shellcheck is installed;
+#   3. the NixOS module and flake evaluation tests (tests/nix/eval-module.sh) when NIXPKGS_LIB
+#      (and FLAKE_PARTS) point to checkouts, and the package's npm steps (npm pack per pinned
+#      fetch, npm ci offline from the rewritten lockfile: tests/nix/npm-offline.test.sh) when
+#      NIXPKGS_LIB does; they report themselves SKIPPED otherwise.
 # Installs Debian's nix-bin (Nix 2.8) when nix-instantiate is missing. Exit status non-zero
-# on any failure.  Nothing is built: building the package (whose npmDepsHash is a placeholder
-# until its first build, reported as a NOTE) and the VM test need real nixpkgs: see docs/nix.md.
+# on any failure. Nothing is built here: building the package and the VM test needs nixpkgs
+# (docs/nix.md).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -42,12 +46,23 @@ if [ "$bad" -gt 0 ]; then
 fi
 echo "nix: ${#files[@]} files parsed ($(nix-instantiate --version))"
 
-# 2. module evaluation
 status=0
-bash "$here/eval-module.sh" || status=$?
 
-# 3. honesty about what these checks do not cover: the package has not been built here
-if grep -q 'npmDepsHash ? lib.fakeHash' "$repo/nix/package.nix"; then
-  echo "nix: NOTE: nix/package.nix's npmDepsHash is still the placeholder (lib.fakeHash): the package has never been built; the first \`nix build .#hearth\` prints the real hash to paste in (docs/nix.md)"
+# 2. the ESPHome-config placement step (runs as root on NixOS): planted links, `..` names
+bash "$here/place-esphome-configs.test.sh" || status=1
+# (the package runs it through writeShellApplication, which shellchecks it at build time)
+if command -v shellcheck >/dev/null; then
+  if shellcheck "$repo/nix/place-esphome-configs.sh"; then
+    echo "nix: shellcheck nix/place-esphome-configs.sh: clean"
+  else
+    echo "nix: FAILED: shellcheck nix/place-esphome-configs.sh"
+    status=1
+  fi
 fi
+
+# 3. module and flake evaluation; the package's npm steps run outside Nix on what it evaluates to
+bash "$here/eval-module.sh" || status=1
+bash "$here/npm-offline.test.sh" || status=1
+
+echo "nix: NOTE: nothing was built (no nixpkgs here): \`nix flake check\` builds the package, its tests and the VM test (docs/nix.md)"
 exit $status

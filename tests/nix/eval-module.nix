@@ -16,8 +16,7 @@ let
     ../../nix/module.nix
     config
   ];
-  # Without the assertion check: the life coach's units are defined (for when it lands) but
-  # its options fail assertions in this release; the tests look at both separately.
+  # Without the assertion check: to look at what failed and why.
   unchecked = config: stubs.evalUnchecked fakePkgs [
     ../../nix/module.nix
     config
@@ -43,10 +42,14 @@ let
       ] true
     )).success;
 
+  # the device specs: a store path (a derivation), as a build-time input must be
+  devices = stubs.fakeDrv "hearth-devices" { };
+  warningsOf = config: (unchecked config).warnings;
+
   base = {
     services.hearth = {
       enable = true;
-      devicesDir = "/srv/hearth/devices";
+      devicesDir = devices;
       tokenFile = "/run/agenix/hearth-ha-token";
       mqttPasswordFile = "/run/agenix/hearth-mqtt-password";
       httpTokenFile = "/run/agenix/hearth-http-token";
@@ -67,43 +70,10 @@ let
   hub = plain.systemd.services.hearth;
   hubYaml = plain.environment.etc."hearth/hearth.yaml".source.value;
 
-  camsConfig = with' {
-    lifecoach.enable = true;
-    settings.lifecoach.cameras = [
-      {
-        id = "desk";
-        device = "/dev/video0";
-      }
-    ];
-  };
-  cams = unchecked camsConfig;
-  camHub = cams.systemd.services.hearth;
-
-  fw = system (with' {
+    fw = system (with' {
     openFirewall = true;
     settings.http.port = 9000;
   });
-
-  awayConfig = {
-    services.hearth = {
-      lifecoach.enable = true;
-      devicesDir = "/srv/hearth/devices";
-      tokenFile = "/run/agenix/hearth-ha-token";
-      settings.people = [
-        {
-          id = "sam";
-          name = "Sam";
-        }
-      ];
-    };
-  };
-  away = unchecked awayConfig;
-  splitConfig = with' {
-    lifecoach.enable = true;
-    lifecoach.ownUnit = true;
-  };
-  split = unchecked splitConfig;
-  notYet = "the life coach is not part of this hearth release yet";
 
   tuned = system (with' {
     settings.homeassistant.heartbeat_interval = "15s";
@@ -124,6 +94,37 @@ let
   });
   espUnit = esp.systemd.services.hearth-esphome-configs;
   espConfigs = esp.services.hearth.esphome.configs;
+  # the tested script (tests/nix/place-esphome-configs.test.sh), with coreutils and setpriv
+  placeScript = "${storeDir}/${
+    stubs.shellAppHash (lib.removePrefix "#!/usr/bin/env bash\n" (builtins.readFile ../../nix/place-esphome-configs.sh)) [
+      fakePkgs.coreutils
+      fakePkgs.util-linux
+    ]
+  }-hearth-place-esphome-configs";
+  espGrouped = system (with' {
+    esphome.configDir = "/var/lib/esphome";
+    esphome.group = "esphome";
+  });
+
+  irkTracker = extra: with' {
+    settings.trackers = [
+      ({
+        id = "sams-phone";
+        person = "sam";
+        type = "irk";
+      } // extra)
+    ];
+  };
+  macTracker = with' {
+    settings.trackers = [
+      {
+        id = "sams-watch";
+        person = "sam";
+        type = "mac";
+        mac = "AA:BB:CC:DD:EE:FF";
+      }
+    ];
+  };
 
   custom = system (with' { configFile = "/etc/hearth-custom.yaml"; });
 
@@ -151,12 +152,12 @@ let
 in
 [
   # --- the hub unit ------------------------------------------------------------------------
-  (eq "ExecStart runs `hearth run` on the /etc config (reloadable) without the life coach"
+  (eq "ExecStart runs `hearth run` on the /etc config and device specs (reloadable)"
     hub.serviceConfig.ExecStart
-    "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --no-lifecoach"
+    "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices"
   )
   (eq "/etc/hearth/hearth.yaml is the generated settings file" plain.environment.etc."hearth/hearth.yaml".source.name "hearth.yaml")
-  (eq "/etc/hearth/devices is devicesDir" plain.environment.etc."hearth/devices".source "/srv/hearth/devices")
+  (eq "/etc/hearth/devices is devicesDir (a store path)" plain.environment.etc."hearth/devices".source.outPath devices.outPath)
   (eq "LoadCredential passes each secret file under hearth's credential name"
     (lib.sort lib.lessThan hub.serviceConfig.LoadCredential)
     [
@@ -168,7 +169,7 @@ in
   (eq "ExecReload sends SIGHUP" hub.serviceConfig.ExecReload "${storeDir}/00000000000000000000000000000000-coreutils/bin/kill -HUP $MAINPID")
   (check "reloadTriggers: the config file and the devices dir" (
     lib.elem plain.environment.etc."hearth/hearth.yaml".source hub.reloadTriggers
-    && lib.elem "/srv/hearth/devices" hub.reloadTriggers
+    && lib.elem devices hub.reloadTriggers
   ) (builtins.toJSON (map toString hub.reloadTriggers)))
   (eq "DynamicUser + StateDirectory" {
     inherit (hub.serviceConfig) DynamicUser StateDirectory;
@@ -209,17 +210,18 @@ in
     UMask = "0077";
     MemoryDenyWriteExecute = false;
   })
-  (eq "no cameras: no video devices, no video group, PrivateDevices" {
-    inherit (hub.serviceConfig) DeviceAllow SupplementaryGroups PrivateDevices;
-    path = hub.path;
+  (eq "no devices, private users" {
+    inherit (hub.serviceConfig) PrivateDevices PrivateUsers;
   } {
-    DeviceAllow = [ ];
-    SupplementaryGroups = [ ];
     PrivateDevices = true;
-    path = [ ];
+    PrivateUsers = true;
   })
   (eq "firewall closed by default" plain.networking.firewall.allowedTCPPorts [ ])
-  (eq "no life-coach or ESPHome unit unless asked" (lib.attrNames plain.systemd.services) [ "hearth" ])
+  (eq "no ESPHome unit unless asked" (lib.attrNames plain.systemd.services) [ "hearth" ])
+  (check "no life-coach options that could only fail (the life coach brings its own)" (
+    !(plain.services.hearth ? lifecoach) && !(plain.services.hearth ? ffmpegPackage)
+  ) (builtins.toJSON (lib.attrNames plain.services.hearth)))
+  (check "the module has meta (maintainers)" (plain.meta ? maintainers) "")
 
   # --- the generated hearth.yaml -------------------------------------------------------------
   (eq "hearth.yaml: declared defaults and pass-through settings" {
@@ -245,77 +247,15 @@ in
       }
     ];
   })
-  (check "hearth.yaml: no nulls, no empty presence/lifecoach sections" (
-    !(hasNull hubYaml) && !(hubYaml ? presence) && !(hubYaml ? lifecoach) && !(hubYaml ? timezone)
+  (check "hearth.yaml: no nulls, no empty presence section" (
+    !(hasNull hubYaml) && !(hubYaml ? presence) && !(hubYaml ? timezone)
   ) (builtins.toJSON (lib.attrNames hubYaml)))
   (check "hearth.yaml: holds no secret paths (hearth reads $CREDENTIALS_DIRECTORY)" (
     !(hasKeyDeep (lib.hasSuffix "_file") hubYaml)
   ) "")
 
-  # --- cameras (defined for the life coach; asserted off in this release) ----------------------
-  (check "settings.lifecoach.cameras fails the assertion (hearth.yaml has no lifecoach section yet)" (
-    failedWith (with' { settings.lifecoach.cameras = [ { id = "desk"; device = "/dev/video0"; } ]; })
-      "services.hearth.settings.lifecoach: ${notYet}"
-  ) (builtins.toJSON (stubs.failedAssertions cams)))
-  (eq "cameras (unchecked): video4linux access, video group, ffmpeg, life coach in-process" {
-    inherit (camHub.serviceConfig)
-      DeviceAllow
-      SupplementaryGroups
-      PrivateDevices
-      ExecStart
-      ;
-    path = map (p: p.name) camHub.path;
-  } {
-    DeviceAllow = [ "char-video4linux rw" ];
-    SupplementaryGroups = [ "video" ];
-    PrivateDevices = false;
-    ExecStart = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices";
-    path = [ "ffmpeg-headless" ];
-  })
-  (eq "cameras (unchecked): written to hearth.yaml" cams.environment.etc."hearth/hearth.yaml".source.value.lifecoach.cameras [
-    {
-      id = "desk";
-      device = "/dev/video0";
-    }
-  ])
-
   # --- firewall ----------------------------------------------------------------------------
   (eq "openFirewall opens settings.http.port" fw.networking.firewall.allowedTCPPorts [ 9000 ])
-
-  # --- the life coach: not in this release; placement kept for when it lands -----------------
-  (eq "lifecoach.enable defaults to false" plain.services.hearth.lifecoach.enable false)
-  (check "lifecoach.enable fails the assertion \"${notYet}\"" (
-    failedWith (with' { lifecoach.enable = true; }) "services.hearth.lifecoach.enable: ${notYet}"
-  ) (builtins.toJSON (stubs.failedAssertions (unchecked (with' { lifecoach.enable = true; })))))
-  (check "lifecoach.enable alone on a host (no hub) fails the assertion too" (failedWith awayConfig notYet) "")
-  (check "lifecoach.enable + ownUnit fails the assertion too" (failedWith splitConfig notYet) "")
-  (eq "placement (unchecked) life coach alone on a host: only hearth-lifecoach, `--only lifecoach`, own state dir" {
-    units = lib.attrNames away.systemd.services;
-    exec = away.systemd.services.hearth-lifecoach.serviceConfig.ExecStart;
-    state = away.systemd.services.hearth-lifecoach.serviceConfig.StateDirectory;
-    yamlState = away.environment.etc."hearth/hearth-lifecoach.yaml".source.value.state_dir;
-    creds = away.systemd.services.hearth-lifecoach.serviceConfig.LoadCredential;
-    firewall = away.networking.firewall.allowedTCPPorts;
-  } {
-    units = [ "hearth-lifecoach" ];
-    exec = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth-lifecoach.yaml --devices /etc/hearth/devices --only lifecoach";
-    state = "hearth-lifecoach";
-    yamlState = "/var/lib/hearth-lifecoach";
-    creds = [ "ha-token:/run/agenix/hearth-ha-token" ];
-    firewall = [ ];
-  })
-  (eq "placement (unchecked) lifecoach.ownUnit: hub without it, life coach after the hub" {
-    units = lib.attrNames split.systemd.services;
-    hubExec = split.systemd.services.hearth.serviceConfig.ExecStart;
-    after = lib.elem "hearth.service" split.systemd.services.hearth-lifecoach.after;
-  } {
-    units = [
-      "hearth"
-      "hearth-lifecoach"
-    ];
-    hubExec = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --no-lifecoach";
-    after = true;
-  })
 
   # --- declared hearth.yaml options ------------------------------------------------------------
   (eq "homeassistant heartbeats and presence tuning reach hearth.yaml" {
@@ -366,15 +306,61 @@ in
   ) "")
 
   # --- ESPHome configs ---------------------------------------------------------------------
-  (check "esphome.configDir: a oneshot places the generated configs and links secrets.yaml" (
-    espUnit.serviceConfig.Type == "oneshot"
-    && lib.hasInfix "ln -sfn /run/agenix/esphome-secrets \"$dir/secrets.yaml\"" espUnit.script
-    && lib.hasInfix "dir=/var/lib/esphome" espUnit.script
-    && lib.hasInfix "${espConfigs}/*.yaml" espUnit.script
-  ) espUnit.script)
+  (eq "esphome.configDir: a oneshot runs nix/place-esphome-configs.sh (coreutils, setpriv) on the generated configs" {
+    inherit (espUnit.serviceConfig) Type ExecStart StateDirectory StateDirectoryMode;
+    script = espUnit.script or null;
+  } {
+    Type = "oneshot";
+    ExecStart = "${placeScript}/bin/hearth-place-esphome-configs --configs ${espConfigs} --dir /var/lib/esphome --state /var/lib/hearth-esphome-configs --secrets /run/agenix/esphome-secrets";
+    StateDirectory = "hearth-esphome-configs";
+    StateDirectoryMode = "0700";
+    script = null;
+  })
+  (eq "esphome.group is passed to the script" espGrouped.systemd.services.hearth-esphome-configs.serviceConfig.ExecStart
+    "${placeScript}/bin/hearth-place-esphome-configs --configs ${espGrouped.services.hearth.esphome.configs} --dir /var/lib/esphome --state /var/lib/hearth-esphome-configs --group esphome"
+  )
+  (eq "the placement unit may only change identity and search directories (the set place-esphome-configs.test.sh runs with), no network" {
+    inherit (espUnit.serviceConfig) CapabilityBoundingSet PrivateNetwork NoNewPrivileges;
+  } {
+    CapabilityBoundingSet = [
+      "CAP_SETUID"
+      "CAP_SETGID"
+      "CAP_DAC_READ_SEARCH"
+    ];
+    PrivateNetwork = true;
+    NoNewPrivileges = true;
+  })
+  (check "a relative esphome.configDir is refused" (!evaluates (with' { esphome.configDir = "esphome"; })) "")
   (check "esphome configs come from `hearth esphome generate` over devicesDir and the hub's hearth.yaml" (
-    lib.hasInfix "hearth esphome generate --devices /srv/hearth/devices --config ${storeDir}/00000000000000000000000000000000-hearth.yaml --out $out" espConfigs.script
+    lib.hasInfix "hearth esphome generate --devices ${devices} --config ${storeDir}/00000000000000000000000000000000-hearth.yaml --out $out" espConfigs.script
   ) espConfigs.script)
+
+  # --- devicesDir is a build-time input ---------------------------------------------------------
+  (check "devicesDir as a runtime path string fails the assertion, saying why" (
+    failedWith (with' { devicesDir = "/srv/hearth/devices"; })
+      ''services.hearth.devicesDir = "/srv/hearth/devices" is a path on the target host''
+  ) (builtins.toJSON (stubs.failedAssertions (unchecked (with' { devicesDir = "/srv/hearth/devices"; })))))
+  (check "devicesDir as a path literal (copied to the store) is fine" (evaluates (with' { devicesDir = ./.; })) "")
+  (check "devicesDir as a store path string is fine" (evaluates (with' { devicesDir = "${devices}"; })) "")
+
+  # --- BLE tracker keys are secrets ---------------------------------------------------------------
+  (check "a literal tracker irk fails the assertion naming settings.trackers[0].irk" (
+    failedWith (irkTracker { irk = "f0a9186ae173c6c267afc272d585871c"; }) "services.hearth.settings.trackers[0].irk: a literal"
+  ) (builtins.toJSON (stubs.failedAssertions (unchecked (irkTracker { irk = "f0a9186ae173c6c267afc272d585871c"; })))))
+  (check "irk_file from a credential is fine, and reaches hearth.yaml as that path" (
+    let
+      c = system (irkTracker { irk_file = "/run/credentials/hearth.service/sams-phone-irk"; }) ;
+    in
+    (lib.head c.environment.etc."hearth/hearth.yaml".source.value.trackers).irk_file
+    == "/run/credentials/hearth.service/sams-phone-irk"
+  ) "")
+  (check "irk_file pointing into the Nix store fails the assertion naming it" (
+    failedWith (irkTracker { irk_file = inStore; }) "trackers[0].irk_file point(s) into the"
+  ) "")
+  (check "a literal tracker mac gives a warning naming it" (
+    lib.any (lib.hasInfix "services.hearth.settings.trackers[0].mac: a tracker's MAC address") (warningsOf macTracker)
+  ) (builtins.toJSON (warningsOf macTracker)))
+  (check "control: no tracker warning without a mac" (warningsOf base == [ ]) (builtins.toJSON (warningsOf base)))
 
   # --- configFile override -------------------------------------------------------------------
   (eq "configFile replaces the generated hearth.yaml" custom.environment.etc."hearth/hearth.yaml".source "/etc/hearth-custom.yaml")

@@ -20,6 +20,10 @@ let
     }
     // extra;
 
+  shellAppHash =
+    text: runtimeInputs:
+    builtins.substring 0 32 (builtins.hashString "sha256" (builtins.toJSON [ text (map (p: p.name) runtimeInputs) ]));
+
   # pkgs.formats.yaml, with nixpkgs' value type; `generate` keeps the value to inspect.
   yamlFormat = _: {
     type =
@@ -55,14 +59,24 @@ let
             isLinux = true;
             isDarwin = false;
           };
+          # attrs or `finalAttrs: attrs` (finalAttrs.finalPackage is the result); a
+          # fixed-output derivation's store path follows its name and hash, as Nix's does
           mkDerivation =
-            attrs:
-            fakeDrv "${attrs.pname}-${attrs.version}" (
-              attrs
-              // {
-                meta = attrs.meta or { };
-              }
-            );
+            arg:
+            let
+              attrs = if builtins.isFunction arg then arg (attrs // { finalPackage = result; }) else arg;
+              name = attrs.name or "${attrs.pname}-${attrs.version}";
+              result = fakeDrv name (
+                attrs
+                // {
+                  meta = attrs.meta or { };
+                }
+                // lib.optionalAttrs (attrs ? outputHash) {
+                  outPath = "${storeDir}/${builtins.substring 0 32 (builtins.hashString "sha256" "${name}:${attrs.outputHash}")}-${name}";
+                }
+              );
+            in
+            result;
         };
         stdenvNoCC = self.stdenv;
         nodejs_24 = fakeDrv "nodejs-24.0.0" { meta.mainProgram = "node"; };
@@ -79,7 +93,21 @@ let
         mosquitto = fakeDrv "mosquitto" { };
         ffmpeg-headless = fakeDrv "ffmpeg-headless" { };
         formats.yaml = yamlFormat;
+        util-linux = fakeDrv "util-linux" { };
         writeText = name: text: fakeDrv name { inherit text; };
+        writeShellApplication =
+          {
+            name,
+            text,
+            runtimeInputs ? [ ],
+          }:
+          # the store path stands for the script's text and its PATH, so a test can tell
+          # which script a unit runs from its ExecStart
+          fakeDrv name {
+            inherit text runtimeInputs;
+            outPath = "${storeDir}/${shellAppHash text runtimeInputs}-${name}";
+            meta.mainProgram = name;
+          };
         runCommand = name: env: script: fakeDrv name (env // { inherit script; });
         mkShell = attrs: fakeDrv "nix-shell" attrs;
         testers.runNixOSTest = module: fakeDrv "vm-test-run" { inherit module; };
@@ -125,6 +153,10 @@ let
         type = types.attrsOf (types.submodule { freeformType = types.attrsOf types.anything; });
         default = { };
       };
+      meta = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+      };
       environment.systemPackages = mkOption {
         type = types.listOf types.anything;
         default = [ ];
@@ -161,6 +193,7 @@ in
 {
   inherit
     fakeDrv
+    shellAppHash
     pkgsFor
     nixosStubs
     evalUnchecked

@@ -34,13 +34,13 @@ export function hubRoutes(deps: HubRoutesDeps): Pick<HttpApiDeps, 'status' | 'ro
     },
     routines: {
       list: () => reminders()?.list() ?? [],
-      due: (id) => {
-        const view = reminders()?.due(id);
+      due: (id, source) => {
+        const view = reminders()?.due(id, source);
         if (!view) throw new NotFoundError(`unknown routine "${id}" (known: ${(reminders()?.list() ?? []).map((r) => r.id).join(', ')})`);
         return view;
       },
-      command: (id, command) => {
-        const view = reminders()?.action(id, command as 'done' | 'snooze' | 'skip', 'api');
+      command: (id, command, source) => {
+        const view = reminders()?.action(id, command as 'done' | 'snooze' | 'skip', source ?? 'api');
         if (!view) throw new NotFoundError(`unknown routine "${id}"`);
         return view;
       },

@@ -29,12 +29,16 @@ export interface HttpApiDeps {
   metrics: () => string;
   routines: {
     list: () => unknown;
-    /** Makes a routine due now; throws NotFoundError for an unknown id. */
-    due: (id: string) => Promise<unknown> | unknown;
-    /** Marks done / snooze / skip from the API. */
-    command?: (id: string, command: string) => Promise<unknown> | unknown;
+    /** Makes a routine due now; throws NotFoundError for an unknown id. `source`: `cli` when hearth's CLI asked. */
+    due: (id: string, source?: 'api' | 'cli') => Promise<unknown> | unknown;
+    /** Marks done / snooze / skip from the API (or the CLI). */
+    command?: (id: string, command: string, source?: 'api' | 'cli') => Promise<unknown> | unknown;
   };
 }
+
+/** Header by which hearth's own CLI says it is the caller (the history records `cli`, not `api`). */
+export const CLIENT_HEADER = 'x-hearth-client';
+const clientOf = (req: Request): 'api' | 'cli' => (req.get(CLIENT_HEADER) === 'cli' ? 'cli' : 'api');
 
 export interface HttpApi {
   start(): Promise<void>;
@@ -75,14 +79,14 @@ export function createHttpApi(deps: HttpApiDeps): HttpApi {
     res.json(deps.routines.list());
   });
   api.post('/api/routines/:id/due', async (req, res) => {
-    res.json(await deps.routines.due(String(req.params.id)));
+    res.json(await deps.routines.due(String(req.params.id), clientOf(req)));
   });
   api.post('/api/routines/:id/:command', async (req, res) => {
     const command = String(req.params.command);
     if (!deps.routines.command || !['done', 'snooze', 'skip'].includes(command)) {
       throw new NotFoundError(`unknown routine command "${command}" (use due, done, snooze or skip)`);
     }
-    res.json(await deps.routines.command(String(req.params.id), command));
+    res.json(await deps.routines.command(String(req.params.id), command, clientOf(req)));
   });
   app.use(api);
 

@@ -123,11 +123,12 @@ export function createReminderEffects(deps: ReminderEffectsDeps): ReminderEffect
         continue;
       }
       if (e.type !== 'record') continue;
-      const { type: _t, kind, routine, at, source, ...detail } = e;
+      const { type: _t, kind, routine, at, source, device, ...detail } = e;
       deps.store.record({
         at,
         kind: kind === 'notify' ? 'notification' : kind,
         routine,
+        device,
         source,
         detail: Object.keys(detail).length ? detail : undefined,
       });

@@ -102,7 +102,7 @@ export function createPressIntake(deps: PressIntakeDeps): PressIntake {
       if (markHandled) writeMarkOnly(markHandled, change.entityId);
       return;
     }
-    const event: ReminderEvent = { type: 'press', press: verdict.press, entity: change.entityId };
+    const event: ReminderEvent = { type: 'press', press: verdict.press, entity: change.entityId, device: target.device };
     // Pressed while hearth was not watching (down, restarting, reloading): it counts for an
     // occurrence that was already due then.
     if (verdict.missed) event.at = verdict.at;

@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { HubMqtt } from '../mqtt/client.js';
 import { routineAttributesTopic, routineStateTopic, stateMessage, type DiscoveryContext } from '../mqtt/discovery.js';
-import { isPending, type ReminderState } from '../routines/reminder.js';
+import { isPending, nextDue, type ReminderState } from '../routines/reminder.js';
 import { createStreakCache, type StreakCache } from '../routines/streak.js';
 import type { Store } from '../store/store.js';
 import type { PressEntities, RoutineSlot } from './routine-slot.js';
@@ -50,7 +50,7 @@ export function createRoutineViews(deps: RoutineViewDeps): RoutineViews {
   const view = (slot: RoutineSlot): RoutineView => {
     const now = deps.clock.now();
     const s = streakCacheOf(slot).get(slot.historyVersion, now, () => deps.store.streakRecords(slot.plan.id, now - STREAK_LOOKBACK_MS));
-    const next = slot.plan.schedule.next(now);
+    const next = nextDue(slot.state, slot.plan, now);
     const lastDone = s.lastDone ?? slot.state.lastDone;
     return {
       id: slot.plan.id,

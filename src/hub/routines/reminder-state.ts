@@ -7,7 +7,10 @@ import type { Occurrence } from './schedule.js';
 export type Phase = 'idle' | 'due' | 'nagging' | 'done' | 'snoozed' | 'skipped' | 'missed';
 export type PressKind = 'single' | 'double' | 'long';
 export type ActionKind = 'done' | 'snooze' | 'skip';
-export type ActionSource = 'notification' | 'ha' | 'api';
+/** Where a done/snooze/skip came from: the phone's notification, HA's buttons (MQTT), hearth's HTTP API or its CLI. */
+export type ActionSource = 'notification' | 'ha' | 'api' | 'cli';
+/** Who made a routine due by hand: hearth's HTTP API or its CLI (`hearth routine due`). */
+export type DueSource = 'api' | 'cli';
 
 export interface ReminderState {
   routine: string;
@@ -29,20 +32,20 @@ export interface ReminderState {
   /** A notification tagged with this routine is showing. */
   notified: boolean;
   snoozedUntil?: number;
-  /** A skip covers every occurrence that starts before this instant (the end of that local day). */
+  /** A skip covers every occurrence that starts before this instant (the end of the skipped occurrence's local day). */
   skippedUntil?: number;
   lastDone?: number;
 }
 
 export type ReminderEvent =
   | { type: 'tick' }
-  /** An occurrence starts (from the scheduler), or, without one, "due now" by hand. */
-  | { type: 'due'; occurrence?: Occurrence }
+  /** An occurrence starts (from the scheduler), or, without one, "due now" by hand (`source`: who; default api). */
+  | { type: 'due'; occurrence?: Occurrence; source?: DueSource }
   /**
    * `at`: when the press happened, for one that arrives late (made while hearth was not
    * watching): it acknowledges only an occurrence that had started by then.
    */
-  | { type: 'press'; press: PressKind; entity?: string; at?: number }
+  | { type: 'press'; press: PressKind; entity?: string; at?: number; device?: string }
   /** Done / snooze / skip from the phone, HA's buttons (MQTT) or hearth's HTTP API. */
   | { type: 'action'; action: ActionKind; source?: ActionSource }
   /** `state` passed to step is the persisted one; re-issues LED state, settles what passed meanwhile. */
@@ -53,7 +56,7 @@ export interface NotificationAction {
   title: string;
 }
 
-export type RecordKind = 'press' | 'done' | 'snooze' | 'skip' | 'miss' | 'notify';
+export type RecordKind = 'press' | 'due' | 'done' | 'snooze' | 'skip' | 'miss' | 'notify';
 
 export interface RecordEffect {
   type: 'record';
@@ -65,12 +68,25 @@ export interface RecordEffect {
   press?: PressKind;
   /** For presses: whether a reminder was pending (a press with nothing pending changes nothing). */
   pending?: boolean;
-  /** Where an acknowledgement came from: a button press, a phone action, HA, … */
+  /**
+   * What caused it: `button` (a press), `notification` (the phone), `ha` (HA's MQTT buttons),
+   * `api`, `cli`, or `schedule` (the passing of time: falling due, nags, misses, a skipped day).
+   */
   source?: string;
+  /** The ESPHome node name of the button it came from (the history's `device` column). */
+  device?: string;
+  /** The button's HA event entity. */
+  entity?: string;
+  /** Why a record the schedule made was made: `skip-day` (covered by a skip earlier that day). */
+  reason?: string;
   /** For snoozes: when it comes back. */
   until?: number;
   /** For presses that arrived late: when the button was pressed. */
   pressedAt?: number;
+  /** Done early: acknowledged before its occurrence started (with nothing pending). */
+  early?: boolean;
+  /** Done or skipped a reminder made due by hand at this instant; `occurrence` is the scheduled one it covered. */
+  forced?: number;
 }
 
 export type Effect =

@@ -12,7 +12,7 @@
  * so a press that arrives after the window closed is not taken as done.
  */
 export * from './reminder-state.js';
-export { planRoutine, type Household, type RoutinePlan } from './plan.js';
+export { neverSchedule, planRoutine, type Household, type RoutinePlan } from './plan.js';
 export { notificationActionId, parseNotificationActionId } from './action-id.js';
 export { step } from './step.js';
-export { nextWakeup } from './wakeup.js';
+export { nextDue, nextWakeup } from './wakeup.js';

@@ -181,3 +181,8 @@ export function startOfNextLocalDay(t: number, timezone: string): number {
 export function nextLocalMinute(t: number, minute: number, timezone: string): number {
   return compile(`${minute % 60} ${Math.floor(minute / 60)} * * *`, timezone).nextRun(new Date(t))!.getTime();
 }
+
+/** The last instant at or before t at which the local clock read `minute` minutes after midnight. */
+export function previousLocalMinute(t: number, minute: number, timezone: string): number {
+  return compile(`${minute % 60} ${Math.floor(minute / 60)} * * *`, timezone).previousRuns(1, new Date(t + 1))[0]!.getTime();
+}

@@ -36,8 +36,10 @@ export function step(state: ReminderState, event: ReminderEvent, now: number, pl
         if (!s.occurrence || event.occurrence.start > s.occurrence.start) run.startOccurrence(event.occurrence);
       } else if (s.phase === 'snoozed') {
         run.becomePending(s.occurrence, now, true);
+        run.record('due', now, { source: event.source ?? 'api' });
       } else if (!isPending(s)) {
         run.becomePending({ start: now, end: now + plan.windowMs, forced: true }, now);
+        run.record('due', now, { source: event.source ?? 'api' });
       }
       if (isPending(s)) run.remind();
       break;
@@ -45,14 +47,23 @@ export function step(state: ReminderState, event: ReminderEvent, now: number, pl
     case 'press': {
       const startedBefore = event.at === undefined || (s.occurrence !== undefined && event.at >= s.occurrence.start);
       const pending = (isPending(s) || s.phase === 'snoozed') && startedBefore;
-      const extra: Partial<RecordEffect> = { press: event.press, pending, source: event.entity ?? 'button' };
+      const from: Partial<RecordEffect> = {};
+      if (event.device !== undefined) from.device = event.device;
+      const extra: Partial<RecordEffect> = { press: event.press, pending, source: 'button', ...from };
+      if (event.entity !== undefined) extra.entity = event.entity;
       if (event.at !== undefined) extra.pressedAt = event.at;
+      // Nothing pending, shortly before the next occurrence: done early (a late press never is).
+      const coming = !pending && event.at === undefined && PRESS_ACTION[event.press] !== 'snooze' ? run.earlyOccurrence() : undefined;
+      if (coming) Object.assign(extra, { occurrence: coming.start, early: true });
       run.record('press', now, extra, pending);
-      if (pending) run.acknowledge(PRESS_ACTION[event.press], 'button');
+      if (pending) run.acknowledge(PRESS_ACTION[event.press], 'button', from);
+      else if (coming) run.acknowledgeAhead(PRESS_ACTION[event.press], 'button', from);
       break;
     }
     case 'action': {
-      if (isPending(s) || s.phase === 'snoozed') run.acknowledge(event.action, event.source ?? 'notification');
+      const source = event.source ?? 'notification';
+      if (isPending(s) || s.phase === 'snoozed') run.acknowledge(event.action, source);
+      else run.acknowledgeAhead(event.action, source);
       break;
     }
   }

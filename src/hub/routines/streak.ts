@@ -4,7 +4,10 @@
  * - a day counts once its occurrences are settled: done, or the last window of the day has
  *   closed; today, still open and not yet done, does not count against the person;
  * - a skipped day (skipped, not done) is left out, as if the routine had not been due;
- * - a day with a `done` but no scheduled occurrence (made due by hand) counts as done.
+ * - a day with a `done` but no scheduled occurrence (made due by hand) counts as done;
+ * - a done or skip belongs to the local day of the occurrence it acknowledged (its
+ *   `occurrence` start), not of the moment the person acted: Monday 23:30 done at 00:10 is
+ *   Monday's. Records without one (older rows) fall back to their own time.
  * Pure over the records and the schedule.
  */
 import { localDate, startOfLocalDay, startOfNextLocalDay, type Schedule } from './schedule.js';
@@ -12,7 +15,12 @@ import { localDate, startOfLocalDay, startOfNextLocalDay, type Schedule } from '
 export interface StreakRecord {
   kind: string;
   at: number;
+  /** Start of the occurrence acknowledged (epoch ms); its local day is the record's day. */
+  occurrence?: number | null;
 }
+
+/** The instant whose local date a record counts for. */
+const dayInstant = (r: StreakRecord): number => r.occurrence ?? r.at;
 
 export interface StreakDay {
   date: string;
@@ -48,10 +56,10 @@ export function streak(records: readonly StreakRecord[], schedule: Schedule, now
   for (const r of records) {
     if (r.at > now) continue;
     if (r.kind === 'done') {
-      doneDays.add(localDate(r.at, tz));
+      doneDays.add(localDate(dayInstant(r), tz));
       if (lastDone === undefined || r.at > lastDone) lastDone = r.at;
     } else if (r.kind === 'skip') {
-      skippedDays.add(localDate(r.at, tz));
+      skippedDays.add(localDate(dayInstant(r), tz));
     }
   }
 

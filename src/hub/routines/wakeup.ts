@@ -29,3 +29,14 @@ export function nextWakeup(state: ReminderState, plan: RoutinePlan, now: number)
   const future = at.map((t) => Math.max(t, now));
   return future.length ? Math.min(...future) : undefined;
 }
+
+/**
+ * When the routine is next due, as the person sees it: the next scheduled occurrence after
+ * `now`, skipping one already acknowledged ahead (done early, or covered by a reminder made
+ * due by hand just before it). Undefined when the schedule has none.
+ */
+export function nextDue(state: ReminderState, plan: RoutinePlan, now: number): number | undefined {
+  const next = plan.schedule.next(now);
+  const acknowledged = state.occurrence && state.occurrence.start > now && !isPending(state) ? state.occurrence.start : undefined;
+  return next !== undefined && acknowledged !== undefined && next <= acknowledged ? plan.schedule.next(acknowledged) : next;
+}

@@ -8,10 +8,10 @@
  * LED already showed as done (NORMAL would survive kill -9 but not a power cut).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE, tightenIfPresent } from './private-files.js';
 
 export type HistoryKind =
   | 'press'
@@ -56,8 +56,11 @@ export interface Store {
    */
   transaction<T>(fn: () => T): T;
   history(filter?: { routine?: string; kind?: HistoryKind; since?: number; limit?: number }): HistoryRecord[];
-  /** `done` and `skip` records (kind, epoch ms) of a routine since a time, oldest first (streaks). */
-  streakRecords(routine: string, since: number): Array<{ kind: string; at: number }>;
+  /**
+   * `done` and `skip` records of a routine since a time, oldest first (streaks): kind, epoch ms,
+   * and the start of the occurrence they acknowledged (null when the row has none).
+   */
+  streakRecords(routine: string, since: number): Array<{ kind: string; at: number; occurrence: number | null }>;
   /** Epoch ms of `done` records for a routine since a time (streaks). */
   doneTimes(routine: string, since: number): number[];
   saveReminderState(routine: string, state: unknown, now: number): void;
@@ -80,8 +83,17 @@ export interface StoreDeps {
   migrations?: readonly Migration[];
 }
 
+/**
+ * Opens (creating and migrating) the store. Its folder is made 0700 and the database file
+ * 0600 (its WAL and SHM files follow it), whatever the umask: it holds where a person was and
+ * when, and their routines.
+ */
 export function createStore(deps: StoreDeps): Store {
-  if (deps.path !== ':memory:') mkdirSync(dirname(deps.path), { recursive: true });
+  if (deps.path !== ':memory:') {
+    ensurePrivateDir(dirname(deps.path));
+    ensurePrivateFile(deps.path);
+    tightenIfPresent(`${deps.path}-wal`, `${deps.path}-shm`, `${deps.path}-journal`);
+  }
   const db = new Database(deps.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -105,7 +117,8 @@ export function createStore(deps: StoreDeps): Store {
   );
   const selectDone = db.prepare("SELECT at FROM history WHERE kind = 'done' AND routine = ? AND at >= ? ORDER BY at");
   const selectStreak = db.prepare(
-    "SELECT kind, at FROM history WHERE routine = ? AND at >= ? AND kind IN ('done', 'skip') ORDER BY at",
+    `SELECT kind, at, json_extract(detail, '$.occurrence') AS occurrence FROM history
+     WHERE routine = ? AND at >= ? AND kind IN ('done', 'skip') ORDER BY at`,
   );
   const selectTopics = db.prepare('SELECT topic FROM discovery_topics ORDER BY topic');
   const deleteTopics = db.prepare('DELETE FROM discovery_topics');
@@ -148,7 +161,7 @@ export function createStore(deps: StoreDeps): Store {
       return rows.map((r) => ({ ...r, detail: r.detail === null ? null : (JSON.parse(r.detail) as unknown) }));
     },
     streakRecords(routine, since) {
-      return selectStreak.all(routine, since) as Array<{ kind: string; at: number }>;
+      return selectStreak.all(routine, since) as Array<{ kind: string; at: number; occurrence: number | null }>;
     },
     doneTimes(routine, since) {
       return (selectDone.all(routine, since) as Array<{ at: number }>).map((r) => r.at);
@@ -234,13 +247,22 @@ export interface BackupOptions {
  * complete copy (restic may snapshot it at any moment): the copy goes to
  * `<destination>.tmp-<pid>` in the same directory, is fsynced and renamed over it (and the
  * directory fsynced). On any failure the temporary file is removed and `destination` is untouched.
+ * The copy is private (0600) from its creation on, whatever the umask: it is created by us
+ * before SQLite writes into it (SQLite keeps the mode of an existing file).
  */
 async function atomicBackup(db: Database.Database, destination: string, options: BackupOptions = {}): Promise<void> {
   const temp = join(dirname(destination), `${basename(destination)}.tmp-${process.pid}`);
   try {
+    const created = await open(temp, 'w', PRIVATE_FILE_MODE);
+    try {
+      await created.chmod(PRIVATE_FILE_MODE);
+    } finally {
+      await created.close();
+    }
     await db.backup(temp, options.progress ? { progress: (info) => (options.progress!(info), 100) } : undefined);
     const file = await open(temp, 'r+');
     try {
+      await file.chmod(PRIVATE_FILE_MODE);
       await file.sync();
     } finally {
       await file.close();

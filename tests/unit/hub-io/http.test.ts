@@ -7,6 +7,7 @@ let api: HttpApi;
 let base: string;
 let health: Health = { ha: 'connected', mqtt: 'connected', store: 'ok' };
 const dueCalls: string[] = [];
+const dueSources: Array<string | undefined> = [];
 
 beforeAll(async () => {
   api = createHttpApi({
@@ -19,9 +20,10 @@ beforeAll(async () => {
     metrics: () => '# HELP x y\n# TYPE x gauge\nx 1\n',
     routines: {
       list: () => [{ id: 'meds' }],
-      due: (id) => {
+      due: (id, source) => {
         if (id !== 'meds') throw new NotFoundError(`unknown routine "${id}"`);
         dueCalls.push(id);
+        dueSources.push(source);
         return { id, phase: 'due' };
       },
     },
@@ -77,6 +79,11 @@ describe('HTTP API', () => {
     const ok = await fetch(`${base}/api/routines/meds/due`, { method: 'POST', headers: auth });
     expect(ok.status).toBe(200);
     expect(dueCalls).toEqual(['meds']);
+    // hearth's CLI says so (the history records `cli`); anything else is the API.
+    const cli = await fetch(`${base}/api/routines/meds/due`, { method: 'POST', headers: { ...auth, 'x-hearth-client': 'cli' } });
+    expect(cli.status).toBe(200);
+    expect(dueSources).toEqual(['api', 'cli']);
+    dueCalls.pop();
     const unknown = await fetch(`${base}/api/routines/nope/due`, { method: 'POST', headers: auth });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ error: 'unknown routine "nope"' });

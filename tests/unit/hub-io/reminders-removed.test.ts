@@ -19,9 +19,9 @@ describe('reminders: removed routines', () => {
   it('start deletes the saved state of routines no longer configured, keeps the others and the history', async () => {
     const household = await loadForHub(repo('hearth.yaml'), repo('devices'), silentLogger());
     const store = createStore({ path: ':memory:' });
-    // Monday 07:30 in London: no routine in its window, so start sends nothing to HA (with the
-    // wall clock, morning meds (08:00-12:00) pulsed the LED through a fake without callService).
-    const now = Date.parse('2026-01-05T07:30:00Z');
+    // A fixed Saturday 14:00 BST: no routine pending (at a real 08:45 morning-meds would
+    // escalate and call a service on this bare HA stand-in).
+    const now = Date.parse('2026-06-06T13:00:00Z');
     store.saveReminderState('retired-routine', { routine: 'retired-routine', phase: 'due' }, now);
     store.record({ at: now, kind: 'done', routine: 'retired-routine', source: 'api' });
     const reminders = createReminders({

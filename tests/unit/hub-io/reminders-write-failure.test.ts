@@ -18,12 +18,8 @@ import { FakeMqttClient } from './fake-mqtt.js';
 
 const repo = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 const ROUTINE = 'morning-meds';
-/**
- * The hub's clock here: Monday 2026-01-05 07:30 in London, after the household's quiet hours and
- * before any routine's window (morning meds at 08:00), so a routine made due is `due`, not
- * already `nagging` as it was when the wall clock fell inside its 08:00-12:00 window.
- */
-const NOW = Date.parse('2026-01-05T07:30:00Z');
+const SATURDAY_AFTERNOON = Date.parse('2026-06-06T13:00:00Z');
+const startedAt = Date.now();
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const end = Date.now() + 2000;
@@ -70,7 +66,9 @@ async function setup() {
   const reminders: Reminders = createReminders({
     household, devices, ha, mqtt, store,
     context: { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' },
-    clock: { now: () => NOW },
+    // A Saturday 14:00 BST, whatever the time the test runs: no routine is due by its schedule
+    // (morning-meds pending since 08:00 would be nagging already), no quiet hours.
+    clock: { now: () => SATURDAY_AFTERNOON + (Date.now() - startedAt) },
     logger: silentLogger(),
   });
   reminders.start();

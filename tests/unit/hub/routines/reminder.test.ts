@@ -77,7 +77,7 @@ describe('reminder state machine', () => {
     expect(sim.tick('2025-06-01T07:59:00Z')).toEqual([]);
     expect(sim.state.phase).toBe('idle');
     expect(nextWakeup(sim.state, sim.plan, sim.now)).toBe(T('2025-06-01T08:00:00Z'));
-    expect(kinds(sim.tick('2025-06-01T08:00:00Z'))).toEqual(['led:on', 'publish']);
+    expect(kinds(sim.tick('2025-06-01T08:00:00Z'))).toEqual(['led:on', 'record:due', 'publish']);
     expect(sim.state).toMatchObject({ phase: 'due', since: T('2025-06-01T08:00:00Z'), led: true });
   });
 
@@ -95,12 +95,12 @@ describe('reminder state machine', () => {
     expect(sim.run('2025-06-01T12:00:00Z')).toEqual([]);
   });
 
-  it('a press with nothing pending is recorded and changes nothing', () => {
-    const sim = new Sim(plan(), '2025-06-01T07:00:00Z');
+  it('a press with nothing pending (and no occurrence within the early lead) is recorded and changes nothing', () => {
+    const sim = new Sim(plan(), '2025-06-01T06:00:00Z');
     const before = sim.state;
-    const effects = sim.send({ type: 'press', press: 'single', entity: 'event.kitchen_button' }, '2025-06-01T07:30:00Z');
+    const effects = sim.send({ type: 'press', press: 'single', entity: 'event.kitchen_button' }, '2025-06-01T06:30:00Z');
     expect(effects).toEqual([
-      { type: 'record', kind: 'press', routine: 'pills', at: T('2025-06-01T07:30:00Z'), press: 'single', pending: false, source: 'event.kitchen_button' },
+      { type: 'record', kind: 'press', routine: 'pills', at: T('2025-06-01T06:30:00Z'), press: 'single', pending: false, source: 'button', entity: 'event.kitchen_button' },
     ]);
     expect(sim.state).toEqual(before);
   });
@@ -120,7 +120,7 @@ describe('reminder state machine', () => {
 
   it('a snooze from the phone comes back to the phone', () => {
     const sim = new Sim(plan({ escalate_after: 0 }), '2025-06-01T08:00:00Z');
-    expect(kinds(sim.tick('2025-06-01T08:00:00Z'))).toEqual(['led:on', 'notify', 'record:notify', 'publish']);
+    expect(kinds(sim.tick('2025-06-01T08:00:00Z'))).toEqual(['led:on', 'record:due', 'notify', 'record:notify', 'publish']);
     const snooze = sim.send({ type: 'action', action: 'snooze' }, '2025-06-01T08:02:00Z');
     expect(kinds(snooze)).toEqual(['led:off', 'clear_notification', 'record:snooze', 'publish']);
     expect(kinds(sim.tick('2025-06-01T08:12:00Z'))).toEqual(['led:on', 'notify', 'record:notify', 'publish']);
@@ -140,7 +140,7 @@ describe('reminder state machine', () => {
     expect(kinds(sim.tick('2025-06-01T20:00:00Z'))).toEqual(['record:skip', 'publish']);
     expect(sim.state.phase).toBe('skipped');
     // Tomorrow it is due again.
-    expect(kinds(sim.tick('2025-06-02T08:00:00Z'))).toEqual(['led:on', 'publish']);
+    expect(kinds(sim.tick('2025-06-02T08:00:00Z'))).toEqual(['led:on', 'record:due', 'publish']);
   });
 
   it('escalates to the phone after escalate_after and nags every nag_every', () => {
@@ -199,7 +199,7 @@ describe('reminder state machine', () => {
     const sim = new Sim(plan(), '2025-06-01T07:59:00Z');
     sim.tick('2025-06-01T08:00:00Z');
     const effects = sim.tick('2025-06-02T08:30:00Z');
-    expect(kinds(effects)).toEqual(['led:off', 'record:miss', 'led:on', 'publish']);
+    expect(kinds(effects)).toEqual(['led:off', 'record:miss', 'led:on', 'record:due', 'publish']);
     expect(sim.state).toMatchObject({ phase: 'nagging', occurrence: { start: T('2025-06-02T08:00:00Z') } });
   });
 
@@ -214,7 +214,7 @@ describe('reminder state machine', () => {
   it('"due now" by hand makes a routine pending at once, with its own window', () => {
     const sim = new Sim(plan(), '2025-06-01T12:00:00Z');
     const effects = sim.send({ type: 'due' }, '2025-06-01T12:00:00Z');
-    expect(kinds(effects)).toEqual(['led:on', 'publish']);
+    expect(kinds(effects)).toEqual(['led:on', 'record:due', 'publish']);
     expect(sim.state.occurrence).toEqual({ start: T('2025-06-01T12:00:00Z'), end: T('2025-06-01T14:00:00Z'), forced: true });
     // Already pending: a second "due now" changes nothing.
     expect(sim.send({ type: 'due' }, '2025-06-01T12:01:00Z')).toEqual([]);
@@ -251,7 +251,7 @@ describe('reminder state machine', () => {
     it('an occurrence falling due during quiet hours waits for their end, and escalates then', () => {
       const sim = new Sim(late({ due: { daily: ['23:30'] } }), '2025-06-01T23:00:00Z');
       const night = sim.run('2025-06-02T06:59:00Z');
-      expect(night.map(([, e]) => kinds([e])[0])).toEqual(['publish']); // due (held), nothing visible
+      expect(night.map(([, e]) => kinds([e])[0])).toEqual(['record:due', 'publish']); // due (held), nothing visible
       expect(sim.state).toMatchObject({ phase: 'due', held: true, led: false });
       // Escalation time passed during the night: at 07:00 LED and phone together.
       expect(kinds(sim.tick('2025-06-02T07:00:00Z'))).toEqual(['led:on', 'notify', 'record:notify', 'publish']);
@@ -261,6 +261,7 @@ describe('reminder state machine', () => {
       const sim = new Sim(late({ due: { daily: ['23:30'] }, window: '2h' }), '2025-06-01T23:00:00Z');
       const night = sim.run('2025-06-02T08:00:00Z');
       expect(night.map(([t, e]) => `${t.slice(11, 16)} ${kinds([e])[0]}`)).toEqual([
+        '23:30 record:due',
         '23:30 publish',
         '01:30 record:miss',
         '01:30 publish',
@@ -274,7 +275,7 @@ describe('reminder state machine', () => {
       );
       // 06:30 BST = 05:30Z, inside quiet hours in London.
       const sim = new Sim(p, '2025-06-01T05:00:00Z');
-      expect(kinds(sim.tick('2025-06-01T05:30:00Z'))).toEqual(['publish']);
+      expect(kinds(sim.tick('2025-06-01T05:30:00Z'))).toEqual(['record:due', 'publish']);
       expect(kinds(sim.tick('2025-06-01T06:00:00Z'))).toEqual(['led:on', 'publish']); // 07:00 BST
     });
 
@@ -293,7 +294,7 @@ describe('reminder state machine', () => {
     expect(sim.state.occurrence?.start).toBe(T('2025-03-29T08:00:00Z')); // 08:00 GMT
     sim.send({ type: 'press', press: 'single' });
     expect(nextWakeup(sim.state, sim.plan, sim.now)).toBe(T('2025-03-30T07:00:00Z')); // 08:00 BST
-    expect(kinds(sim.tick('2025-03-30T07:00:00Z'))).toEqual(['led:on', 'publish']);
+    expect(kinds(sim.tick('2025-03-30T07:00:00Z'))).toEqual(['led:on', 'record:due', 'publish']);
   });
 
   describe('restore', () => {
@@ -334,8 +335,8 @@ describe('reminder state machine', () => {
     expect(parseNotificationActionId('SOMETHING_ELSE')).toBeUndefined();
   });
 
-  it('ignores a phone action when nothing is pending', () => {
-    const sim = new Sim(plan(), '2025-06-01T07:00:00Z');
+  it('ignores a phone action when nothing is pending (and no occurrence within the early lead)', () => {
+    const sim = new Sim(plan(), '2025-06-01T06:50:00Z');
     expect(sim.send({ type: 'action', action: 'done' })).toEqual([]);
   });
 });
