@@ -107,6 +107,8 @@ export const routine = z
     /** Pending this long → also an actionable phone notification. */
     escalate_after: duration.optional(),
     snooze: duration.default(10 * 60),
+    /** Done early: a done/skip this long before the next occurrence counts for it (0: off; default 1 h). */
+    early: duration.optional(),
     quiet_hours: quietHours.optional(),
     timezone: timezone.optional(),
     /** Person this routine is for (whose phone gets notifications). */

@@ -71,7 +71,7 @@ export function planRoutine(routine: Routine, household: Household): RoutinePlan
     nagEveryMs: Math.max(1, routine.nag_every) * 1000,
     snoozeMs: routine.snooze * 1000,
     // `early` is read when the config carries it (routine, then household), else the default.
-    earlyMs: ((routine as Routine & { early?: number }).early ?? household.early ?? DEFAULT_EARLY_SECONDS) * 1000,
+    earlyMs: (routine.early ?? household.early ?? DEFAULT_EARLY_SECONDS) * 1000,
   };
   if (scheduleError !== undefined) plan.scheduleError = scheduleError;
   if (routine.person !== undefined) plan.person = routine.person;

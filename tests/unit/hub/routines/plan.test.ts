@@ -24,3 +24,16 @@ describe('planRoutine: one routine\'s schedule cannot break the hub (case invali
     expect(plan.schedule.next(Date.parse('2026-06-01T00:00:00Z'))).toBe(Date.parse('2026-06-01T07:00:00Z'));
   });
 });
+
+describe('planRoutine: the "done early" lead', () => {
+  it('comes from the routine, else the household, else one hour; 0 turns it off', async () => {
+    const { routine: routineSchema } = await import('../../../../src/config/hearth-config.js');
+    const parsed = routineSchema.parse({ id: 'r', title: 'R', due: { daily: ['08:00'] }, early: '30m' });
+    expect(planRoutine(parsed, { timezone: 'Europe/London' }).earlyMs).toBe(30 * 60_000);
+    const plain = routineSchema.parse({ id: 'r', title: 'R', due: { daily: ['08:00'] } });
+    expect(planRoutine(plain, { timezone: 'Europe/London', early: 600 }).earlyMs).toBe(600_000);
+    expect(planRoutine(plain, { timezone: 'Europe/London' }).earlyMs).toBe(3_600_000);
+    const off = routineSchema.parse({ id: 'r', title: 'R', due: { daily: ['08:00'] }, early: 0 });
+    expect(planRoutine(off, { timezone: 'Europe/London', early: 600 }).earlyMs).toBe(0);
+  });
+});
