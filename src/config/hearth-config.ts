@@ -3,6 +3,7 @@ import { duration, timeOfDay } from './duration.js';
 import { slugId } from './names.js';
 import { homeassistantSettings, httpSettings, mqttSettings } from './hub-settings.js';
 import { presenceOptions } from '../hub/presence/options.js';
+import { cronError } from '../hub/routines/schedule.js';
 
 const MAC = /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/i;
 const IRK = /^[0-9a-f]{32}$/i;
@@ -69,16 +70,43 @@ export const tracker = z.discriminatedUnion('type', [
 
 const dailyTimes = z.object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24 h)')).min(1) }).strict();
 
-/** Five fields (minute hour day-of-month month day-of-week), as crontab takes them. */
+/**
+ * Five fields (minute hour day-of-month month day-of-week), as crontab takes them; each value
+ * is then checked by croner, the evaluator the hub plans routines with (hub/routines/schedule.ts),
+ * so a schedule that passes here cannot throw when the hub plans it.
+ */
 const CRON_FIELD = /^[\d*/,?A-Za-z-]+$/;
 const cronDue = z
   .object({
-    cron: z.string().refine((expr) => {
+    cron: z.string().superRefine((expr, ctx) => {
       const fields = expr.trim().split(/\s+/);
-      return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
-    }, 'must be a 5-field cron expression: minute hour day-of-month month day-of-week, e.g. "0 18 * * 0,3"'),
+      if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a 5-field cron expression: minute hour day-of-month month day-of-week, e.g. "0 18 * * 0,3"',
+        });
+        return;
+      }
+      const problem = cronError(expr);
+      if (problem) ctx.addIssue({ code: 'custom', message: cronProblem(problem) });
+    }),
   })
   .strict();
+
+/** croner's `CronPattern: Invalid value for hour: 24` → `invalid value for hour: 24 (hours are 0–23)`. */
+function cronProblem(message: string): string {
+  const text = message.replace(/^CronPattern:\s*/, '');
+  const lower = text.charAt(0).toLowerCase() + text.slice(1);
+  const field = /for (minute|hour|day|month|dayOfWeek)\b/.exec(lower)?.[1];
+  const ranges: Record<string, string> = {
+    minute: 'minutes are 0–59',
+    hour: 'hours are 0–23; midnight is 0',
+    day: 'days of the month are 1–31',
+    month: 'months are 1–12',
+    dayOfWeek: 'weekdays are 0–7, Sunday being 0 or 7',
+  };
+  return field ? `${lower} (${ranges[field]})` : lower;
+}
 
 /**
  * When every alternative fails on its shape (wrong or missing keys), say what the two shapes

@@ -4,6 +4,7 @@
  */
 import { hearthConfig, type HearthConfig } from './hearth-config.js';
 import { checkDeviceHardware } from './pin-checks.js';
+import { checkSchedules } from './schedule-checks.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
 import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
 import type { Household, LoadedDevice } from './household.js';
@@ -41,8 +42,9 @@ export function parseHearthConfig(doc: SourceDoc): { config?: HearthConfig; issu
   if (value === null || value === undefined) return { issues: [configError(file, '', 'file is empty; it needs at least `people:`')] };
   if (!isMapping(value)) return { issues: [configError(file, '', 'must be a mapping (key: value) at the top level')] };
   const parsed = hearthConfig.safeParse(value);
-  if (!parsed.success) return { issues: issuesFromZod(parsed.error, file, value, hearthConfig) };
-  return { config: parsed.data, issues: [] };
+  const warnings = checkSchedules(file, value);
+  if (!parsed.success) return { issues: [...issuesFromZod(parsed.error, file, value, hearthConfig), ...warnings] };
+  return { config: parsed.data, issues: warnings };
 }
 
 export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues: ConfigIssue[] } {

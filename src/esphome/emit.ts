@@ -5,6 +5,7 @@ import { emitContext, type EmitContext } from './context.js';
 import type { EntityDescription } from './entities.js';
 import type { KindEmitter } from './context.js';
 import { emitterFor } from './kinds/index.js';
+import { migrationNotes } from './migration-notes.js';
 import { GENERATED_MARK, renderYaml } from './render.js';
 import type { ConfigObject } from './values.js';
 
@@ -43,6 +44,7 @@ export function emitDevice(device: LoadedDevice, household: Household): EmittedD
     `${spec.name}.yaml: ${GENERATED_MARK}.`,
     `Source: ${device.file} (kind: ${spec.kind}). Regenerate with: hearth esphome generate`,
     ...(emitter.headerNotes?.(spec, ctx) ?? []),
+    ...migrationNotes(spec.migrated_from, ctx.chip),
   ];
   return { fileName: `${spec.name}.yaml`, config: merge(baseConfig(spec, ctx), own), entities, headerLines, ctx };
 }

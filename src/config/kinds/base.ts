@@ -24,4 +24,10 @@ export const deviceBase = z.object({
   /** PlatformIO board id; its chip decides which pins and radios exist (boards.ts). */
   board,
   comment: z.string().optional(),
+  /**
+   * The firmware the device runs before its first ESPHome flash (`Tasmota`, `stock`), for the
+   * first-flash steps in the generated header (esphome/migration-notes.ts). Absent: a device
+   * built for ESPHome, which needs no migration steps.
+   */
+  migrated_from: z.string().min(1).optional(),
 });
