@@ -4,10 +4,9 @@ import { slugId } from './names.js';
 import { homeassistantSettings, httpSettings, mqttSettings } from './hub-settings.js';
 import { presenceOptions } from '../hub/presence/options.js';
 import { cronError } from '../hub/routines/schedule.js';
+import { SECRET_NAME, SecretReference } from './secret-ref.js';
+import { normaliseKey, type KeyValue, type TrackerKeyField } from './tracker-keys.js';
 
-const MAC = /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/i;
-const IRK = /^[0-9a-f]{32}$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const timezone = z.string().refine(
   (tz) => {
@@ -33,39 +32,85 @@ export const person = z
   })
   .strict();
 
+/**
+ * A tracker's key field (`irk`, `uuid`, `mac`): the value (normalised to ESPHome's form), or
+ * `!secret name` (an entry of ESPHome's secrets.yaml). tracker-keys.ts says why these are secrets.
+ */
+const keyValue = (field: TrackerKeyField) =>
+  z.union([z.string(), z.instanceof(SecretReference)]).transform((value, ctx): KeyValue => {
+    if (value instanceof SecretReference) {
+      if (!SECRET_NAME.test(value.name)) ctx.addIssue({ code: 'custom', message: `"${value.name}" is not a secret name (letters, digits, "_", ".", "-")` });
+      return value;
+    }
+    const parsed = normaliseKey(field, value);
+    if ('problem' in parsed) {
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }
+    return parsed.value;
+  });
+
+/** A file holding the key (read by `hearth esphome secrets`; the hub never reads it). */
+const keyFile = z.string().min(1);
+
+/** Exactly one of `<field>` and `<field>_file`. */
+function oneKeySource(field: TrackerKeyField) {
+  return (tracker: Record<string, unknown>, ctx: z.RefinementCtx): void => {
+    const given = [field, `${field}_file`].filter((k) => tracker[k] !== undefined);
+    if (given.length === 1) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message:
+        given.length === 0
+          ? `is required: the value, \`${field}: !secret <name>\` (ESPHome's secrets.yaml) or \`${field}_file: <path>\``
+          : `give ${field} or ${field}_file, not both`,
+    });
+  };
+}
+
 /** A BLE device a person carries, identified the way its OS lets it be identified. */
 export const tracker = z.discriminatedUnion('type', [
   z
     .object({
       id: slugId,
       person: slugId,
-      /** Apple devices rotate their MAC; their Identity Resolving Key (32 hex digits) resolves it. */
+      /**
+       * Apple devices rotate their MAC; their Identity Resolving Key resolves it. 32 hex digits as
+       * HA shows them, or the keychain's base64 (converted as HA's Private BLE Device does).
+       */
       type: z.literal('irk'),
-      irk: z.string().regex(IRK, 'must be 32 hex digits (the Identity Resolving Key)'),
+      irk: keyValue('irk').optional(),
+      irk_file: keyFile.optional(),
       label: z.string().optional(),
     })
-    .strict(),
+    .strict()
+    .superRefine(oneKeySource('irk')),
   z
     .object({
       id: slugId,
       person: slugId,
       /** The HA companion app's BLE transmitter sends an iBeacon. */
       type: z.literal('ibeacon'),
-      uuid: z.string().regex(UUID, 'must be a UUID like 8-4-4-4-12 hex digits'),
+      uuid: keyValue('uuid').optional(),
+      uuid_file: keyFile.optional(),
       major: z.number().int().min(0).max(65535).optional(),
       minor: z.number().int().min(0).max(65535).optional(),
       label: z.string().optional(),
     })
-    .strict(),
+    .strict()
+    .superRefine(oneKeySource('uuid')),
   z
     .object({
       id: slugId,
       person: slugId,
       type: z.literal('mac'),
-      mac: z.string().regex(MAC, 'must be a MAC address like AA:BB:CC:DD:EE:FF'),
+      mac: keyValue('mac').optional(),
+      mac_file: keyFile.optional(),
       label: z.string().optional(),
     })
-    .strict(),
+    .strict()
+    .superRefine(oneKeySource('mac')),
 ]);
 
 const dailyTimes = z.object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24 h)')).min(1) }).strict();

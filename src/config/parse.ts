@@ -8,7 +8,8 @@ import { checkSchedules } from './schedule-checks.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
 import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
 import type { Household, LoadedDevice } from './household.js';
-import { configError, configWarning, errorsOf, sortIssues, type ConfigIssue } from './issues.js';
+import { configError, configWarning, errorsOf, formatPath, sortIssues, type ConfigIssue } from './issues.js';
+import { SecretReference } from './secret-ref.js';
 import { didYouMean } from './names.js';
 import { issuesFromZod } from './zod-issues.js';
 import type { SourcePosition } from './yaml-file.js';
@@ -41,10 +42,34 @@ export function parseHearthConfig(doc: SourceDoc): { config?: HearthConfig; issu
   const { file, value } = doc;
   if (value === null || value === undefined) return { issues: [configError(file, '', 'file is empty; it needs at least `people:`')] };
   if (!isMapping(value)) return { issues: [configError(file, '', 'must be a mapping (key: value) at the top level')] };
+  const misplaced = misplacedSecrets(file, value);
+  if (misplaced.length > 0) return { issues: misplaced };
   const parsed = hearthConfig.safeParse(value);
   const warnings = checkSchedules(file, value);
   if (!parsed.success) return { issues: [...issuesFromZod(parsed.error, file, value, hearthConfig), ...warnings] };
   return { config: parsed.data, issues: warnings };
+}
+
+/** Where hearth.yaml may say `!secret`: the keys of trackers, which the ESPHome configs carry. */
+const SECRET_ALLOWED = /^trackers\[\d+\]\.(irk|mac|uuid)$/;
+
+/** `!secret` anywhere else: hub secrets come from files or the environment, never from ESPHome's secrets.yaml. */
+function misplacedSecrets(file: string, value: unknown, path: (string | number)[] = []): ConfigIssue[] {
+  if (value instanceof SecretReference) {
+    const at = formatPath(path);
+    return SECRET_ALLOWED.test(at)
+      ? []
+      : [
+          configError(
+            file,
+            at,
+            '`!secret` is only for tracker keys (trackers[].irk, .mac, .uuid), which go to ESPHome; hearth\'s own secrets come from files or the environment (e.g. token_file, password_file)',
+          ),
+        ];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => misplacedSecrets(file, v, [...path, i]));
+  if (isMapping(value)) return Object.entries(value).flatMap(([k, v]) => misplacedSecrets(file, v, [...path, k]));
+  return [];
 }
 
 export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues: ConfigIssue[] } {

@@ -81,14 +81,25 @@ export function registerEsphomeCommands(program: Command): void {
 
   withSource(esphome.command('secrets'))
     .description(
-      'print a secrets.yaml template naming every secret the fleet needs (Wi-Fi, fallback hotspot, each device\'s API key and OTA password)',
+      'print a secrets.yaml template naming every secret the fleet needs (Wi-Fi, fallback hotspot, each device\'s API key and OTA ' +
+        'password, the BLE tracker keys with their values where hearth.yaml or a *_file gives them)',
     )
     .option('--generate', 'fill in fresh random API keys (32 bytes, base64) and passwords; Wi-Fi stays to fill in')
     .action(async (options: SourceOptions & { generate?: boolean }) => {
       const household = await load(options);
       if (!household) return;
-      const { secretsTemplate } = await import('./secrets.js');
-      process.stdout.write(secretsTemplate(household, { generate: options.generate === true }));
+      const { readTrackerKeys, secretsTemplate } = await import('./secrets.js');
+      const { TrackerKeyError } = await import('../config/tracker-keys.js');
+      let trackerKeys: Map<string, string>;
+      try {
+        trackerKeys = await readTrackerKeys(household);
+      } catch (error) {
+        if (!(error instanceof TrackerKeyError)) throw error;
+        console.error(error.message);
+        process.exitCode = EXIT_CONFIG;
+        return;
+      }
+      process.stdout.write(secretsTemplate(household, { generate: options.generate === true, trackerKeys }));
     });
 
   withSource(esphome.command('validate'))

@@ -7,14 +7,30 @@ import { randomBytes } from 'node:crypto';
 import { Document, Scalar, YAMLMap, Pair } from 'yaml';
 import type { Household } from '../config/household.js';
 import { deviceSecretNames, fleetSecretNames } from './base.js';
+import type { Tracker } from '../config/hearth-config.js';
+import { readTrackerKey, trackerSecretName } from '../config/tracker-keys.js';
 
-export type SecretKind = 'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password';
+export type SecretKind = 'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password' | 'irk' | 'mac' | 'ibeacon_uuid';
 
 export interface SecretEntry {
   name: string;
   kind: SecretKind;
   /** The device it belongs to (api key, OTA password). */
   device?: string;
+  /** The tracker it identifies (IRK, MAC, iBeacon UUID). */
+  tracker?: string;
+}
+
+const TRACKER_SECRET_KIND: Record<Tracker['type'], SecretKind> = { irk: 'irk', mac: 'mac', ibeacon: 'ibeacon_uuid' };
+
+/** Trackers some presence node reports on (each one's key is referenced by `!secret`). */
+export function trackersInUse(household: Household): Tracker[] {
+  const used = new Set<string>();
+  for (const { spec } of household.devices) {
+    if (spec.kind !== 'presence-node') continue;
+    for (const t of household.config.trackers) if (!spec.tracks || spec.tracks.includes(t.id)) used.add(t.id);
+  }
+  return household.config.trackers.filter((t) => used.has(t.id));
 }
 
 /** Every secret the fleet needs, fleet-wide ones first, then per device in household order. */
@@ -30,6 +46,9 @@ export function fleetSecrets(household: Household): SecretEntry[] {
     const names = deviceSecretNames(defaults, spec.name);
     entries.push({ name: names.apiKey, kind: 'api_key', device: spec.name });
     entries.push({ name: names.otaPassword, kind: 'ota_password', device: spec.name });
+  }
+  for (const tracker of trackersInUse(household)) {
+    entries.push({ name: trackerSecretName(tracker), kind: TRACKER_SECRET_KIND[tracker.type], tracker: tracker.id });
   }
   return entries;
 }
@@ -47,6 +66,12 @@ export function placeholderValue(kind: SecretKind): string {
       return Buffer.alloc(32, 0x68).toString('base64'); // 32 bytes of 'h'
     case 'wifi_ssid':
       return 'hearth-placeholder';
+    case 'irk':
+      return '68686868686868686868686868686868';
+    case 'mac':
+      return '02:00:00:00:00:68'; // a locally administered address no vendor hands out
+    case 'ibeacon_uuid':
+      return '68686868-6868-4868-8868-686868686868';
     default:
       return 'hearth-placeholder-password';
   }
@@ -68,6 +93,7 @@ function secretsYaml(entries: readonly { name: string; value: string; comment?: 
 
 function commentFor(entry: SecretEntry, previous: SecretEntry | undefined): string | undefined {
   if (entry.device) return previous?.device === entry.device ? undefined : entry.device;
+  if (entry.tracker) return previous?.tracker ? undefined : 'BLE tracker keys (each one follows a person: keep them secret)';
   if (!previous) return 'Wi-Fi (fill in)';
   return undefined;
 }
@@ -77,10 +103,14 @@ function commentFor(entry: SecretEntry, previous: SecretEntry | undefined): stri
  * `generate`: fresh random API keys, OTA and fallback-hotspot passwords; the Wi-Fi name and
  * password still need filling in.
  */
-export function secretsTemplate(household: Household, options: { generate?: boolean; random?: (n: number) => Buffer } = {}): string {
+export function secretsTemplate(
+  household: Household,
+  options: { generate?: boolean; random?: (n: number) => Buffer; trackerKeys?: ReadonlyMap<string, string> } = {},
+): string {
   const entries = fleetSecrets(household);
   const values = entries.map((entry, i) => {
     let value = 'CHANGE ME';
+    if (entry.tracker) value = options.trackerKeys?.get(entry.name) ?? 'CHANGE ME';
     if (options.generate && entry.kind === 'api_key') value = newApiKey(options.random);
     else if (options.generate && (entry.kind === 'ota_password' || entry.kind === 'fallback_ap_password')) value = newPassword(options.random);
     return { name: entry.name, value, comment: commentFor(entry, entries[i - 1]) };
@@ -89,8 +119,24 @@ export function secretsTemplate(household: Household, options: { generate?: bool
     'secrets.yaml for the ESPHome configs hearth generates (hearth esphome secrets).',
     'Keep it out of git and the Nix store; point `hearth esphome generate --secrets FILE` at it.',
     'api keys: 32 random bytes, base64 (also what HA asks for when adding the device).',
+    'Tracker keys (IRK as HA shows it, MAC, iBeacon UUID) come from hearth.yaml or their *_file;',
+    'CHANGE ME where hearth.yaml says `!secret` (your secrets.yaml already has that one).',
   ];
   return secretsYaml(values, header);
+}
+
+/**
+ * The tracker keys hearth can know (from hearth.yaml or their files), by secret name, for
+ * `secretsTemplate`. Throws TrackerKeyError naming the setting and file (never the value).
+ */
+export async function readTrackerKeys(household: Household, read?: (path: string) => Promise<string>): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  for (const tracker of trackersInUse(household)) {
+    const index = household.config.trackers.indexOf(tracker);
+    const value = await readTrackerKey(tracker, `${household.configFile}: trackers[${index}]`, read);
+    if (value !== undefined) keys.set(trackerSecretName(tracker), value);
+  }
+  return keys;
 }
 
 /** A placeholder secrets.yaml for the given names (api keys get a valid 32-byte base64 key). */

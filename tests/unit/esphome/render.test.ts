@@ -61,14 +61,19 @@ describe('generated configs', () => {
     expect(header.split('\n').every((l) => l.startsWith('#'))).toBe(true);
   });
 
-  it('quote every MAC, IRK and UUID', () => {
+  it('carry every tracker key (IRK, iBeacon UUID, MAC) as a !secret reference, never its value', () => {
     const h = goldenHousehold();
     const text = renderDevice(h.devices.find((d) => d.spec.kind === 'presence-node')!, h);
-    expect(text).toContain(`irk: "${IRK}"`);
-    expect(text).toContain(`ibeacon_uuid: "${UUID}"`);
-    expect(text).toContain(`mac_address: "${MAC}"`);
+    expect(text).toContain('irk: !secret sam_iphone_irk');
+    expect(text).toContain('ibeacon_uuid: !secret sam_watch_uuid');
+    expect(text).toContain('mac_address: !secret old_tag_mac');
+    for (const value of [IRK, UUID, MAC]) expect(text.toLowerCase()).not.toContain(value.toLowerCase());
     const doc = parse(text, { version: '1.1', customTags: [secretTag] }) as { sensor: Record<string, unknown>[] };
-    expect(doc.sensor.map((s) => s.irk ?? s.ibeacon_uuid ?? s.mac_address)).toEqual([IRK, UUID, MAC]);
+    expect(doc.sensor.map((s) => s.irk ?? s.ibeacon_uuid ?? s.mac_address)).toEqual([
+      { secret: 'sam_iphone_irk' },
+      { secret: 'sam_watch_uuid' },
+      { secret: 'old_tag_mac' },
+    ]);
   });
 
   it('reference every secret with !secret and contain no secret values', () => {

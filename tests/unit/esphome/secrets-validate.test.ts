@@ -21,6 +21,9 @@ describe('secrets', () => {
       'presence_kitchen_ota_password',
       'bedroom_strip_api_key',
       'bedroom_strip_ota_password',
+      'sam_iphone_irk',
+      'sam_watch_uuid',
+      'old_tag_mac',
     ]);
     const noAp = household([device(WIDE_SPECS[0]!)], { fallback_ap: false });
     expect(fleetSecrets(noAp).map((s) => s.name)).not.toContain('fallback_ap_password');
