@@ -133,25 +133,31 @@ const cronDue = z
         return;
       }
       const problem = cronError(expr);
-      if (problem) ctx.addIssue({ code: 'custom', message: cronProblem(problem) });
+      if (problem) ctx.addIssue({ code: 'custom', message: cronProblem(expr, problem) });
     }),
   })
   .strict();
 
-/** croner's `CronPattern: Invalid value for hour: 24` → `invalid value for hour: 24 (hours are 0–23)`. */
-function cronProblem(message: string): string {
-  const text = message.replace(/^CronPattern:\s*/, '');
-  const lower = text.charAt(0).toLowerCase() + text.slice(1);
-  const field = /for (minute|hour|day|month|dayOfWeek)\b/.exec(lower)?.[1];
-  const ranges: Record<string, string> = {
-    minute: 'minutes are 0–59',
-    hour: 'hours are 0–23; midnight is 0',
-    day: 'days of the month are 1–31',
-    month: 'months are 1–12',
-    dayOfWeek: 'weekdays are 0–7, Sunday being 0 or 7',
-  };
-  return field ? `${lower} (${ranges[field]})` : lower;
+/**
+ * croner's reason in a person's terms. Its text names the field but, for day and month, shows
+ * the value minus croner's internal offset (`0 8 32 * *` → "day: 31"), so the field is quoted
+ * as written: `invalid value for hour: 24 (hours are 0–23; midnight is 0)`.
+ */
+function cronProblem(expression: string, message: string): string {
+  const fields = expression.trim().split(/\s+/);
+  const named = /invalid value for (minute|hour|day|month|dayOfWeek)\b/i.exec(message)?.[1];
+  const field = CRON_FIELDS.find((f) => f.croner === named);
+  if (!field) return message.replace(/^CronPattern:\s*/, '').replace(/^./, (c) => c.toLowerCase());
+  return `invalid value for ${field.name}: ${fields[field.index]} (${field.range})`;
 }
+
+const CRON_FIELDS = [
+  { croner: 'minute', name: 'minute', index: 0, range: 'minutes are 0–59' },
+  { croner: 'hour', name: 'hour', index: 1, range: 'hours are 0–23; midnight is 0' },
+  { croner: 'day', name: 'day of month', index: 2, range: 'days of the month are 1–31' },
+  { croner: 'month', name: 'month', index: 3, range: 'months are 1–12 or JAN–DEC' },
+  { croner: 'dayOfWeek', name: 'day of week', index: 4, range: 'weekdays are 0–7 or SUN–SAT, Sunday being 0 or 7' },
+] as const;
 
 /**
  * When every alternative fails on its shape (wrong or missing keys), say what the two shapes

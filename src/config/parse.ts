@@ -5,6 +5,7 @@
 import { hearthConfig, type HearthConfig } from './hearth-config.js';
 import { checkDeviceHardware } from './pin-checks.js';
 import { checkSchedules } from './schedule-checks.js';
+import { slashWarnings } from './esphome-strings.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
 import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
 import type { Household, LoadedDevice } from './household.js';
@@ -91,7 +92,7 @@ export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues
   const parsed = schema.safeParse(value);
   if (!parsed.success) return { issues: issuesFromZod(parsed.error, file, value, schema) };
   const device: LoadedDevice = { file, spec: parsed.data };
-  const issues = checkDeviceHardware(device);
+  const issues = [...checkDeviceHardware(device), ...slashWarnings(file, { friendly_name: device.spec.friendly_name, area: device.spec.area })];
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   if (stem !== device.spec.name) {
     issues.push(

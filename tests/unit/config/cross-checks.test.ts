@@ -119,3 +119,36 @@ describe('crossCheck (pure)', () => {
     ]);
   });
 });
+
+describe('derived names: ids whose HA / MQTT keys would coincide', () => {
+  it('two trackers differing only in "-" / "_" share an RSSI sensor name and a secret name', async () => {
+    const loaded = await loadFiles({
+      'hearth.yaml': BASE_CONFIG.replace('  - id: sam-watch', '  - id: sam_iphone'),
+    });
+    expectOnlyError(loaded, 'hearth.yaml', 'trackers[1].id', '"sam_iphone" collides with trackers[0].id "sam-iphone"', 'secret name sam_iphone');
+  });
+
+  it('two people differing only in separators would share sensor.<person>_room', async () => {
+    const config = BASE_CONFIG.replace('people:\n  - id: sam\n    name: Sam', 'people:\n  - id: jo-ann\n    name: Jo\n  - id: jo_ann\n    name: Jo A\n  - id: sam\n    name: Sam');
+    const loaded = await loadFiles({ 'hearth.yaml': config });
+    const issue = expectOnlyError(loaded, 'hearth.yaml', 'people[1].id', 'collides with people[0].id "jo-ann"');
+    expect(issue.message).toContain('MQTT unique_id hearth_jo_ann_room');
+  });
+
+  it('across sections: a person "routine-x" and a routine "x-room" would both publish unique_id hearth_routine_x_room', async () => {
+    const config = BASE_CONFIG.replace('people:\n  - id: sam', 'people:\n  - id: routine-x\n    name: RX\n  - id: sam').replace(
+      '  - id: kitchen-meds',
+      '  - id: x-room\n    title: X\n    due: { daily: ["09:00"] }\n  - id: kitchen-meds',
+    );
+    const loaded = await loadFiles({ 'hearth.yaml': config });
+    const issue = expectOnlyError(loaded, 'hearth.yaml', 'routines[0].id', '"x-room" collides with people[0].id "routine-x"');
+    expect(issue.message).toContain('hearth_routine_x_room');
+    expect(issue.message).not.toContain('treated alike');
+  });
+
+  it('an exact duplicate is reported once, as a duplicate', async () => {
+    const config = BASE_CONFIG.replace('  - id: kitchen-meds', '  - id: kitchen-meds\n    title: A\n    due: { daily: ["09:00"] }\n  - id: kitchen-meds');
+    const loaded = await loadFiles({ 'hearth.yaml': config });
+    expectOnlyError(loaded, 'hearth.yaml', 'routines[1].id', 'duplicate routine id "kitchen-meds"');
+  });
+});

@@ -126,6 +126,28 @@ describe('schema messages', () => {
     expectOnlyError(loaded, 'devices/a.yaml', 'rssi_offset', 'must be at most 30 (got 45)');
   });
 
+  it('ESPHome string limits: friendly_name and area in UTF-8 bytes (120), comment 255 bytes', async () => {
+    const umlauts = 'Ü'.repeat(61); // 61 characters, 122 bytes
+    const tooLong = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen', `area: ${umlauts}\ncomment: ${'x'.repeat(256)}`) });
+    expectIssue(tooLong, 'error', 'devices/a.yaml', 'area', 'is 122 bytes in UTF-8 (61 characters', 'at most 120 bytes');
+    expectIssue(tooLong, 'error', 'devices/a.yaml', 'comment', 'is 256 bytes in UTF-8; ESPHome allows at most 255 bytes');
+    const fits = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen', `friendly_name: ${'Ü'.repeat(60)}`) });
+    expect(fits.errors).toEqual([]);
+  });
+
+  it("a '/' in friendly_name or area is a warning, as ESPHome's is until 2027.7", async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen', 'friendly_name: In/Out\narea: Hall/Stairs') });
+    expect(loaded.errors).toEqual([]);
+    expectIssue(loaded, 'warning', 'devices/a.yaml', 'friendly_name', 'contains "/"', '2027.7', '"In & Out"');
+    expectIssue(loaded, 'warning', 'devices/a.yaml', 'area', 'contains "/"');
+  });
+
+  it('durations take every ESPHome time-period form', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen', 'report_interval: 1500ms') });
+    expect(loaded.issues).toEqual([]);
+    expect(loaded.household!.devices[0]!.spec).toMatchObject({ report_interval: 1.5 });
+  });
+
   it('a bad duration says how to write one', async () => {
     const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen', 'report_interval: soon') });
     expectOnlyError(loaded, 'devices/a.yaml', 'report_interval', '"soon" is not a duration');
@@ -198,6 +220,26 @@ describe('hearth.yaml values', () => {
   it('a routine due neither daily nor by cron says both forms', async () => {
     const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('daily: ["08:00"]', 'weekly: monday') });
     expectOnlyError(loaded, 'hearth.yaml', 'routines[0].due', 'must be either `daily: [HH:MM, …]` or `cron:');
+  });
+
+  it.each([
+    ['0 24 * * 0', 'invalid value for hour: 24 (hours are 0–23; midnight is 0)'],
+    ['60 8 * * *', 'invalid value for minute: 60 (minutes are 0–59)'],
+    ['0 8 32 * *', 'invalid value for day of month: 32 (days of the month are 1–31)'],
+    ['0 8 * 13 *', 'invalid value for month: 13 (months are 1–12'],
+    ['0 8 * * 8', 'invalid value for day of week: 8'],
+    ['0 8-25 * * *', 'invalid value for hour: 8-25'],
+  ])('cron %j is parsed by croner, the hub\'s scheduler, at load: %s', async (cron, message) => {
+    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('daily: ["08:00"]', `cron: "${cron}"`) });
+    expectOnlyError(loaded, 'hearth.yaml', 'routines[0].due.cron', message);
+  });
+
+  it('a cron that never falls due (31 April) loads with a warning naming the routine', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('daily: ["08:00"]', 'cron: "0 9 31 4 *"') });
+    expect(loaded.errors).toEqual([]);
+    expectIssue(loaded, 'warning', 'hearth.yaml', 'routines[0].due.cron', 'never falls due', 'kitchen-meds');
+    const leap = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('daily: ["08:00"]', 'cron: "0 9 29 2 *"') });
+    expect(leap.issues).toEqual([]); // 29 February comes every four years
   });
 
   it('a malformed cron expression is explained', async () => {
