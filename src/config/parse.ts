@@ -6,6 +6,7 @@ import { hearthConfig, type HearthConfig } from './hearth-config.js';
 import { checkDeviceHardware } from './pin-checks.js';
 import { checkSchedules } from './schedule-checks.js';
 import { slashWarnings } from './esphome-strings.js';
+import { checkEntityIdCollisions } from '../esphome/entity-collisions.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
 import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
 import type { Household, LoadedDevice } from './household.js';
@@ -123,6 +124,11 @@ export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly Source
     // Where the schema already flagged a field, a reference error on it would only repeat it.
     const flagged = new Set(issues.map((i) => `${i.file}\0${i.path}`));
     issues.push(...crossCheck(configDoc.file, configRefs, refs).filter((i) => !flagged.has(`${i.file}\0${i.path}`)));
+  }
+
+  // Names derived across devices (HA entity ids) need every device parsed and referencing real things.
+  if (config && errorsOf(issues).length === 0) {
+    issues.push(...checkEntityIdCollisions({ configFile: configDoc.file, config, devices, warnings: [] }));
   }
 
   const located = locateAll(issues, [configDoc, ...deviceDocs]);

@@ -152,3 +152,18 @@ describe('derived names: ids whose HA / MQTT keys would coincide', () => {
     expectOnlyError(loaded, 'hearth.yaml', 'routines[1].id', 'duplicate routine id "kitchen-meds"');
   });
 });
+
+describe('derived names: HA entity ids of the ESPHome devices', () => {
+  it('two devices whose expected entity ids coincide are an error naming both files', async () => {
+    const named = (name: string, friendly: string) => button(name).replace(`name: ${name}`, `name: ${name}\nfriendly_name: "${friendly}"`);
+    const loaded = await loadFiles({ 'devices/a.yaml': named('a', 'Hall button'), 'devices/b.yaml': named('b', 'Hall-button') });
+    const issue = expectOnlyError(loaded, 'devices/b.yaml', 'friendly_name', '"Hall-button" gives the same HA entity id as devices/a.yaml', 'event.hall_button_button');
+    expect(issue.message).toContain('_2');
+  });
+
+  it('the same friendly name in two areas is fine: HA puts the area first', async () => {
+    const inArea = (name: string, area: string) => button(name).replace(`name: ${name}`, `name: ${name}\nfriendly_name: Meds button\narea: ${area}`);
+    const loaded = await loadFiles({ 'devices/a.yaml': inArea('a', 'Kitchen'), 'devices/b.yaml': inArea('b', 'Bedroom') });
+    expect(loaded.issues).toEqual([]);
+  });
+});
