@@ -52,6 +52,22 @@ async function generateOrReport(household: Household, out: string, secrets: stri
   }
 }
 
+/** A secrets file that lacks names the configs reference fails at `esphome compile`: say so now (names only). */
+async function warnMissingSecrets(household: Household, file: string): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { missingSecrets } = await import('./secrets.js');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return; // generate reports a missing file itself
+  }
+  const missing = missingSecrets(household, text);
+  if (missing.length > 0) {
+    console.error(`${file}: warning: lacks ${missing.join(', ')}; \`hearth esphome secrets\` prints a template with every name`);
+  }
+}
+
 const withSource = (command: Command): Command =>
   command
     .option('--devices <dir>', 'device specs directory', 'devices')
@@ -73,6 +89,7 @@ export function registerEsphomeCommands(program: Command): void {
     .action(async (options: SourceOptions & { out: string; secrets?: string }) => {
       const household = await load(options);
       if (!household) return;
+      if (options.secrets) await warnMissingSecrets(household, options.secrets);
       const result = await generateOrReport(household, options.out, options.secrets);
       if (!result) return;
       const removed = result.removed.length > 0 ? `; removed stale ${result.removed.join(', ')}` : '';

@@ -4,7 +4,7 @@
  * placeholder file `validate` uses when the real one is absent.
  */
 import { randomBytes } from 'node:crypto';
-import { Document, Scalar, YAMLMap, Pair } from 'yaml';
+import { Document, Scalar, YAMLMap, Pair, parseDocument } from 'yaml';
 import type { Household } from '../config/household.js';
 import { deviceSecretNames, fleetSecretNames } from './base.js';
 import type { Tracker } from '../config/hearth-config.js';
@@ -146,4 +146,21 @@ export function placeholderSecrets(entries: readonly Pick<SecretEntry, 'name' | 
     unique.map((e) => ({ name: e.name, value: placeholderValue(e.kind) })),
     ['Placeholder secrets written by hearth esphome validate: shapes only, no real values.'],
   );
+}
+
+/**
+ * Names the fleet needs that a secrets.yaml does not define (its keys are read; values are
+ * never looked at). Unreadable YAML counts as defining nothing.
+ */
+export function missingSecrets(household: Household, secretsText: string): string[] {
+  let keys: string[] = [];
+  try {
+    const doc = parseDocument(secretsText, { version: '1.1' });
+    const value: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) keys = Object.keys(value);
+  } catch {
+    keys = [];
+  }
+  const have = new Set(keys);
+  return [...new Set(fleetSecrets(household).map((e) => e.name))].filter((name) => !have.has(name));
 }

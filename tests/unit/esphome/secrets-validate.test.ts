@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate, renderHousehold } from '../../../src/esphome/generate.js';
-import { fleetSecrets, placeholderSecrets, secretsTemplate } from '../../../src/esphome/secrets.js';
+import { fleetSecrets, missingSecrets, placeholderSecrets, secretsTemplate } from '../../../src/esphome/secrets.js';
 import { referencedSecrets, validateDir } from '../../../src/esphome/validate.js';
 import { WIDE_SPECS, device, goldenHousehold, household } from '../../fixtures/esphome/household.js';
 
@@ -105,5 +105,17 @@ console.log(readFileSync(file, 'utf8'));
     const result = await validateDir(out, { esphome: join(root, 'no-such-esphome') });
     expect(result.ok).toBe(false);
     expect(result.results[0]!.output).toContain('cannot run');
+  });
+});
+
+describe('missingSecrets', () => {
+  it('names what a secrets.yaml lacks, tracker keys included, from its keys alone', () => {
+    const h = goldenHousehold();
+    const all = fleetSecrets(h).map((e) => e.name);
+    const full = all.map((n) => `${n}: "x"`).join('\n');
+    expect(missingSecrets(h, full)).toEqual([]);
+    const withoutKeys = all.filter((n) => !/_(irk|uuid|mac)$/.test(n)).map((n) => `${n}: "x"`).join('\n');
+    expect(missingSecrets(h, withoutKeys)).toEqual(['sam_iphone_irk', 'sam_watch_uuid', 'old_tag_mac']);
+    expect(missingSecrets(h, 'not: [valid')).toEqual(all);
   });
 });
