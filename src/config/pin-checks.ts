@@ -128,6 +128,15 @@ function checkPin(file: string, claim: PinClaim, boardName: string, board: Board
         `${name} is a strapping pin on the ${chip} (${pinRanges(strappingPins(board))}), read at boot: if ${role} is held down while the board powers up or resets, it can stop the board from booting; prefer a non-strapping pin`,
       ),
     );
+  } else if (facts.strapping && board.chip === 'esp32') {
+    // ESPHome's check_strapping_pin warns about every use on the ESP32 family (esphome/pins.py).
+    issues.push(
+      configWarning(
+        file,
+        path,
+        `${name} is a strapping pin on the ${chip} (${pinRanges(strappingPins(board))}), read at boot (ESPHome warns too): wire ${role} so that it does not pull the pin away from its boot level at power-up, or pick a non-strapping pin`,
+      ),
+    );
   }
   return issues;
 }

@@ -57,9 +57,12 @@ describe('pins', () => {
     expect(formatIssue(warning)).toMatch(/^devices\/a\.yaml: button\.pin: warning: GPIO0 is a strapping pin/);
   });
 
-  it('a strapping pin for the LED is fine', async () => {
+  it("a strapping pin for an ESP32's LED is a warning as in ESPHome (about the boot level); on an ESP8266 it is not", async () => {
     const loaded = await loadFiles({ 'devices/a.yaml': button('a', { led: 'GPIO2' }) });
-    expect(loaded.issues).toEqual([]);
+    expect(loaded.errors).toEqual([]);
+    expectIssue(loaded, 'warning', 'devices/a.yaml', 'led.pin', 'GPIO2 is a strapping pin on the ESP32', 'ESPHome warns too');
+    const esp8266 = await loadFiles({ 'devices/a.yaml': button('a', { board: 'd1_mini', button: 'GPIO4', led: 'GPIO2' }) });
+    expect(esp8266.issues).toEqual([]);
   });
 
   it.each(['GPIO34', 'GPIO39'])('input-only %s cannot drive the LED', async (pin) => {
