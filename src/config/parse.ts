@@ -7,6 +7,7 @@ import { checkDeviceHardware } from './pin-checks.js';
 import { checkSchedules } from './schedule-checks.js';
 import { slashWarnings } from './esphome-strings.js';
 import { checkEntityIdCollisions } from '../esphome/entity-collisions.js';
+import { secretNameCollisions } from '../esphome/secrets.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
 import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
 import type { Household, LoadedDevice } from './household.js';
@@ -128,7 +129,8 @@ export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly Source
 
   // Names derived across devices (HA entity ids) need every device parsed and referencing real things.
   if (config && errorsOf(issues).length === 0) {
-    issues.push(...checkEntityIdCollisions({ configFile: configDoc.file, config, devices, warnings: [] }));
+    const household = { configFile: configDoc.file, config, devices, warnings: [] };
+    issues.push(...checkEntityIdCollisions(household), ...secretNameCollisions(household));
   }
 
   const located = locateAll(issues, [configDoc, ...deviceDocs]);

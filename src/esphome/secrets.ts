@@ -8,7 +8,8 @@ import { Document, Scalar, YAMLMap, Pair, parseDocument } from 'yaml';
 import type { Household } from '../config/household.js';
 import { deviceSecretNames, fleetSecretNames } from './base.js';
 import type { Tracker } from '../config/hearth-config.js';
-import { readTrackerKey, trackerSecretName } from '../config/tracker-keys.js';
+import { keyFieldOf, readTrackerKey, trackerSecretName } from '../config/tracker-keys.js';
+import { configError, type ConfigIssue } from '../config/issues.js';
 
 export type SecretKind = 'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password' | 'irk' | 'mac' | 'ibeacon_uuid';
 
@@ -163,4 +164,31 @@ export function missingSecrets(household: Household, secretsText: string): strin
   }
   const have = new Set(keys);
   return [...new Set(fleetSecrets(household).map((e) => e.name))].filter((name) => !have.has(name));
+}
+
+/**
+ * Secret names that two different things would share: an API key name that is also an OTA
+ * password's or a tracker key's, or one key name for two trackers (ESPHome would hand both
+ * sensors the same value). Devices sharing one name of the same kind (a fleet-wide API key from a
+ * template without `{name}`) is a choice, not a collision. Errors name both owners.
+ */
+export function secretNameCollisions(household: Household): ConfigIssue[] {
+  const owners = new Map<string, SecretEntry>();
+  const issues: ConfigIssue[] = [];
+  const ownerOf = (e: SecretEntry): string =>
+    e.tracker ? `tracker "${e.tracker}"` : e.device ? `device "${e.device}" (${e.kind})` : `the fleet's ${e.kind}`;
+  for (const entry of fleetSecrets(household)) {
+    const first = owners.get(entry.name);
+    if (!first) {
+      owners.set(entry.name, entry);
+      continue;
+    }
+    const sameKindDevices = first.kind === entry.kind && !first.tracker && !entry.tracker;
+    if (sameKindDevices) continue;
+    const index = entry.tracker ? household.config.trackers.findIndex((t) => t.id === entry.tracker) : -1;
+    const file = index >= 0 ? household.configFile : household.devices.find((d) => d.spec.name === entry.device)?.file ?? household.configFile;
+    const path = index >= 0 ? `trackers[${index}].${keyFieldOf(household.config.trackers[index]!.type)}` : entry.device ? 'name' : 'esphome';
+    issues.push(configError(file, path, `secret name "${entry.name}" of ${ownerOf(entry)} is also the secret name of ${ownerOf(first)}; each needs its own`));
+  }
+  return issues;
 }

@@ -167,3 +167,26 @@ describe('derived names: HA entity ids of the ESPHome devices', () => {
     expect(loaded.issues).toEqual([]);
   });
 });
+
+describe('derived names: ESPHome secret names', () => {
+  it('two trackers naming one !secret are an error naming both', async () => {
+    const config = BASE_CONFIG.replace('irk: 0123456789abcdef0123456789abcdef', 'irk: !secret phone_irk').replace(
+      'irk: fedcba9876543210fedcba9876543210',
+      'irk: !secret phone_irk',
+    );
+    const loaded = await loadFiles({ 'hearth.yaml': config, 'devices/p.yaml': presence('p', 'kitchen') });
+    expectOnlyError(loaded, 'hearth.yaml', 'trackers[1].irk', 'secret name "phone_irk" of tracker "sam-watch" is also the secret name of tracker "sam-iphone"');
+  });
+
+  it("a tracker key named like a device's API key is an error; devices sharing one API key name is a choice", async () => {
+    const config = BASE_CONFIG.replace('irk: 0123456789abcdef0123456789abcdef', 'irk: !secret b_api_key');
+    const clash = await loadFiles({ 'hearth.yaml': config, 'devices/p.yaml': presence('p', 'kitchen'), 'devices/b.yaml': button('b') });
+    expectOnlyError(clash, 'hearth.yaml', 'trackers[0].irk', 'secret name "b_api_key" of tracker "sam-iphone" is also the secret name of device "b" (api_key)');
+    const shared = await loadFiles({
+      'hearth.yaml': `${BASE_CONFIG}esphome:\n  api_key_secret: fleet_api_key\n`,
+      'devices/a.yaml': button('a'),
+      'devices/b.yaml': button('b'),
+    });
+    expect(shared.errors).toEqual([]);
+  });
+});
