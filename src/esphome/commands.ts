@@ -55,7 +55,7 @@ async function generateOrReport(household: Household, out: string, secrets: stri
 /** A secrets file that lacks names the configs reference fails at `esphome compile`: say so now (names only). */
 async function warnMissingSecrets(household: Household, file: string): Promise<void> {
   const { readFile } = await import('node:fs/promises');
-  const { missingSecrets } = await import('./secrets.js');
+  const { missingSecrets, trackerSecretProblems } = await import('./secrets.js');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -66,6 +66,7 @@ async function warnMissingSecrets(household: Household, file: string): Promise<v
   if (missing.length > 0) {
     console.error(`${file}: warning: lacks ${missing.join(', ')}; \`hearth esphome secrets\` prints a template with every name`);
   }
+  for (const problem of trackerSecretProblems(household, text)) console.error(`${file}: warning: ${problem}`);
 }
 
 const withSource = (command: Command): Command =>

@@ -8,7 +8,7 @@ import { Document, Scalar, YAMLMap, Pair, parseDocument } from 'yaml';
 import type { Household } from '../config/household.js';
 import { deviceSecretNames, fleetSecretNames } from './base.js';
 import type { Tracker } from '../config/hearth-config.js';
-import { keyFieldOf, readTrackerKey, trackerSecretName } from '../config/tracker-keys.js';
+import { keyFieldOf, normaliseKey, readTrackerKey, trackerSecretName, type TrackerKeyField } from '../config/tracker-keys.js';
 import { configError, type ConfigIssue } from '../config/issues.js';
 
 export type SecretKind = 'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password' | 'irk' | 'mac' | 'ibeacon_uuid';
@@ -149,21 +149,56 @@ export function placeholderSecrets(entries: readonly Pick<SecretEntry, 'name' | 
   );
 }
 
-/**
- * Names the fleet needs that a secrets.yaml does not define (its keys are read; values are
- * never looked at). Unreadable YAML counts as defining nothing.
- */
-export function missingSecrets(household: Household, secretsText: string): string[] {
-  let keys: string[] = [];
+/** A secrets.yaml's top-level string values by name (unreadable YAML: none). */
+function secretsOf(secretsText: string): Map<string, unknown> {
   try {
     const doc = parseDocument(secretsText, { version: '1.1' });
     const value: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) keys = Object.keys(value);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return new Map(Object.entries(value));
   } catch {
-    keys = [];
+    // fall through: nothing readable
   }
-  const have = new Set(keys);
+  return new Map();
+}
+
+/** Names the fleet needs that a secrets.yaml does not define (its keys alone decide). */
+export function missingSecrets(household: Household, secretsText: string): string[] {
+  const have = secretsOf(secretsText);
   return [...new Set(fleetSecrets(household).map((e) => e.name))].filter((name) => !have.has(name));
+}
+
+const KEY_FIELD: Partial<Record<SecretKind, TrackerKeyField>> = { irk: 'irk', mac: 'mac', ibeacon_uuid: 'uuid' };
+const FORM: Record<TrackerKeyField, string> = {
+  irk: "it needs 32 hex digits in HA's byte order",
+  mac: 'it needs AA:BB:CC:DD:EE:FF',
+  uuid: 'it needs 8-4-4-4-12 hex digits',
+};
+
+/**
+ * Tracker keys in a secrets.yaml that ESPHome will not take as they are: ESPHome's `ble_rssi`
+ * reads them without converting (an IRK must already be HA's 32 hex digits, not the keychain's
+ * base64). Each problem names the secret and what to do, never the value.
+ */
+export function trackerSecretProblems(household: Household, secretsText: string): string[] {
+  const values = secretsOf(secretsText);
+  const problems: string[] = [];
+  for (const entry of fleetSecrets(household)) {
+    const field = KEY_FIELD[entry.kind];
+    const value = values.get(entry.name);
+    if (!field || value === undefined) continue;
+    const text = String(value).trim();
+    // What ESPHome's own validators take: cv.uuid for irk and ibeacon_uuid, cv.mac_address (colons).
+    const asWritten =
+      field === 'mac' ? /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(text) : /^[0-9a-f]{32}$/i.test(text) || /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(text);
+    if (asWritten) continue;
+    const converted = normaliseKey(field, text);
+    problems.push(
+      'value' in converted
+        ? `${entry.name}: ESPHome does not take this ${field} as written (${FORM[field]}); give the same text to hearth (${field}_file or hearth.yaml) and copy the converted value from \`hearth esphome secrets\``
+        : `${entry.name}: not a valid ${field} (${converted.problem})`,
+    );
+  }
+  return problems;
 }
 
 /**

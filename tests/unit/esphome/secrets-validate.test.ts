@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate, renderHousehold } from '../../../src/esphome/generate.js';
-import { fleetSecrets, missingSecrets, placeholderSecrets, readTrackerKeys, secretsTemplate } from '../../../src/esphome/secrets.js';
+import { fleetSecrets, missingSecrets, placeholderSecrets, readTrackerKeys, secretsTemplate, trackerSecretProblems } from '../../../src/esphome/secrets.js';
 import { hearthConfig } from '../../../src/config/hearth-config.js';
 import { SecretReference } from '../../../src/config/secret-ref.js';
 import { TrackerKeyError } from '../../../src/config/tracker-keys.js';
@@ -163,5 +163,22 @@ describe('tracker keys from files (irk_file, mac_file, uuid_file)', () => {
     expect(await readTrackerKeys(h)).toEqual(new Map());
     expect(fleetSecrets(h).filter((e) => e.tracker)).toEqual([{ name: 'phone_key', kind: 'irk', tracker: 'sam-iphone' }]);
     expect(renderHousehold(h).find((f) => f.fileName === 'presence-kitchen.yaml')!.text).toContain('irk: !secret phone_key');
+  });
+});
+
+describe('trackerSecretProblems', () => {
+  it('flags tracker keys in secrets.yaml that ESPHome would not take as written, naming the secret, never the value', () => {
+    const h = goldenHousehold();
+    const ok = 'sam_iphone_irk: "00112233445566778899aabbccddeeff"\nsam_watch_uuid: "e2c56db5-dffb-48d2-b060-d0f5a71096e0"\nold_tag_mac: "11:22:33:44:55:66"\n';
+    expect(trackerSecretProblems(h, ok)).toEqual([]);
+    const base64 = ok.replace('"00112233445566778899aabbccddeeff"', '"ESIzRFVmd4iZqrvM3e7/AA=="');
+    const [problem, ...rest] = trackerSecretProblems(h, base64);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^sam_iphone_irk: ESPHome does not take this irk as written \(it needs 32 hex digits in HA's byte order\)/);
+    expect(trackerSecretProblems(h, ok.replace('"11:22:33:44:55:66"', '"11-22-33-44-55-66"'))[0]).toMatch(/^old_tag_mac: .*AA:BB:CC:DD:EE:FF/);
+    expect(problem).not.toContain('ESIzRFVm');
+    expect(trackerSecretProblems(h, ok.replace('"11:22:33:44:55:66"', '"nope"'))).toEqual([
+      'old_tag_mac: not a valid mac (must be a MAC address like AA:BB:CC:DD:EE:FF)',
+    ]);
   });
 });
