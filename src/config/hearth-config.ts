@@ -206,7 +206,11 @@ export const esphomeDefaults = z
     ota_password_secret: z.string().default('{name}_ota_password'),
     /** mDNS/DNS suffix the devices are reached by (`use_address`), e.g. `.local`. */
     domain: z.string().regex(/^\.[a-z0-9.-]+$/, 'must be a DNS suffix starting with ".", e.g. .local').optional(),
-    min_version: z.string().optional(),
+    /** ESPHome's own version rule (esphome/core/__init__.py `Version.parse`): `2026.1.0`, `2026.1`, `2026.1.0-dev`. */
+    min_version: z
+      .string()
+      .regex(/^\d+\.\d+(?:\.\d+)?[-.]?\w*$/, 'must be an ESPHome version such as 2026.1.0 (ESPHome refuses anything else)')
+      .optional(),
   })
   .strict();
 

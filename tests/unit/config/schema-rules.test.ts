@@ -252,3 +252,15 @@ describe('hearth.yaml values', () => {
     expectOnlyError(loaded, 'hearth.yaml', 'routines[0].due.daily[1]', 'must be a time of day as HH:MM (24 h)');
   });
 });
+
+describe('esphome: fleet defaults reaching the firmware', () => {
+  it.each(['2026.1.0', '2026.1', '2026.10.0-dev'])('min_version %s is an ESPHome version', async (v) => {
+    const loaded = await loadFiles({ 'hearth.yaml': `${BASE_CONFIG}esphome:\n  min_version: "${v}"\n` });
+    expect(loaded.issues).toEqual([]);
+  });
+
+  it('min_version that ESPHome would refuse is refused here', async () => {
+    const loaded = await loadFiles({ 'hearth.yaml': `${BASE_CONFIG}esphome:\n  min_version: latest\n` });
+    expectOnlyError(loaded, 'hearth.yaml', 'esphome.min_version', 'must be an ESPHome version such as 2026.1.0');
+  });
+});
