@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../../src/config/issues.js';
 import { checkDeviceHardware, pinClaims } from '../../../src/config/pin-checks.js';
 import { reminderButtonSpec } from '../../../src/config/kinds/reminder-button.js';
+import { BOARDS, pinFacts } from '../../../src/config/boards.js';
 import { button, expectIssue, expectOnlyError, loadFiles, presence } from './helpers.js';
 
 const strip = (board: string, pins: string): string =>
@@ -159,5 +160,21 @@ describe('radios', () => {
   it('an LED strip on an ESP8266 is fine', async () => {
     const loaded = await loadFiles({ 'devices/s.yaml': strip('esp01_1m', 'red: GPIO12, green: GPIO14, blue: GPIO13, white: GPIO4') });
     expect(loaded.issues).toEqual([]);
+  });
+});
+
+describe('pinFacts: what one GPIO of one board can do', () => {
+  it('follows the chip family, then the module', () => {
+    expect(pinFacts(BOARDS.d1_mini!, 17)).toMatchObject({ exists: true, analogOnly: true, digitalIn: false, digitalOut: false });
+    expect(pinFacts(BOARDS.d1_mini!, 16)).toMatchObject({ digitalIn: true, digitalOut: true, pullup: false });
+    expect(pinFacts(BOARDS.d1_mini!, 9).flash).toEqual({ severity: 'warning', function: 'flash HOLD (quad IO)' });
+    expect(pinFacts(BOARDS.esp8285!, 9).flash).toBeUndefined();
+    expect(pinFacts(BOARDS.esp8285!, 6).flash).toEqual({ severity: 'error', function: 'flash clock' });
+    expect(pinFacts(BOARDS.esp32dev!, 35)).toMatchObject({ digitalIn: true, digitalOut: false, pullup: false });
+    expect(pinFacts(BOARDS['m5stack-atom']!, 16).flash?.severity).toBe('error');
+    expect(pinFacts(BOARDS['m5stack-atom']!, 10).flash).toBeUndefined();
+    expect(pinFacts(BOARDS['esp32-c3-devkitm-1']!, 19)).toMatchObject({ usbJtag: true, digitalOut: true });
+    expect(pinFacts(BOARDS['esp32-s3-devkitc-1']!, 23).exists).toBe(false);
+    expect(pinFacts(BOARDS.esp32dev!, 12).strapping).toBe(true);
   });
 });
