@@ -11,7 +11,8 @@
  */
 import { entitySlug, personDiscovery, routineDiscovery, type DiscoveryContext, type MqttMessage } from '../hub/mqtt/discovery.js';
 import type { ConfigRefs } from './cross-checks.js';
-import { configError, type ConfigIssue } from './issues.js';
+import { configError, configWarning, type ConfigIssue } from './issues.js';
+import type { LoadedDevice } from './household.js';
 
 /** Prefix and base topic do not change which keys coincide; the defaults stand for any. */
 const CTX: DiscoveryContext = { prefix: 'homeassistant', baseTopic: 'hearth', version: '0' };
@@ -68,6 +69,32 @@ export function checkDerivedNames(configFile: string, config: ConfigRefs): Confi
       );
     }
     for (const key of keys) if (!claimed.has(key)) claimed.set(key, owner);
+  }
+  return issues;
+}
+
+/**
+ * Rooms are values (what `sensor.<person>_room` reports), not keys, so two spellings are two
+ * rooms: `living-room` on one node and `living_room` on another split one room's evidence in
+ * two. Likely a typo, so a warning naming both files.
+ */
+export function checkRoomSpellings(devices: readonly LoadedDevice[]): ConfigIssue[] {
+  const seen = new Map<string, { room: string; file: string }>();
+  const issues: ConfigIssue[] = [];
+  for (const { file, spec } of devices) {
+    if (spec.kind !== 'presence-node') continue;
+    const key = entitySlug(spec.room);
+    const first = seen.get(key);
+    if (!first) seen.set(key, { room: spec.room, file });
+    else if (first.room !== spec.room) {
+      issues.push(
+        configWarning(
+          file,
+          'room',
+          `room "${spec.room}" differs from "${first.room}" (${first.file}) only in "-" / "_": they count as two rooms; if they are one, spell it the same way`,
+        ),
+      );
+    }
   }
   return issues;
 }

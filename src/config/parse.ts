@@ -5,6 +5,7 @@
 import { hearthConfig, type HearthConfig } from './hearth-config.js';
 import { checkDeviceHardware } from './pin-checks.js';
 import { checkSchedules } from './schedule-checks.js';
+import { checkRoomSpellings } from './derived-names.js';
 import { slashWarnings } from './esphome-strings.js';
 import { checkEntityIdCollisions } from '../esphome/entity-collisions.js';
 import { secretNameCollisions } from '../esphome/secrets.js';
@@ -130,7 +131,7 @@ export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly Source
   // Names derived across devices (HA entity ids) need every device parsed and referencing real things.
   if (config && errorsOf(issues).length === 0) {
     const household = { configFile: configDoc.file, config, devices, warnings: [] };
-    issues.push(...checkEntityIdCollisions(household), ...secretNameCollisions(household));
+    issues.push(...checkEntityIdCollisions(household), ...secretNameCollisions(household), ...checkRoomSpellings(devices));
   }
 
   const located = locateAll(issues, [configDoc, ...deviceDocs]);

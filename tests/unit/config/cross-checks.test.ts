@@ -190,3 +190,18 @@ describe('derived names: ESPHome secret names', () => {
     expect(shared.errors).toEqual([]);
   });
 });
+
+describe('rooms', () => {
+  it('two spellings of one room that differ only in "-" / "_" are a warning naming both files', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'living-room'), 'devices/b.yaml': presence('b', 'living_room') });
+    expect(loaded.errors).toEqual([]);
+    const warning = loaded.warnings.find((w) => w.path === 'room');
+    expect(warning?.file).toBe('devices/b.yaml');
+    expect(warning?.message).toContain('room "living_room" differs from "living-room" (devices/a.yaml)');
+  });
+
+  it('two nodes in the same room are fine', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'hall'), 'devices/b.yaml': presence('b', 'hall') });
+    expect(loaded.issues).toEqual([]);
+  });
+});
