@@ -47,10 +47,14 @@ export function parseHearthConfig(doc: SourceDoc): { config?: HearthConfig; issu
   if (value === null || value === undefined) return { issues: [configError(file, '', 'file is empty; it needs at least `people:`')] };
   if (!isMapping(value)) return { issues: [configError(file, '', 'must be a mapping (key: value) at the top level')] };
   const misplaced = misplacedSecrets(file, value);
-  if (misplaced.length > 0) return { issues: misplaced };
   const parsed = hearthConfig.safeParse(value);
   const warnings = checkSchedules(file, value);
-  if (!parsed.success) return { issues: [...issuesFromZod(parsed.error, file, value, hearthConfig), ...warnings] };
+  if (!parsed.success || misplaced.length > 0) {
+    // A misplaced `!secret` also fails the schema there; say it once, in the words above.
+    const at = new Set(misplaced.map((i) => i.path));
+    const schemaIssues = parsed.success ? [] : issuesFromZod(parsed.error, file, value, hearthConfig).filter((i) => !at.has(i.path));
+    return { issues: [...misplaced, ...schemaIssues, ...warnings] };
+  }
   return { config: parsed.data, issues: warnings };
 }
 

@@ -264,3 +264,11 @@ describe('esphome: fleet defaults reaching the firmware', () => {
     expectOnlyError(loaded, 'hearth.yaml', 'esphome.min_version', 'must be an ESPHome version such as 2026.1.0');
   });
 });
+
+describe('`!secret` in hearth.yaml', () => {
+  it('a misplaced one is reported once, together with the other problems of the file', async () => {
+    const config = BASE_CONFIG.replace('name: Sam', 'name: !secret sam_name').replace('timezone: Europe/London', 'timezone: Mars/Olympus');
+    const loaded = await loadFiles({ 'hearth.yaml': config });
+    expect(loaded.errors.map((e) => e.path).sort()).toEqual(['people[0].name', 'timezone']);
+  });
+});
