@@ -170,6 +170,7 @@ describe("hearth's pin and string rules agree with ESPHome's", () => {
     ['s3-flash', button('esp32-s3-devkitc-1', 4, 26), 'error'],
     ['c3-usb-jtag', button('esp32-c3-devkitm-1', 4, 18), 'warning'],
     ['strapping-led', button('esp32dev', 25, 2), 'warning'],
+    ['esp01-button-on-rx', button('esp01_1m', 3, 1), 'clean'],
     ['name-121-bytes', button('esp32dev', 25, 26), 'error', { friendly_name: `${'ü'.repeat(60)}x` }],
     ['name-slash', button('esp32dev', 25, 26, { friendly_name: 'Hall/Stairs button' }), 'warning'],
     ['comment-256', button('esp32dev', 25, 26), 'error', { comment: 'c'.repeat(256) }],

@@ -22,7 +22,6 @@ const ADDRESSABLE_EFFECTS: Record<string, ConfigObject> = {
 const effectsFor = (spec: LedStripSpec): Record<string, ConfigObject> =>
   spec.light.type === 'ws2812' ? ADDRESSABLE_EFFECTS : PWM_EFFECTS;
 
-const UART0_PINS = new Set([1, 3]);
 const CHANNELS: readonly Channel[] = ['red', 'green', 'blue', 'white'];
 
 /** PWM channels: the ESP8266's software PWM, the ESP32's LEDC peripheral. */
@@ -67,8 +66,6 @@ export const ledStrip: KindEmitter<'led-strip'> = {
           ? { platform: addressablePlatform(ctx.chip), variant: 'WS2812X', type: rgb_order, pin: gpioName(pin), num_leds }
           : { platform: addressablePlatform(ctx.chip), chipset: 'ws2812', channel_colors: rgb_order, pin: gpioName(pin), num_leds };
       return {
-        // UART0 (the logger's serial port) is GPIO1/GPIO3 on an ESP8266: keep the logger off it.
-        logger: ctx.chip === 'esp8266' && UART0_PINS.has(pin) ? { baud_rate: 0 } : undefined,
         light: [{ ...platform, ...common, effects }],
       };
     }

@@ -108,3 +108,23 @@ describe('generated configs', () => {
     expect(doc.esphome).not.toHaveProperty('min_version');
   });
 });
+
+describe('logger and UART0', () => {
+  const loggerOf = (spec: Record<string, unknown>) => {
+    const h = household([device(spec)]);
+    return (parse(renderDevice(h.devices[0]!, h), { customTags: [secretTag] }) as { logger: unknown }).logger;
+  };
+  const buttonOn = (board: string, pin: number, led: number) =>
+    ({ name: 'b', kind: 'reminder-button', board, routine: 'morning-meds', button: { pin, pullup: false }, led: { pin: led } });
+
+  it('a device using GPIO1/GPIO3 of an ESP8266 or ESP32 (any kind) keeps the logger off UART0', () => {
+    expect(loggerOf(buttonOn('esp01_1m', 3, 2))).toEqual({ baud_rate: 0 }); // an ESP-01's button on RX
+    expect(loggerOf(buttonOn('esp32dev', 25, 1))).toEqual({ baud_rate: 0 });
+    expect(loggerOf({ name: 's', kind: 'led-strip', board: 'nodemcuv2', light: { type: 'ws2812', pin: 3, num_leds: 5 } })).toEqual({ baud_rate: 0 });
+  });
+
+  it('other pins, and the C3 (which logs over USB), keep the default logger', () => {
+    expect(loggerOf(buttonOn('esp01_1m', 0, 2))).toBeNull();
+    expect(loggerOf(buttonOn('esp32-c3-devkitm-1', 3, 4))).toBeNull();
+  });
+});
