@@ -9,9 +9,9 @@
  *   npx tsx bench/presence.ts [--interval 2] [--seeds 101,102] [--hours 2]
  */
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_PRESENCE_OPTIONS, type PresenceOptions } from '../src/hub/presence/engine.js';
-import { percentile, replay, score, type Score } from '../src/hub/presence/evaluate.js';
-import { SCENARIOS, simulate, type Scenario } from '../src/hub/presence/simulate.js';
+import { DEFAULT_PRESENCE_OPTIONS, type PresenceOptions } from '../src/hub/presence/core/engine.js';
+import { percentile, replay, score, type Score } from './lib/presence/evaluate.js';
+import { SCENARIOS, simulate, type Scenario } from './lib/presence/simulate.js';
 
 export const DEFINITIONS = `Definitions:
   accuracy      share of time the detected room equals the true room, after a 60 s warm-up, not

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { duration, timeOfDay } from './duration.js';
 import { slugId } from './names.js';
 import { homeassistantSettings, httpSettings, mqttSettings } from './hub-settings.js';
-import { presenceOptions } from '../hub/presence/options.js';
+import { presenceOptions } from './presence-options.js';
 
 const MAC = /^([0-9A-F]{2}:){5}[0-9A-F]{2}$/i;
 const IRK = /^[0-9a-f]{32}$/i;

@@ -14,7 +14,7 @@
 import { checkHousehold } from '../config/load.js';
 import type { Household } from '../config/household.js';
 import { errorsOf, formatIssue, ConfigError } from '../config/issues.js';
-import { HA_TOKEN, HTTP_TOKEN, MQTT_PASSWORD, readOptionalSecret, readSecret, type Secret } from '../config/secrets.js';
+import { HA_TOKEN, HTTP_TOKEN, MQTT_PASSWORD, readOptionalSecret, readSecret, type Secret } from '../config/secret-files.js';
 import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js';
 import type { Logger } from '../log.js';
 import { systemClock, type Clock } from './clock.js';
@@ -27,10 +27,10 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createHubMqtt, type HubMqtt, type HubMqttDeps } from './mqtt/client.js';
 import { createDiscoveryPublisher, type DiscoveryPublisher } from './mqtt/discovery-publisher.js';
 import { availabilityTopic, householdDiscovery, type DiscoveryContext } from './mqtt/discovery.js';
-import { createReminders, type Reminders } from './reminders.js';
+import { createReminders, type Reminders } from './reminders/unit.js';
 import { createStore, storePath, type Store } from './store/store.js';
 import { hearthVersion } from './version.js';
-import { createPresenceUnit, type PresenceUnit } from './presence-unit.js';
+import { createPresenceUnit, type PresenceUnit } from './presence/unit.js';
 import type { HubUnits } from './units.js';
 import type WebSocket from 'ws';
 

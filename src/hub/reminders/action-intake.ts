@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../../log.js';
 import { routineIdOfCommandTopic, type DiscoveryContext } from '../mqtt/discovery.js';
-import { parseNotificationActionId, type ReminderEvent } from '../routines/reminder.js';
+import { parseNotificationActionId, type ReminderEvent } from './core/reminder.js';
 
 export interface ActionIntakeDeps {
   context: DiscoveryContext;

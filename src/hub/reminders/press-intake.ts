@@ -8,10 +8,10 @@
 import type { Logger } from '../../log.js';
 import type { Clock } from '../clock.js';
 import type { HaClient } from '../ha/client.js';
-import type { StateChange } from '../ha/entities.js';
+import type { StateChange } from '../ha/state-changes.js';
 import type { Metrics } from '../metrics.js';
-import { classifyPress, type PressFilterState, type PressVerdict } from '../routines/press.js';
-import type { ReminderEvent } from '../routines/reminder.js';
+import { classifyPress, type PressFilterState, type PressVerdict } from './core/press.js';
+import type { ReminderEvent } from './core/reminder.js';
 import type { Store } from '../store/store.js';
 import type { PressEntities } from './routine-slot.js';
 import type { StepWriter } from './step-writer.js';

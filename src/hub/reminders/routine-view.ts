@@ -6,8 +6,8 @@
 import type { Clock } from '../clock.js';
 import type { HubMqtt } from '../mqtt/client.js';
 import { routineAttributesTopic, routineStateTopic, stateMessage, type DiscoveryContext } from '../mqtt/discovery.js';
-import { isPending, type ReminderState } from '../routines/reminder.js';
-import { createStreakCache, type StreakCache } from '../routines/streak.js';
+import { isPending, type ReminderState } from './core/reminder.js';
+import { createStreakCache, type StreakCache } from './core/streak.js';
 import type { Store } from '../store/store.js';
 import type { PressEntities, RoutineSlot } from './routine-slot.js';
 

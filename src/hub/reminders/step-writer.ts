@@ -8,7 +8,7 @@
  */
 import type { Logger } from '../../log.js';
 import type { Clock } from '../clock.js';
-import { initialState, type ReminderState } from '../routines/reminder.js';
+import { initialState, type ReminderState } from './core/reminder.js';
 import type { Store } from '../store/store.js';
 import type { RoutineSlot } from './routine-slot.js';
 

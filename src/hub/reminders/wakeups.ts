@@ -1,7 +1,7 @@
 /** One timer per routine, at the instant its machine next wants a tick. */
 import type { Clock } from '../clock.js';
 import { MAX_TIMER_MS } from '../clock.js';
-import { nextWakeup } from '../routines/reminder.js';
+import { nextWakeup } from './core/reminder.js';
 import type { RoutineSlot } from './routine-slot.js';
 
 export interface WakeupsDeps {
