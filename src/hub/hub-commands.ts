@@ -9,6 +9,7 @@ import { HTTP_TOKEN, readSecret, SecretError } from '../config/secret-files.js';
 // The service (express, sqlite, websocket, mqtt) loads only when a hub command runs, so
 // `hearth esphome …` and `--help` start fast.
 const service = () => import('./service.js');
+const configLoading = () => import('./config-loading.js');
 const store = () => import('./store/store.js');
 const logging = () => import('../log.js');
 
@@ -95,7 +96,7 @@ export function registerHubCommands(program: Command): void {
     .description('make a routine due now (through the running service\'s HTTP API)')
     .option('--url <url>', 'HTTP API base URL (default from hearth.yaml http:)')
     .action(async (id: string, opts: ConfigOptions & { url?: string }) => {
-      const [{ createLogger }, { loadForHub }] = await Promise.all([logging(), service()]);
+      const [{ createLogger }, { loadForHub }] = await Promise.all([logging(), configLoading()]);
       const log = createLogger({ level: 'warn' });
       let base: string;
       let token: string;
@@ -126,7 +127,7 @@ export function registerHubCommands(program: Command): void {
     .description('write a consistent copy of the hub\'s SQLite store (for restic\'s backupPrepareCommand)')
     .option('--store <file>', 'the store (default: state_dir from hearth.yaml, $STATE_DIRECTORY, ./state)')
     .action(async (file: string, opts: ConfigOptions & { store?: string }) => {
-      const [{ createLogger }, { loadForHub }, { backupStoreFile, storePath }] = await Promise.all([logging(), service(), store()]);
+      const [{ createLogger }, { loadForHub }, { backupStoreFile, storePath }] = await Promise.all([logging(), configLoading(), store()]);
       let source = opts.store;
       if (!source) {
         try {

@@ -5,9 +5,9 @@
  * Units register their own series (e.g. the reminders' press histograms) themselves.
  */
 import type { Metrics } from './metrics.js';
-import type { HubUnits } from './units.js';
+import type { HubView } from './hub-view.js';
 
-export function registerHubMetrics(metrics: Metrics, units: () => HubUnits, startedAt: number): void {
+export function registerHubMetrics(metrics: Metrics, units: () => HubView, startedAt: number): void {
   const up = (s: string | undefined) => (s === 'connected' || s === 'ok' ? 1 : 0);
   metrics.gauge('hearth_up', 'Connection state per component (1 connected)', () => {
     const { ha, mqtt, store } = units();

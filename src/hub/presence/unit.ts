@@ -1,8 +1,9 @@
 /**
- * Person presence: the I/O around the pure presence engine (src/hub/presence/). Subscribes
- * to every presence node's RSSI sensors, feeds the readings to the engine with the clock,
- * and publishes per person `sensor.<person>_room` (room or `away`, evidence in attributes)
- * and a BLE `device_tracker` (home / not_home) through MQTT.
+ * Person presence: the I/O around the pure presence engine (core/engine.ts). A reading walks
+ * one way: an RSSI sensor's state change (HA) → `readingOf` turns it into the engine's
+ * Reading → the engine ingests it → the rooms per person are published through MQTT
+ * (`sensor.<person>_room`, room or `away`, evidence in attributes; a BLE `device_tracker`,
+ * home / not_home), each only when it changed.
  */
 import type { Household } from '../../config/household.js';
 import type { DeviceEntities } from '../../esphome/entity-ids.js';
@@ -10,16 +11,10 @@ import type { Logger } from '../../log.js';
 import { MAX_TIMER_MS, type Clock } from '../clock.js';
 import type { HaClient, Unsubscribe } from '../ha/client.js';
 import type { StateChange } from '../ha/state-changes.js';
-import type { Metrics } from '../metrics.js';
 import type { HubMqtt } from '../mqtt/client.js';
-import {
-  personAttributesTopic,
-  personRoomTopic,
-  personTrackerTopic,
-  stateMessage,
-  type DiscoveryContext,
-} from '../mqtt/discovery.js';
-import { createPresenceEngineAdapter, type PersonRoom } from './adapter.js';
+import { personAttributesTopic, personRoomTopic, personTrackerTopic, stateMessage, type DiscoveryContext } from '../mqtt/discovery.js';
+import type { HubUnit, Link, UnitFactory } from '../unit.js';
+import { AWAY, createPresenceEngine, type PresenceEngine, type PresenceNode, type Reading, type TrackedDevice } from './core/engine.js';
 
 export interface PresenceUnitDeps {
   household: Household;
@@ -29,15 +24,34 @@ export interface PresenceUnitDeps {
   context: DiscoveryContext;
   clock: Clock;
   logger: Logger;
-  metrics?: Metrics;
 }
 
-export interface PresenceUnit {
+export interface PersonRoom {
+  person: string;
+  /** Room id, or `away` (also while nothing is known yet). */
+  room: string;
+  home: boolean;
+  evidence: Record<string, unknown>;
+}
+
+/** What a successor takes over when the engine's inputs did not change (a reload of something else). */
+export interface PresenceCarry {
+  /** The engine's inputs (nodes, devices, options) as JSON: equal means the engine can be kept. */
+  inputs: string;
+  engine: PresenceEngine;
+  /** Per person, the last published [room, home] as JSON. */
+  published: Map<string, string>;
+}
+
+export interface PresenceUnit extends HubUnit {
+  readonly name: 'presence';
   start(): void;
   stop(): void;
   list(): PersonRoom[];
-  /** Publishes every person's state; the hub calls it after discovery (each MQTT connect). */
-  publishAll(): void;
+  /** `mqtt`: every person's state again (after discovery, each MQTT connect). */
+  onReconnect(link: Link): void;
+  /** The engine and what was published, for a successor (see PresenceCarry). */
+  carry(): PresenceCarry;
 }
 
 /** RSSI sensor entity → the node's room and the tracker. */
@@ -58,14 +72,83 @@ export function rssiSources(devices: readonly DeviceEntities[]): RssiSource[] {
   );
 }
 
-export function createPresenceUnit(deps: PresenceUnitDeps): PresenceUnit {
+/**
+ * An RSSI sensor's state change as the engine's Reading: dBm, or null when the node reports the
+ * tracker unseen / the sensor unavailable (a non-number state); the time is HA's `last_updated`,
+ * never later than now. Undefined for an entity that is not an RSSI source or a removal.
+ */
+export function readingOf(change: StateChange, source: RssiSource | undefined, now: number): Reading | undefined {
+  if (!source || !change.new) return undefined;
+  const value = Number(change.new.state);
+  const at = Date.parse(change.new.last_updated);
+  return {
+    node: source.device,
+    tracker: source.tracker,
+    rssi: Number.isFinite(value) ? value : null,
+    t: Number.isFinite(at) ? Math.min(at, now) : now,
+  };
+}
+
+/** The engine's inputs from the household: presence nodes (known to HA, once resolved) and tracked devices. */
+function engineInputs(household: Household, devices: DeviceEntities[]): { nodes: PresenceNode[]; devices: TrackedDevice[] } {
+  // The firmware already applies `rssi_offset` (an ESPHome `offset` filter), so HA's readings
+  // are calibrated; adding it here again would count it twice.
+  const nodes = household.devices.flatMap(({ spec }) => (spec.kind === 'presence-node' ? [{ node: spec.name, room: spec.room, rssi_offset: 0 }] : []));
+  const known = new Set(devices.filter((d) => d.kind === 'presence-node').map((d) => d.device));
+  return {
+    nodes: nodes.filter((n) => known.has(n.node) || known.size === 0),
+    devices: household.config.trackers.map((t) => ({ tracker: t.id, person: t.person })),
+  };
+}
+
+/**
+ * When to look again without a new reading: `now` + 1 s (a fixed tick). The engine does not say
+ * when its next time-based change falls due (a stale cutoff, the away timeout, a challenger's
+ * hysteresis ending), so the unit re-evaluates every second; such a change is seen at most 1 s
+ * late. Cheap: one update() per tracked device per second.
+ */
+const TICK_MS = 1000;
+
+export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCarry): PresenceUnit {
   const log = deps.logger.child({ unit: 'presence' });
+  const { household } = deps;
   const sources = new Map(rssiSources(deps.devices).map((s) => [s.entityId, s]));
-  const engine = createPresenceEngineAdapter(deps.household, deps.devices, deps.clock.now(), deps.household.config.presence);
-  const published = new Map<string, string>();
+  const inputs = engineInputs(household, deps.devices);
+  const options = household.config.presence;
+  const inputsKey = JSON.stringify([inputs, options]);
+  // The same nodes, devices and options: the engine (and what each person's entities show) goes on.
+  const kept = previous?.inputs === inputsKey ? previous : undefined;
+  const engine = kept?.engine ?? createPresenceEngine({ ...inputs, start: deps.clock.now(), ...(options ? { options } : {}) });
+  const published = kept?.published ?? new Map<string, string>();
+  const peopleWithTrackers = new Set(household.config.trackers.map((t) => t.person));
   const unsubs: Unsubscribe[] = [];
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
+
+  const rooms = (at: number): PersonRoom[] => {
+    const byPerson = new Map(engine.update(at).map((p) => [p.person, p]));
+    return household.config.people
+      .filter((p) => peopleWithTrackers.has(p.id))
+      .map((p) => {
+        const found = byPerson.get(p.id);
+        const room = found?.room ?? AWAY;
+        return {
+          person: p.id,
+          room,
+          home: room !== AWAY,
+          evidence: {
+            since: found ? new Date(found.since).toISOString() : null,
+            from: found?.from ?? null,
+            devices: Object.fromEntries(
+              Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
+                tracker,
+                { room: e.room, rssi: e.rssi, last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null },
+              ]),
+            ),
+          },
+        };
+      });
+  };
 
   const publishPerson = (p: PersonRoom, force = false): void => {
     const key = JSON.stringify([p.room, p.home]);
@@ -79,7 +162,7 @@ export function createPresenceUnit(deps: PresenceUnitDeps): PresenceUnit {
   };
 
   const update = (force = false): void => {
-    for (const p of engine.rooms(deps.clock.now())) {
+    for (const p of rooms(deps.clock.now())) {
       const before = published.get(p.person);
       publishPerson(p, force);
       if (before !== published.get(p.person)) log.info({ person: p.person, room: p.room }, 'room');
@@ -89,45 +172,50 @@ export function createPresenceUnit(deps: PresenceUnitDeps): PresenceUnit {
   const schedule = (): void => {
     clearTimeout(timer);
     if (stopped) return;
-    const now = deps.clock.now();
-    const at = engine.nextWakeup(now);
-    timer = setTimeout(() => {
-      update();
-      schedule();
-    }, Math.min(MAX_TIMER_MS, Math.max(250, (at ?? now + 5000) - now)));
+    timer = setTimeout(
+      () => {
+        update();
+        schedule();
+      },
+      Math.min(MAX_TIMER_MS, TICK_MS),
+    );
   };
 
-  const onRssi = (change: StateChange): void => {
-    const source = sources.get(change.entityId);
-    if (!source || !change.new) return;
-    const value = Number(change.new.state);
-    const at = Date.parse(change.new.last_updated);
-    engine.reading({
-      node: source.device,
-      room: source.room,
-      tracker: source.tracker,
-      rssi: Number.isFinite(value) ? value : undefined,
-      at: Number.isFinite(at) ? Math.min(at, deps.clock.now()) : deps.clock.now(),
-    });
+  /** State change → Reading → engine → published rooms. */
+  const onRssiChange = (change: StateChange): void => {
+    const reading = readingOf(change, sources.get(change.entityId), deps.clock.now());
+    if (!reading) return;
+    engine.ingest(reading);
     update();
     schedule();
   };
 
   return {
+    name: 'presence',
     start() {
       if (!stopped) return;
       stopped = false;
-      if (sources.size) unsubs.push(deps.ha.subscribeStates([...sources.keys()], onRssi));
-      update(true);
+      if (sources.size) unsubs.push(deps.ha.subscribeStates([...sources.keys()], onRssiChange));
+      // A kept engine's people are published already: only what changed goes out.
+      update(!kept);
       schedule();
-      log.info({ sensors: sources.size, people: deps.household.config.people.length }, 'presence started');
+      log.info({ sensors: sources.size, people: household.config.people.length, kept: kept !== undefined }, 'presence started');
     },
     stop() {
       stopped = true;
       clearTimeout(timer);
       for (const u of unsubs.splice(0)) u();
     },
-    list: () => engine.rooms(deps.clock.now()),
-    publishAll: () => update(true),
+    list: () => rooms(deps.clock.now()),
+    onReconnect(link) {
+      if (link === 'mqtt') update(true);
+    },
+    carry: () => ({ inputs: inputsKey, engine, published }),
   };
 }
+
+/** Presence as a configuration-built unit: a successor keeps the engine when its inputs are unchanged. */
+export const presenceUnit: UnitFactory<PresenceUnit> = {
+  name: 'presence',
+  create: (deps, previous) => createPresenceUnit(deps, previous?.carry()),
+};

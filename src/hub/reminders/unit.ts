@@ -47,6 +47,7 @@ import { createStepWriter } from './step-writer.js';
 import { createWakeups } from './wakeups.js';
 import { step, type ActionKind, type ActionSource, type ReminderEvent, type ReminderState } from './core/reminder.js';
 import type { Store } from '../store/store.js';
+import type { HubUnit, Link, UnitFactory } from '../unit.js';
 
 export type { RoutineView } from './routine-view.js';
 
@@ -62,7 +63,8 @@ export interface RemindersDeps {
   metrics?: Metrics;
 }
 
-export interface Reminders {
+export interface Reminders extends HubUnit {
+  readonly name: 'reminders';
   start(): void;
   stop(): void;
   /** Makes a routine due now; undefined for an unknown id. */
@@ -70,10 +72,11 @@ export interface Reminders {
   action(id: string, action: ActionKind, source: ActionSource): RoutineView | undefined;
   list(): RoutineView[];
   /**
-   * Publishes every routine's state and attributes. The hub calls it once discovery has
-   * published the configs (each MQTT connect, HA back online, reload): the one republish.
+   * `mqtt`: every routine's state and attributes, once discovery has published the configs (each
+   * MQTT connect, HA back online, reload): the one republish. `homeassistant`: the LEDs re-asserted
+   * (a command lost in an HA restart is repeated).
    */
-  publishAll(): void;
+  onReconnect(link: Link): void;
 }
 
 export function createReminders(deps: RemindersDeps): Reminders {
@@ -157,6 +160,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
   };
 
   return {
+    name: 'reminders',
     start() {
       if (!stopped) return;
       stopped = false;
@@ -182,7 +186,6 @@ export function createReminders(deps: RemindersDeps): Reminders {
       if (pressEntities.size) unsubs.push(deps.ha.subscribeStates([...pressEntities.keys()], presses.onPressChange));
       unsubs.push(deps.ha.subscribeEvents('mobile_app_notification_action', actions.onNotificationAction));
       unsubs.push(deps.mqtt.subscribe(routineCommandFilter(deps.context), actions.onCommand));
-      unsubs.push(deps.ha.onRunning(syncAllLeds));
       if (deps.ha.state === 'connected') syncAllLeds();
       log.info({ routines: slots.size, buttons: pressEntities.size }, 'reminders started');
     },
@@ -205,8 +208,17 @@ export function createReminders(deps: RemindersDeps): Reminders {
       writer.commit(); // the streak reads the history: pending press steps first
       return [...slots.values()].map(views.view);
     },
-    publishAll() {
-      for (const slot of slots.values()) views.publish(slot);
+    onReconnect(link) {
+      if (stopped) return;
+      if (link === 'homeassistant') syncAllLeds();
+      else for (const slot of slots.values()) views.publish(slot);
     },
   };
 }
+
+/**
+ * The reminders as a configuration-built unit. Nothing is carried over from the predecessor in
+ * memory: it wrote every step before it stopped, and `start` restores each routine's state and the
+ * handled presses from the store.
+ */
+export const remindersUnit: UnitFactory<Reminders> = { name: 'reminders', create: (deps) => createReminders(deps) };

@@ -10,7 +10,7 @@ import { householdEntities } from '../../../../src/esphome/entity-ids.js';
 import { createHaClient, type HaClient } from '../../../../src/hub/ha/client.js';
 import { createHubMqtt, type HubMqtt } from '../../../../src/hub/mqtt/client.js';
 import { createReminders, type Reminders } from '../../../../src/hub/reminders/unit.js';
-import { loadForHub } from '../../../../src/hub/service.js';
+import { loadForHub } from '../../../../src/hub/config-loading.js';
 import { createStore, type Store } from '../../../../src/hub/store/store.js';
 import { silentLogger } from '../../../../src/log.js';
 import { FakeHa } from '../fakes/fake-ha.js';

@@ -8,7 +8,7 @@ import { householdEntities } from '../../../../src/esphome/entity-ids.js';
 import type { HaClient } from '../../../../src/hub/ha/client.js';
 import type { HubMqtt } from '../../../../src/hub/mqtt/client.js';
 import { createReminders } from '../../../../src/hub/reminders/unit.js';
-import { loadForHub } from '../../../../src/hub/service.js';
+import { loadForHub } from '../../../../src/hub/config-loading.js';
 import { createStore } from '../../../../src/hub/store/store.js';
 import { silentLogger } from '../../../../src/log.js';
 
