@@ -1,9 +1,9 @@
 /**
- * Presence benchmark: synthetic walks (src/hub/presence/simulate.ts) replayed through the
+ * Presence benchmark: synthetic walks (bench/lib/presence/simulate.ts) replayed through the
  * presence engine with its default options; prints room accuracy, flaps per hour, switch delay
  * and away delay per scenario and in aggregate over several fixed seeds.
  *
- * The defaults (src/hub/presence/options.ts) were tuned on TUNING_SEEDS only; the figures are
+ * The defaults (src/config/presence-options.ts) were tuned on TUNING_SEEDS only; the figures are
  * reported on REPORT_SEEDS, which tuning never saw.
  *
  *   npx tsx bench/presence.ts [--interval 2] [--seeds 101,102] [--hours 2]

@@ -1,7 +1,7 @@
 /**
  * The published view of a routine: what the API answers (RoutineView) and the MQTT state and
  * attributes. The streak is cached per routine until a done/skip is written or the clock
- * reaches an instant where it can change (routines/streak.ts).
+ * reaches an instant where it can change (core/streak.ts).
  */
 import type { Clock } from '../clock.js';
 import type { HubMqtt } from '../mqtt/client.js';

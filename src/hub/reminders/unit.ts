@@ -1,12 +1,17 @@
 /**
  * Routines and reminder buttons: the I/O around the pure reminder state machine
- * (routines/reminder.ts). One timer per routine at its next wakeup; presses from the
+ * (core/reminder.ts). One timer per routine at its next wakeup; presses from the
  * buttons' `event.*` entities (through the pure press filter), phone notification actions,
  * the MQTT Done/Snooze/Skip buttons and "due now" from the API all become events; the
  * machine's effects are carried out: LEDs (light.turn_on effect Pulse / turn_off on every
  * button of the routine), phone notifications, records in the store, MQTT state. This file
- * composes the parts in reminders/: wakeups (timers), press-intake and action-intake (inputs),
- * effects (service calls, records), step-writer (commits, rollback), routine-view (published view).
+ * composes the parts beside it, each called from here and answering with values: press-intake
+ * and action-intake (inputs → events), wakeups (timers), effects (service calls, records),
+ * step-writer (transactions, rollback), routine-view (published view), press-timing (/metrics).
+ *
+ * A press, top-down: HA state change (onPressChange) → presses.take (the routine's `press`
+ * event) → apply (core step; effects.sendCommands puts the LED command on the socket) → write
+ * (queued; committed with the handled mark in a setImmediate) → views.publish (MQTT state).
  *
  * Rules that keep the person's view right:
  * - every state is persisted after each step, so a restart (or kill -9) restores it, and the
@@ -20,14 +25,14 @@
  *   round: one fsync), and MQTT state follows: the press → LED path does no disk I/O and no
  *   streak. A kill -9 in that window (well under a millisecond of work) loses no press: its
  *   handled mark was not committed either, so the next start takes it from HA's snapshot
- *   (routines/press.ts). Every other input commits before it returns (API answers are on disk);
+ *   (core/press.ts). Every other input commits before it returns (API answers are on disk);
  * - memory runs ahead of the disk only until that commit: a step whose write fails is undone
  *   in memory (state and handled mark back to what the store holds, LED and MQTT follow,
  *   logged as an error), so hearth never acts on a state a restart would not find;
  * - the streak (published in the attributes) is cached per routine until a done/skip is
- *   written or the clock reaches an instant where it can change (routines/streak.ts);
+ *   written or the clock reaches an instant where it can change (core/streak.ts);
  * - a press made while hearth was not watching (down, restarting, reloading) is taken from
- *   HA's snapshot when hearth sees the button again (routines/press.ts), for the occurrence
+ *   HA's snapshot when hearth sees the button again (core/press.ts), for the occurrence
  *   that was due when it was made.
  */
 import type { Household } from '../../config/household.js';
@@ -35,15 +40,17 @@ import type { DeviceEntities } from '../../esphome/entity-ids.js';
 import type { Logger } from '../../log.js';
 import type { Clock } from '../clock.js';
 import type { HaClient, Unsubscribe } from '../ha/client.js';
+import type { StateChange } from '../ha/state-changes.js';
 import type { Metrics } from '../metrics.js';
 import type { HubMqtt } from '../mqtt/client.js';
 import { routineCommandFilter, type DiscoveryContext } from '../mqtt/discovery.js';
-import { createActionIntake } from './action-intake.js';
+import { createActionIntake, type RoutineAction } from './action-intake.js';
 import { createReminderEffects } from './effects.js';
 import { createPressIntake } from './press-intake.js';
+import { createPressTiming } from './press-timing.js';
 import { pressEntitiesOf, routineSlotsOf, type RoutineSlot } from './routine-slot.js';
 import { createRoutineViews, type RoutineView } from './routine-view.js';
-import { createStepWriter } from './step-writer.js';
+import { createStepWriter, type UnwrittenStep } from './step-writer.js';
 import { createWakeups } from './wakeups.js';
 import { step, type ActionKind, type ActionSource, type ReminderEvent, type ReminderState } from './core/reminder.js';
 import type { Store } from '../store/store.js';
@@ -86,43 +93,59 @@ export function createReminders(deps: RemindersDeps): Reminders {
   const slots = routineSlotsOf(deps.household, deps.devices, clock.now());
   const unsubs: Unsubscribe[] = [];
   let stopped = true;
-  const isStopped = (): boolean => stopped;
 
-  const presses = createPressIntake({
-    pressEntities,
-    ha: deps.ha,
-    store,
-    clock,
-    log,
-    metrics: deps.metrics,
-    writer: { write: (s, o) => writer.write(s, o) },
-    dispatch: (routine, event, options) => dispatch(routine, event, options),
-  });
-  const effects = createReminderEffects({ config: deps.household.config, ha: deps.ha, store, clock, log, isStopped });
+  // The parts, each called from here and answering with values (no callbacks back up).
+  const presses = createPressIntake({ pressEntities, store, clock });
+  const timing = createPressTiming(deps.ha, deps.metrics);
+  const actions = createActionIntake({ context: deps.context, log, isRoutine: (id) => slots.has(id) });
+  const effects = createReminderEffects({ config: deps.household.config, ha: deps.ha, store, clock, log, isStopped: () => stopped });
   const views = createRoutineViews({ clock, store, mqtt: deps.mqtt, context: deps.context, pressEntities });
-  const wakeups = createWakeups({ clock, isStopped, onWake: (slot) => void dispatch(slot.plan.id, { type: 'tick' }) });
-  const writer = createStepWriter({
-    store,
-    clock,
-    log,
-    isStopped,
-    publish: views.publish,
-    restorePressMark: presses.restoreHandledMark,
-    afterRestore: (slot) => {
+  const wakeups = createWakeups({ clock });
+  const writer = createStepWriter({ store, clock, log });
+
+  /** Routines whose MQTT state is published after the next commit. */
+  const unpublished = new Set<RoutineSlot>();
+  let commitSoon: NodeJS.Immediate | undefined;
+
+  /** Commits the queued steps; what failed is back to the store's state, and LED, timer and MQTT follow it. */
+  const commit = (): void => {
+    if (commitSoon) clearImmediate(commitSoon);
+    commitSoon = undefined;
+    const restored = writer.commit();
+    for (const [entityId, lastHandled] of restored.pressMarks) presses.restoreHandledMark(entityId, lastHandled);
+    if (stopped) return;
+    for (const slot of restored.slots) {
       effects.syncLed(slot);
       wakeups.schedule(slot);
-    },
-  });
+      unpublished.add(slot);
+    }
+  };
+  const commitAndPublish = (): void => {
+    commit();
+    const toPublish = [...unpublished];
+    unpublished.clear();
+    for (const slot of toPublish) views.publish(slot);
+  };
+  /**
+   * Queues a step's persistence: `deferred` (button presses), committed with every other press
+   * of this I/O round in a `setImmediate` (one fsync); otherwise before returning.
+   */
+  const write = (step: UnwrittenStep, options: { deferred: boolean; publish?: boolean }): void => {
+    writer.queue(step);
+    if (options.publish && step.slot) unpublished.add(step.slot);
+    if (options.deferred) commitSoon ??= setImmediate(commitAndPublish);
+    else commitAndPublish();
+  };
 
   /**
-   * One step of a routine's machine: commands out first, then its records and state. `deferred`
-   * (button presses): committed and published in a `setImmediate`; otherwise before returning.
-   * `alsoPersist` joins the step's transaction (a press's handled mark).
+   * One step of a routine's machine: the event applied (core/reminder.ts), its commands out first
+   * (LED, phone), then its records and new state in one transaction. `alsoPersist` joins that
+   * transaction (a press's handled mark). Undefined when stopped or the routine is unknown.
    */
-  const dispatch = (
+  const apply = (
     id: string,
     event: ReminderEvent,
-    options: { deferred?: boolean; alsoPersist?: () => void; pressEntity?: string } = {},
+    options: { deferred?: boolean; alsoPersist?: (() => void) | undefined; pressEntity?: string | undefined } = {},
   ): { slot: RoutineSlot; led: boolean } | undefined => {
     const slot = slots.get(id);
     if (!slot || stopped) return undefined;
@@ -130,11 +153,10 @@ export function createReminders(deps: RemindersDeps): Reminders {
     const { state, effects: stepEffects } = step(slot.state, event, now, slot.plan);
     slot.state = state;
     const led = effects.sendCommands(slot, stepEffects);
-    // Records and the new state in one transaction: a restart never sees one without the other.
-    writer.write(
+    write(
       {
         slot,
-        pressEntity: options.pressEntity,
+        ...(options.pressEntity ? { pressEntity: options.pressEntity } : {}),
         persist: () => {
           effects.writeRecords(slot, stepEffects, now);
           store.saveReminderState(id, state, now);
@@ -148,12 +170,41 @@ export function createReminders(deps: RemindersDeps): Reminders {
     return { slot, led };
   };
 
-  const actions = createActionIntake({
-    context: deps.context,
-    log,
-    isRoutine: (id) => slots.has(id),
-    dispatch: (id, event) => void dispatch(id, event),
-  });
+  /**
+   * The press path, top-down: HA state change → press intake (the routine's event) → apply (LED
+   * command on the socket) → store (deferred commit with the handled mark) → MQTT state.
+   */
+  const onPressChange = (change: StateChange): void => {
+    const t0 = timing.arrived();
+    const press = presses.take(change);
+    if (!press) return;
+    const markOnly = (): void => {
+      if (press.markHandled) write({ persist: press.markHandled, pressEntity: press.entityId }, { deferred: true });
+    };
+    if (!press.event) {
+      log.debug({ entityId: press.entityId, reason: press.reason, state: change.new?.state }, 'not a press');
+      return markOnly();
+    }
+    const measured = timing.begin(t0);
+    const result = apply(press.routine, press.event, {
+      deferred: true,
+      alsoPersist: press.markHandled,
+      pressEntity: press.markHandled ? press.entityId : undefined,
+    });
+    measured(result);
+    // Stopped or unknown routine: still remember the press was seen.
+    if (!result) markOnly();
+    // Everything below is after the command is on its way.
+    timing.counted(press.routine, press.event.press);
+    const { routine, device } = press;
+    if (press.event.at !== undefined) {
+      log.info({ device, routine, press: press.event.press, pressedAt: new Date(press.event.at).toISOString() }, 'button press made while hearth was not watching');
+    } else log.info({ device, routine, press: press.event.press }, 'button press');
+  };
+
+  const applyAction = (action: RoutineAction | undefined): void => {
+    if (action) void apply(action.routine, action.event);
+  };
 
   const syncAllLeds = (): void => {
     for (const slot of slots.values()) effects.syncLed(slot, true);
@@ -164,6 +215,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
     start() {
       if (!stopped) return;
       stopped = false;
+      wakeups.start((slot) => void apply(slot.plan.id, { type: 'tick' }));
       // Restore: persisted states and which presses were handled.
       const saved = store.loadReminderStates();
       // Routines no longer in hearth.yaml (a reload or restart after removing one): their
@@ -178,14 +230,14 @@ export function createReminders(deps: RemindersDeps): Reminders {
         const persisted = saved.get(id) as ReminderState | undefined;
         if (persisted && persisted.routine === id) {
           slot.state = persisted;
-          void dispatch(id, { type: 'restore' });
+          void apply(id, { type: 'restore' });
         } else {
-          void dispatch(id, { type: 'tick' });
+          void apply(id, { type: 'tick' });
         }
       }
-      if (pressEntities.size) unsubs.push(deps.ha.subscribeStates([...pressEntities.keys()], presses.onPressChange));
-      unsubs.push(deps.ha.subscribeEvents('mobile_app_notification_action', actions.onNotificationAction));
-      unsubs.push(deps.mqtt.subscribe(routineCommandFilter(deps.context), actions.onCommand));
+      if (pressEntities.size) unsubs.push(deps.ha.subscribeStates([...pressEntities.keys()], onPressChange));
+      unsubs.push(deps.ha.subscribeEvents('mobile_app_notification_action', (e) => applyAction(actions.fromNotification(e as Parameters<typeof actions.fromNotification>[0]))));
+      unsubs.push(deps.mqtt.subscribe(routineCommandFilter(deps.context), (topic, payload) => applyAction(actions.fromCommand(topic, payload))));
       if (deps.ha.state === 'connected') syncAllLeds();
       log.info({ routines: slots.size, buttons: pressEntities.size }, 'reminders started');
     },
@@ -194,18 +246,19 @@ export function createReminders(deps: RemindersDeps): Reminders {
       for (const u of unsubs.splice(0)) u();
       wakeups.stop();
       // What was decided is written before the store closes or a reload's successor loads it.
-      writer.stop();
+      commit();
+      unpublished.clear();
     },
     due(id) {
-      const slot = dispatch(id, { type: 'due' })?.slot;
+      const slot = apply(id, { type: 'due' })?.slot;
       return slot && views.view(slot);
     },
     action(id, action, source) {
-      const slot = dispatch(id, { type: 'action', action, source })?.slot;
+      const slot = apply(id, { type: 'action', action, source })?.slot;
       return slot && views.view(slot);
     },
     list: () => {
-      writer.commit(); // the streak reads the history: pending press steps first
+      commit(); // the streak reads the history: pending press steps first
       return [...slots.values()].map(views.view);
     },
     onReconnect(link) {

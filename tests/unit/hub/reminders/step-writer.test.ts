@@ -18,6 +18,8 @@ import { FakeMqttClient } from '../fakes/fake-mqtt.js';
 
 const repo = (p: string) => fileURLToPath(new URL(`../../../../${p}`, import.meta.url));
 const ROUTINE = 'morning-meds';
+const CLOCK_START = Date.parse('2026-03-10T07:30:00Z');
+const realStart = Date.now();
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const end = Date.now() + 2000;
@@ -64,7 +66,9 @@ async function setup() {
   const reminders: Reminders = createReminders({
     household, devices, ha, mqtt, store,
     context: { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' },
-    clock: { now: () => Date.now() },
+    // A fixed time of day (07:30: after quiet hours, before morning-meds is due at 08:00): run at 08:20 on the
+    // wall clock, a `due` would find the routine nagging already.
+    clock: { now: () => CLOCK_START + (Date.now() - realStart) },
     logger: silentLogger(),
   });
   reminders.start();
