@@ -26,6 +26,7 @@ import { compileHearth, type Compiled } from './lib/compile.js';
 import { startHubProcess } from './lib/hub-process.js';
 import { sourceState } from './lib/source-state.js';
 import { CLOCK_TICKS, cpuTicks, findPids, fmt, loadAverage, MB, memory, sleep, table } from './lib/stats.js';
+import { benchOptions, numberOption } from './lib/args.js';
 
 export const TARGETS = { rssMb: 80 };
 
@@ -39,13 +40,6 @@ interface LoadFigures {
   create_seconds: number;
   running: boolean;
   stopped_early: boolean;
-}
-
-function option(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
 }
 
 async function loadService(conn: Connection, service: string, data: Record<string, unknown> = {}): Promise<LoadFigures> {
@@ -90,10 +84,12 @@ interface Variant {
 }
 
 export async function main(argv: string[] = process.argv.slice(2), ownStack = true): Promise<number> {
-  const entities = option(argv, 'entities', 2000);
-  const rate = option(argv, 'rate', 2000);
-  const seconds = option(argv, 'seconds', 30);
-  const totalChanges = option(argv, 'changes', 100_000);
+  const o = benchOptions(argv, ['entities', 'rate', 'seconds', 'changes']);
+  const positive = (n: number) => Number.isFinite(n) && n > 0;
+  const entities = numberOption(o.entities, 'entities', 2000, positive, 'a positive number');
+  const rate = numberOption(o.rate, 'rate', 2000, positive, 'a positive number');
+  const seconds = numberOption(o.seconds, 'seconds', 30, positive, 'a positive number');
+  const totalChanges = numberOption(o.changes, 'changes', 100_000, positive, 'a positive number');
   const bs = await benchStack();
   const { stack } = bs;
   const conn = stack.conn;

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULT_PRESENCE_OPTIONS, type PresenceOptions } from '../src/hub/presence/core/engine.js';
 import { percentile, replay, score, type Score } from './lib/presence/evaluate.js';
 import { SCENARIOS, simulate, type Scenario } from './lib/presence/simulate.js';
+import { benchOptions } from './lib/args.js';
 
 export const DEFINITIONS = `Definitions:
   accuracy      share of time the detected room equals the true room, after a 60 s warm-up, not
@@ -130,16 +131,11 @@ function table(rows: Row[], all: Score): string {
   return body.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 export function main(argv: string[] = process.argv.slice(2)): number {
-  const given = arg(argv, 'seeds');
-  const seeds = given ? given.split(',').map(Number) : REPORT_SEEDS;
-  const reportInterval = Number(arg(argv, 'interval') ?? 2);
-  const hours = Number(arg(argv, 'hours') ?? 2);
+  const o = benchOptions(argv, ['seeds', 'interval', 'hours']);
+  const seeds = o.seeds ? o.seeds.split(',').map(Number) : REPORT_SEEDS;
+  const reportInterval = Number(o.interval ?? 2);
+  const hours = Number(o.hours ?? 2);
   const engine = DEFAULT_PRESENCE_OPTIONS;
   console.log(
     `presence bench: ${SCENARIOS.length} scenarios × ${seeds.length} seeds, ${hours} h each,` +

@@ -17,23 +17,23 @@ const repo = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.u
 const typeLines = (text: string) => text.split('\n').filter((l) => l.startsWith('# TYPE '));
 
 describe('metrics registry: get-or-create', () => {
-  it('registering a name again returns the same series (counters keep counting)', () => {
+  it('registering a name again returns the same series (counters keep counting)', async () => {
     const m = createMetrics();
-    m.counter('x_total', 'x').inc({ a: '1' });
-    m.counter('x_total', 'x').inc({ a: '1' });
+    m.counter('x_total', 'x', ['a']).inc({ a: '1' });
+    m.counter('x_total', 'x', ['a']).inc({ a: '1' });
     m.histogram('h_seconds', 'h', [0.1, 1]).observe(0.05);
     m.histogram('h_seconds', 'h', [1, 0.1]).observe(0.5);
-    const text = m.render();
+    const text = await m.render();
     expect(typeLines(text)).toEqual(['# TYPE x_total counter', '# TYPE h_seconds histogram']);
     expect(text).toContain('x_total{a="1"} 2');
     expect(text).toContain('h_seconds_count 2');
   });
 
-  it('a gauge registered again reports through its newest collector', () => {
+  it('a gauge registered again reports through its newest collector', async () => {
     const m = createMetrics();
     m.gauge('g', 'g', () => 1);
     m.gauge('g', 'g', () => 2);
-    expect(m.render()).toBe('# HELP g g\n# TYPE g gauge\ng 2\n');
+    expect(await m.render()).toBe('# HELP g g\n# TYPE g gauge\ng 2\n');
   });
 
   it('the same name as another type is a programming error', () => {
@@ -60,7 +60,7 @@ describe('metrics registry: get-or-create', () => {
       metrics,
     };
     for (let i = 0; i < 3; i++) createReminders(deps).stop();
-    const lines = typeLines(metrics.render());
+    const lines = typeLines(await metrics.render());
     expect(lines).toEqual([...new Set(lines)]);
     for (const name of ['hearth_press_handling_seconds', 'hearth_press_without_command_seconds', 'hearth_button_presses_total']) {
       expect(lines.filter((l) => l.startsWith(`# TYPE ${name} `))).toHaveLength(1);
