@@ -14,7 +14,15 @@ import type { StateChange } from '../ha/state-changes.js';
 import type { HubMqtt } from '../mqtt/client.js';
 import { personAttributesTopic, personRoomTopic, personTrackerTopic, stateMessage, type DiscoveryContext } from '../mqtt/discovery.js';
 import type { HubUnit, Link, UnitFactory } from '../unit.js';
-import { AWAY, createPresenceEngine, type PresenceEngine, type PresenceNode, type Reading, type TrackedDevice } from './core/engine.js';
+import {
+  AWAY,
+  createPresenceEngine,
+  type PersonPresence,
+  type PresenceEngine,
+  type PresenceNode,
+  type Reading,
+  type TrackedDevice,
+} from './core/engine.js';
 
 export interface PresenceUnitDeps {
   household: Household;
@@ -125,47 +133,53 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
 
+  const people = household.config.people.filter((p) => peopleWithTrackers.has(p.id));
+
+  /** A person's room as published (evidence in the attributes). */
+  const personRoom = (person: string, found: PersonPresence | undefined): PersonRoom => {
+    const room = found?.room ?? AWAY;
+    return {
+      person,
+      room,
+      home: room !== AWAY,
+      evidence: {
+        since: found ? new Date(found.since).toISOString() : null,
+        from: found?.from ?? null,
+        devices: Object.fromEntries(
+          Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
+            tracker,
+            { room: e.room, rssi: e.rssi, last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null },
+          ]),
+        ),
+      },
+    };
+  };
+
   const rooms = (at: number): PersonRoom[] => {
     const byPerson = new Map(engine.update(at).map((p) => [p.person, p]));
-    return household.config.people
-      .filter((p) => peopleWithTrackers.has(p.id))
-      .map((p) => {
-        const found = byPerson.get(p.id);
-        const room = found?.room ?? AWAY;
-        return {
-          person: p.id,
-          room,
-          home: room !== AWAY,
-          evidence: {
-            since: found ? new Date(found.since).toISOString() : null,
-            from: found?.from ?? null,
-            devices: Object.fromEntries(
-              Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
-                tracker,
-                { room: e.room, rssi: e.rssi, last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null },
-              ]),
-            ),
-          },
-        };
-      });
+    return people.map((p) => personRoom(p.id, byPerson.get(p.id)));
   };
 
-  const publishPerson = (p: PersonRoom, force = false): void => {
-    const key = JSON.stringify([p.room, p.home]);
-    if (!force && published.get(p.person) === key) return;
-    if (deps.mqtt.state !== 'connected') return;
-    published.set(p.person, key);
-    const ctx = deps.context;
-    void deps.mqtt.publish(stateMessage(personAttributesTopic(ctx, p.person), { room: p.room, ...p.evidence })).catch(() => {});
-    void deps.mqtt.publish(stateMessage(personRoomTopic(ctx, p.person), p.room)).catch(() => {});
-    void deps.mqtt.publish(stateMessage(personTrackerTopic(ctx, p.person), p.home ? 'home' : 'not_home')).catch(() => {});
-  };
-
+  /**
+   * The engine updated to now; a person's entities are published when their room or home changed
+   * (or `force`). The evidence is built only for what is published: this runs on every reading.
+   */
   const update = (force = false): void => {
-    for (const p of rooms(deps.clock.now())) {
-      const before = published.get(p.person);
-      publishPerson(p, force);
-      if (before !== published.get(p.person)) log.info({ person: p.person, room: p.room }, 'room');
+    const byPerson = new Map(engine.update(deps.clock.now()).map((p) => [p.person, p]));
+    for (const { id } of people) {
+      const found = byPerson.get(id);
+      const room = found?.room ?? AWAY;
+      const key = JSON.stringify([room, room !== AWAY]);
+      if (!force && published.get(id) === key) continue;
+      if (deps.mqtt.state !== 'connected') continue;
+      const changed = published.get(id) !== key;
+      published.set(id, key);
+      const p = personRoom(id, found);
+      const ctx = deps.context;
+      void deps.mqtt.publish(stateMessage(personAttributesTopic(ctx, id), { room: p.room, ...p.evidence })).catch(() => {});
+      void deps.mqtt.publish(stateMessage(personRoomTopic(ctx, id), p.room)).catch(() => {});
+      void deps.mqtt.publish(stateMessage(personTrackerTopic(ctx, id), p.home ? 'home' : 'not_home')).catch(() => {});
+      if (changed) log.info({ person: id, room: p.room }, 'room');
     }
   };
 
