@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerEsphomeCommands } from './esphome/commands.js';
-import { registerHubCommands } from './hub/commands.js';
+import { registerHubCommands } from './hub/hub-commands.js';
 
 const program = new Command()
   .name('hearth')

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { duration, timeOfDay } from './duration.js';
 import { slugId } from './names.js';
 import { homeassistantSettings, httpSettings, mqttSettings } from './hub-settings.js';
-import { presenceOptions } from '../hub/presence/options.js';
-import { cronError } from '../hub/routines/schedule.js';
+import { presenceOptions } from './presence-options.js';
+import { cronError } from '../hub/reminders/core/schedule.js';
 import { SECRET_NAME, SecretReference } from './secret-ref.js';
 import { normaliseKey, type KeyValue, type TrackerKeyField } from './tracker-keys.js';
 
@@ -117,7 +117,7 @@ const dailyTimes = z.object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):
 
 /**
  * Five fields (minute hour day-of-month month day-of-week), as crontab takes them; each value
- * is then checked by croner, the evaluator the hub plans routines with (hub/routines/schedule.ts),
+ * is then checked by croner, the evaluator the hub plans routines with (hub/reminders/core/schedule.ts),
  * so a schedule that passes here cannot throw when the hub plans it.
  */
 const CRON_FIELD = /^[\d*/,?A-Za-z-]+$/;

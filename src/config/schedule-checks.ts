@@ -7,7 +7,7 @@
  * hide this warning (every problem is reported in one run).
  */
 import { configWarning, type ConfigIssue } from './issues.js';
-import { cronError, createSchedule } from '../hub/routines/schedule.js';
+import { cronError, createSchedule } from '../hub/reminders/core/schedule.js';
 
 const field = (v: unknown, key: string): unknown =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadHousehold } from '../../../src/config/load.js';
-import { createSchedule } from '../../../src/hub/routines/schedule.js';
+import { createSchedule } from '../../../src/hub/reminders/core/schedule.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 const TSX = join(REPO, 'node_modules/.bin/tsx');
