@@ -68,6 +68,13 @@ export const RETAINED: PublishOptions = { retain: true, qos: 1 };
 /** HA entity ids allow [a-z0-9_]; hearth ids may also hold '-'. */
 export const entitySlug = (id: string): string => id.replace(/-/g, '_');
 
+// --- unique ids (how the dashboard finds hearth's entities in HA's entity registry) -----
+/** `unique_id` of a routine's state sensor, or of one of its buttons. */
+export const routineUniqueId = (id: string, command?: RoutineCommand): string =>
+  `hearth_routine_${entitySlug(id)}${command ? `_${command}` : ''}`;
+/** `unique_id` of a person's room sensor or BLE device tracker. */
+export const personUniqueId = (id: string, entity: 'room' | 'ble'): string => `hearth_${entitySlug(id)}_${entity}`;
+
 // --- topics ------------------------------------------------------------------------------
 export const availabilityTopic = (ctx: DiscoveryContext): string => `${ctx.baseTopic}/status`;
 export const haStatusTopic = (ctx: DiscoveryContext): string => `${ctx.prefix}/status`;
@@ -138,7 +145,7 @@ export function routineDiscovery(ctx: DiscoveryContext, routine: RoutineEntity):
   const messages = [
     config(ctx, 'sensor', `routine_${slug}`, {
       name: null,
-      unique_id: `hearth_routine_${slug}`,
+      unique_id: routineUniqueId(routine.id),
       default_entity_id: `sensor.routine_${slug}`,
       device_class: 'enum',
       options: [...ROUTINE_STATES],
@@ -157,7 +164,7 @@ export function routineDiscovery(ctx: DiscoveryContext, routine: RoutineEntity):
     messages.push(
       config(ctx, 'button', `routine_${slug}_${command}`, {
         name,
-        unique_id: `hearth_routine_${slug}_${command}`,
+        unique_id: routineUniqueId(routine.id, command),
         default_entity_id: `button.routine_${slug}_${command}`,
         icon,
         command_topic: routineCommandTopic(ctx, routine.id),
@@ -184,7 +191,7 @@ export function personDiscovery(ctx: DiscoveryContext, person: PersonEntity): Mq
   return [
     config(ctx, 'sensor', `${slug}_room`, {
       name: 'Room',
-      unique_id: `hearth_${slug}_room`,
+      unique_id: personUniqueId(person.id, 'room'),
       default_entity_id: `sensor.${slug}_room`,
       ...(rooms ? { device_class: 'enum', options: rooms } : {}),
       icon: 'mdi:home-map-marker',
@@ -194,7 +201,7 @@ export function personDiscovery(ctx: DiscoveryContext, person: PersonEntity): Mq
     }),
     config(ctx, 'device_tracker', `${slug}_ble`, {
       name: null,
-      unique_id: `hearth_${slug}_ble`,
+      unique_id: personUniqueId(person.id, 'ble'),
       default_entity_id: `device_tracker.${slug}_ble`,
       source_type: 'bluetooth_le',
       state_topic: personTrackerTopic(ctx, person.id),

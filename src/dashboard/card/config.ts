@@ -1,0 +1,26 @@
+/**
+ * The configuration of hearth's custom Lovelace card (`type: custom:hearth-card`), shared by
+ * the generator (which fills it with entity ids from HA's registries) and the card itself.
+ * No DOM here: the generator runs in Node.
+ */
+
+/** The custom element name; Lovelace maps `custom:hearth-card` to it. */
+export const CARD_ELEMENT = 'hearth-card';
+export const CARD_TYPE = `custom:${CARD_ELEMENT}`;
+
+export interface HearthCardRoutine {
+  /** The routine's state sensor (`sensor.routine_<id>`, state idle|due|nagging|done|…). */
+  entity: string;
+  /** Its buttons, pressed with `button.press`. */
+  done?: string;
+  snooze?: string;
+  skip?: string;
+}
+
+export interface HearthCardConfig {
+  type: typeof CARD_TYPE;
+  title?: string;
+  routines: HearthCardRoutine[];
+  /** The life coach's latest check-in sensor, when HA has one. */
+  checkin?: string;
+}
