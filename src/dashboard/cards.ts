@@ -45,6 +45,8 @@ export const pressTile = (entity: string, name: string, icon: string): LovelaceC
     name,
     icon,
     vertical: true,
+    // A button's state is the time it was last pressed ("Unknown" before): noise on a tile.
+    hide_state: true,
     tap_action: { action: 'perform-action', perform_action: 'button.press', target: { entity_id: entity } },
     icon_tap_action: { action: 'perform-action', perform_action: 'button.press', target: { entity_id: entity } },
   });

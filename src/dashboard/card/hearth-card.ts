@@ -42,9 +42,9 @@ export class HearthCard extends LitElement {
     return 1 + (this.config?.routines.length ?? 0) + (this.config?.checkin ? 2 : 0);
   }
 
-  /** Sections views: full width by default, at least half; height follows the content. */
-  getGridOptions(): { columns: number; min_columns: number; min_rows: number } {
-    return { columns: 12, min_columns: 6, min_rows: 2 };
+  /** Sections views: the section's full width, at least half a column; height follows the content. */
+  getGridOptions(): { columns: number | 'full'; min_columns: number; min_rows: number } {
+    return { columns: 'full', min_columns: 6, min_rows: 2 };
   }
 
   /** What the card picker inserts: hearth's routine sensors (they carry `streak` and `next_due`). */
