@@ -39,6 +39,9 @@ export const heading = (text: string, icon?: string, style: 'title' | 'subtitle'
 
 export const tile = (entity: string, extra: Record<string, unknown> = {}): LovelaceCard => ({ type: 'tile', entity, ...extra });
 
+/** A tile across its section's whole width (long names and state lines stay readable). */
+export const wideTile = (entity: string, extra: Record<string, unknown> = {}): LovelaceCard => tile(entity, { ...extra, grid_options: { columns: 12 } });
+
 /** A tile that presses a button entity when tapped (instead of opening its more-info). */
 export const pressTile = (entity: string, name: string, icon: string): LovelaceCard =>
   tile(entity, {
@@ -47,6 +50,8 @@ export const pressTile = (entity: string, name: string, icon: string): LovelaceC
     vertical: true,
     // A button's state is the time it was last pressed ("Unknown" before): noise on a tile.
     hide_state: true,
+    // Three to a row (a section is 12 columns wide).
+    grid_options: { columns: 4 },
     tap_action: { action: 'perform-action', perform_action: 'button.press', target: { entity_id: entity } },
     icon_tap_action: { action: 'perform-action', perform_action: 'button.press', target: { entity_id: entity } },
   });
@@ -78,10 +83,13 @@ export const section = (cards: LovelaceCard[], columnSpan?: number): LovelaceSec
   ...(columnSpan ? { column_span: columnSpan } : {}),
 });
 
-export const view = (title: string, path: string, icon: string, sections: LovelaceSection[]): LovelaceView => ({
+/**
+ * A sections view. No `icon`: HA's tab bar shows a view's icon instead of its title, and rooms
+ * would be tabs of identical floor-plan icons; the titles say which room is which.
+ */
+export const view = (title: string, path: string, sections: LovelaceSection[]): LovelaceView => ({
   title,
   path,
-  icon,
   type: 'sections',
   max_columns: 4,
   sections,

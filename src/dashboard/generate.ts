@@ -30,6 +30,7 @@ import {
   tile,
   todoList,
   view,
+  wideTile,
   type Condition,
   type LovelaceCard,
   type LovelaceConfig,
@@ -110,7 +111,7 @@ function routineCards(input: DashboardInput, resolved: Resolved, routineId: stri
   const routine = input.household.config.routines.find((r) => r.id === routineId)!;
   const cards: LovelaceCard[] = [];
   const sensor = resolved.routineSensor.get(routineId);
-  if (sensor) cards.push(tile(sensor, { name: routine.title, state_content: ['state', 'streak', 'next_due'] }));
+  if (sensor) cards.push(wideTile(sensor, { name: routine.title, state_content: ['state', 'streak', 'next_due'] }));
   const buttons = resolved.routineButtons.get(routineId) ?? {};
   for (const command of ROUTINE_COMMANDS) {
     const id = buttons[command];
@@ -121,7 +122,7 @@ function routineCards(input: DashboardInput, resolved: Resolved, routineId: stri
 
 function ledCards(resolved: Resolved, device: LoadedDevice): LovelaceCard[] {
   const led = role(resolved.devices.get(device.spec.name), 'led');
-  return led ? [tile(led.entityId, { name: `${resolved.devices.get(device.spec.name)!.friendlyName} LED` })] : [];
+  return led ? [wideTile(led.entityId, { name: `${resolved.devices.get(device.spec.name)!.friendlyName} LED` })] : [];
 }
 
 function routinesView(input: DashboardInput, resolved: Resolved): LovelaceView {
@@ -143,7 +144,7 @@ function routinesView(input: DashboardInput, resolved: Resolved): LovelaceView {
     if (cards.length) sections.push(section([heading(r.title, 'mdi:calendar-check'), ...cards]));
   }
   if (!household.config.routines.length) sections.push(section([heading('Routines'), markdown('No routines in hearth.yaml yet.')]));
-  return view('Routines', 'routines', 'mdi:calendar-check', sections);
+  return view('Routines', 'routines', sections);
 }
 
 /** Who is here: each person's room sensor, visible while it reports this room; else "Nobody". */
@@ -182,7 +183,7 @@ function roomDeviceSections(input: DashboardInput, resolved: Resolved, room: Roo
     if (!light || !device) continue;
     const cards: LovelaceCard[] = [
       heading(device.friendlyName, 'mdi:led-strip-variant', 'subtitle'),
-      tile(light.entityId, { name: device.friendlyName, features: [{ type: 'light-brightness' }], features_position: 'bottom' }),
+      wideTile(light.entityId, { name: device.friendlyName, features: [{ type: 'light-brightness' }], features_position: 'bottom' }),
       ...(light.effects ?? []).map((effect) => effectButton(light.entityId, effect)),
     ];
     sections.push(section(cards));
@@ -218,7 +219,7 @@ function roomView(input: DashboardInput, resolved: Resolved, room: Room, warning
   });
   if (extras.length) sections.push(section([heading('More', 'mdi:home', 'subtitle'), ...extras.map((id) => extraEntityCard(input.snapshot, id))]));
   if (!sections.length) sections.push(section([heading(room.name), markdown('Nothing of hearth\'s in this room is in Home Assistant yet.')]));
-  return view(room.name, `room-${room.id}`, 'mdi:floor-plan', sections);
+  return view(room.name, `room-${room.id}`, sections);
 }
 
 /** The life coach's entities in HA (by unique_id prefix), sorted: sensors, events, then stills. */
@@ -238,7 +239,7 @@ function coachView(input: DashboardInput): LovelaceView | undefined {
     if (domain === 'image' || domain === 'camera') return loaded(input.snapshot, domain) ? [pictureEntity(id)] : [];
     return [tile(id, { state_content: ['state', 'last_changed'] })];
   });
-  return view('Coach', 'coach', 'mdi:account-heart', [section([heading('Life coach', 'mdi:account-heart'), ...cards], 2)]);
+  return view('Coach', 'coach', [section([heading('Life coach', 'mdi:account-heart'), ...cards], 2)]);
 }
 
 /** The dashboard config (see the module doc) and what was left out. */

@@ -13,7 +13,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { join } from 'node:path';
 import type { Connection, HassEntity } from 'home-assistant-js-websocket';
 import type { Page } from 'playwright-core';
@@ -128,6 +128,8 @@ async function statesNow(): Promise<Record<string, HassEntity>> {
 async function openView(page: Page, view: LovelaceView): Promise<void> {
   await page.goto(`${stack.hass.url}/${URL_PATH}/${view.path}`);
   await page.locator('hui-sections-view').first().waitFor({ timeout: 60_000 });
+  // HA's launch screen fades out after the first render; screenshots wait for it to go.
+  await page.waitForFunction(() => !document.getElementById('ha-launch-screen'), undefined, { timeout: 30_000 });
 }
 
 /** What a tile shows for an entity's live state (HA's frontend: on/off capitalised, numbers with their unit). */
@@ -204,6 +206,10 @@ describe('hearth dashboard in a real HA and browser', () => {
     expect(await dashboardConfig(conn, PERSONAL.url_path)).toEqual(PERSONAL.config);
     const served = await fetch(`${stack.hass.url}${pushed.card!.url}`);
     expect(served.status).toBe(200);
+    // --out: the same config as YAML, for a YAML-mode dashboard.
+    const out = join(hearth.dir, 'dashboard.yaml');
+    await runDashboard({ household, conn, out, recordFile });
+    expect(parse(readFileSync(out, 'utf8'))).toEqual(pushed.config);
   });
 
   it('shows every view with its cards and live states, no error and nothing unavailable', async () => {
