@@ -6,13 +6,14 @@
  * emulated LED off and the row changes; a state changed in HA reaches the open page without
  * a reload; a non-administrator's token is refused with a clear message; a dashboard edited
  * in HA is not overwritten without --force. Screenshots (light/dark, phone/desktop) go to
- * build/test-output/dashboard, or $HEARTH_SCREENSHOT_DIR (`npm run screenshots`: docs/images).
+ * build/test-output/dashboard; with HEARTH_README_SCREENSHOTS=1 (`npm run screenshots`) the
+ * README's are copied to docs/images.
  *
  * HA serves /local/ (its www folder) only if the folder existed when HA started: when the
  * shared stack's HA has none, this file starts its own stack, creates it and restarts HA.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { join } from 'node:path';
 import type { Connection, HassEntity } from 'home-assistant-js-websocket';
@@ -33,7 +34,9 @@ import type { Condition, LovelaceCard, LovelaceConfig, LovelaceView } from '../.
 import { isCardResource } from '../../src/dashboard/resources.js';
 
 const URL_PATH = 'hearth-home';
-const SHOTS = process.env.HEARTH_SCREENSHOT_DIR ?? 'build/test-output/dashboard';
+const SHOTS = 'build/test-output/dashboard';
+/** The screenshots README.md shows (docs/images). */
+const README_SHOTS = ['dashboard-routines-light-desktop.png', 'dashboard-room-office-dark-phone.png'];
 
 let own: Stack | undefined;
 let stack: StackInfo;
@@ -260,6 +263,10 @@ describe('hearth dashboard in a real HA and browser', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize(DESKTOP);
     expect(existsSync(join(SHOTS, 'dashboard-routines-dark-phone.png'))).toBe(true);
+    if (process.env.HEARTH_README_SCREENSHOTS === '1') {
+      mkdirSync('docs/images', { recursive: true });
+      for (const file of README_SHOTS) copyFileSync(join(SHOTS, file), join('docs/images', file));
+    }
   });
 
   it("refuses a non-administrator's token with a clear message, before writing anything", async () => {
