@@ -4,10 +4,11 @@
  * from the household's devices, enum sensors with their options.
  */
 import { describe, expect, it } from 'vitest';
-import { discoveryEntities, householdDiscovery, personDiscovery, routineDiscovery } from '../../../src/hub/mqtt/discovery.js';
-import { loadHousehold } from '../../../src/config/load.js';
-import { ctx } from './discovery-fixture.js';
+import { discoveryEntities, householdDiscovery, personDiscovery, routineDiscovery } from '../../../../src/hub/mqtt/discovery.js';
+import { loadHousehold } from '../../../../src/config/load.js';
 
+// Own context (not the shared fixture): this file does not depend on where the fixture lives.
+const ctx = { prefix: 'homeassistant', baseTopic: 'hearth', version: '1.2.3' };
 const parse = (p: string) => JSON.parse(p) as Record<string, unknown> & { device: Record<string, unknown> };
 
 describe('discovery naming', () => {
