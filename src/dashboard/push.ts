@@ -8,10 +8,9 @@
  * of what it last pushed (the `PushRecord`, kept by the caller); when HA holds something
  * else, the person edited the dashboard in HA, and it is not overwritten without `force`.
  */
-import type { Connection } from 'home-assistant-js-websocket';
 import type { LovelaceConfig } from './cards.js';
 import { configHash, describeDifferences } from './diff.js';
-import { createDashboard, currentUser, dashboardConfig, listDashboards, saveDashboardConfig } from './ha-commands.js';
+import { createDashboard, currentUser, dashboardConfig, listDashboards, saveDashboardConfig, type HaCommander } from './ha-commands.js';
 
 export const DEFAULT_URL_PATH = 'hearth-home';
 
@@ -59,7 +58,7 @@ export class DashboardPushError extends Error {
 }
 
 /** Throws `not_admin` unless the token belongs to an HA administrator. */
-export async function requireAdmin(conn: Connection): Promise<void> {
+export async function requireAdmin(conn: HaCommander): Promise<void> {
   const user = await currentUser(conn);
   if (!user.is_admin) {
     throw new DashboardPushError(
@@ -75,7 +74,7 @@ export async function requireAdmin(conn: Connection): Promise<void> {
  * Errors: DashboardPushError (`not_admin`, `edited` with the differences, `not_storage`);
  * HA's own errors pass through.
  */
-export async function pushDashboard(conn: Connection, config: LovelaceConfig, options: PushOptions = {}): Promise<PushResult> {
+export async function pushDashboard(conn: HaCommander, config: LovelaceConfig, options: PushOptions = {}): Promise<PushResult> {
   const urlPath = options.urlPath ?? DEFAULT_URL_PATH;
   const now = options.now ?? (() => new Date());
   await requireAdmin(conn);

@@ -12,8 +12,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Connection } from 'home-assistant-js-websocket';
-import { createResource, listResources, lovelaceInfo, updateResource, type LovelaceResource } from './ha-commands.js';
+import { createResource, listResources, lovelaceInfo, updateResource, type LovelaceResource, type HaCommander } from './ha-commands.js';
 
 export const CARD_FILE = 'hearth-card.js';
 const LOCAL_PATH = `/local/${CARD_FILE}`;
@@ -67,7 +66,7 @@ export const yamlAdvice = (url: string): string =>
   '(on NixOS: services.home-assistant.customLovelaceModules = [ hearth.packages.${system}.hearth-card ];)';
 
 /** Registers (or updates) the card's resource when HA manages resources in storage mode. */
-export async function ensureCardResource(conn: Connection, url: string): Promise<ResourceOutcome> {
+export async function ensureCardResource(conn: HaCommander, url: string): Promise<ResourceOutcome> {
   const { resource_mode } = await lovelaceInfo(conn);
   const resources = await listResources(conn);
   const existing = resources.filter((r) => isCardResource(r.url));
@@ -79,6 +78,6 @@ export async function ensureCardResource(conn: Connection, url: string): Promise
 }
 
 /** Whether HA already loads hearth's card (a resource for it exists, in either mode). */
-export async function cardResourceRegistered(conn: Connection): Promise<boolean> {
+export async function cardResourceRegistered(conn: HaCommander): Promise<boolean> {
   return (await listResources(conn)).some((r) => isCardResource(r.url));
 }

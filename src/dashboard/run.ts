@@ -6,7 +6,6 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Connection } from 'home-assistant-js-websocket';
 import { stringify } from 'yaml';
 import type { Household } from '../config/household.js';
 import { generateDashboard } from './generate.js';
@@ -14,10 +13,11 @@ import { pushDashboard, requireAdmin, type PushRecord, type PushResult } from '.
 import { cardResourceRegistered, ensureCardResource, installCard, type ResourceOutcome } from './resources.js';
 import { readSnapshot } from './snapshot-io.js';
 import type { LovelaceConfig } from './cards.js';
+import type { HaCommander } from './ha-commands.js';
 
 export interface DashboardRunOptions {
   household: Household;
-  conn: Connection;
+  conn: HaCommander;
   /** Write the config as YAML here (for a YAML-mode dashboard). */
   out?: string;
   /** Save it into hearth's storage-mode dashboard. */

@@ -32,6 +32,8 @@ import { DashboardPushError, pushDashboard } from '../../src/dashboard/push.js';
 import { dashboardConfig, listDashboards, listResources, saveDashboardConfig, createDashboard } from '../../src/dashboard/ha-commands.js';
 import type { Condition, LovelaceCard, LovelaceConfig, LovelaceView } from '../../src/dashboard/cards.js';
 import { isCardResource } from '../../src/dashboard/resources.js';
+import { createDashboardUnit } from '../../src/dashboard/unit.js';
+import { silentLogger } from '../../src/log.js';
 
 const URL_PATH = 'hearth-home';
 const SHOTS = 'build/test-output/dashboard';
@@ -309,5 +311,29 @@ describe('hearth dashboard in a real HA and browser', () => {
     const forced = await runDashboard({ household, conn, push: true, force: true, www, recordFile });
     expect(forced.push).toMatchObject({ action: 'saved', overwritten: ['views[0].title: "Routines" → "My routines"'] });
     expect((await dashboardConfig(conn, URL_PATH))?.views[0]?.title).toBe('Routines');
+  });
+
+  it('keeps the dashboard in sync from hearth run (dashboard: sync: true), never over an edit', async () => {
+    const SYNC = 'hearth-sync';
+    const withSync = { ...household, config: { ...household.config, dashboard: { sync: true, url_path: SYNC } } } as Household;
+    const ha = { whenRunning: async () => {}, sendMessage: <T>(m: { type: string }) => conn.sendMessagePromise<T>(m) };
+    const syncRecord = join(hearth.dir, 'sync.json');
+    const unit = createDashboardUnit({ household: withSync, ha, logger: silentLogger(), recordFile: syncRecord });
+    unit.start();
+    await unit.done;
+    const expected = generateDashboard({ household: withSync, snapshot: await readSnapshot(conn), customCard: true }).config;
+    expect(await dashboardConfig(conn, SYNC)).toEqual(expected);
+    // The person edits it; the next sync (a reload makes the unit again) leaves it alone.
+    const edited = { ...expected, title: 'Edited' };
+    await saveDashboardConfig(conn, SYNC, edited);
+    const next = createDashboardUnit({ household: withSync, ha, logger: silentLogger(), recordFile: syncRecord });
+    next.start();
+    await next.done;
+    expect(await dashboardConfig(conn, SYNC)).toEqual(edited);
+    // Without the option nothing is pushed.
+    const off = createDashboardUnit({ household, ha, logger: silentLogger(), recordFile: join(hearth.dir, 'off.json') });
+    off.start();
+    await off.done;
+    expect(existsSync(join(hearth.dir, 'off.json'))).toBe(false);
   });
 });
