@@ -230,6 +230,17 @@ describe('hearth dashboard in a real HA and browser', () => {
     await page.locator('hui-markdown-card').filter({ hasText: 'Nobody is in the kitchen' }).first().waitFor();
   });
 
+  it('would notice a card naming an entity HA lacks (the check above can fail)', async () => {
+    const page = browser.page;
+    const control = 'hearth-control';
+    if (!(await listDashboards(conn)).some((d) => d.url_path === control)) await createDashboard(conn, { url_path: control, title: 'Control' });
+    const config = { title: 'Control', views: [{ title: 'X', path: 'x', type: 'sections' as const, sections: [{ type: 'grid' as const, cards: [{ type: 'tile', entity: 'sensor.hearth_no_such_entity' }] }] }] };
+    await saveDashboardConfig(conn, control, config);
+    await page.goto(`${stack.hass.url}/${control}/x`);
+    await page.locator('hui-warning').first().waitFor({ timeout: 30_000 });
+    expect((await deepText(page, 'hui-warning')).join(' ')).toContain('Entity not found');
+  });
+
   it('follows a state change in HA without a reload, and Done in the card turns the LED off', async () => {
     const page = browser.page;
     const meds = 'sensor.routine_morning_meds';
