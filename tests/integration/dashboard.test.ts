@@ -309,6 +309,20 @@ describe('hearth dashboard in a real HA and browser', () => {
     expect(cli.status).toBe(2);
   });
 
+  it('hearth dashboard --push --out: pushes with an administrator token and writes the YAML', async () => {
+    const config = join(hearth.dir, 'owner.yaml');
+    writeFileSync(config, stringify({ ...hearth.files.config, homeassistant: { url: stack.hass.url, token_file: stack.hass.tokenFile } }));
+    const out = join(hearth.dir, 'cli-dashboard.yaml');
+    const args = ['--import', 'tsx', 'tests/browser/dashboard-cli.ts', 'dashboard', '--push', '--url-path', 'hearth-cli', '--out', out, '-c', config, '-d', 'devices', '--record', join(hearth.dir, 'cli.json')];
+    const cli = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+    expect(cli.stderr).toBe('');
+    expect(cli.stdout).toContain(`dashboard hearth-cli: created (${stack.hass.url}/hearth-cli)`);
+    expect(cli.status).toBe(0);
+    expect(await dashboardConfig(conn, 'hearth-cli')).toEqual(parse(readFileSync(out, 'utf8')));
+    const again = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+    expect(again.stdout).toContain('dashboard hearth-cli: unchanged');
+  });
+
   it('does not overwrite a dashboard the person edited, says what differs, and does with --force', async () => {
     const edited = structuredClone(pushed.config);
     edited.views[0]!.title = 'My routines';
