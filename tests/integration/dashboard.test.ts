@@ -246,6 +246,9 @@ describe('hearth dashboard in a real HA and browser', () => {
     const meds = 'sensor.routine_morning_meds';
     await openView(page, pushed.config.views[0]!);
     await page.locator('hearth-card').waitFor();
+    // Registered in the card picker, sized for sections views.
+    expect(await page.evaluate(() => (window as unknown as { customCards?: { type: string }[] }).customCards?.map((c) => c.type))).toContain('hearth-card');
+    expect(await page.locator('hearth-card').evaluate((el) => (el as unknown as { getGridOptions(): unknown }).getGridOptions())).toMatchObject({ columns: 'full' });
     const marker = await page.evaluate(() => ((window as unknown as { hearthMarker: number }).hearthMarker = Math.random()));
     // Made due through hearth (not the page): the row must appear/change by itself.
     const r = await hearth.api<{ phase: string }>('POST', '/api/routines/morning-meds/due');
