@@ -25,7 +25,7 @@ export function morningMedsSensor(title: string): Record<string, unknown> {
     json_attributes_topic: 'hearth/routine/morning-meds/attributes',
     device: {
       identifiers: ['hearth_routine_morning_meds'],
-      name: `Routine: ${title}`,
+      name: title,
       manufacturer: 'hearth',
       model: 'Routine',
       sw_version: '1.2.3',
