@@ -8,7 +8,7 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
 import { ConfigError, errorsOf, formatIssue } from '../config/issues.js';
-import { HA_TOKEN, readSecret, SecretError } from '../config/secrets.js';
+import { HA_TOKEN, readSecret, SecretError } from '../config/secret-files.js';
 
 interface DashboardOptions {
   config: string;
