@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { duration, timeOfDay } from '../config/duration.js';
 import { configError, type ConfigIssue } from '../config/issues.js';
 import { didYouMean, slugId } from '../config/names.js';
+import { checkinCronError } from './schedule.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -76,6 +77,10 @@ const schedule = {
   cron: z
     .string()
     .refine((e) => e.trim().split(/\s+/).length === 5, 'must be a 5-field cron expression, e.g. "30 8 * * *"')
+    .superRefine((e, ctx) => {
+      const problem = e.trim().split(/\s+/).length === 5 ? checkinCronError(e) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', message: `is not a usable cron expression: ${problem}` });
+    })
     .optional(),
 };
 
