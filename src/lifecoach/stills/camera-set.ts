@@ -1,6 +1,6 @@
 /**
  * The configured cameras, captured one after the other (two webcams on one USB controller fail
- * together when they stream at once), each still judged (quality.ts) and every attempt
+ * together when they stream at once; rounds from different callers queue too), each still judged (quality.ts) and every attempt
  * described by a capture record: when, why, which camera, the outcome — never the image.
  * Keeps the latest good still per camera in memory (what `/stills/<camera>.jpg` serves).
  */
@@ -65,6 +65,15 @@ export function createCameraSet(deps: CameraSetDeps): CameraSet {
   const previousDigest = new Map<string, string>();
   const latest = new Map<string, Still>();
 
+  // Rounds queue behind each other: a check-in and an HTTP /stills request never open two
+  // webcams at once (and one webcam never twice: V4L2 allows one reader).
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialized: CameraSet['captureAll'] = (why, options) => {
+    const round = queue.then(() => captureAll(why, options));
+    queue = round.catch(() => {});
+    return round;
+  };
+
   const captureAll: CameraSet['captureAll'] = async (why, options = {}) => {
     const round: CaptureRound = { stills: [], failures: [], records: [] };
     const cameras = options.only ? deps.cameras.filter((c) => options.only!.includes(c.name)) : deps.cameras;
@@ -92,5 +101,5 @@ export function createCameraSet(deps: CameraSetDeps): CameraSet {
     return round;
   };
 
-  return { names: deps.cameras.map((c) => c.name), captureAll, latest: (name) => latest.get(name) };
+  return { names: deps.cameras.map((c) => c.name), captureAll: serialized, latest: (name) => latest.get(name) };
 }
