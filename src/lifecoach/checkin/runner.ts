@@ -33,7 +33,7 @@ export interface CheckinSources {
 
 export interface CameraPort {
   readonly names: readonly string[];
-  captureAll(why: string, options?: { signal?: AbortSignal }): Promise<CaptureRound>;
+  captureAll(why: string, options?: { only?: readonly string[]; signal?: AbortSignal }): Promise<CaptureRound>;
 }
 
 export interface ModelPort {

@@ -19,7 +19,7 @@ export interface CoachRouteDeps {
   auth: RequestHandler;
   cameras: Pick<CameraSet, 'names' | 'captureAll'>;
   /** Why stills may not be captured now (cameras off, capture_when), or undefined when they may. */
-  captureBlocked(): string | undefined;
+  captureBlocked(): Promise<string | undefined> | string | undefined;
   runCheckin(trigger: 'api'): Promise<CheckinRecord>;
   store: Pick<CheckinStore, 'list' | 'get' | 'saveCaptures'>;
 }
@@ -36,7 +36,7 @@ export function coachRouter(deps: CoachRouteDeps): Router {
     if (!CAMERA_NAME.test(name) || !deps.cameras.names.includes(name)) {
       return void res.status(404).json({ error: `no camera "${file}" (known: ${deps.cameras.names.map((n) => `${n}.jpg`).join(', ') || 'none'})` });
     }
-    const blocked = deps.captureBlocked();
+    const blocked = await deps.captureBlocked();
     if (blocked) return void res.status(503).set('Retry-After', '60').json({ error: `no still: ${blocked}`, reason: blocked });
     const round = await deps.cameras.captureAll('http', { only: [name] });
     deps.store.saveCaptures(round.records);
