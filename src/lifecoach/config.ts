@@ -221,3 +221,16 @@ export function checkLifecoachRefs(file: string, config: LifecoachRefs): ConfigI
   }
   return issues;
 }
+
+/** The references of a hearth.yaml that failed its schema, read leniently (unreadable parts left out). */
+export function lifecoachRefsFromRaw(value: unknown): LifecoachRefs {
+  const doc = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const list = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? (x as Record<string, unknown>) : {})) : []);
+  const checkins = doc.checkins && typeof doc.checkins === 'object' ? (doc.checkins as Record<string, unknown>) : undefined;
+  return {
+    people: list(doc.people).map((p) => ({ id: str(p.id) })),
+    cameras: list(doc.cameras).map((c) => ({ name: str(c.name) })),
+    checkins: checkins ? { person: str(checkins.person) } : undefined,
+  };
+}

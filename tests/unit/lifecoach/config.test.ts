@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatIssue } from '../../../src/config/issues.js';
 import { issuesFromZod } from '../../../src/config/zod-issues.js';
-import { checkLifecoachRefs, lifecoachSections } from '../../../src/lifecoach/config.js';
+import { checkLifecoachRefs, lifecoachRefsFromRaw, lifecoachSections } from '../../../src/lifecoach/config.js';
 
 // The sections as hearthConfig mounts them (the hookup the integrator adds).
 const schema = z.object({ people: z.array(z.object({ id: z.string() })), ...lifecoachSections }).strict();
@@ -65,5 +65,14 @@ describe('lifecoach config', () => {
     ]);
     expect(checkLifecoachRefs('hearth.yaml', { people, checkins: {} }).map(formatIssue)).toEqual(['hearth.yaml: checkins.person: needed with more than one person (one of sam, alex)']);
     expect(checkLifecoachRefs('hearth.yaml', { people: [{ id: 'sam' }], checkins: {} })).toEqual([]);
+  });
+
+  it('reads the references leniently from a file that failed its schema', () => {
+    const raw = { people: [{ id: 'sam' }, 'junk'], cameras: [{ name: 'desk', device: 1 }, { name: 'desk' }], checkins: { person: 'sma', daily: 'bad' } };
+    expect(checkLifecoachRefs('hearth.yaml', lifecoachRefsFromRaw(raw)).map(formatIssue)).toEqual([
+      'hearth.yaml: cameras[1].name: camera "desk" is also cameras[0]',
+      'hearth.yaml: checkins.person: unknown person "sma"; did you mean "sam"?',
+    ]);
+    expect(lifecoachRefsFromRaw(null)).toEqual({ people: [], cameras: [], checkins: undefined });
   });
 });
