@@ -1,0 +1,119 @@
+/**
+ * The life coach's entities in the real Home Assistant (shared stack: HA + Mosquitto), driven
+ * by the lifecoach unit over a real MQTT connection, with lavfi webcams and the Ollama stand-in:
+ * HA accepts every discovery config; the check-in button in HA runs a check-in whose summary,
+ * event and stills appear in HA; the cameras switch turned off in HA stops captures.
+ * Topics live under their own base (`hearthcoach`) so no other test's hub is touched; the
+ * retained configs are cleared afterwards.
+ */
+import Database from 'better-sqlite3';
+import type { Connection } from 'home-assistant-js-websocket';
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckinNotification } from '../../src/lifecoach/checkin/runner.js';
+import { checkinSettings, lifecoachSettings, ollamaSettings } from '../../src/lifecoach/config.js';
+import { coachDiscovery, type CoachMqttMessage } from '../../src/lifecoach/ha/discovery.js';
+import { createLifecoach, type CoachMqttPort, type Lifecoach } from '../../src/lifecoach/unit.js';
+import { callService, connect, dumpLogsOnFailure, mqttClient, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
+import { lavfiCamera } from '../stand-ins/lavfi-cameras.js';
+import { startOllamaStandIn, type OllamaStandIn } from '../stand-ins/ollama-server.js';
+import { person, routines, todos } from '../unit/lifecoach/fixtures.js';
+
+const stack: StackInfo = sharedStack();
+dumpLogsOnFailure(() => stack);
+
+const discovery = { prefix: 'homeassistant', baseTopic: 'hearthcoach', nodeId: 'hearthcoach', version: 'test' };
+const answer = JSON.stringify({ summary: 'Meds first, then a stretch', message: 'Your meds are waiting.', observations: ['The desk is tidy.'], routines: [{ id: 'morning-meds', suggestion: 'do_now' }] });
+
+/** The coach's MQTT port over a plain mqtt.js client (the hub's client does the same). */
+function port(client: MqttClient): CoachMqttPort {
+  const handlers = new Map<string, (topic: string, payload: Buffer) => void>();
+  client.on('message', (topic, payload) => handlers.get(topic)?.(topic, payload));
+  return {
+    get state() {
+      return client.connected ? 'connected' : 'disconnected';
+    },
+    publish: async (m: CoachMqttMessage) => void (await client.publishAsync(m.topic, m.payload, m.options)),
+    subscribe(filter, handler) {
+      handlers.set(filter, handler);
+      void client.subscribeAsync(filter, { qos: 1 });
+      return () => {
+        handlers.delete(filter);
+        void client.unsubscribeAsync(filter);
+      };
+    },
+  };
+}
+
+let conn: Connection;
+let client: MqttClient;
+let standIn: OllamaStandIn;
+let coach: Lifecoach;
+const notifications: CheckinNotification[] = [];
+
+beforeAll(async () => {
+  conn = await connect(stack);
+  standIn = await startOllamaStandIn();
+  standIn.set({ answer: () => answer });
+  client = await mqttClient(stack, 'hearth', { will: { topic: 'hearthcoach/status', payload: Buffer.from('offline'), retain: true, qos: 1 } });
+  await client.publishAsync('hearthcoach/status', 'online', { retain: true, qos: 1 });
+  coach = createLifecoach({
+    cameras: [lavfiCamera('desk', { size: '640x360', unpaced: true }), lavfiCamera('kitchen', { size: '640x360', unpaced: true })],
+    checkins: checkinSettings.parse({}),
+    ollama: ollamaSettings.parse({ host: standIn.url }),
+    lifecoach: lifecoachSettings.parse({}),
+    timezone: 'Europe/London',
+    person,
+    sources: { routines: () => routines, todos: async () => todos, presence: () => ({ home: true, room: 'office' }) },
+    mqtt: port(client),
+    discovery,
+    notify: async (n) => void notifications.push(n),
+    db: new Database(':memory:'),
+    stateDir: '/nonexistent',
+    clock: { now: () => Date.now() },
+  });
+  await coach.start();
+});
+
+afterAll(async () => {
+  await coach?.stop();
+  if (client) {
+    for (const m of coachDiscovery(discovery, person, ['desk', 'kitchen'])) await client.publishAsync(m.topic, '', { retain: true, qos: 1 });
+    await client.publishAsync('hearthcoach/status', '', { retain: true, qos: 1 });
+    await client.endAsync();
+  }
+  await standIn?.close();
+  conn?.close();
+});
+
+describe('life coach in Home Assistant', () => {
+  it('HA takes every entity: switch on, health ok', async () => {
+    expect((await waitForState(conn, 'switch.lifecoach_cameras', (s) => s.state === 'on', 60_000)).state).toBe('on');
+    expect((await waitForState(conn, 'sensor.lifecoach_health', (s) => s.state === 'ok', 30_000)).attributes.options).toContain('no_vision');
+    await waitForState(conn, 'image.lifecoach_desk', () => true, 30_000);
+    await waitForState(conn, 'event.sam_checkin', () => true, 30_000);
+    await waitForState(conn, 'button.sam_checkin_now', (s) => s.state !== 'unavailable', 30_000);
+  });
+
+  it('the check-in button in HA runs a check-in: summary, event and stills appear', async () => {
+    await callService(conn, 'button', 'press', {}, { entity_id: 'button.sam_checkin_now' });
+    const sensor = await waitForState(conn, 'sensor.sam_checkin', (s) => s.state === 'Meds first, then a stretch', 60_000);
+    expect(sensor.attributes).toMatchObject({ outcome: 'model', message: 'Your meds are waiting.', observations: ['The desk is tidy.'], trigger: 'button' });
+    const event = await waitForState(conn, 'event.sam_checkin', (s) => s.attributes.event_type === 'model', 30_000);
+    expect(event.attributes.summary).toBe('Meds first, then a stretch');
+    const image = await waitForState(conn, 'image.lifecoach_kitchen', (s) => s.state !== 'unknown' && s.state !== 'unavailable', 30_000);
+    expect(Date.parse(image.state)).toBeGreaterThan(Date.now() - 120_000);
+    expect(notifications.map((n) => n.source)).toEqual(['data', 'model']);
+  });
+
+  it('the cameras switch turned off in HA: nothing is captured, and HA shows it', async () => {
+    await callService(conn, 'switch', 'turn_off', {}, { entity_id: 'switch.lifecoach_cameras' });
+    await waitForState(conn, 'switch.lifecoach_cameras', (s) => s.state === 'off', 30_000);
+    await waitForState(conn, 'sensor.lifecoach_health', (s) => s.state === 'cameras_off', 30_000);
+    expect(coach.camerasOn()).toBe(false);
+    const record = await coach.checkin('manual');
+    expect(record).toMatchObject({ outcome: 'data', reason: 'no_stills: cameras_off' });
+    expect(coach.store.captures(record.id)).toEqual([]);
+    await waitForState(conn, 'event.sam_checkin', (s) => s.attributes.event_type === 'data', 30_000);
+  });
+});
