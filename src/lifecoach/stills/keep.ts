@@ -22,6 +22,14 @@ async function privateDir(path: string): Promise<void> {
 
 const fileName = (at: number): string => `${new Date(at).toISOString().replace(/[:]/g, '-')}.jpg`;
 
+/** The capture time a kept still's name carries (`2026-11-30T12-00-00.000Z.jpg`), or undefined. */
+function capturedAtOf(file: string): number | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2}\.\d{3})Z\.jpg$/.exec(file);
+  if (!m) return undefined;
+  const t = Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}Z`);
+  return Number.isFinite(t) ? t : undefined;
+}
+
 export function createStillsKeeper(deps: { dir: string; retentionSeconds: number; now?: () => number }): StillsKeeper {
   const now = deps.now ?? Date.now;
   return {
@@ -55,8 +63,9 @@ export function createStillsKeeper(deps: { dir: string; retentionSeconds: number
         for (const file of files) {
           if (!file.endsWith('.jpg')) continue;
           const path = join(folder, file);
-          const info = await stat(path).catch(() => undefined);
-          if (info && info.mtimeMs < cutoff) {
+          // The capture time in the name; the file's mtime only for a name that does not carry one.
+          const at = capturedAtOf(file) ?? (await stat(path).catch(() => undefined))?.mtimeMs;
+          if (at !== undefined && at < cutoff) {
             await unlink(path).catch(() => {});
             removed++;
           }
