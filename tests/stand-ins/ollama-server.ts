@@ -364,3 +364,36 @@ export function realOllamaFromEnv(): { url: string; model: string } | undefined 
   if (!url) return undefined;
   return { url, model: process.env.HEARTH_TEST_OLLAMA_MODEL ?? 'qwen3-vl:4b-instruct' };
 }
+
+/**
+ * A plausible answer for the sandbox and benches: reads the facts JSON hearth's prompt carries
+ * (after "Facts:") and names the open routines, as a model following the system prompt would.
+ * Deterministic, so it never stands in for judging a real model's quality.
+ */
+export function answerFromFacts(request: ChatBody): string {
+  const prompt = request.messages?.at(-1)?.content ?? '';
+  const at = prompt.indexOf('Facts:');
+  let facts: { person?: { name?: string }; routines?: Array<{ id: string; title: string; status: string }>; todos?: Array<{ summary: string }> } = {};
+  try {
+    facts = JSON.parse(prompt.slice(at + 'Facts:'.length)) as typeof facts;
+  } catch {
+    // no facts: an empty check-in
+  }
+  const routines = facts.routines ?? [];
+  const open = routines.filter((r) => r.status === 'pending' || r.status === 'snoozed');
+  const done = routines.filter((r) => r.status === 'done');
+  const name = facts.person?.name ?? 'there';
+  const lower = (t: string): string => t.charAt(0).toLowerCase() + t.slice(1);
+  const summary = open.length ? `Next up: ${open.map((r) => lower(r.title)).join(', ')}` : 'All caught up';
+  const parts = [`Hi ${name}!`];
+  if (done.length) parts.push(`Nice work on ${done.map((r) => lower(r.title)).join(' and ')}.`);
+  if (open.length) parts.push(`When you have a moment: ${open.map((r) => lower(r.title)).join(', ')}.`);
+  if (facts.todos?.length) parts.push(`Also on your list: ${facts.todos[0]!.summary}.`);
+  const images = request.messages?.at(-1)?.images?.length ?? 0;
+  return JSON.stringify({
+    summary: summary.slice(0, 120),
+    message: parts.join(' ').slice(0, 800),
+    observations: images ? [`${images} picture${images > 1 ? 's' : ''} looked at.`] : [],
+    routines: [...open.map((r) => ({ id: r.id, suggestion: 'do_now' })), ...done.map((r) => ({ id: r.id, suggestion: 'well_done' }))].slice(0, 8),
+  });
+}

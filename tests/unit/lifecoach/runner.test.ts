@@ -16,7 +16,7 @@ import { createCameraSet } from '../../../src/lifecoach/stills/camera-set.js';
 import { createStillsKeeper } from '../../../src/lifecoach/stills/keep.js';
 import { createCheckinStore, type CheckinStore } from '../../../src/lifecoach/store.js';
 import { lavfiCamera } from '../../stand-ins/lavfi-cameras.js';
-import { startOllamaStandIn, type OllamaStandIn } from '../../stand-ins/ollama-server.js';
+import { answerFromFacts, startOllamaStandIn, type OllamaStandIn } from '../../stand-ins/ollama-server.js';
 import { MORNING, TZ, person, routines, todos } from './fixtures.js';
 
 let standIn: OllamaStandIn;
@@ -228,4 +228,13 @@ describe('held back', () => {
     const manual = await runner({ now: night, settings: { in_quiet_hours: 'short' } }).run('manual');
     expect(manual.outcome).toBe('model');
   });
+});
+
+it('the stand-in answering from the facts (sandbox): a valid answer naming only real routines', async () => {
+  standIn.set({ answer: answerFromFacts });
+  const record = await runner().run('manual');
+  expect(record.outcome).toBe('model');
+  expect(record.dropped).toEqual([]);
+  expect(record.message).toMatchObject({ summary: 'Next up: take morning meds, stretch', routines: ['morning-meds', 'stretch', 'make-bed'], actionable: ['morning-meds', 'stretch'] });
+  expect(record.message!.message).toContain('Hi Sam!');
 });
