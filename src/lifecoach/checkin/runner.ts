@@ -153,7 +153,15 @@ export class CheckinRunner {
       return record;
     };
 
-    const presence = await d.sources.presence();
+    const notes: string[] = [];
+    // A fact source that fails leaves its facts out (noted in the record); the check-in goes on.
+    let presence: PresenceFacts;
+    try {
+      presence = await d.sources.presence();
+    } catch (error) {
+      presence = { home: true };
+      notes.push(`presence_unavailable: ${(error as Error).message}`);
+    }
     const plan = planCheckin({
       presence,
       minute: localTime(startedAt, d.timezone).minute,
@@ -168,8 +176,12 @@ export class CheckinRunner {
     }
 
     const contextStarted = performance.now();
-    const routines = await d.sources.routines(startedAt);
-    const notes: string[] = [];
+    let routines: RoutineFacts[] = [];
+    try {
+      routines = await d.sources.routines(startedAt);
+    } catch (error) {
+      notes.push(`routines_unavailable: ${(error as Error).message}`);
+    }
     let todos: TodoFacts[] = [];
     try {
       todos = await d.sources.todos();
@@ -184,6 +196,7 @@ export class CheckinRunner {
     if (plan.run === 'short') {
       const context = contextOf([]);
       record.context = context;
+      record.reason = [`short:${plan.reason}`, ...notes].join('; ');
       return this.conclude(record, fallbackCheckin(context, `short:${plan.reason}`, { short: true }), false, finish);
     }
 

@@ -45,6 +45,7 @@ interface Setup {
   settings?: Record<string, unknown>;
   now?: number;
   keepDir?: string;
+  sources?: CheckinRunnerDeps['sources'];
 }
 
 function runner(setup: Setup = {}): CheckinRunner {
@@ -63,7 +64,7 @@ function runner(setup: Setup = {}): CheckinRunner {
     quietHours: { from: 22 * 60, to: 7 * 60 },
     captureWhen: captureWhen.parse({}),
     clock: { now: () => setup.now ?? MORNING },
-    sources: { routines: () => routines, todos: async () => todos, presence: () => setup.presence ?? { home: true, room: 'office' } },
+    sources: setup.sources ?? { routines: () => routines, todos: async () => todos, presence: () => setup.presence ?? { home: true, room: 'office' } },
     cameras: cameraSet,
     camerasOn: () => setup.camerasOn ?? true,
     model: createOllamaClient(settings),
@@ -237,4 +238,24 @@ it('the stand-in answering from the facts (sandbox): a valid answer naming only 
   expect(record.dropped).toEqual([]);
   expect(record.message).toMatchObject({ summary: 'Next up: take morning meds, stretch', routines: ['morning-meds', 'stretch', 'make-bed'], actionable: ['morning-meds', 'stretch'] });
   expect(record.message!.message).toContain('Hi Sam!');
+});
+
+it('a fact source that fails is left out and noted; the check-in goes on', async () => {
+  const record = await runner({
+    sources: {
+      routines: () => {
+        throw new Error('hub not ready');
+      },
+      todos: async () => {
+        throw new Error('todo.get_items: 500');
+      },
+      presence: async () => ({ home: true, room: 'office' }),
+    },
+  }).run('manual');
+  expect(record.outcome).toBe('model');
+  expect(record.reason).toBe('routines_unavailable: hub not ready; todos_unavailable: todo.get_items: 500');
+  expect(record.context?.routines).toEqual([]);
+  // The model named routines the (empty) facts do not have: all dropped.
+  expect(record.dropped).toEqual(['morning-meds', 'feed-the-cat', 'make-bed']);
+  expect(notifications).toHaveLength(2);
 });
