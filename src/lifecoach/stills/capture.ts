@@ -68,6 +68,7 @@ export interface CaptureOptions {
 }
 
 const STDERR_KEEP = 16 * 1024;
+const LUMA_LINE = new RegExp(`${LUMA_KEY.replace(/\./g, '\\.')}=(\\d+(?:\\.\\d+)?)\\s`);
 
 /** ffmpeg's stderr → a failure reason. The patterns are ffmpeg's and libc's (strerror) wording. */
 export function classifyFfmpegError(stderr: string): CaptureFailure {
@@ -154,9 +155,12 @@ export function captureStill(spec: CaptureSpec, options: CaptureOptions): Promis
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
-      const match = new RegExp(`${LUMA_KEY.replace(/\./g, '\\.')}=([\\d.]+)`).exec(text);
-      if (match && luma === undefined) luma = Number(match[1]);
       stderr = (stderr + text).slice(-STDERR_KEEP);
+      // Matched on the kept tail, so a line split across two chunks is still found.
+      if (luma === undefined) {
+        const match = LUMA_LINE.exec(stderr);
+        if (match) luma = Number(match[1]);
+      }
     });
     child.on('error', (error) => {
       spawnError = error;
