@@ -166,6 +166,8 @@ export const lifecoachSettings = z
     keep_stills: z.boolean().default(false),
     retention: duration.default(7 * 86400),
     capture_when: captureWhen.default(captureWhen.parse({})),
+    /** HA to-do lists the check-in reads (`todo.*` entity ids); default: every `todo.*` entity. */
+    todo_lists: z.array(z.string().regex(/^todo\.[a-z0-9_]+$/, 'must be a to-do entity id like todo.shopping')).optional(),
     /** The cameras switch's state on the very first start (afterwards the stored state wins). */
     cameras_default_on: z.boolean().default(true),
   })

@@ -14,7 +14,8 @@ import type { CheckinNotification } from '../../src/lifecoach/checkin/runner.js'
 import { checkinSettings, lifecoachSettings, ollamaSettings } from '../../src/lifecoach/config.js';
 import { coachDiscovery, type CoachMqttMessage } from '../../src/lifecoach/ha/discovery.js';
 import { createLifecoach, type CoachMqttPort, type Lifecoach } from '../../src/lifecoach/unit.js';
-import { callService, connect, dumpLogsOnFailure, mqttClient, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
+import { callService, connect, dumpLogsOnFailure, haRest, mqttClient, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
+import { fetchTodos } from '../../src/lifecoach/ha/todos.js';
 import { lavfiCamera } from '../stand-ins/lavfi-cameras.js';
 import { startOllamaStandIn, type OllamaStandIn } from '../stand-ins/ollama-server.js';
 import { person, routines, todos } from '../unit/lifecoach/fixtures.js';
@@ -115,5 +116,35 @@ describe('life coach in Home Assistant', () => {
     expect(record).toMatchObject({ outcome: 'data', reason: 'no_stills: cameras_off' });
     expect(coach.store.captures(record.id)).toEqual([]);
     await waitForState(conn, 'event.sam_checkin', (s) => s.attributes.event_type === 'data', 30_000);
+  });
+});
+
+describe('to-do items from Home Assistant', () => {
+  let entryId: string | undefined;
+  afterAll(async () => {
+    if (entryId) await haRest(stack, 'DELETE', `/api/config/config_entries/entry/${entryId}`);
+  });
+
+  it('todo.get_items gives the open items of a local to-do list, completed ones left out', async () => {
+    // A list of the test's own, made through local_todo's config flow.
+    const flow = await haRest<{ flow_id: string }>(stack, 'POST', '/api/config/config_entries/flow', { handler: 'local_todo' });
+    const done = await haRest<{ type: string; result?: { entry_id: string } }>(stack, 'POST', `/api/config/config_entries/flow/${flow.flow_id}`, { todo_list_name: 'Coach test' });
+    expect(done.type).toBe('create_entry');
+    entryId = done.result?.entry_id;
+    const list = 'todo.coach_test';
+    await waitForState(conn, list, () => true, 30_000);
+    await callService(conn, 'todo', 'add_item', { item: 'Oat milk' }, { entity_id: list });
+    await callService(conn, 'todo', 'add_item', { item: 'Post the parcel', due_date: '2026-12-01' }, { entity_id: list });
+    await callService(conn, 'todo', 'add_item', { item: 'Bread' }, { entity_id: list });
+    await callService(conn, 'todo', 'update_item', { item: 'Bread', status: 'completed' }, { entity_id: list });
+
+    const ha = { sendMessage: <T>(m: { type: string }) => conn.sendMessagePromise<T>(m) };
+    const todos = await fetchTodos(ha, [list]);
+    expect(todos).toEqual([
+      { list, summary: 'Oat milk' },
+      { list, summary: 'Post the parcel', due: '2026-12-01' },
+    ]);
+    // Without a list given: every todo.* entity, ours among them.
+    expect(await fetchTodos(ha)).toEqual(expect.arrayContaining(todos));
   });
 });

@@ -33,3 +33,19 @@ export function checkinNotifyData(
   }
   return { title: n.title, message: n.message, data };
 }
+
+/** The part of the hub's HA client used to notify (HaClient fits). */
+export interface HaServicePort {
+  callService(domain: string, service: string, data?: Record<string, unknown>): Promise<unknown>;
+}
+
+/** Sends a check-in through `notify.<service>` (the person's `notify:` setting, e.g. mobile_app_sams_phone). */
+export async function sendCheckinNotification(
+  ha: HaServicePort,
+  service: string,
+  n: CheckinNotification,
+  deps: Parameters<typeof checkinNotifyData>[1],
+): Promise<void> {
+  const { title, message, data } = checkinNotifyData(n, deps);
+  await ha.callService('notify', service, { title, message, data });
+}
