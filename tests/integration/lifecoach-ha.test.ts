@@ -16,6 +16,8 @@ import { coachDiscovery, type CoachMqttMessage } from '../../src/lifecoach/ha/di
 import { createLifecoach, type CoachMqttPort, type Lifecoach } from '../../src/lifecoach/unit.js';
 import { callService, connect, dumpLogsOnFailure, haRest, mqttClient, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
 import { fetchTodos } from '../../src/lifecoach/ha/todos.js';
+import { sendCheckinNotification } from '../../src/lifecoach/ha/notification.js';
+import { registerFakePhone, type FakePhone } from './hub-harness.js';
 import { lavfiCamera } from '../stand-ins/lavfi-cameras.js';
 import { startOllamaStandIn, type OllamaStandIn } from '../stand-ins/ollama-server.js';
 import { person, routines, todos } from '../unit/lifecoach/fixtures.js';
@@ -51,11 +53,15 @@ let client: MqttClient;
 let standIn: OllamaStandIn;
 let coach: Lifecoach;
 const notifications: CheckinNotification[] = [];
+let phone: FakePhone;
 
 beforeAll(async () => {
   conn = await connect(stack);
   standIn = await startOllamaStandIn();
   standIn.set({ answer: () => answer });
+  phone = await registerFakePhone(stack, 'Coach Test Phone');
+  const haPort = { callService: (domain: string, service: string, data?: Record<string, unknown>) => callService(conn, domain, service, data) };
+  const titles = new Map(routines.map((r) => [r.id, r.title]));
   client = await mqttClient(stack, 'hearth', { will: { topic: 'hearthcoach/status', payload: Buffer.from('offline'), retain: true, qos: 1 } });
   await client.publishAsync('hearthcoach/status', 'online', { retain: true, qos: 1 });
   coach = createLifecoach({
@@ -68,7 +74,10 @@ beforeAll(async () => {
     sources: { routines: () => routines, todos: async () => todos, presence: () => ({ home: true, room: 'office' }) },
     mqtt: port(client),
     discovery,
-    notify: async (n) => void notifications.push(n),
+    notify: async (n) => {
+      notifications.push(n);
+      await sendCheckinNotification(haPort, phone.notifyService, n, { actionId: (r, a) => `HEARTH_${a.toUpperCase()}:${r}`, titleOf: (r) => titles.get(r) });
+    },
     db: new Database(':memory:'),
     stateDir: '/nonexistent',
     clock: { now: () => Date.now() },
@@ -84,6 +93,7 @@ afterAll(async () => {
     await client.endAsync();
   }
   await standIn?.close();
+  await phone?.remove();
   conn?.close();
 });
 
@@ -105,6 +115,18 @@ describe('life coach in Home Assistant', () => {
     const image = await waitForState(conn, 'image.lifecoach_kitchen', (s) => s.state !== 'unknown' && s.state !== 'unavailable', 30_000);
     expect(Date.parse(image.state)).toBeGreaterThan(Date.now() - 120_000);
     expect(notifications.map((n) => n.source)).toEqual(['data', 'model']);
+    // On the phone: the data check-in at once, then the model's under the same tag, silently.
+    const model = await phone.waitForNotification((n) => n.title === 'Meds first, then a stretch', 30_000);
+    const data = phone.notifications.find((n) => n.title?.startsWith('Still open'));
+    expect(data?.data?.tag).toBe('hearth-checkin-sam');
+    expect(model.data).toMatchObject({
+      tag: 'hearth-checkin-sam',
+      alert_once: true,
+      actions: [
+        { action: 'HEARTH_DONE:morning-meds', title: 'Done: Take morning meds' },
+        { action: 'HEARTH_SNOOZE:morning-meds', title: 'Snooze' },
+      ],
+    });
   });
 
   it('the cameras switch turned off in HA: nothing is captured, and HA shows it', async () => {
