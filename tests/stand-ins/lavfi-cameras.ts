@@ -13,7 +13,7 @@ export interface LavfiCameraOptions {
   noise?: number;
   /** Any lavfi source instead of testsrc2 (e.g. `color=c=black`). */
   source?: string;
-  /** false: no random patch, so every capture is byte-identical (a frozen camera). */
+  /** Adds the random patch (default: only for testsrc2); false: every capture is byte-identical (a frozen camera). */
   live?: boolean;
   /** Skip `realtime` pacing. */
   unpaced?: boolean;
@@ -29,7 +29,7 @@ export function lavfiGraph(options: LavfiCameraOptions = {}): string {
   // lavfi sources and noise are deterministic (fixed seeds): the same frame index encodes to the
   // same JPEG every time, which the quality check rightly calls frozen. A small Game of Life
   // patch with a random seed makes each capture differ, as a live sensor's does.
-  if (options.source === undefined && options.live !== false) base += `[a];life=size=32x32:rate=${rate}:ratio=0.5:mold=0[b];[a][b]overlay=x=8:y=8`;
+  if (options.live ?? options.source === undefined) base += `[a];life=size=32x32:rate=${rate}:ratio=0.5:mold=0[b];[a][b]overlay=x=8:y=8`;
   const parts = [base];
   const noise = options.noise ?? 24;
   if (noise > 0) parts.push(`noise=alls=${noise}:allf=t+u`);

@@ -76,3 +76,11 @@ describe('lifecoach config', () => {
     expect(lifecoachRefsFromRaw(null)).toEqual({ people: [], cameras: [], checkins: undefined });
   });
 });
+
+describe('sandbox sections', () => {
+  it('are a valid coach configuration', async () => {
+    const { sandboxCoachSections } = await import('../../stand-ins/coach-sandbox.js');
+    const parsed = schema.safeParse({ people: [{ id: 'sam' }], ...sandboxCoachSections('http://127.0.0.1:11500') });
+    expect(parsed.error?.issues ?? []).toEqual([]);
+  });
+});
