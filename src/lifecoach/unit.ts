@@ -145,6 +145,8 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
   });
 
   const healthMessages = (): CoachMqttMessage[] => {
+    // Until the first /api/show has answered, the health is not known: HA keeps showing unknown.
+    if (lastCheck === undefined) return [];
     const h = health();
     const attributes = { model: deps.ollama.model, host: deps.ollama.host, model_check: h.model ?? null, last_failure: lastFailure ?? null, next_checkin: h.next_checkin ?? null };
     return [
@@ -205,7 +207,8 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
       }
       republish();
       // Say clearly at start whether the model is there and can see (the health sensor shows it).
-      await model.checkModel().then(
+      // Not awaited: an unreachable Ollama must not hold up the hub's start by its timeout.
+      void model.checkModel().then(
         (check) => {
           if (check.status !== 'ok') deps.log?.warn({ model: check.model, status: check.status, detail: check.detail }, 'model not usable: check-ins fall back to routine data');
           publish(healthMessages());

@@ -86,7 +86,7 @@ describe('lifecoach unit', () => {
     expect(topics).toContain('homeassistant/switch/hearth/lifecoach_cameras/config');
     expect(topics).toContain('homeassistant/image/hearth/lifecoach_kitchen/config');
     expect(mqtt.last('hearth/lifecoach/cameras/state')).toBe('ON');
-    expect(mqtt.last('hearth/lifecoach/health')).toBe('ok');
+    await until(() => mqtt.last('hearth/lifecoach/health') === 'ok');
     expect(standIn.requests.some((r) => r.path === '/api/show')).toBe(true);
     await coach.stop();
   });
@@ -94,7 +94,7 @@ describe('lifecoach unit', () => {
   it('says so when the model has no vision', async () => {
     const coach = createLifecoach(deps({ ollama: ollamaSettings.parse({ host: standIn.url, model: 'qwen3:4b' }) }));
     await coach.start();
-    expect(mqtt.last('hearth/lifecoach/health')).toBe('no_vision');
+    await until(() => mqtt.last('hearth/lifecoach/health') === 'no_vision');
     expect(JSON.parse(mqtt.last('hearth/lifecoach/health/attributes')!)).toMatchObject({ model_check: { status: 'no_vision' } });
     await coach.stop();
   });
@@ -102,6 +102,7 @@ describe('lifecoach unit', () => {
   it('the check-in button runs a check-in and publishes its state, event and stills', async () => {
     const coach = createLifecoach(deps());
     await coach.start();
+    await until(() => mqtt.last('hearth/lifecoach/health') === 'ok');
     mqtt.send('hearth/lifecoach/sam/checkin/run', 'run');
     await until(() => mqtt.last('hearth/lifecoach/sam/checkin/state') !== undefined);
     expect(mqtt.last('hearth/lifecoach/sam/checkin/state')).toBe('Meds first');
@@ -117,6 +118,7 @@ describe('lifecoach unit', () => {
   it('the cameras switch: off is kept across restarts, and nothing is captured while off', async () => {
     const first = createLifecoach(deps());
     await first.start();
+    await until(() => mqtt.last('hearth/lifecoach/health') === 'ok');
     mqtt.send('hearth/lifecoach/cameras/set', 'OFF');
     expect(mqtt.last('hearth/lifecoach/cameras/state')).toBe('OFF');
     expect(mqtt.last('hearth/lifecoach/health')).toBe('cameras_off');
@@ -148,4 +150,11 @@ describe('lifecoach unit', () => {
     coach.onReconnect('mqtt');
     expect(mqtt.published).toEqual([]);
   });
+});
+
+it('start does not wait for an unreachable Ollama; health says so when the check gives up', async () => {
+  const coach = createLifecoach(deps({ ollama: ollamaSettings.parse({ host: 'http://127.0.0.1:9', request_timeout: '1s' }) }));
+  await coach.start();
+  await until(() => mqtt.last('hearth/lifecoach/health') === 'ollama_unreachable');
+  await coach.stop();
 });
