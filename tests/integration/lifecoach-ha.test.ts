@@ -16,6 +16,7 @@ import { coachDiscovery, type CoachMqttMessage } from '../../src/lifecoach/ha/di
 import { createLifecoach, type CoachMqttPort, type Lifecoach } from '../../src/lifecoach/unit.js';
 import { callService, connect, dumpLogsOnFailure, haRest, mqttClient, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
 import { fetchTodos } from '../../src/lifecoach/ha/todos.js';
+import { haSources } from '../../src/lifecoach/ha/sources.js';
 import { sendCheckinNotification } from '../../src/lifecoach/ha/notification.js';
 import { registerFakePhone, type FakePhone } from './hub-harness.js';
 import { lavfiCamera } from '../stand-ins/lavfi-cameras.js';
@@ -89,6 +90,12 @@ afterAll(async () => {
   await coach?.stop();
   if (client) {
     for (const m of coachDiscovery(discovery, person, ['desk', 'kitchen'])) await client.publishAsync(m.topic, '', { retain: true, qos: 1 });
+    // Every retained state under the test's own base topic, too: the broker is shared.
+    const retained = new Set<string>();
+    client.on('message', (topic, payload, packet) => packet.retain && payload.length > 0 && retained.add(topic));
+    await client.subscribeAsync('hearthcoach/#', { qos: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    for (const topic of retained) await client.publishAsync(topic, '', { retain: true, qos: 1 });
     await client.publishAsync('hearthcoach/status', '', { retain: true, qos: 1 });
     await client.endAsync();
   }
@@ -168,5 +175,34 @@ describe('to-do items from Home Assistant', () => {
     ]);
     // Without a list given: every todo.* entity, ours among them.
     expect(await fetchTodos(ha)).toEqual(expect.arrayContaining(todos));
+  });
+});
+
+describe('facts read from HA (how a coach on another host sees the hub)', () => {
+  const topics = ['homeassistant/sensor/hearthcoach/routine_coach_meds/config', 'homeassistant/sensor/hearthcoach/coachperson_room/config'];
+  afterAll(async () => {
+    for (const t of topics) await client.publishAsync(t, '', { retain: true, qos: 1 });
+  });
+
+  it('routine sensors and the room sensor, as the hub publishes them, become facts', async () => {
+    // The hub's routine and room entities, published the way its discovery.ts does.
+    const availability = { availability_topic: 'hearthcoach/status', payload_available: 'online', payload_not_available: 'offline' };
+    await client.publishAsync(topics[0]!, JSON.stringify({ name: 'Coach meds', unique_id: 'hearthcoach_routine_coach_meds', default_entity_id: 'sensor.routine_coach_meds', state_topic: 'hearthcoach/routine/coach-meds/state', json_attributes_topic: 'hearthcoach/routine/coach-meds/attributes', ...availability }), { retain: true, qos: 1 });
+    await client.publishAsync(topics[1]!, JSON.stringify({ name: 'Room', unique_id: 'hearthcoach_coachperson_room', default_entity_id: 'sensor.coachperson_room', state_topic: 'hearthcoach/person/coachperson/room', ...availability }), { retain: true, qos: 1 });
+    const now = Date.now();
+    const dueSince = new Date(now - 10 * 60_000).toISOString();
+    await client.publishAsync('hearthcoach/routine/coach-meds/attributes', JSON.stringify({ title: 'Take the coach meds', due_since: dueSince, last_done: null, next_due: null, snoozed_until: null, streak: '5 of 7' }), { retain: true, qos: 1 });
+    await client.publishAsync('hearthcoach/routine/coach-meds/state', 'nagging', { retain: true, qos: 1 });
+    await client.publishAsync('hearthcoach/person/coachperson/room', 'office', { retain: true, qos: 1 });
+    await waitForState(conn, 'sensor.routine_coach_meds', (s) => s.state === 'nagging' && s.attributes.streak === '5 of 7', 30_000);
+    await waitForState(conn, 'sensor.coachperson_room', (s) => s.state === 'office', 30_000);
+
+    const ha = { sendMessage: <T>(m: { type: string }) => conn.sendMessagePromise<T>(m) };
+    const sources = haSources({ ha, person: { id: 'coachperson' }, routines: [{ id: 'coach-meds', title: 'Coach meds' }, { id: 'not-published', title: 'x' }], timezone: 'Europe/London' });
+    expect(await sources.routines(now)).toEqual([{ id: 'coach-meds', title: 'Take the coach meds', status: 'pending', dueAt: Date.parse(dueSince), streak: { done: 5, of: 7 } }]);
+    expect(await sources.presence()).toEqual({ home: true, room: 'office' });
+    await client.publishAsync('hearthcoach/person/coachperson/room', 'away', { retain: true, qos: 1 });
+    await waitForState(conn, 'sensor.coachperson_room', (s) => s.state === 'away', 30_000);
+    expect(await sources.presence()).toEqual({ home: false });
   });
 });
