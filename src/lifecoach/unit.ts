@@ -49,6 +49,9 @@ export interface LifecoachDeps {
   stateDir: string;
   clock: { now(): number };
   log?: LifecoachLog;
+  /** ffmpeg and coreutils `timeout` binaries (default: from PATH; the NixOS module pins them). */
+  ffmpeg?: string;
+  watchdog?: string | false;
   /** Stills from another hearth (placement own-unit/remote); default: local ffmpeg capture. */
   cameraPort?: CameraPort & Partial<Pick<CameraSet, 'latest'>>;
   /** Replaces the Ollama client (tests of faults that need no HTTP). */
@@ -76,7 +79,14 @@ const PRUNE_EVERY_MS = 3600_000;
 
 export function createLifecoach(deps: LifecoachDeps): Lifecoach {
   const store = createCheckinStore(deps.db);
-  const cameraPort = deps.cameraPort ?? createCameraSet({ cameras: deps.cameras, now: () => deps.clock.now() });
+  const cameraPort =
+    deps.cameraPort ??
+    createCameraSet({
+      cameras: deps.cameras,
+      now: () => deps.clock.now(),
+      ...(deps.ffmpeg !== undefined ? { ffmpeg: deps.ffmpeg } : {}),
+      ...(deps.watchdog !== undefined ? { watchdog: deps.watchdog } : {}),
+    });
   const client = deps.model ?? createOllamaClient(deps.ollama);
   const topics = coachTopics(deps.discovery);
   let lastCheck: ModelCheck | undefined;
