@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { CheckinRunner } from '../src/lifecoach/checkin/runner.js';
-import { camera, captureWhen, checkinSettings, ollamaSettings } from '../src/lifecoach/config.js';
+import { camera, captureWhen, checkinSettings, ollamaSettings } from '../src/config/lifecoach.js';
 import { createOllamaClient } from '../src/lifecoach/ollama/client.js';
 import { createCameraSet } from '../src/lifecoach/stills/camera-set.js';
 import { createCheckinStore } from '../src/lifecoach/store.js';

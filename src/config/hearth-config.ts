@@ -3,7 +3,9 @@ import { duration, timeOfDay } from './duration.js';
 import { slugId } from './names.js';
 import { homeassistantSettings, httpSettings, mqttSettings } from './hub-settings.js';
 import { presenceOptions } from './presence-options.js';
-import { cronError } from '../hub/reminders/core/schedule.js';
+import { lifecoachSections } from './lifecoach.js';
+import { dashboardSections } from './dashboard.js';
+import { cronError } from './cron.js';
 import { SECRET_NAME, SecretReference } from './secret-ref.js';
 import { normaliseKey, type KeyValue, type TrackerKeyField } from './tracker-keys.js';
 
@@ -117,7 +119,7 @@ const dailyTimes = z.object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):
 
 /**
  * Five fields (minute hour day-of-month month day-of-week), as crontab takes them; each value
- * is then checked by croner, the evaluator the hub plans routines with (hub/reminders/core/schedule.ts),
+ * is then checked by croner, the evaluator the hub plans routines with (config/cron.ts),
  * so a schedule that passes here cannot throw when the hub plans it.
  */
 const CRON_FIELD = /^[\d*/,?A-Za-z-]+$/;
@@ -231,6 +233,10 @@ export const hearthConfig = z
     presence: presenceOptions.default(presenceOptions.parse({})),
     /** SQLite store and other state; defaults to $STATE_DIRECTORY (systemd) or ./state. */
     state_dir: z.string().optional(),
+    /** The life coach: cameras, check-in schedule, the Ollama host and model (config/lifecoach.ts). */
+    ...lifecoachSections,
+    /** Rooms' extra entities and how hearth keeps its HA dashboard (config/dashboard.ts). */
+    ...dashboardSections,
   })
   // Unknown keys are errors: a typo must not silently fall back to a default.
   .strict();

@@ -9,6 +9,7 @@ import { checkRoomSpellings } from './derived-names.js';
 import { slashWarnings } from './esphome-strings.js';
 import { checkEntityIdCollisions } from '../esphome/entity-collisions.js';
 import { secretNameCollisions } from '../esphome/secrets.js';
+import { checkLifecoachRefs, lifecoachRefsFromRaw } from './lifecoach.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
 import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
 import type { Household, LoadedDevice } from './household.js';
@@ -130,6 +131,11 @@ export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly Source
     // Where the schema already flagged a field, a reference error on it would only repeat it.
     const flagged = new Set(issues.map((i) => `${i.file}\0${i.path}`));
     issues.push(...crossCheck(configDoc.file, configRefs, refs).filter((i) => !flagged.has(`${i.file}\0${i.path}`)));
+  }
+  if (readable(configDoc)) {
+    const flagged = new Set(issues.map((i) => `${i.file}\0${i.path}`));
+    const coachRefs = config ?? lifecoachRefsFromRaw(configDoc.value);
+    issues.push(...checkLifecoachRefs(configDoc.file, coachRefs).filter((i) => !flagged.has(`${i.file}\0${i.path}`)));
   }
 
   // Names derived across devices (HA entity ids) need every device parsed and referencing real things.

@@ -7,7 +7,7 @@
  * hide this warning (every problem is reported in one run).
  */
 import { configWarning, type ConfigIssue } from './issues.js';
-import { cronError, createSchedule } from '../hub/reminders/core/schedule.js';
+import { cronError, nextCronRun } from './cron.js';
 
 const field = (v: unknown, key: string): unknown =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
@@ -31,7 +31,7 @@ export function checkSchedules(configFile: string, raw: unknown, now: number = D
     const cron = str(field(field(routine, 'due'), 'cron'));
     if (cron === undefined || cron.trim().split(/\s+/).length !== 5 || cronError(cron) !== undefined) return; // the schema reports those
     const zone = [str(field(routine, 'timezone')), householdZone].find((z) => z !== undefined && isZone(z)) ?? 'UTC';
-    if (createSchedule([cron], zone, 0).next(now) !== undefined) return;
+    if (nextCronRun(cron, zone, now) !== undefined) return;
     const id = str(field(routine, 'id'));
     issues.push(
       configWarning(

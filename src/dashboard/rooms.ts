@@ -4,18 +4,10 @@
  * under `rooms:` (which may add extra HA entities: a robot vacuum, a lamp). A device belongs
  * to the room of its presence node, else to the room whose area it shares. Pure.
  */
+import type { RoomConfig } from '../config/dashboard.js';
 import type { Household, LoadedDevice } from '../config/household.js';
 import { humanize } from '../config/names.js';
 import { haSlugify } from '../esphome/entity-ids.js';
-
-/** `hearth.yaml` `rooms:` entry (optional section; see docs/dashboard.md). */
-export interface RoomConfig {
-  id: string;
-  name?: string;
-  area?: string;
-  /** Extra HA entity ids shown in the room's view. */
-  entities?: string[];
-}
 
 export interface Room {
   /** Presence-node `room:` value (what `sensor.<person>_room` reports), or the area's slug. */
@@ -27,10 +19,9 @@ export interface Room {
   entities: string[];
 }
 
-/** The optional `rooms:` of hearth.yaml, read without depending on its schema being there. */
+/** hearth.yaml's `rooms:` (config/dashboard.ts). */
 export function roomConfigs(household: Household): RoomConfig[] {
-  const rooms = (household.config as { rooms?: unknown }).rooms;
-  return Array.isArray(rooms) ? (rooms as RoomConfig[]) : [];
+  return household.config.rooms;
 }
 
 const sameArea = (a: string | undefined, b: string | undefined): boolean =>

@@ -7,6 +7,7 @@
  * --force`): it logs what differs instead. Failures are logged, never thrown: the dashboard is
  * not worth stopping the hub for.
  */
+import type { DashboardSettings } from '../config/dashboard.js';
 import type { Household } from '../config/household.js';
 import type { Logger } from '../log.js';
 import { generateDashboard } from './generate.js';
@@ -15,18 +16,9 @@ import { DashboardPushError } from './push.js';
 import { runDashboard } from './run.js';
 import { readSnapshot } from './snapshot-io.js';
 
-/** `hearth.yaml` `dashboard:` (optional section; see docs/dashboard.md). */
-export interface DashboardSettings {
-  sync?: boolean;
-  url_path?: string;
-  /** HA's www folder, to install hearth's card into. */
-  www?: string;
-}
-
-/** The optional `dashboard:` of hearth.yaml, read without depending on its schema being there. */
+/** hearth.yaml's `dashboard:` (config/dashboard.ts). */
 export function dashboardSettings(household: Household): DashboardSettings {
-  const value = (household.config as { dashboard?: unknown }).dashboard;
-  return value && typeof value === 'object' ? (value as DashboardSettings) : {};
+  return household.config.dashboard;
 }
 
 export interface DashboardUnitDeps {

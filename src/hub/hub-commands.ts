@@ -18,7 +18,8 @@ interface ConfigOptions {
   devices: string;
 }
 
-const withConfig = (cmd: Command): Command =>
+/** Adds `--config` and `--devices` (defaults: ./hearth.yaml, ./devices). */
+export const withConfig = (cmd: Command): Command =>
   cmd.option('-c, --config <file>', 'hearth.yaml', 'hearth.yaml').option('-d, --devices <dir>', 'device specs directory', 'devices');
 
 function fail(message: string, code = 1): never {
@@ -33,6 +34,24 @@ function reportConfigError(e: unknown, code = 1): never {
   }
   if (e instanceof SecretError) fail(e.message, code);
   throw e;
+}
+
+/**
+ * Where the running hub's HTTP API is and its bearer token, from hearth.yaml's `http:` (a
+ * wildcard bind address is reached on 127.0.0.1) or `--url`; exits 1 naming the setting when the
+ * configuration or the token file is unusable.
+ */
+export async function apiTarget(opts: ConfigOptions & { url?: string }): Promise<{ base: string; token: string }> {
+  const [{ createLogger }, { loadForHub }] = await Promise.all([logging(), configLoading()]);
+  try {
+    const household = await loadForHub(opts.config, opts.devices, createLogger({ level: 'warn' }));
+    const { http } = household.config;
+    const host = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
+    const base = opts.url ?? `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+    return { base, token: (await readSecret(HTTP_TOKEN(http.token_file))).value };
+  } catch (e) {
+    reportConfigError(e);
+  }
 }
 
 export function registerHubCommands(program: Command): void {
@@ -96,19 +115,7 @@ export function registerHubCommands(program: Command): void {
     .description('make a routine due now (through the running service\'s HTTP API)')
     .option('--url <url>', 'HTTP API base URL (default from hearth.yaml http:)')
     .action(async (id: string, opts: ConfigOptions & { url?: string }) => {
-      const [{ createLogger }, { loadForHub }] = await Promise.all([logging(), configLoading()]);
-      const log = createLogger({ level: 'warn' });
-      let base: string;
-      let token: string;
-      try {
-        const household = await loadForHub(opts.config, opts.devices, log);
-        const { http } = household.config;
-        const host = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
-        base = opts.url ?? `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
-        token = (await readSecret(HTTP_TOKEN(http.token_file))).value;
-      } catch (e) {
-        reportConfigError(e);
-      }
+      const { base, token } = await apiTarget(opts);
       let response: Response;
       try {
         response = await fetch(`${base.replace(/\/+$/, '')}/api/routines/${encodeURIComponent(id)}/due`, {

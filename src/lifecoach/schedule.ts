@@ -4,10 +4,8 @@
  * random jitter of up to `checkins.jitter`, and the load-only warm-up `checkins.warm_up` before
  * it. Pure: `now` and the random draw are arguments.
  */
-import { Cron } from 'croner';
-import type { CheckinSettings } from './config.js';
-
-const CRON_OPTIONS = { paused: true, mode: '5-or-6-parts', domAndDow: false, fixedTimeRule: 'no-wildcard' } as const;
+import { dailyCron, nextCronRun } from '../config/cron.js';
+import type { CheckinSettings } from '../config/lifecoach.js';
 
 export interface PlannedCheckin {
   /** The scheduled instant (without jitter), epoch ms: identifies the slot. */
@@ -18,22 +16,9 @@ export interface PlannedCheckin {
   warmUpAt: number;
 }
 
-/** `HH:MM` → cron at that minute every day. */
-export const dailyPattern = (time: string): string => `${Number(time.slice(3, 5))} ${Number(time.slice(0, 2))} * * *`;
-
 export function checkinPatterns(settings: Pick<CheckinSettings, 'daily' | 'cron'>): string[] {
   if (settings.cron) return [settings.cron];
-  return [...new Set(settings.daily ?? [])].map(dailyPattern);
-}
-
-/** Why a cron expression cannot be used (croner's message), or undefined. */
-export function checkinCronError(expression: string): string | undefined {
-  try {
-    new Cron(expression, { ...CRON_OPTIONS, timezone: 'UTC' });
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return [...new Set(settings.daily ?? [])].map(dailyCron);
 }
 
 /**
@@ -49,7 +34,7 @@ export function nextCheckin(
 ): PlannedCheckin | undefined {
   let slot: number | undefined;
   for (const pattern of checkinPatterns(settings)) {
-    const at = new Cron(pattern, { ...CRON_OPTIONS, timezone }).nextRun(new Date(after))?.getTime();
+    const at = nextCronRun(pattern, timezone, after);
     if (at !== undefined && (slot === undefined || at < slot)) slot = at;
   }
   if (slot === undefined) return undefined;

@@ -4,7 +4,7 @@
  * jumped is noticed within the hour). `stop()` clears it; nothing runs after stop. A failed
  * warm-up is only logged: the check-in itself falls back when the model stays away.
  */
-import type { CheckinSettings } from './config.js';
+import type { CheckinSettings } from '../config/lifecoach.js';
 import { nextCheckin, type PlannedCheckin } from './schedule.js';
 
 const MAX_TIMER_MS = 60 * 60 * 1000;

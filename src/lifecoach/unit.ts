@@ -9,7 +9,7 @@
 import type { Database } from 'better-sqlite3';
 import { join } from 'node:path';
 import { CheckinRunner, type CameraPort, type CheckinNotification, type CheckinSources, type CheckinTrigger, type ModelPort } from './checkin/runner.js';
-import type { CameraConfig, CheckinSettings, LifecoachSettings, OllamaSettings } from './config.js';
+import type { CameraConfig, CheckinSettings, LifecoachSettings, OllamaSettings } from '../config/lifecoach.js';
 import { checkinMessages, coachDiscovery, coachHealth, coachTopics, stillMessage, type CoachDiscoveryContext, type CoachHealth, type CoachMqttMessage } from './ha/discovery.js';
 import { createOllamaClient, type ModelCheck, type OllamaClient } from './ollama/client.js';
 import { mayCapture } from './checkin/rules.js';

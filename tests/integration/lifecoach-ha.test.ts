@@ -11,7 +11,7 @@ import type { Connection } from 'home-assistant-js-websocket';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckinNotification } from '../../src/lifecoach/checkin/runner.js';
-import { checkinSettings, lifecoachSettings, ollamaSettings } from '../../src/lifecoach/config.js';
+import { checkinSettings, lifecoachSettings, ollamaSettings } from '../../src/config/lifecoach.js';
 import { coachDiscovery, type CoachMqttMessage } from '../../src/lifecoach/ha/discovery.js';
 import { createLifecoach, type CoachMqttPort, type Lifecoach } from '../../src/lifecoach/unit.js';
 import { callService, connect, dumpLogsOnFailure, haRest, mqttClient, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';

@@ -4,7 +4,7 @@
  * JPEG sizes (a clean test pattern compresses far better than a sensor's image), and the
  * `realtime` filter paces frames like a camera does, so settle frames cost real time.
  */
-import { camera, type CameraConfig } from '../../src/lifecoach/config.js';
+import { camera, type CameraConfig } from '../../src/config/lifecoach.js';
 
 export interface LavfiCameraOptions {
   size?: string;

@@ -4,7 +4,7 @@
  * the person is away or in quiet hours (per `checkins.when_away` / `in_quiet_hours`); stills
  * only with the cameras switch on and the `capture_when` conditions met. Pure.
  */
-import type { CaptureWhen } from '../config.js';
+import type { CaptureWhen } from '../../config/lifecoach.js';
 import type { PresenceFacts } from './facts.js';
 import { inSpan } from './local-time.js';
 

@@ -7,7 +7,7 @@
  * skipped) check-in and a stored record saying why.
  */
 import { randomUUID } from 'node:crypto';
-import type { CaptureWhen, CheckinSettings } from '../config.js';
+import type { CaptureWhen, CheckinSettings } from '../../config/lifecoach.js';
 import type { ChatInput, ChatResult, ModelCheck } from '../ollama/client.js';
 import { OllamaFailure } from '../ollama/failure.js';
 import type { CaptureRecord, CaptureRound, Still } from '../stills/camera-set.js';

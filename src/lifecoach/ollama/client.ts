@@ -15,7 +15,7 @@
  */
 import { Ollama, type ChatResponse, type ShowResponse } from 'ollama';
 import { z } from 'zod';
-import type { OllamaSettings } from '../config.js';
+import type { OllamaSettings } from '../../config/lifecoach.js';
 import { startDeadlines } from './deadlines.js';
 import { classifyOllamaError, OllamaFailure } from './failure.js';
 

@@ -4,7 +4,7 @@
  * described by a capture record: when, why, which camera, the outcome — never the image.
  * Keeps the latest good still per camera in memory (what `/stills/<camera>.jpg` serves).
  */
-import type { CameraConfig } from '../config.js';
+import type { CameraConfig } from '../../config/lifecoach.js';
 import { captureStill, type CaptureFailed, type CaptureOptions, type CaptureResult } from './capture.js';
 import type { CaptureSpec } from './ffmpeg-args.js';
 import { judgeStill, stillDigest, type StillQuality } from './quality.js';

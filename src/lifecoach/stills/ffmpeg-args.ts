@@ -8,7 +8,7 @@
  * (force_original_aspect_ratio=decrease inside a min(iw,N) box never upscales), signalstats
  * (YAVG), metadata=mode=print (logged at info level on stderr, parsed by capture.ts).
  */
-import type { CameraConfig, PrivacyMask } from '../config.js';
+import type { CameraConfig, PrivacyMask } from '../../config/lifecoach.js';
 
 /** The capture-relevant part of a camera's config. */
 export type CaptureSpec = Pick<CameraConfig, 'name' | 'device' | 'url' | 'input' | 'format' | 'input_format' | 'video_size' | 'settle_frames' | 'max_edge' | 'jpeg_quality' | 'masks'>;

@@ -9,7 +9,7 @@ import { localTime } from '../../../src/lifecoach/checkin/local-time.js';
 import { messageFromAnswer, stateText } from '../../../src/lifecoach/checkin/message.js';
 import { buildPrompt } from '../../../src/lifecoach/checkin/prompt.js';
 import { mayCapture, planCheckin } from '../../../src/lifecoach/checkin/rules.js';
-import { captureWhen } from '../../../src/lifecoach/config.js';
+import { captureWhen } from '../../../src/config/lifecoach.js';
 import { MORNING, TZ, at, person, routines, todos } from './fixtures.js';
 
 const context = (overrides: Partial<Parameters<typeof buildContext>[0]> = {}) =>

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bearerAuth } from '../../../src/hub/http/auth.js';
-import { camera } from '../../../src/lifecoach/config.js';
+import { camera } from '../../../src/config/lifecoach.js';
 import { coachRouter } from '../../../src/lifecoach/http/routes.js';
 import { createCameraSet } from '../../../src/lifecoach/stills/camera-set.js';
 import { captureStill } from '../../../src/lifecoach/stills/capture.js';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ollamaSettings } from '../../../src/lifecoach/config.js';
+import { ollamaSettings } from '../../../src/config/lifecoach.js';
 import { answerFormat, createOllamaClient } from '../../../src/lifecoach/ollama/client.js';
 import { OllamaFailure } from '../../../src/lifecoach/ollama/failure.js';
 import { captureStill } from '../../../src/lifecoach/stills/capture.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CheckinRunner, type CheckinNotification, type CheckinRunnerDeps } from '../../../src/lifecoach/checkin/runner.js';
 import type { PresenceFacts } from '../../../src/lifecoach/checkin/facts.js';
-import { camera, captureWhen, checkinSettings, ollamaSettings, type CameraConfig } from '../../../src/lifecoach/config.js';
+import { camera, captureWhen, checkinSettings, ollamaSettings, type CameraConfig } from '../../../src/config/lifecoach.js';
 import { createOllamaClient } from '../../../src/lifecoach/ollama/client.js';
 import { captureStill } from '../../../src/lifecoach/stills/capture.js';
 import { createCameraSet } from '../../../src/lifecoach/stills/camera-set.js';

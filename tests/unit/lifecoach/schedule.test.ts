@@ -1,6 +1,6 @@
 /** Check-in times: daily/cron in the household time zone, jitter, warm-up; the timer loop. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkinSettings } from '../../../src/lifecoach/config.js';
+import { checkinSettings } from '../../../src/config/lifecoach.js';
 import { nextCheckin } from '../../../src/lifecoach/schedule.js';
 import { createCheckinScheduler } from '../../../src/lifecoach/scheduler.js';
 

@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { camera } from '../../../src/lifecoach/config.js';
+import { camera } from '../../../src/config/lifecoach.js';
 import { captureStill, type CaptureOk } from '../../../src/lifecoach/stills/capture.js';
 import { createCameraSet } from '../../../src/lifecoach/stills/camera-set.js';
 import { completeJpeg } from '../../../src/lifecoach/stills/jpeg.js';

@@ -1,6 +1,6 @@
 /** The pure parts of stills: ffmpeg arguments, JPEG completeness, error words, quality. */
 import { describe, expect, it } from 'vitest';
-import { camera } from '../../../src/lifecoach/config.js';
+import { camera } from '../../../src/config/lifecoach.js';
 import { classifyFfmpegError, lastErrorLine } from '../../../src/lifecoach/stills/capture.js';
 import { ffmpegArgs, filterGraph, inputArgs } from '../../../src/lifecoach/stills/ffmpeg-args.js';
 import { completeJpeg } from '../../../src/lifecoach/stills/jpeg.js';

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckinNotification } from '../../../src/lifecoach/checkin/runner.js';
-import { checkinSettings, lifecoachSettings, ollamaSettings } from '../../../src/lifecoach/config.js';
+import { checkinSettings, lifecoachSettings, ollamaSettings } from '../../../src/config/lifecoach.js';
 import type { CoachMqttMessage } from '../../../src/lifecoach/ha/discovery.js';
 import { createLifecoach, type CoachMqttPort, type LifecoachDeps } from '../../../src/lifecoach/unit.js';
 import { lavfiCamera } from '../../stand-ins/lavfi-cameras.js';

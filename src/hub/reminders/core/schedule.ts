@@ -10,7 +10,8 @@
  * - a job with a wildcard or step in its minute or hour field (`*\/30 * * * *`) runs on real
  *   elapsed time instead: it skips the gap and runs on both passes of the repeated hour.
  */
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
+import { compileCron as compile, dailyCron } from '../../../config/cron.js';
 import type { Routine } from '../../../config/hearth-config.js';
 
 /** One occurrence of a routine: due at `start`, missed if still pending at `end`. */
@@ -36,43 +37,6 @@ export interface OccurrenceAt {
   next?: number;
   /** The occurrence whose window contains t (the latest one when windows overlap). */
   active?: Occurrence;
-}
-
-const CRON_OPTIONS = {
-  paused: true,
-  mode: '5-or-6-parts',
-  domAndDow: false,
-  fixedTimeRule: 'no-wildcard',
-} as const;
-
-const compiled = new Map<string, Cron>();
-
-/** Parsed patterns are cached: a Cron without a callback is only an evaluator, it schedules nothing. */
-function compile(pattern: string, timezone: string): Cron {
-  const key = `${timezone}|${pattern}`;
-  let cron = compiled.get(key);
-  if (!cron) {
-    cron = new Cron(pattern, { ...CRON_OPTIONS, timezone });
-    compiled.set(key, cron);
-  }
-  return cron;
-}
-
-/** Why a cron expression is not usable, or undefined when it is (for config cross-checks). */
-export function cronError(expression: string): string | undefined {
-  try {
-    compile(expression, 'UTC');
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
-
-/** `HH:MM` → the cron expression due at that time every day. */
-export function dailyCron(time: string): string {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
-  if (!match) throw new Error(`"${time}" is not a time of day as HH:MM`);
-  return `${Number(match[2])} ${Number(match[1])} * * *`;
 }
 
 /** The cron expressions a routine's `due` stands for. */

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { CheckinRunner } from '../../../../src/lifecoach/checkin/runner.js';
-import { camera, captureWhen, checkinSettings } from '../../../../src/lifecoach/config.js';
+import { camera, captureWhen, checkinSettings } from '../../../../src/config/lifecoach.js';
 import { captureStill } from '../../../../src/lifecoach/stills/capture.js';
 import { createCameraSet } from '../../../../src/lifecoach/stills/camera-set.js';
 import { createCheckinStore } from '../../../../src/lifecoach/store.js';

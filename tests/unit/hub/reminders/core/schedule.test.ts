@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { cronError } from '../../../../../src/config/cron.js';
 import { routine } from '../../../../../src/config/hearth-config.js';
 import {
   createSchedule,
-  cronError,
   localDate,
   minuteOfDay,
   occurrenceAt,

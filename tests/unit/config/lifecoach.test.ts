@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { formatIssue } from '../../../src/config/issues.js';
 import { issuesFromZod } from '../../../src/config/zod-issues.js';
-import { checkLifecoachRefs, lifecoachRefsFromRaw, lifecoachSections } from '../../../src/lifecoach/config.js';
+import { checkLifecoachRefs, lifecoachRefsFromRaw, lifecoachSections } from '../../../src/config/lifecoach.js';
 
 // The sections as hearthConfig mounts them (the hookup the integrator adds).
 const schema = z.object({ people: z.array(z.object({ id: z.string() })), ...lifecoachSections }).strict();

@@ -5,10 +5,10 @@
  * the checks that need other sections (people, routines).
  */
 import { z } from 'zod';
-import { duration, timeOfDay } from '../config/duration.js';
-import { configError, type ConfigIssue } from '../config/issues.js';
-import { didYouMean, slugId } from '../config/names.js';
-import { checkinCronError } from './schedule.js';
+import { cronError } from './cron.js';
+import { duration, timeOfDay } from './duration.js';
+import { configError, type ConfigIssue } from './issues.js';
+import { didYouMean, slugId } from './names.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -78,7 +78,7 @@ const schedule = {
     .string()
     .refine((e) => e.trim().split(/\s+/).length === 5, 'must be a 5-field cron expression, e.g. "30 8 * * *"')
     .superRefine((e, ctx) => {
-      const problem = e.trim().split(/\s+/).length === 5 ? checkinCronError(e) : undefined;
+      const problem = e.trim().split(/\s+/).length === 5 ? cronError(e) : undefined;
       if (problem) ctx.addIssue({ code: 'custom', message: `is not a usable cron expression: ${problem}` });
     })
     .optional(),
