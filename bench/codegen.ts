@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { loadHousehold } from '../src/config/load.js';
 import { renderHousehold, writeGenerated } from '../src/esphome/generate.js';
+import { benchOptions, numberOption } from './lib/args.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TARGET_MS = 1000;
@@ -150,17 +151,12 @@ export function formatCodegenFigures(f: CodegenFigures, runs: number): string {
   ].join('\n');
 }
 
-function option(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number >= 1`);
-  return value;
-}
-
 /** Prints the figures; resolves to an exit code (0: measured, whatever the figures are). */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
-  const devices = option(argv, '--devices', 200);
-  const runs = option(argv, '--runs', 5);
+  const o = benchOptions(argv, ['devices', 'runs']);
+  const whole = (n: number) => Number.isInteger(n) && n >= 1;
+  const devices = numberOption(o.devices, 'devices', 200, whole, 'a whole number >= 1');
+  const runs = numberOption(o.runs, 'runs', 5, whole, 'a whole number >= 1');
   console.log(formatCodegenFigures(await runCodegenBench(devices, runs), runs));
   return 0;
 }

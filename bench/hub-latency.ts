@@ -35,6 +35,7 @@ import { benchStack, haEntityId, stopBenchStack, type BenchStack } from './lib/b
 import { clearLog, press, waitLight, waitLightCommand } from './lib/emulator.js';
 import { startHubProcess, type HubProcess, type ProbeDump } from './lib/hub-process.js';
 import { fmt, loadAverage, sleep, summarize, table, type Summary } from './lib/stats.js';
+import { benchOptions, numberOption } from './lib/args.js';
 
 export const TARGETS = { pressToLedP99Ms: 50, handlingP99Ms: 2 };
 const BUTTON = 'kitchen-meds-button';
@@ -45,13 +46,6 @@ interface Sample {
   total: number;
   pressNs: number;
   commandNs: number;
-}
-
-function option(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
-  return value;
 }
 
 const ms = (ns: number) => ns / 1e6;
@@ -154,10 +148,11 @@ const row = (label: string, s: Summary, target?: string): string[] => [
 ];
 
 export async function main(argv: string[] = process.argv.slice(2), ownStack = true): Promise<number> {
-  const presses = option(argv, 'presses', 200);
-  const warmup = option(argv, 'warmup', 10);
-  const si = argv.indexOf('--schedules');
-  const schedulesArg = si >= 0 ? argv[si + 1] : 'household';
+  const o = benchOptions(argv, ['presses', 'warmup', 'schedules']);
+  const whole = (n: number) => Number.isInteger(n) && n >= 0;
+  const presses = numberOption(o.presses, 'presses', 200, whole, 'a whole number');
+  const warmup = numberOption(o.warmup, 'warmup', 10, whole, 'a whole number');
+  const schedulesArg = o.schedules ?? 'household';
   if (schedulesArg !== 'household' && schedulesArg !== 'never') throw new Error('--schedules must be household or never');
   const schedules: 'household' | 'never' = schedulesArg;
   const bs = await benchStack();

@@ -1,17 +1,18 @@
 /**
- * Presence benchmark: synthetic walks (src/hub/presence/simulate.ts) replayed through the
+ * Presence benchmark: synthetic walks (bench/lib/presence/simulate.ts) replayed through the
  * presence engine with its default options; prints room accuracy, flaps per hour, switch delay
  * and away delay per scenario and in aggregate over several fixed seeds.
  *
- * The defaults (src/hub/presence/options.ts) were tuned on TUNING_SEEDS only; the figures are
+ * The defaults (src/config/presence-options.ts) were tuned on TUNING_SEEDS only; the figures are
  * reported on REPORT_SEEDS, which tuning never saw.
  *
  *   npx tsx bench/presence.ts [--interval 2] [--seeds 101,102] [--hours 2]
  */
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_PRESENCE_OPTIONS, type PresenceOptions } from '../src/hub/presence/engine.js';
-import { percentile, replay, score, type Score } from '../src/hub/presence/evaluate.js';
-import { SCENARIOS, simulate, type Scenario } from '../src/hub/presence/simulate.js';
+import { DEFAULT_PRESENCE_OPTIONS, type PresenceOptions } from '../src/hub/presence/core/engine.js';
+import { percentile, replay, score, type Score } from './lib/presence/evaluate.js';
+import { SCENARIOS, simulate, type Scenario } from './lib/presence/simulate.js';
+import { benchOptions } from './lib/args.js';
 
 export const DEFINITIONS = `Definitions:
   accuracy      share of time the detected room equals the true room, after a 60 s warm-up, not
@@ -130,16 +131,11 @@ function table(rows: Row[], all: Score): string {
   return body.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 export function main(argv: string[] = process.argv.slice(2)): number {
-  const given = arg(argv, 'seeds');
-  const seeds = given ? given.split(',').map(Number) : REPORT_SEEDS;
-  const reportInterval = Number(arg(argv, 'interval') ?? 2);
-  const hours = Number(arg(argv, 'hours') ?? 2);
+  const o = benchOptions(argv, ['seeds', 'interval', 'hours']);
+  const seeds = o.seeds ? o.seeds.split(',').map(Number) : REPORT_SEEDS;
+  const reportInterval = Number(o.interval ?? 2);
+  const hours = Number(o.hours ?? 2);
   const engine = DEFAULT_PRESENCE_OPTIONS;
   console.log(
     `presence bench: ${SCENARIOS.length} scenarios × ${seeds.length} seeds, ${hours} h each,` +

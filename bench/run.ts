@@ -12,6 +12,8 @@
  *                HA automation anchor (bench/hub-latency.ts)
  *   hub-load     hub RSS after 100,000 state changes with 2,000 extra entities, and hub CPU
  *                while HA changes 2,000 states/s (bench/hub-load.ts)
+ *   presence-load  the presence unit's CPU at 200 RSSI readings/s (20 nodes × 10 trackers),
+ *                in process, beside the feed alone (bench/presence-load.ts)
  *
  * The two hub benches share one stack (real HA, Mosquitto, emulated devices).
  */
@@ -20,6 +22,7 @@ import { main as codegen } from './codegen.js';
 import { main as presence } from './presence.js';
 import { main as hubLatency } from './hub-latency.js';
 import { main as hubLoad } from './hub-load.js';
+import { main as presenceLoad } from './presence-load.js';
 import { stopBenchStack } from './lib/bench-stack.js';
 
 type Bench = (argv: string[]) => Promise<number> | number;
@@ -29,6 +32,7 @@ const benches: Record<string, Bench> = {
   presence: (argv) => presence(argv),
   'hub-latency': (argv) => hubLatency(argv, false),
   'hub-load': (argv) => hubLoad(argv, false),
+  'presence-load': (argv) => presenceLoad(argv),
 };
 
 const args = process.argv.slice(2).filter((a) => a !== '--');

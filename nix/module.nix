@@ -8,7 +8,7 @@
 # - Secrets are never in the Nix store: the `*File` options take runtime paths (e.g. agenix's
 #   `config.age.secrets.<name>.path`), refuse store paths, and reach hearth through systemd
 #   `LoadCredential`: hearth reads `$CREDENTIALS_DIRECTORY/<name>` (`ha-token`,
-#   `mqtt-password`, `http-token`) when hearth.yaml names no `*_file` (src/config/secrets.ts).
+#   `mqtt-password`, `http-token`) when hearth.yaml names no `*_file` (src/config/secret-files.ts).
 #   BLE tracker keys (IRKs) track a person: a literal `irk` in `settings` fails an assertion;
 #   pass the key with `extraCredentials` and name it with `irk_file` (docs/nix.md).
 # - The config and device specs are linked into /etc/hearth so that changing them reloads
@@ -61,7 +61,7 @@ let
     };
 
   # An optional hearth.yaml key: null (the default) leaves it out, so hearth's own default
-  # applies (src/hub/presence/options.ts, src/config/hub-settings.ts).
+  # applies (src/config/presence-options.ts, src/config/hub-settings.ts).
   optionalSetting =
     type: hearthDefault: description:
     mkOption {
@@ -352,7 +352,7 @@ in
             description = ''
               Room presence tuning (hearth.yaml's `presence` section; every key is optional and
               hearth's defaults meet the targets of its `bench/presence.ts`). The keys are
-              those of `src/hub/presence/options.ts`; hearth refuses unknown ones.
+              those of `src/config/presence-options.ts`; hearth refuses unknown ones.
             '';
             type = types.submodule {
               freeformType = settingsFormat.type;

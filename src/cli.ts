@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerEsphomeCommands } from './esphome/commands.js';
-import { registerHubCommands } from './hub/commands.js';
+import { dashboardCommand } from './dashboard/command.js';
+import { apiTarget, registerHubCommands, withConfig } from './hub/hub-commands.js';
+import { registerCheckinCommands } from './lifecoach/cli.js';
 
 const program = new Command()
   .name('hearth')
@@ -10,5 +12,7 @@ const program = new Command()
 
 registerEsphomeCommands(program);
 registerHubCommands(program);
+registerCheckinCommands(program, (opts) => apiTarget(opts as unknown as Parameters<typeof apiTarget>[0]), (c) => withConfig(c).option('--url <url>', 'HTTP API base URL (default from hearth.yaml http:)'));
+program.addCommand(dashboardCommand());
 
 await program.parseAsync(process.argv);

@@ -15,7 +15,7 @@ t_start=$EPOCHREALTIME
 [ "$(id -u)" = 0 ] || { hearth_log "must run as root (apt-get, debootstrap, unshare)"; exit 1; }
 
 # --- 1. host packages -------------------------------------------------------------------
-HOST_PACKAGES=(debootstrap mosquitto ffmpeg nix-bin util-linux)
+HOST_PACKAGES=(debootstrap mosquitto ffmpeg nix-bin util-linux chromium)
 installed=" $(dpkg-query -W -f='${Package}=${Status} ' "${HOST_PACKAGES[@]}" 2>/dev/null || true)"
 missing=()
 for pkg in "${HOST_PACKAGES[@]}"; do

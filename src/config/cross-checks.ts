@@ -10,6 +10,7 @@
 import type { LoadedDevice } from './household.js';
 import { configError, configWarning, type ConfigIssue } from './issues.js';
 import { didYouMean } from './names.js';
+import { checkDerivedNames } from './derived-names.js';
 
 /** The ids and references of hearth.yaml; entries keep their index, `undefined` where unreadable. */
 export interface ConfigRefs {
@@ -117,7 +118,12 @@ export function checkDeviceRefs(configFile: string, config: ConfigRefs, devices:
 
 /** All cross-file checks. */
 export function crossCheck(configFile: string, config: ConfigRefs, devices: readonly DeviceRefs[]): ConfigIssue[] {
-  return [...checkConfigRefs(configFile, config), ...checkDeviceNames(devices), ...checkDeviceRefs(configFile, config, devices)];
+  return [
+    ...checkConfigRefs(configFile, config),
+    ...checkDerivedNames(configFile, config),
+    ...checkDeviceNames(devices),
+    ...checkDeviceRefs(configFile, config, devices),
+  ];
 }
 
 // --- lenient reading of files that failed their schema -------------------------------------

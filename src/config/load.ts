@@ -18,7 +18,7 @@ export interface LoadOptions {
 
 /** Loads and checks the household; never throws for configuration problems. */
 export async function checkHousehold({ configFile = 'hearth.yaml', devicesDir = 'devices' }: LoadOptions = {}): Promise<HouseholdResult> {
-  const configDoc = await readYamlFile(configFile);
+  const configDoc = await readYamlFile(configFile, { secretTags: true });
   const listed = await listSpecFiles(devicesDir);
   const deviceDocs: SourceDoc[] = await Promise.all(listed.files.map((f) => readYamlFile(f)));
   const result = parseHousehold(configDoc, deviceDocs);

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import { z } from 'zod';
 
 /** ESPHome node names: lowercase letters, digits and '-', at most 31 characters (hostname-safe). */
@@ -37,26 +38,12 @@ export const slugId = z
     'must be an id of lowercase letters, digits, "_" or "-" (not at either end), at most 64 characters',
   );
 
-export function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The closest known name, if it is close enough to be a likely typo. */
+/** The closest known name by edit distance (Levenshtein), if it is close enough to be a likely typo. */
 export function didYouMean(wanted: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const d = levenshtein(wanted, candidate);
+    const d = distance(wanted, candidate);
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(wanted.length / 3)) ? best : undefined;

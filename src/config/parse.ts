@@ -4,10 +4,17 @@
  */
 import { hearthConfig, type HearthConfig } from './hearth-config.js';
 import { checkDeviceHardware } from './pin-checks.js';
+import { checkSchedules } from './schedule-checks.js';
+import { checkRoomSpellings } from './derived-names.js';
+import { slashWarnings } from './esphome-strings.js';
+import { checkEntityIdCollisions } from '../esphome/entity-collisions.js';
+import { secretNameCollisions } from '../esphome/secrets.js';
+import { checkLifecoachRefs, lifecoachRefsFromRaw } from './lifecoach.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
 import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
 import type { Household, LoadedDevice } from './household.js';
-import { configError, configWarning, errorsOf, sortIssues, type ConfigIssue } from './issues.js';
+import { configError, configWarning, errorsOf, formatPath, sortIssues, type ConfigIssue } from './issues.js';
+import { SecretReference } from './secret-ref.js';
 import { didYouMean } from './names.js';
 import { issuesFromZod } from './zod-issues.js';
 import type { SourcePosition } from './yaml-file.js';
@@ -40,9 +47,38 @@ export function parseHearthConfig(doc: SourceDoc): { config?: HearthConfig; issu
   const { file, value } = doc;
   if (value === null || value === undefined) return { issues: [configError(file, '', 'file is empty; it needs at least `people:`')] };
   if (!isMapping(value)) return { issues: [configError(file, '', 'must be a mapping (key: value) at the top level')] };
+  const misplaced = misplacedSecrets(file, value);
   const parsed = hearthConfig.safeParse(value);
-  if (!parsed.success) return { issues: issuesFromZod(parsed.error, file, value, hearthConfig) };
-  return { config: parsed.data, issues: [] };
+  const warnings = checkSchedules(file, value);
+  if (!parsed.success || misplaced.length > 0) {
+    // A misplaced `!secret` also fails the schema there; say it once, in the words above.
+    const at = new Set(misplaced.map((i) => i.path));
+    const schemaIssues = parsed.success ? [] : issuesFromZod(parsed.error, file, value, hearthConfig).filter((i) => !at.has(i.path));
+    return { issues: [...misplaced, ...schemaIssues, ...warnings] };
+  }
+  return { config: parsed.data, issues: warnings };
+}
+
+/** Where hearth.yaml may say `!secret`: the keys of trackers, which the ESPHome configs carry. */
+const SECRET_ALLOWED = /^trackers\[\d+\]\.(irk|mac|uuid)$/;
+
+/** `!secret` anywhere else: hub secrets come from files or the environment, never from ESPHome's secrets.yaml. */
+function misplacedSecrets(file: string, value: unknown, path: (string | number)[] = []): ConfigIssue[] {
+  if (value instanceof SecretReference) {
+    const at = formatPath(path);
+    return SECRET_ALLOWED.test(at)
+      ? []
+      : [
+          configError(
+            file,
+            at,
+            '`!secret` is only for tracker keys (trackers[].irk, .mac, .uuid), which go to ESPHome; hearth\'s own secrets come from files or the environment (e.g. token_file, password_file)',
+          ),
+        ];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => misplacedSecrets(file, v, [...path, i]));
+  if (isMapping(value)) return Object.entries(value).flatMap(([k, v]) => misplacedSecrets(file, v, [...path, k]));
+  return [];
 }
 
 export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues: ConfigIssue[] } {
@@ -64,7 +100,7 @@ export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues
   const parsed = schema.safeParse(value);
   if (!parsed.success) return { issues: issuesFromZod(parsed.error, file, value, schema) };
   const device: LoadedDevice = { file, spec: parsed.data };
-  const issues = checkDeviceHardware(device);
+  const issues = [...checkDeviceHardware(device), ...slashWarnings(file, { friendly_name: device.spec.friendly_name, area: device.spec.area })];
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   if (stem !== device.spec.name) {
     issues.push(
@@ -95,6 +131,17 @@ export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly Source
     // Where the schema already flagged a field, a reference error on it would only repeat it.
     const flagged = new Set(issues.map((i) => `${i.file}\0${i.path}`));
     issues.push(...crossCheck(configDoc.file, configRefs, refs).filter((i) => !flagged.has(`${i.file}\0${i.path}`)));
+  }
+  if (readable(configDoc)) {
+    const flagged = new Set(issues.map((i) => `${i.file}\0${i.path}`));
+    const coachRefs = config ?? lifecoachRefsFromRaw(configDoc.value);
+    issues.push(...checkLifecoachRefs(configDoc.file, coachRefs).filter((i) => !flagged.has(`${i.file}\0${i.path}`)));
+  }
+
+  // Names derived across devices (HA entity ids) need every device parsed and referencing real things.
+  if (config && errorsOf(issues).length === 0) {
+    const household = { configFile: configDoc.file, config, devices, warnings: [] };
+    issues.push(...checkEntityIdCollisions(household), ...secretNameCollisions(household), ...checkRoomSpellings(devices));
   }
 
   const located = locateAll(issues, [configDoc, ...deviceDocs]);

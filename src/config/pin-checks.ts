@@ -1,46 +1,28 @@
 /**
- * What a device's board can do: which GPIOs exist, which are wired to the flash, which are
- * input-only or sampled at boot, and whether there is Bluetooth. Pure: one parsed device in,
- * its issues out.
+ * What a device's board can do for what its spec asks: every pin a kind claims (its emitter's
+ * `pins`, with the ESPHome platform and the use) is checked against the chip and module
+ * (boards.ts) and against what that platform accepts (esphome/platform-pins.ts), and the board
+ * must have Bluetooth where the kind needs it. Pure: one parsed device in, its issues out.
+ *
+ * Severity follows ESPHome: what its validators refuse is an error here, what they only warn
+ * about (a strapping pin, GPIO9/10 on a quad-IO flash module, the USB-JTAG pins) is a warning.
  */
-import { BOARDS, chipLabel, hasBluetooth, pinName, pinRulesFor, type Board, type PinRules } from './boards.js';
+import { BOARDS, chipLabel, existingPins, hasBluetooth, pinFacts, pinName, pinRanges, strappingPins, type Board } from './boards.js';
 import { configError, configWarning, type ConfigIssue } from './issues.js';
 import type { LoadedDevice } from './household.js';
 import type { DeviceSpec } from './kinds/index.js';
+import { emitterFor } from '../esphome/kinds/index.js';
+import { platformPinProblem, type PinClaim } from '../esphome/platform-pins.js';
 
-/** How a spec uses a pin: a button reads it, an LED or PWM channel drives it. */
-export type PinUse = 'input' | 'output';
+export type { PinClaim, PinUse } from '../esphome/platform-pins.js';
 
-export interface PinUsage {
-  /** Path in the spec, e.g. `button.pin` or `light.pins.red`. */
-  path: string;
-  pin: number;
-  use: PinUse;
-  /** Reader-facing role, e.g. `the button`, `the red PWM channel`. */
-  role: string;
-  /** Inputs only: whether the spec asks for the chip's internal pull-up. */
-  pullup?: boolean;
-}
-
-/** Every GPIO a spec claims, in spec order. */
-export function pinUsages(spec: DeviceSpec): PinUsage[] {
-  switch (spec.kind) {
-    case 'reminder-button':
-      return [
-        { path: 'button.pin', pin: spec.button.pin, use: 'input', role: 'the button', pullup: spec.button.pullup },
-        { path: 'led.pin', pin: spec.led.pin, use: 'output', role: 'the LED' },
-      ];
-    case 'led-strip': {
-      const light = spec.light;
-      if (light.type === 'ws2812') return [{ path: 'light.pin', pin: light.pin, use: 'output', role: 'the LED data line' }];
-      return (['red', 'green', 'blue', 'white'] as const).flatMap((channel) => {
-        const pin = light.pins[channel];
-        return pin === undefined ? [] : [{ path: `light.pins.${channel}`, pin, use: 'output' as const, role: `the ${channel} PWM channel` }];
-      });
-    }
-    case 'presence-node':
-      return [];
-  }
+/** Every GPIO a spec claims on its board, in spec order (empty for an unknown board). */
+export function pinClaims(spec: DeviceSpec): PinClaim[] {
+  const board = BOARDS[spec.board];
+  if (!board) return [];
+  // Each emitter is typed for its own kind; looking it up by `spec.kind` guarantees the match.
+  const pins = emitterFor(spec.kind).pins as (spec: DeviceSpec, board: Board) => PinClaim[];
+  return pins(spec, board);
 }
 
 /** Kinds whose whole job needs Bluetooth LE. */
@@ -51,93 +33,110 @@ export function checkDeviceHardware({ file, spec }: LoadedDevice): ConfigIssue[]
   const board = BOARDS[spec.board];
   if (!board) return []; // already reported by the schema
   const issues: ConfigIssue[] = [];
-  const chip = chipLabel(board);
 
   if (NEEDS_BLE.has(spec.kind) && !hasBluetooth(board)) {
     issues.push(
       configError(
         file,
         'board',
-        `a ${spec.kind} scans Bluetooth LE, but board "${spec.board}" is an ESP8266, which has no Bluetooth; use an ESP32 board such as esp32dev`,
+        `a ${spec.kind} scans Bluetooth LE, but board "${spec.board}" is an ${chipLabel(board)}, which has no Bluetooth; use an ESP32 board such as esp32dev`,
       ),
     );
   }
 
-  const seen = new Map<number, PinUsage>();
-  for (const usage of pinUsages(spec)) {
-    const first = seen.get(usage.pin);
+  const seen = new Map<number, PinClaim>();
+  for (const claim of pinClaims(spec)) {
+    const first = seen.get(claim.pin);
     if (first) {
-      issues.push(configError(file, usage.path, `${pinName(usage.pin)} is already used by ${first.path}; each pin can do one job`));
+      issues.push(configError(file, claim.path, `${pinName(claim.pin)} is already used by ${first.path}; each pin can do one job`));
     } else {
-      seen.set(usage.pin, usage);
+      seen.set(claim.pin, claim);
     }
-    issues.push(...checkPin(file, usage, board, chip));
+    issues.push(...checkPin(file, claim, spec.board, board));
   }
   return issues;
 }
 
-function checkPin(file: string, usage: PinUsage, board: Board, chip: string): ConfigIssue[] {
-  const rules = pinRulesFor(board);
-  const { pin, path } = usage;
-  const name = pinName(pin);
+const USE_WORDS: Record<PinClaim['use'], string> = {
+  'digital-in': 'a digital input',
+  'digital-out': 'a digital output',
+  pwm: 'a PWM output',
+  addressable: 'an addressable-LED data line',
+};
 
-  if (pin > rules.max || rules.missing.includes(pin)) {
-    return [configError(file, path, `${name} does not exist on the ${chip}; its pins are ${existingPins(rules)}`)];
+function checkPin(file: string, claim: PinClaim, boardName: string, board: Board): ConfigIssue[] {
+  const { pin, path, use, role } = claim;
+  const name = pinName(pin);
+  const chip = chipLabel(board);
+  const facts = pinFacts(board, pin);
+  const issues: ConfigIssue[] = [];
+
+  if (!facts.exists) {
+    return [configError(file, path, `${name} does not exist on the ${chip}; its pins are ${pinRanges(existingPins(board))}`)];
   }
-  if (rules.flash.includes(pin)) {
+  if (facts.flash?.severity === 'error') {
     return [
       configError(
         file,
         path,
-        `${name} is wired to the SPI flash on the ${chip} (${ranges(rules.flash)}); using it crashes or stops the board from booting`,
+        `${name} is wired to the flash on the ${boardName} (${board.module}: ${facts.flash.function}); ESPHome refuses it and using it crashes the board`,
       ),
     ];
   }
-  const issues: ConfigIssue[] = [];
-  if (usage.use === 'output' && rules.inputOnly.includes(pin)) {
-    issues.push(
-      configError(file, path, `${name} is input-only on the ${chip} (${ranges(rules.inputOnly)}) and cannot drive ${usage.role}; pick an output-capable pin`),
-    );
-  }
-  if (usage.use === 'input' && usage.pullup && rules.inputOnly.includes(pin) && board.chip === 'esp32') {
-    issues.push(
-      configError(
-        file,
-        path,
-        `${name} is input-only on the ${chip} and has no internal pull-up; set pullup: false and fit an external pull-up resistor, or pick another pin`,
-      ),
-    );
-  }
-  if (usage.use === 'input' && usage.pullup && board.chip === 'esp8266' && pin === 16) {
-    issues.push(configError(file, path, `GPIO16 on the ESP8266 has no internal pull-up (only a pull-down); pick another pin or set pullup: false and fit a resistor`));
-  }
-  if (usage.use === 'input' && rules.strapping.includes(pin)) {
+  if (facts.flash) {
     issues.push(
       configWarning(
         file,
         path,
-        `${name} is a strapping pin on the ${chip} (${ranges(rules.strapping)}), read at boot: if ${usage.role} is held down while the board powers up or resets, it can stop the board from booting; prefer a non-strapping pin`,
+        `${name} may be taken by the flash on the ${boardName} (${board.module}: ${facts.flash.function} in quad-IO flash mode); ESPHome warns about it too. Use it only if this module's flash runs in DIO/DOUT mode (an ESP8285 board frees GPIO9/10)`,
+      ),
+    );
+  }
+  if (facts.analogOnly) {
+    return [
+      configError(
+        file,
+        path,
+        `${name} (A0/TOUT) is analog-only on the ${chip} and cannot be ${USE_WORDS[use]} for ${role} (ESPHome rejects it: "GPIO17 (TOUT) is an analog-only pin"); pick a digital pin`,
+      ),
+    ];
+  }
+  const needsOutput = use !== 'digital-in';
+  if (needsOutput && !facts.digitalOut) {
+    return [
+      configError(file, path, `${name} is input-only on the ${chip} and cannot drive ${role} (${USE_WORDS[use]}); pick an output-capable pin`),
+    ];
+  }
+  const platformProblem = platformPinProblem(claim.platform, board, pin);
+  if (platformProblem) {
+    return [configError(file, path, `${name} cannot be ${USE_WORDS[use]} for ${role}: ${platformProblem}`)];
+  }
+  if (use === 'digital-in' && claim.pullup && !facts.pullup) {
+    const why = board.chip === 'esp8266' && pin === 16 ? 'GPIO16 on the ESP8266 has only a pull-down' : `${name} has no internal pull-up on the ${chip}`;
+    issues.push(configError(file, path, `${why}; set pullup: false and fit an external pull-up resistor, or pick another pin`));
+  }
+  if (facts.usbJtag) {
+    issues.push(
+      configWarning(file, path, `${name} is shared with the ${chip}'s USB-Serial-JTAG (ESPHome warns); using it as a GPIO cuts the USB serial console`),
+    );
+  }
+  if (use === 'digital-in' && facts.strapping) {
+    issues.push(
+      configWarning(
+        file,
+        path,
+        `${name} is a strapping pin on the ${chip} (${pinRanges(strappingPins(board))}), read at boot: if ${role} is held down while the board powers up or resets, it can stop the board from booting; prefer a non-strapping pin`,
+      ),
+    );
+  } else if (facts.strapping && board.chip === 'esp32') {
+    // ESPHome's check_strapping_pin warns about every use on the ESP32 family (esphome/pins.py).
+    issues.push(
+      configWarning(
+        file,
+        path,
+        `${name} is a strapping pin on the ${chip} (${pinRanges(strappingPins(board))}), read at boot (ESPHome warns too): wire ${role} so that it does not pull the pin away from its boot level at power-up, or pick a non-strapping pin`,
       ),
     );
   }
   return issues;
-}
-
-/** `GPIO0–19, GPIO21–23, …`: the pins that exist, as ranges. */
-function existingPins(rules: PinRules): string {
-  const pins: number[] = [];
-  for (let n = 0; n <= rules.max; n++) if (!rules.missing.includes(n)) pins.push(n);
-  return ranges(pins);
-}
-
-function ranges(pins: readonly number[]): string {
-  const out: string[] = [];
-  const sorted = [...pins].sort((a, b) => a - b);
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    out.push(j > i + 1 ? `GPIO${sorted[i]}–${sorted[j]}` : j === i + 1 ? `GPIO${sorted[i]}, GPIO${sorted[j]}` : `GPIO${sorted[i]}`);
-    i = j + 1;
-  }
-  return out.join(', ');
 }

@@ -3,7 +3,8 @@
  * `parseYaml` is pure; `readYamlFile` is the I/O edge.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type ScalarTag } from 'yaml';
+import { SecretReference } from './secret-ref.js';
 import type { ConfigIssue } from './issues.js';
 
 export interface SourcePosition {
@@ -24,9 +25,30 @@ export interface ParsedYaml {
 /** Tags of the YAML core schema (`!!str`, `!!int` …) are harmless; anything else is not for specs. */
 const CORE_TAG = /^tag:yaml\.org,2002:/;
 
-export function parseYaml(text: string, file: string): ParsedYaml {
+export interface YamlOptions {
+  /**
+   * Take `!secret name` as a SecretReference (hearth.yaml: tracker keys may live in ESPHome's
+   * secrets.yaml); where it may appear is the schema's to say. Off for device specs.
+   */
+  secretTags?: boolean;
+}
+
+/** `!secret name` → SecretReference; written back the same way. */
+const SECRET_TAG: ScalarTag = {
+  tag: '!secret',
+  identify: (value) => value instanceof SecretReference,
+  resolve: (name) => new SecretReference(name.trim()),
+  stringify: (item) => String((item.value as SecretReference).name),
+};
+
+export function parseYaml(text: string, file: string, options: YamlOptions = {}): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, {
+    uniqueKeys: true,
+    lineCounter: lines,
+    prettyErrors: false,
+    ...(options.secretTags ? { customTags: [SECRET_TAG] } : {}),
+  });
   const at = (offset: number): SourcePosition => lines.linePos(offset);
   const issues: ConfigIssue[] = [];
 
@@ -38,7 +60,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   visit(doc, {
     Node(_key, node) {
       const tag = node.tag;
-      if (!tag || CORE_TAG.test(tag)) return;
+      if (!tag || CORE_TAG.test(tag) || (options.secretTags && tag === '!secret')) return;
       // The node's range starts after its tag; point at the tag as written, when it is.
       const start = node.range?.[0] ?? 0;
       const written = text.lastIndexOf(tag, start);
@@ -73,7 +95,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
 }
 
 /** Reads and parses one YAML file; an unreadable file is an issue, not an exception. */
-export async function readYamlFile(file: string): Promise<ParsedYaml> {
+export async function readYamlFile(file: string, options: YamlOptions = {}): Promise<ParsedYaml> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -82,7 +104,7 @@ export async function readYamlFile(file: string): Promise<ParsedYaml> {
     const why = code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (e as Error).message})`;
     return { file, value: undefined, issues: [{ file, path: '', message: why, severity: 'error' }], locate: () => undefined };
   }
-  return parseYaml(text, file);
+  return parseYaml(text, file, options);
 }
 
 function firstLine(message: string): string {

@@ -52,6 +52,23 @@ async function generateOrReport(household: Household, out: string, secrets: stri
   }
 }
 
+/** A secrets file that lacks names the configs reference fails at `esphome compile`: say so now (names only). */
+async function warnMissingSecrets(household: Household, file: string): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { missingSecrets, trackerSecretProblems } = await import('./secrets.js');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return; // generate reports a missing file itself
+  }
+  const missing = missingSecrets(household, text);
+  if (missing.length > 0) {
+    console.error(`${file}: warning: lacks ${missing.join(', ')}; \`hearth esphome secrets\` prints a template with every name`);
+  }
+  for (const problem of trackerSecretProblems(household, text)) console.error(`${file}: warning: ${problem}`);
+}
+
 const withSource = (command: Command): Command =>
   command
     .option('--devices <dir>', 'device specs directory', 'devices')
@@ -73,6 +90,7 @@ export function registerEsphomeCommands(program: Command): void {
     .action(async (options: SourceOptions & { out: string; secrets?: string }) => {
       const household = await load(options);
       if (!household) return;
+      if (options.secrets) await warnMissingSecrets(household, options.secrets);
       const result = await generateOrReport(household, options.out, options.secrets);
       if (!result) return;
       const removed = result.removed.length > 0 ? `; removed stale ${result.removed.join(', ')}` : '';
@@ -81,14 +99,25 @@ export function registerEsphomeCommands(program: Command): void {
 
   withSource(esphome.command('secrets'))
     .description(
-      'print a secrets.yaml template naming every secret the fleet needs (Wi-Fi, fallback hotspot, each device\'s API key and OTA password)',
+      'print a secrets.yaml template naming every secret the fleet needs (Wi-Fi, fallback hotspot, each device\'s API key and OTA ' +
+        'password, the BLE tracker keys with their values where hearth.yaml or a *_file gives them)',
     )
     .option('--generate', 'fill in fresh random API keys (32 bytes, base64) and passwords; Wi-Fi stays to fill in')
     .action(async (options: SourceOptions & { generate?: boolean }) => {
       const household = await load(options);
       if (!household) return;
-      const { secretsTemplate } = await import('./secrets.js');
-      process.stdout.write(secretsTemplate(household, { generate: options.generate === true }));
+      const { readTrackerKeys, secretsTemplate } = await import('./secrets.js');
+      const { TrackerKeyError } = await import('../config/tracker-keys.js');
+      let trackerKeys: Map<string, string>;
+      try {
+        trackerKeys = await readTrackerKeys(household);
+      } catch (error) {
+        if (!(error instanceof TrackerKeyError)) throw error;
+        console.error(error.message);
+        process.exitCode = EXIT_CONFIG;
+        return;
+      }
+      process.stdout.write(secretsTemplate(household, { generate: options.generate === true, trackerKeys }));
     });
 
   withSource(esphome.command('validate'))

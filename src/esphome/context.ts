@@ -2,8 +2,10 @@ import { BOARDS, type Board, type Chip } from '../config/boards.js';
 import type { Household, LoadedDevice } from '../config/household.js';
 import type { DeviceKind, SpecOfKind } from '../config/kinds/index.js';
 import { humanize } from '../config/names.js';
+import { esphomePeriod } from '../config/duration.js';
 import type { EntityDescription } from './entities.js';
 import type { ConfigObject } from './values.js';
+import type { PinClaim } from './platform-pins.js';
 
 /** Everything an emitter may read about the device it emits, besides its spec. */
 export interface EmitContext {
@@ -21,12 +23,15 @@ export interface EmitContext {
  * One device kind's emitter. Pure: spec + context in, plain data out.
  *  - `entities`: what the firmware exposes to HA (shared with entity-ids.ts);
  *  - `emit`: the kind's own top-level sections (base.ts adds esphome/wifi/api/ota/…);
+ *  - `pins`: every GPIO the kind claims, with its use and the ESPHome platform that will drive
+ *    or read it (checked at config load, pin-checks.ts, so a bad pin stops generate and run);
  *  - `headerNotes`: extra comment lines for the generated file's header.
  * Problems a spec can still have at this point are thrown as `ConfigError`.
  */
 export interface KindEmitter<K extends DeviceKind> {
   entities(spec: SpecOfKind<K>, ctx: EmitContext): EntityDescription[];
   emit(spec: SpecOfKind<K>, ctx: EmitContext, entities: readonly EntityDescription[]): ConfigObject;
+  pins(spec: SpecOfKind<K>, board: Board): PinClaim[];
   headerNotes?(spec: SpecOfKind<K>, ctx: EmitContext): string[];
 }
 
@@ -47,8 +52,5 @@ export function emitContext(device: LoadedDevice, household: Household): EmitCon
 /** ESPHome pin names: `GPIO25`. */
 export const gpioName = (pin: number): string => `GPIO${pin}`;
 
-/** Milliseconds/seconds as an ESPHome time period, e.g. `250ms`, `10s`, `1.5s`. */
-export function period(seconds: number): string {
-  const ms = Math.round(seconds * 1000);
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
+/** Seconds as an ESPHome time period, e.g. `250ms`, `10s`, `1500ms` (config/duration.ts). */
+export const period = esphomePeriod;

@@ -1,10 +1,12 @@
 import type { Household, LoadedDevice } from '../config/household.js';
 import type { DeviceKind, DeviceSpec } from '../config/kinds/index.js';
 import { baseConfig } from './base.js';
+import { BOARDS } from '../config/boards.js';
 import { emitContext, type EmitContext } from './context.js';
 import type { EntityDescription } from './entities.js';
 import type { KindEmitter } from './context.js';
 import { emitterFor } from './kinds/index.js';
+import { migrationNotes } from './migration-notes.js';
 import { GENERATED_MARK, renderYaml } from './render.js';
 import type { ConfigObject } from './values.js';
 
@@ -43,8 +45,10 @@ export function emitDevice(device: LoadedDevice, household: Household): EmittedD
     `${spec.name}.yaml: ${GENERATED_MARK}.`,
     `Source: ${device.file} (kind: ${spec.kind}). Regenerate with: hearth esphome generate`,
     ...(emitter.headerNotes?.(spec, ctx) ?? []),
+    ...migrationNotes(spec.migrated_from, ctx.chip),
   ];
-  return { fileName: `${spec.name}.yaml`, config: merge(baseConfig(spec, ctx), own), entities, headerLines, ctx };
+  const pins = emitter.pins(spec, BOARDS[spec.board]!).map((claim) => claim.pin);
+  return { fileName: `${spec.name}.yaml`, config: merge(baseConfig(spec, ctx, pins), own), entities, headerLines, ctx };
 }
 
 /** Spec → YAML text, header included. */

@@ -4,17 +4,34 @@
  * placeholder file `validate` uses when the real one is absent.
  */
 import { randomBytes } from 'node:crypto';
-import { Document, Scalar, YAMLMap, Pair } from 'yaml';
+import { Document, Scalar, YAMLMap, Pair, parseDocument } from 'yaml';
 import type { Household } from '../config/household.js';
 import { deviceSecretNames, fleetSecretNames } from './base.js';
+import type { Tracker } from '../config/hearth-config.js';
+import { keyFieldOf, normaliseKey, readTrackerKey, trackerSecretName, type TrackerKeyField } from '../config/tracker-keys.js';
+import { configError, type ConfigIssue } from '../config/issues.js';
 
-export type SecretKind = 'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password';
+export type SecretKind = 'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password' | 'irk' | 'mac' | 'ibeacon_uuid';
 
 export interface SecretEntry {
   name: string;
   kind: SecretKind;
   /** The device it belongs to (api key, OTA password). */
   device?: string;
+  /** The tracker it identifies (IRK, MAC, iBeacon UUID). */
+  tracker?: string;
+}
+
+const TRACKER_SECRET_KIND: Record<Tracker['type'], SecretKind> = { irk: 'irk', mac: 'mac', ibeacon: 'ibeacon_uuid' };
+
+/** Trackers some presence node reports on (each one's key is referenced by `!secret`). */
+export function trackersInUse(household: Household): Tracker[] {
+  const used = new Set<string>();
+  for (const { spec } of household.devices) {
+    if (spec.kind !== 'presence-node') continue;
+    for (const t of household.config.trackers) if (!spec.tracks || spec.tracks.includes(t.id)) used.add(t.id);
+  }
+  return household.config.trackers.filter((t) => used.has(t.id));
 }
 
 /** Every secret the fleet needs, fleet-wide ones first, then per device in household order. */
@@ -30,6 +47,9 @@ export function fleetSecrets(household: Household): SecretEntry[] {
     const names = deviceSecretNames(defaults, spec.name);
     entries.push({ name: names.apiKey, kind: 'api_key', device: spec.name });
     entries.push({ name: names.otaPassword, kind: 'ota_password', device: spec.name });
+  }
+  for (const tracker of trackersInUse(household)) {
+    entries.push({ name: trackerSecretName(tracker), kind: TRACKER_SECRET_KIND[tracker.type], tracker: tracker.id });
   }
   return entries;
 }
@@ -47,6 +67,12 @@ export function placeholderValue(kind: SecretKind): string {
       return Buffer.alloc(32, 0x68).toString('base64'); // 32 bytes of 'h'
     case 'wifi_ssid':
       return 'hearth-placeholder';
+    case 'irk':
+      return '68686868686868686868686868686868';
+    case 'mac':
+      return '02:00:00:00:00:68'; // a locally administered address no vendor hands out
+    case 'ibeacon_uuid':
+      return '68686868-6868-4868-8868-686868686868';
     default:
       return 'hearth-placeholder-password';
   }
@@ -68,6 +94,7 @@ function secretsYaml(entries: readonly { name: string; value: string; comment?: 
 
 function commentFor(entry: SecretEntry, previous: SecretEntry | undefined): string | undefined {
   if (entry.device) return previous?.device === entry.device ? undefined : entry.device;
+  if (entry.tracker) return previous?.tracker ? undefined : 'BLE tracker keys (each one follows a person: keep them secret)';
   if (!previous) return 'Wi-Fi (fill in)';
   return undefined;
 }
@@ -77,10 +104,14 @@ function commentFor(entry: SecretEntry, previous: SecretEntry | undefined): stri
  * `generate`: fresh random API keys, OTA and fallback-hotspot passwords; the Wi-Fi name and
  * password still need filling in.
  */
-export function secretsTemplate(household: Household, options: { generate?: boolean; random?: (n: number) => Buffer } = {}): string {
+export function secretsTemplate(
+  household: Household,
+  options: { generate?: boolean; random?: (n: number) => Buffer; trackerKeys?: ReadonlyMap<string, string> } = {},
+): string {
   const entries = fleetSecrets(household);
   const values = entries.map((entry, i) => {
     let value = 'CHANGE ME';
+    if (entry.tracker) value = options.trackerKeys?.get(entry.name) ?? 'CHANGE ME';
     if (options.generate && entry.kind === 'api_key') value = newApiKey(options.random);
     else if (options.generate && (entry.kind === 'ota_password' || entry.kind === 'fallback_ap_password')) value = newPassword(options.random);
     return { name: entry.name, value, comment: commentFor(entry, entries[i - 1]) };
@@ -89,8 +120,24 @@ export function secretsTemplate(household: Household, options: { generate?: bool
     'secrets.yaml for the ESPHome configs hearth generates (hearth esphome secrets).',
     'Keep it out of git and the Nix store; point `hearth esphome generate --secrets FILE` at it.',
     'api keys: 32 random bytes, base64 (also what HA asks for when adding the device).',
+    'Tracker keys (IRK as HA shows it, MAC, iBeacon UUID) come from hearth.yaml or their *_file;',
+    'CHANGE ME where hearth.yaml says `!secret` (your secrets.yaml already has that one).',
   ];
   return secretsYaml(values, header);
+}
+
+/**
+ * The tracker keys hearth can know (from hearth.yaml or their files), by secret name, for
+ * `secretsTemplate`. Throws TrackerKeyError naming the setting and file (never the value).
+ */
+export async function readTrackerKeys(household: Household, read?: (path: string) => Promise<string>): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  for (const tracker of trackersInUse(household)) {
+    const index = household.config.trackers.indexOf(tracker);
+    const value = await readTrackerKey(tracker, `${household.configFile}: trackers[${index}]`, read);
+    if (value !== undefined) keys.set(trackerSecretName(tracker), value);
+  }
+  return keys;
 }
 
 /** A placeholder secrets.yaml for the given names (api keys get a valid 32-byte base64 key). */
@@ -100,4 +147,83 @@ export function placeholderSecrets(entries: readonly Pick<SecretEntry, 'name' | 
     unique.map((e) => ({ name: e.name, value: placeholderValue(e.kind) })),
     ['Placeholder secrets written by hearth esphome validate: shapes only, no real values.'],
   );
+}
+
+/** A secrets.yaml's top-level string values by name (unreadable YAML: none). */
+function secretsOf(secretsText: string): Map<string, unknown> {
+  try {
+    const doc = parseDocument(secretsText, { version: '1.1' });
+    const value: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return new Map(Object.entries(value));
+  } catch {
+    // fall through: nothing readable
+  }
+  return new Map();
+}
+
+/** Names the fleet needs that a secrets.yaml does not define (its keys alone decide). */
+export function missingSecrets(household: Household, secretsText: string): string[] {
+  const have = secretsOf(secretsText);
+  return [...new Set(fleetSecrets(household).map((e) => e.name))].filter((name) => !have.has(name));
+}
+
+const KEY_FIELD: Partial<Record<SecretKind, TrackerKeyField>> = { irk: 'irk', mac: 'mac', ibeacon_uuid: 'uuid' };
+const FORM: Record<TrackerKeyField, string> = {
+  irk: "it needs 32 hex digits in HA's byte order",
+  mac: 'it needs AA:BB:CC:DD:EE:FF',
+  uuid: 'it needs 8-4-4-4-12 hex digits',
+};
+
+/**
+ * Tracker keys in a secrets.yaml that ESPHome will not take as they are: ESPHome's `ble_rssi`
+ * reads them without converting (an IRK must already be HA's 32 hex digits, not the keychain's
+ * base64). Each problem names the secret and what to do, never the value.
+ */
+export function trackerSecretProblems(household: Household, secretsText: string): string[] {
+  const values = secretsOf(secretsText);
+  const problems: string[] = [];
+  for (const entry of fleetSecrets(household)) {
+    const field = KEY_FIELD[entry.kind];
+    const value = values.get(entry.name);
+    if (!field || value === undefined) continue;
+    const text = String(value).trim();
+    // What ESPHome's own validators take: cv.uuid for irk and ibeacon_uuid, cv.mac_address (colons).
+    const asWritten =
+      field === 'mac' ? /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(text) : /^[0-9a-f]{32}$/i.test(text) || /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(text);
+    if (asWritten) continue;
+    const converted = normaliseKey(field, text);
+    problems.push(
+      'value' in converted
+        ? `${entry.name}: ESPHome does not take this ${field} as written (${FORM[field]}); give the same text to hearth (${field}_file or hearth.yaml) and copy the converted value from \`hearth esphome secrets\``
+        : `${entry.name}: not a valid ${field} (${converted.problem})`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * Secret names that two different things would share: an API key name that is also an OTA
+ * password's or a tracker key's, or one key name for two trackers (ESPHome would hand both
+ * sensors the same value). Devices sharing one name of the same kind (a fleet-wide API key from a
+ * template without `{name}`) is a choice, not a collision. Errors name both owners.
+ */
+export function secretNameCollisions(household: Household): ConfigIssue[] {
+  const owners = new Map<string, SecretEntry>();
+  const issues: ConfigIssue[] = [];
+  const ownerOf = (e: SecretEntry): string =>
+    e.tracker ? `tracker "${e.tracker}"` : e.device ? `device "${e.device}" (${e.kind})` : `the fleet's ${e.kind}`;
+  for (const entry of fleetSecrets(household)) {
+    const first = owners.get(entry.name);
+    if (!first) {
+      owners.set(entry.name, entry);
+      continue;
+    }
+    const sameKindDevices = first.kind === entry.kind && !first.tracker && !entry.tracker;
+    if (sameKindDevices) continue;
+    const index = entry.tracker ? household.config.trackers.findIndex((t) => t.id === entry.tracker) : -1;
+    const file = index >= 0 ? household.configFile : household.devices.find((d) => d.spec.name === entry.device)?.file ?? household.configFile;
+    const path = index >= 0 ? `trackers[${index}].${keyFieldOf(household.config.trackers[index]!.type)}` : entry.device ? 'name' : 'esphome';
+    issues.push(configError(file, path, `secret name "${entry.name}" of ${ownerOf(entry)} is also the secret name of ${ownerOf(first)}; each needs its own`));
+  }
+  return issues;
 }

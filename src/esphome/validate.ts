@@ -52,6 +52,15 @@ export interface ValidateResult {
   ms: number;
 }
 
+/** Config keys whose secret needs a particular shape (ESPHome validates the value behind `!secret`). */
+const SHAPED_KEYS: Readonly<Record<string, SecretKind>> = {
+  key: 'api_key',
+  ssid: 'wifi_ssid',
+  irk: 'irk',
+  mac_address: 'mac',
+  ibeacon_uuid: 'ibeacon_uuid',
+};
+
 /** Secret names referenced by generated files; `key: !secret X` (API encryption) needs a key's shape. */
 export function referencedSecrets(texts: readonly string[]): { name: string; kind: SecretKind }[] {
   const found = new Map<string, SecretKind>();
@@ -59,7 +68,7 @@ export function referencedSecrets(texts: readonly string[]): { name: string; kin
     for (const match of text.matchAll(/^(\s*)([\w-]+): !secret (\S+)\s*$/gm)) {
       const [, , key, name] = match;
       if (found.get(name!) === 'api_key') continue;
-      found.set(name!, key === 'key' ? 'api_key' : key === 'ssid' ? 'wifi_ssid' : 'wifi_password');
+      found.set(name!, SHAPED_KEYS[key!] ?? 'wifi_password');
     }
   }
   return [...found].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -1,28 +1,17 @@
 /**
- * A small metrics registry rendering the Prometheus text format (0.0.4): counters, gauges
- * (also computed at scrape time) and histograms. Hand-written: hearth exposes a dozen
- * series, not worth a dependency.
+ * The hub's metrics registry: counters, gauges (also computed at scrape time) and histograms,
+ * rendered in the Prometheus text format (0.0.4) by prom-client, the ecosystem's registry, on a
+ * registry of our own (not prom-client's global one).
  *
  * Registration is get-or-create: units restarted by a reload (SIGHUP) register their series
  * again and get the existing ones back (counters keep counting; a gauge's `collect` is the
  * latest one), so each name is rendered once: Prometheus rejects a repeated `# TYPE`.
  */
+import { Counter as PromCounter, Gauge as PromGauge, Histogram as PromHistogram, Registry } from 'prom-client';
+
 type Labels = Record<string, string>;
-
-interface Series {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge' | 'histogram';
-  render(): string[];
-}
-
-const labelText = (labels: Labels, extra?: Labels): string => {
-  const all = { ...labels, ...extra };
-  const keys = Object.keys(all);
-  if (keys.length === 0) return '';
-  return `{${keys.map((k) => `${k}="${all[k]!.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
-};
-const key = (labels: Labels): string => JSON.stringify(Object.entries(labels).sort());
+/** A gauge's scrape-time values: one number, or rows of labels and value. */
+type Collect = () => Array<[Labels, number]> | number;
 
 export interface Counter {
   inc(labels?: Labels, by?: number): void;
@@ -35,118 +24,75 @@ export interface Histogram {
 }
 
 export interface Metrics {
-  counter(name: string, help: string): Counter;
-  gauge(name: string, help: string, collect?: () => Array<[Labels, number]> | number): Gauge;
-  histogram(name: string, help: string, buckets: number[]): Histogram;
-  render(): string;
+  /** `labelNames`: every label the series will be given. */
+  counter(name: string, help: string, labelNames?: string[]): Counter;
+  gauge(name: string, help: string, collect?: Collect, labelNames?: string[]): Gauge;
+  histogram(name: string, help: string, buckets: number[], labelNames?: string[]): Histogram;
+  /** The text exposition of every series. */
+  render(): Promise<string>;
 }
 
-interface Registered<T> {
-  series: Series;
-  instrument: T;
+interface Registered {
+  type: 'counter' | 'gauge' | 'histogram';
+  instrument: unknown;
   /** Gauges: the scrape-time collector, replaced on re-registration. */
-  collect?: (() => Array<[Labels, number]> | number) | undefined;
+  collect?: Collect | undefined;
   buckets?: number[];
 }
 
 export function createMetrics(): Metrics {
-  const series: Series[] = [];
-  const byName = new Map<string, Registered<unknown>>();
-  const existing = <T>(name: string, type: Series['type']): Registered<T> | undefined => {
+  const registry = new Registry();
+  const byName = new Map<string, Registered>();
+  const existing = (name: string, type: Registered['type']): Registered | undefined => {
     const found = byName.get(name);
-    if (found && found.series.type !== type) throw new Error(`metric ${name} is already registered as a ${found.series.type}, not a ${type}`);
-    return found as Registered<T> | undefined;
-  };
-  const add = <T>(entry: Registered<T>): T => {
-    series.push(entry.series);
-    byName.set(entry.series.name, entry as Registered<unknown>);
-    return entry.instrument;
+    if (found && found.type !== type) throw new Error(`metric ${name} is already registered as a ${found.type}, not a ${type}`);
+    return found;
   };
   return {
-    counter(name, help) {
-      const found = existing<Counter>(name, 'counter');
-      if (found) return found.instrument;
-      const values = new Map<string, [Labels, number]>();
-      return add<Counter>({
-        series: { name, help, type: 'counter', render: () => [...values.values()].map(([l, v]) => `${name}${labelText(l)} ${v}`) },
-        instrument: {
-          inc(labels = {}, by = 1) {
-            const k = key(labels);
-            const cur = values.get(k);
-            values.set(k, [labels, (cur?.[1] ?? 0) + by]);
-          },
-        },
-      });
+    counter(name, help, labelNames = []) {
+      const found = existing(name, 'counter');
+      if (found) return found.instrument as Counter;
+      const counter = new PromCounter({ name, help, labelNames, registers: [registry] });
+      const instrument: Counter = { inc: (labels = {}, by = 1) => counter.inc(labels, by) };
+      byName.set(name, { type: 'counter', instrument });
+      return instrument;
     },
-    gauge(name, help, collect) {
-      const found = existing<Gauge>(name, 'gauge');
+    gauge(name, help, collect, labelNames = []) {
+      const found = existing(name, 'gauge');
       if (found) {
         if (collect) found.collect = collect;
-        return found.instrument;
+        return found.instrument as Gauge;
       }
-      const values = new Map<string, [Labels, number]>();
-      const entry: Registered<Gauge> = {
-        collect,
-        series: {
-          name,
-          help,
-          type: 'gauge',
-          render: () => {
-            if (entry.collect) {
-              const c = entry.collect();
-              const rows: Array<[Labels, number]> = typeof c === 'number' ? [[{}, c]] : c;
-              return rows.map(([l, v]) => `${name}${labelText(l)} ${v}`);
-            }
-            return [...values.values()].map(([l, v]) => `${name}${labelText(l)} ${v}`);
-          },
-        },
-        instrument: { set: (value, labels = {}) => void values.set(key(labels), [labels, value]) },
-      };
-      return add(entry);
-    },
-    histogram(name, help, buckets) {
-      const sorted = [...buckets].sort((a, b) => a - b);
-      const found = existing<Histogram>(name, 'histogram');
-      if (found) {
-        if (JSON.stringify(found.buckets) !== JSON.stringify(sorted)) throw new Error(`metric ${name} is already registered with other buckets`);
-        return found.instrument;
-      }
-      const values = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-      const histogramSeries: Series = {
+      const entry: Registered = { type: 'gauge', instrument: undefined, collect };
+      const gauge = new PromGauge({
         name,
         help,
-        type: 'histogram',
-        render: () =>
-          [...values.values()].flatMap((h) => [
-            ...sorted.map((b, i) => `${name}_bucket${labelText(h.labels, { le: String(b) })} ${h.counts[i]}`),
-            `${name}_bucket${labelText(h.labels, { le: '+Inf' })} ${h.count}`,
-            `${name}_sum${labelText(h.labels)} ${h.sum}`,
-            `${name}_count${labelText(h.labels)} ${h.count}`,
-          ]),
-      };
-      return add<Histogram>({
-        series: histogramSeries,
-        buckets: sorted,
-        instrument: {
-          observe(value, labels = {}) {
-            const k = key(labels);
-            let h = values.get(k);
-            if (!h) values.set(k, (h = { labels, counts: sorted.map(() => 0), sum: 0, count: 0 }));
-            sorted.forEach((b, i) => {
-              if (value <= b) h.counts[i]!++;
-            });
-            h.sum += value;
-            h.count++;
-          },
+        labelNames,
+        registers: [registry],
+        collect() {
+          if (!entry.collect) return;
+          const c = entry.collect();
+          this.reset();
+          if (typeof c === 'number') this.set(c);
+          else for (const [labels, value] of c) this.set(labels, value);
         },
       });
+      entry.instrument = { set: (value: number, labels: Labels = {}) => gauge.set(labels, value) } satisfies Gauge;
+      byName.set(name, entry);
+      return entry.instrument as Gauge;
     },
-    render() {
-      return (
-        series
-          .flatMap((s) => [`# HELP ${s.name} ${s.help}`, `# TYPE ${s.name} ${s.type}`, ...s.render()])
-          .join('\n') + '\n'
-      );
+    histogram(name, help, buckets, labelNames = []) {
+      const sorted = [...buckets].sort((a, b) => a - b);
+      const found = existing(name, 'histogram');
+      if (found) {
+        if (JSON.stringify(found.buckets) !== JSON.stringify(sorted)) throw new Error(`metric ${name} is already registered with other buckets`);
+        return found.instrument as Histogram;
+      }
+      const histogram = new PromHistogram({ name, help, buckets: sorted, labelNames, registers: [registry] });
+      const instrument: Histogram = { observe: (value, labels = {}) => histogram.observe(labels, value) };
+      byName.set(name, { type: 'histogram', instrument, buckets: sorted });
+      return instrument;
     },
+    render: () => registry.metrics(),
   };
 }

@@ -1,14 +1,10 @@
-/** The hub's running units as the hub holds them (each undefined until started, or when it failed). */
-import type { HaClient } from './ha/client.js';
-import type { HubMqtt } from './mqtt/client.js';
-import type { PresenceUnit } from './presence-unit.js';
-import type { Reminders } from './reminders.js';
-import type { Store } from './store/store.js';
+/**
+ * The units built from the configuration, in start order (stopped in reverse). A new one (the
+ * life coach, the dashboard) joins here: a folder of its own under src/hub/ with a `unit.ts`
+ * exporting a UnitFactory (unit.ts), its pure core beside it.
+ */
+import { presenceUnit } from './presence/unit.js';
+import { remindersUnit } from './reminders/unit.js';
+import type { UnitFactory } from './unit.js';
 
-export interface HubUnits {
-  ha: HaClient | undefined;
-  mqtt: HubMqtt | undefined;
-  store: Store | undefined;
-  reminders: Reminders | undefined;
-  presence: PresenceUnit | undefined;
-}
+export const CONFIG_UNITS: readonly UnitFactory[] = [remindersUnit, presenceUnit] as UnitFactory[];

@@ -84,7 +84,7 @@ export function writeHubFiles(stack: StackInfo, options: HubConfigOptions = {}):
     state_dir: join(dir, 'state'),
   });
   // Tests run at any hour: the household's quiet hours (22:00-07:00) would hold every LED and
-  // notification at night. Quiet hours have their own unit tests (tests/unit/hub/routines).
+  // notification at night. Quiet hours have their own unit tests (tests/unit/hub/reminders/core).
   delete (config as { quiet_hours?: unknown }).quiet_hours;
   for (const routine of (config as { routines?: Array<{ quiet_hours?: unknown }> }).routines ?? []) delete routine.quiet_hours;
   options.configure?.(config);

@@ -3,7 +3,7 @@
  * the presence benchmark's radio model) in real time into the emulated presence nodes, so
  * hearth's `sensor.sam_room` follows a "person" walking through the house. Sandbox only.
  */
-import { simulate, PHONE, WATCH } from '../../src/hub/presence/simulate.js';
+import { simulate, PHONE, WATCH } from '../../bench/lib/presence/simulate.js';
 import type { StackInfo } from './stack.js';
 import { setRssi } from '../helpers/emulator.js';
 

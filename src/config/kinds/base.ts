@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { didYouMean, esphomeName } from '../names.js';
 import { BOARDS } from '../boards.js';
+import { byteLimited, COMMENT_MAX_BYTES, FRIENDLY_NAME_MAX_BYTES } from '../esphome-strings.js';
 
 export const KNOWN_BOARDS = Object.keys(BOARDS);
 
@@ -18,10 +19,16 @@ const board = z.string().superRefine((name, ctx) => {
 export const deviceBase = z.object({
   name: esphomeName,
   /** Shown in HA; defaults to the name made readable. Entity ids derive from it. */
-  friendly_name: z.string().min(1).max(120).optional(),
+  friendly_name: byteLimited(FRIENDLY_NAME_MAX_BYTES, 'esphome: friendly_name').optional(),
   /** HA area the device belongs to (ESPHome `area:`). */
-  area: z.string().min(1).optional(),
+  area: byteLimited(FRIENDLY_NAME_MAX_BYTES, 'esphome: area').optional(),
   /** PlatformIO board id; its chip decides which pins and radios exist (boards.ts). */
   board,
-  comment: z.string().optional(),
+  comment: byteLimited(COMMENT_MAX_BYTES, 'esphome: comment').optional(),
+  /**
+   * The firmware the device runs before its first ESPHome flash (`Tasmota`, `stock`), for the
+   * first-flash steps in the generated header (esphome/migration-notes.ts). Absent: a device
+   * built for ESPHome, which needs no migration steps.
+   */
+  migrated_from: z.string().min(1).optional(),
 });

@@ -22,8 +22,6 @@ export const ledStripSpec = deviceBase
         })
         .strict(),
     ]),
-    /** Where the controller came from, for the migration notes in the generated header. */
-    migrated_from: z.string().optional(),
   })
   .strict();
 

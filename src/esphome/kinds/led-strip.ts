@@ -1,3 +1,4 @@
+import type { Chip } from '../../config/boards.js';
 import type { LedStripSpec } from '../../config/kinds/index.js';
 import { entity, entityWithRole, type ColorMode } from '../entities.js';
 import { gpioName, type EmitContext, type KindEmitter } from '../context.js';
@@ -21,20 +22,12 @@ const ADDRESSABLE_EFFECTS: Record<string, ConfigObject> = {
 const effectsFor = (spec: LedStripSpec): Record<string, ConfigObject> =>
   spec.light.type === 'ws2812' ? ADDRESSABLE_EFFECTS : PWM_EFFECTS;
 
-const UART0_PINS = new Set([1, 3]);
+const CHANNELS: readonly Channel[] = ['red', 'green', 'blue', 'white'];
 
-/** Migration notes for a controller that shipped with Tasmota, written into the header. */
-export const TASMOTA_MIGRATION_NOTES = [
-  'Tasmota -> ESPHome migration (over the air, no serial adapter needed):',
-  '  1. esphome compile this file; gzip the .bin (gzip -9 firmware.bin): Tasmota 8.2+',
-  '     accepts firmware.bin.gz, which also fits where the plain image does not.',
-  '  2. If Tasmota still reports "not enough space", first flash tasmota-minimal.bin.gz,',
-  '     then upload the ESPHome image from the minimal firmware.',
-  '  3. In Tasmota: Firmware Upgrade -> Upgrade by file upload -> the .bin.gz.',
-  '  4. Power-cycle the controller after flashing (a soft reboot can leave the ESP8266',
-  '     in a bad boot state); then it joins Wi-Fi (or opens its fallback hotspot).',
-  '  5. Later updates: esphome run / OTA as for every other device.',
-];
+/** PWM channels: the ESP8266's software PWM, the ESP32's LEDC peripheral. */
+const pwmPlatform = (chip: Chip): string => (chip === 'esp8266' ? 'esp8266_pwm' : 'ledc');
+/** WS2812 data: neopixelbus on an ESP8266; on an ESP32 the RMT driver (neopixelbus needs Arduino). */
+const addressablePlatform = (chip: Chip): string => (chip === 'esp8266' ? 'neopixelbus' : 'esp32_rmt_led_strip');
 
 /**
  * A light controller: PWM channels (`rgb`/`rgbw` through `esp8266_pwm`, or `ledc` on an
@@ -42,6 +35,19 @@ export const TASMOTA_MIGRATION_NOTES = [
  * on an ESP32, where neopixelbus would need the Arduino framework).
  */
 export const ledStrip: KindEmitter<'led-strip'> = {
+  pins: (spec, board) => {
+    const light = spec.light;
+    if (light.type === 'ws2812') {
+      return [{ path: 'light.pin', pin: light.pin, use: 'addressable', platform: addressablePlatform(board.chip), role: 'the LED data line' }];
+    }
+    return CHANNELS.flatMap((channel) => {
+      const pin = light.pins[channel];
+      return pin === undefined
+        ? []
+        : [{ path: `light.pins.${channel}`, pin, use: 'pwm' as const, platform: pwmPlatform(board.chip), role: `the ${channel} PWM channel` }];
+    });
+  },
+
   entities: (spec) => {
     const colorModes: ColorMode[] = [spec.light.type === 'rgbw' ? 'rgbw' : 'rgb'];
     return [entity({ domain: 'light', role: 'light', name: 'Light', effects: Object.keys(effectsFor(spec)), colorModes })];
@@ -57,11 +63,9 @@ export const ledStrip: KindEmitter<'led-strip'> = {
       const { pin, num_leds, rgb_order } = spec.light;
       const platform: ConfigObject =
         ctx.chip === 'esp8266'
-          ? { platform: 'neopixelbus', variant: 'WS2812X', type: rgb_order, pin: gpioName(pin), num_leds }
-          : { platform: 'esp32_rmt_led_strip', chipset: 'ws2812', channel_colors: rgb_order, pin: gpioName(pin), num_leds };
+          ? { platform: addressablePlatform(ctx.chip), variant: 'WS2812X', type: rgb_order, pin: gpioName(pin), num_leds }
+          : { platform: addressablePlatform(ctx.chip), chipset: 'ws2812', channel_colors: rgb_order, pin: gpioName(pin), num_leds };
       return {
-        // UART0 (the logger's serial port) is GPIO1/GPIO3 on an ESP8266: keep the logger off it.
-        logger: ctx.chip === 'esp8266' && UART0_PINS.has(pin) ? { baud_rate: 0 } : undefined,
         light: [{ ...platform, ...common, effects }],
       };
     }
@@ -69,7 +73,7 @@ export const ledStrip: KindEmitter<'led-strip'> = {
     const { pins, frequency } = spec.light;
     const channels: Channel[] = spec.light.type === 'rgbw' ? ['red', 'green', 'blue', 'white'] : ['red', 'green', 'blue'];
     const outputs: ConfigObject[] = channels.map((channel) => ({
-      platform: ctx.chip === 'esp8266' ? 'esp8266_pwm' : 'ledc',
+      platform: pwmPlatform(ctx.chip),
       id: `${channel}_output`,
       pin: gpioName(pins[channel] as number),
       frequency: `${frequency}Hz`,
@@ -81,9 +85,5 @@ export const ledStrip: KindEmitter<'led-strip'> = {
     };
   },
 
-  headerNotes: (spec) => [
-    ...(spec.migrated_from ? [`Came with: ${spec.migrated_from}.`] : []),
-    ...TASMOTA_MIGRATION_NOTES,
-  ],
 };
 

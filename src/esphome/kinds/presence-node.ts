@@ -4,7 +4,8 @@ import { ConfigError, configError } from '../../config/issues.js';
 import { humanize } from '../../config/names.js';
 import { entity, entityWithRole } from '../entities.js';
 import { period, type EmitContext, type KindEmitter } from '../context.js';
-import { quoted, type ConfigObject } from '../values.js';
+import { secret, type ConfigObject } from '../values.js';
+import { trackerSecretName } from '../../config/tracker-keys.js';
 
 /** The trackers a node reports on: its `tracks:` list, or every tracker in hearth.yaml. */
 export function trackedTrackers(spec: PresenceNodeSpec, ctx: EmitContext): Tracker[] {
@@ -21,15 +22,20 @@ export function trackedTrackers(spec: PresenceNodeSpec, ctx: EmitContext): Track
   return found;
 }
 
-/** How the sensor recognises the tracker: IRK, iBeacon UUID (+ major/minor) or a fixed MAC. */
+/**
+ * How the sensor recognises the tracker: IRK, iBeacon UUID (+ major/minor) or a fixed MAC. The
+ * key itself is always a `!secret` reference (config/tracker-keys.ts: a key that follows a
+ * person never appears in a generated file); `hearth esphome secrets` writes its value.
+ */
 function matchBy(tracker: Tracker): ConfigObject {
+  const key = secret(trackerSecretName(tracker));
   switch (tracker.type) {
     case 'irk':
-      return { irk: quoted(tracker.irk.toLowerCase()) };
+      return { irk: key };
     case 'ibeacon':
-      return { ibeacon_uuid: quoted(tracker.uuid.toLowerCase()), ibeacon_major: tracker.major, ibeacon_minor: tracker.minor };
+      return { ibeacon_uuid: key, ibeacon_major: tracker.major, ibeacon_minor: tracker.minor };
     case 'mac':
-      return { mac_address: quoted(tracker.mac.toUpperCase()) };
+      return { mac_address: key };
   }
 }
 
@@ -41,6 +47,8 @@ function matchBy(tracker: Tracker): ConfigObject {
  * heard during a scan reads NaN (HA: unknown) at the end of that scan.
  */
 export const presenceNode: KindEmitter<'presence-node'> = {
+  pins: () => [],
+
   entities: (spec, ctx) =>
     trackedTrackers(spec, ctx).map((tracker) =>
       entity({

@@ -1,4 +1,8 @@
-/** Capped exponential backoff with jitter. Pure (the random source is injected). */
+/**
+ * Capped exponential backoff with jitter. Pure (the random source is injected). Kept our own (one
+ * formula): the retry libraries (exponential-backoff, p-retry) own the retry loop around a
+ * promise, and here the loop is socket.ts's reconnect around home-assistant-js-websocket.
+ */
 export interface BackoffOptions {
   initialMs: number;
   maxMs: number;

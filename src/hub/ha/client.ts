@@ -18,7 +18,7 @@ import type WebSocket from 'ws';
 import type { Logger } from '../../log.js';
 import { HaAuthError } from './auth-error.js';
 import type { BackoffOptions } from './backoff.js';
-import type { StateChange } from './entities.js';
+import type { StateChange } from './state-changes.js';
 import { createHeartbeat } from './heartbeat.js';
 import { createRunningGate, type HaState } from './running-gate.js';
 import { createSocketTiming } from './socket-timing.js';

@@ -5,7 +5,7 @@
  */
 import type { Connection } from 'home-assistant-js-websocket';
 import type { Logger } from '../../log.js';
-import { applyEntitiesMessage, isUnchanged, type EntitiesMessage, type EntityState, type StateChange } from './entities.js';
+import { applyEntitiesMessage, isUnchanged, type EntitiesMessage, type EntityState, type StateChange } from './state-changes.js';
 
 export interface SubscriptionsDeps {
   log: Logger;

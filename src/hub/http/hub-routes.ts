@@ -3,11 +3,11 @@
  * units the hub holds at the time of the request (a reload swaps them).
  */
 import type { Clock } from '../clock.js';
-import type { HubUnits } from '../units.js';
+import type { HubView } from '../hub-view.js';
 import { NotFoundError, type Health, type HttpApiDeps } from './server.js';
 
 export interface HubRoutesDeps {
-  units: () => HubUnits;
+  units: () => HubView;
   health: () => Health;
   /** Units that failed to start, by name (their error). */
   failures: Record<string, string>;

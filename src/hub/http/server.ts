@@ -26,7 +26,7 @@ export interface HttpApiDeps {
   logger: Logger;
   health: () => Health;
   status: () => unknown;
-  metrics: () => string;
+  metrics: () => string | Promise<string>;
   routines: {
     list: () => unknown;
     /** Makes a routine due now; throws NotFoundError for an unknown id. `source`: `cli` when hearth's CLI asked. */
@@ -72,8 +72,8 @@ export function createHttpApi(deps: HttpApiDeps): HttpApi {
   api.get('/api/status', (_req, res) => {
     res.json(deps.status());
   });
-  api.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4; charset=utf-8').send(deps.metrics());
+  api.get('/metrics', async (_req, res) => {
+    res.type('text/plain; version=0.0.4; charset=utf-8').send(await deps.metrics());
   });
   api.get('/api/routines', (_req, res) => {
     res.json(deps.routines.list());

@@ -3,7 +3,17 @@
  * a retained config per entity on `<prefix>/<component>/<node_id>/<object_id>/config`, a
  * `unique_id`, a `device` block, an `origin`, availability on hearth's status topic, and
  * `default_entity_id` (HA ≥ 2025.10; `object_id` is deprecated). Pure: no I/O here.
+ *
+ * Naming follows HA's entity naming guidelines: MQTT entities have `has_entity_name = True`
+ * (homeassistant/components/mqtt/entity.py), so HA shows "<device name> <entity name>" and an
+ * entity's `name` never repeats its device's; `name: null` marks the device's main feature
+ * (the entity is then called after the device). Devices get a `suggested_area` (the area of
+ * the household's devices that serve them), so HA places them in rooms. Sensors whose states
+ * are a fixed set are `device_class: enum` with `options`. MQTT entities cannot carry a
+ * `translation_key` (not in mqtt/schemas.py, HA 2026.10), so states stay the stable values
+ * automations match on (`done`, `away`); the dashboard shows them as words.
  */
+import type { Household } from '../../config/household.js';
 
 export interface PublishOptions {
   retain: boolean;
@@ -30,12 +40,22 @@ export interface DiscoveryContext {
 export interface RoutineEntity {
   id: string;
   title: string;
+  /** HA area of the device that acknowledges it (its button), for `suggested_area`. */
+  area?: string;
 }
 
 export interface PersonEntity {
   id: string;
   name: string;
+  /**
+   * Every room the person can be reported in (presence-node `room:` values). Given, the room
+   * sensor is an enum of these and `away`; left out, a free-text sensor.
+   */
+  rooms?: string[];
 }
+
+/** What `sensor.<person>_room` reports when no presence node hears the person. */
+export const AWAY = 'away';
 
 /** The states a routine sensor can show. */
 export const ROUTINE_STATES = ['idle', 'due', 'nagging', 'done', 'snoozed', 'skipped', 'missed'] as const;
@@ -47,6 +67,13 @@ export const RETAINED: PublishOptions = { retain: true, qos: 1 };
 
 /** HA entity ids allow [a-z0-9_]; hearth ids may also hold '-'. */
 export const entitySlug = (id: string): string => id.replace(/-/g, '_');
+
+// --- unique ids (how the dashboard finds hearth's entities in HA's entity registry) -----
+/** `unique_id` of a routine's state sensor, or of one of its buttons. */
+export const routineUniqueId = (id: string, command?: RoutineCommand): string =>
+  `hearth_routine_${entitySlug(id)}${command ? `_${command}` : ''}`;
+/** `unique_id` of a person's room sensor or BLE device tracker. */
+export const personUniqueId = (id: string, entity: 'room' | 'ble'): string => `hearth_${entitySlug(id)}_${entity}`;
 
 // --- topics ------------------------------------------------------------------------------
 export const availabilityTopic = (ctx: DiscoveryContext): string => `${ctx.baseTopic}/status`;
@@ -83,13 +110,15 @@ function availability(ctx: DiscoveryContext): Record<string, string> {
   return { availability_topic: availabilityTopic(ctx), payload_available: 'online', payload_not_available: 'offline' };
 }
 
-function device(ctx: DiscoveryContext, identifier: string, name: string, model: string): Record<string, unknown> {
+/** HA's MQTT device block; `suggested_area` puts a new device in that area (HA creates it if needed). */
+function device(ctx: DiscoveryContext, identifier: string, name: string, model: string, area?: string): Record<string, unknown> {
   return {
     identifiers: [identifier],
     name,
     manufacturer: 'hearth',
     model,
     sw_version: ctx.version,
+    ...(area ? { suggested_area: area } : {}),
   };
 }
 
@@ -104,14 +133,19 @@ function config(
 }
 
 // --- entities ----------------------------------------------------------------------------
-/** A routine: its state sensor and Done / Snooze / Skip buttons, grouped in one HA device. */
+/**
+ * A routine: one HA device named by its title ("Take morning meds", model "Routine"), its
+ * state sensor as the device's main feature (`name: null`, so it is called "Take morning
+ * meds" too) and the buttons "Done", "Snooze", "Skip today" (HA shows "Take morning meds
+ * Done"). Entity ids stay `sensor.routine_<id>`, `button.routine_<id>_<command>`.
+ */
 export function routineDiscovery(ctx: DiscoveryContext, routine: RoutineEntity): MqttMessage[] {
   const slug = entitySlug(routine.id);
-  const dev = device(ctx, `hearth_routine_${slug}`, `Routine: ${routine.title}`, 'Routine');
+  const dev = device(ctx, `hearth_routine_${slug}`, routine.title, 'Routine', routine.area);
   const messages = [
     config(ctx, 'sensor', `routine_${slug}`, {
       name: null,
-      unique_id: `hearth_routine_${slug}`,
+      unique_id: routineUniqueId(routine.id),
       default_entity_id: `sensor.routine_${slug}`,
       device_class: 'enum',
       options: [...ROUTINE_STATES],
@@ -130,7 +164,7 @@ export function routineDiscovery(ctx: DiscoveryContext, routine: RoutineEntity):
     messages.push(
       config(ctx, 'button', `routine_${slug}_${command}`, {
         name,
-        unique_id: `hearth_routine_${slug}_${command}`,
+        unique_id: routineUniqueId(routine.id, command),
         default_entity_id: `button.routine_${slug}_${command}`,
         icon,
         command_topic: routineCommandTopic(ctx, routine.id),
@@ -144,23 +178,30 @@ export function routineDiscovery(ctx: DiscoveryContext, routine: RoutineEntity):
   return messages;
 }
 
-/** A person: `sensor.<person>_room` (room or `away`) and a BLE device_tracker for HA's person. */
+/**
+ * A person: one HA device named after them ("Sam", model "Room presence", no area: people
+ * move) with `sensor.<person>_room` ("Sam Room": a room id or `away`, an enum when the rooms
+ * are known) and a BLE `device_tracker` as the device's main feature (`name: null`, "Sam"),
+ * the one to attach to HA's person.
+ */
 export function personDiscovery(ctx: DiscoveryContext, person: PersonEntity): MqttMessage[] {
   const slug = entitySlug(person.id);
-  const dev = device(ctx, `hearth_person_${slug}`, `Presence: ${person.name}`, 'Room presence');
+  const dev = device(ctx, `hearth_person_${slug}`, person.name, 'Room presence');
+  const rooms = person.rooms ? [...new Set([...person.rooms, AWAY])] : undefined;
   return [
     config(ctx, 'sensor', `${slug}_room`, {
       name: 'Room',
-      unique_id: `hearth_${slug}_room`,
+      unique_id: personUniqueId(person.id, 'room'),
       default_entity_id: `sensor.${slug}_room`,
+      ...(rooms ? { device_class: 'enum', options: rooms } : {}),
       icon: 'mdi:home-map-marker',
       state_topic: personRoomTopic(ctx, person.id),
       json_attributes_topic: personAttributesTopic(ctx, person.id),
       device: dev,
     }),
     config(ctx, 'device_tracker', `${slug}_ble`, {
-      name: 'BLE',
-      unique_id: `hearth_${slug}_ble`,
+      name: null,
+      unique_id: personUniqueId(person.id, 'ble'),
       default_entity_id: `device_tracker.${slug}_ble`,
       source_type: 'bluetooth_le',
       state_topic: personTrackerTopic(ctx, person.id),
@@ -170,6 +211,22 @@ export function personDiscovery(ctx: DiscoveryContext, person: PersonEntity): Mq
       device: dev,
     }),
   ];
+}
+
+/**
+ * The discovery entities of a parsed household: routines with the area of the first
+ * reminder button that acknowledges them, people with every presence-node room.
+ */
+export function discoveryEntities(household: Household): { routines: RoutineEntity[]; people: PersonEntity[] } {
+  const specs = household.devices.map((d) => d.spec);
+  const rooms = [...new Set(specs.flatMap((s) => (s.kind === 'presence-node' ? [s.room] : [])))];
+  return {
+    routines: household.config.routines.map((r) => {
+      const area = specs.find((s) => s.kind === 'reminder-button' && s.routine === r.id && s.area)?.area;
+      return { id: r.id, title: r.title, ...(area ? { area } : {}) };
+    }),
+    people: household.config.people.map((p) => ({ id: p.id, name: p.name, rooms })),
+  };
 }
 
 /** Every config hearth publishes for a household, in a stable order. */

@@ -9,7 +9,7 @@ import { REMINDER_EFFECT } from '../../esphome/kinds/reminder-button.js';
 import type { Logger } from '../../log.js';
 import type { Clock } from '../clock.js';
 import type { HaClient } from '../ha/client.js';
-import type { Effect, RoutinePlan } from '../routines/reminder.js';
+import type { Effect, RoutinePlan } from './core/reminder.js';
 import type { Store } from '../store/store.js';
 import type { RoutineSlot } from './routine-slot.js';
 

@@ -1,40 +1,35 @@
 /**
- * Button presses in: state changes of the buttons' `event.*` entities go through the pure
- * press filter (routines/press.ts), which keeps each entity's last handled press; a press
- * becomes a `press` event of its routine (deferred: committed with its handled mark at the end
- * of the I/O round), and its handling time is measured from the websocket data to the LED
- * command written to the socket.
+ * Button presses in: a state change of a button's `event.*` entity goes through the pure press
+ * filter (core/press.ts), which keeps each entity's last handled press, and comes out as what it
+ * means for the reminders: a `press` event of the button's routine, or no press (with why), and
+ * the handled mark to write with it. The unit applies the event; nothing here calls back.
  */
-import type { Logger } from '../../log.js';
+import type { StateChange } from '../ha/state-changes.js';
 import type { Clock } from '../clock.js';
-import type { HaClient } from '../ha/client.js';
-import type { StateChange } from '../ha/entities.js';
-import type { Metrics } from '../metrics.js';
-import { classifyPress, type PressFilterState, type PressVerdict } from '../routines/press.js';
-import type { ReminderEvent } from '../routines/reminder.js';
 import type { Store } from '../store/store.js';
+import { classifyPress, type PressFilterState } from './core/press.js';
+import type { ReminderEvent } from './core/reminder.js';
 import type { PressEntities } from './routine-slot.js';
-import type { StepWriter } from './step-writer.js';
 
-export interface PressIntakeDeps {
-  pressEntities: PressEntities;
-  ha: HaClient;
-  store: Store;
-  clock: Clock;
-  log: Logger;
-  metrics?: Metrics;
-  writer: Pick<StepWriter, 'write'>;
-  /** One step of the routine's machine; undefined when stopped or the routine is unknown. */
-  dispatch: (
-    routine: string,
-    event: ReminderEvent,
-    options: { deferred: true; alsoPersist?: () => void; pressEntity?: string },
-  ) => { led: boolean } | undefined;
+/** What one state change of a press entity means. */
+export interface PressIntake {
+  entityId: string;
+  routine: string;
+  /** The button's device name. */
+  device: string;
+  /** The routine's `press` event; undefined when the change is not a press (`reason` says why). */
+  event?: Extract<ReminderEvent, { type: 'press' }>;
+  reason?: string;
+  /**
+   * Writes the entity's new handled mark (inside the step's transaction); undefined when the mark
+   * did not move. A press made while hearth was not watching carries its instant in `event.at`.
+   */
+  markHandled?: () => void;
 }
 
-export interface PressIntake {
-  /** The state-change callback for the press entities. */
-  onPressChange(change: StateChange): void;
+export interface PressIntakeFilter {
+  /** A press entity's state change → its meaning; undefined for an entity that is not a button's. */
+  take(change: StateChange): PressIntake | undefined;
   /** Which presses were handled, from the store (on start). */
   loadHandledMarks(): void;
   /** After a failed write: the entity's handled mark back to what the store holds. */
@@ -45,99 +40,37 @@ export interface PressIntake {
 const handledMarkOf = (last: string | undefined): number | undefined =>
   last !== undefined && Number.isFinite(Number(last)) ? Number(last) : undefined;
 
-export function createPressIntake(deps: PressIntakeDeps): PressIntake {
-  const { log, pressEntities } = deps;
+export function createPressIntake(deps: { pressEntities: PressEntities; store: Store; clock: Clock }): PressIntakeFilter {
+  const { pressEntities } = deps;
   let pressFilter: PressFilterState = {};
 
-  // Get-or-create: a reload's new instance shares these series with the one it replaces.
-  const pressesCounter = deps.metrics?.counter('hearth_button_presses_total', 'Button presses handled, by routine and kind');
-  const handlingBuckets = [0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05];
-  const handlingHist = deps.metrics?.histogram(
-    'hearth_press_handling_seconds',
-    "Presses that send a command: from the press's websocket data reaching hearth's socket to the LED command written to it",
-    handlingBuckets,
-  );
-  const noCommandHist = deps.metrics?.histogram(
-    'hearth_press_without_command_seconds',
-    "Presses that send no command (nothing pending): from the press's websocket data reaching hearth to its handling done",
-    handlingBuckets,
-  );
-
-  /** A press's handled mark alone (no step of its routine): committed at the end of the I/O round. */
-  const writeMarkOnly = (markHandled: () => void, entityId: string): void =>
-    deps.writer.write({ persist: markHandled, pressEntity: entityId }, { deferred: true });
-
-  const onPressChange = (change: StateChange): void => {
-    const target = pressEntities.get(change.entityId);
-    if (!target) return;
-    // When the frame carrying this change reached the socket (the callback runs inside that
-    // socket read for an uncompressed frame); now, if the HA client cannot tell.
-    const arrived = deps.ha.lastDataAt();
-    const entered = performance.now();
-    const t0 = arrived !== undefined && arrived <= entered && entered - arrived < 1000 ? arrived : entered;
-    const { verdict, filter } = classifyPress(pressFilter, {
-      entity_id: change.entityId,
-      old_state: change.old,
-      new_state: change.new,
-    }, undefined, deps.clock.now());
-    const handledBefore = pressFilter[change.entityId];
-    pressFilter = filter;
-    const handled = filter[change.entityId];
-    const markHandled =
-      handled !== undefined && handled !== handledBefore
-        ? () => deps.store.markPressHandled(change.entityId, String(handled), deps.clock.now())
-        : undefined;
-    handlePress(change, target, verdict, t0, markHandled);
-  };
-
-  const handlePress = (
-    change: StateChange,
-    target: { routine: string; device: string },
-    verdict: PressVerdict,
-    t0: number,
-    markHandled: (() => void) | undefined,
-  ): void => {
-    if (!verdict.press) {
-      log.debug({ entityId: change.entityId, reason: verdict.reason, state: change.new?.state }, 'not a press');
-      if (markHandled) writeMarkOnly(markHandled, change.entityId);
-      return;
-    }
-    const event: ReminderEvent = { type: 'press', press: verdict.press, entity: change.entityId, device: target.device };
-    // Pressed while hearth was not watching (down, restarting, reloading): it counts for an
-    // occurrence that was already due then.
-    if (verdict.missed) event.at = verdict.at;
-    // The LED command is written inside dispatch (synchronously on an uncompressed socket):
-    // listen for the write before it happens, and let go when no command went out.
-    const written: { at?: number } = {};
-    const cancel = handlingHist ? deps.ha.onNextWrite((at) => void (written.at = at)) : undefined;
-    const result = deps.dispatch(target.routine, event, {
-      deferred: true,
-      alsoPersist: markHandled,
-      ...(markHandled ? { pressEntity: change.entityId } : {}),
-    });
-    if (!result) {
-      cancel?.();
-      // Stopped or unknown routine: still remember the press was seen.
-      if (markHandled) writeMarkOnly(markHandled, change.entityId);
-    } else if (result.led && written.at !== undefined) {
-      handlingHist?.observe((written.at - t0) / 1000);
-    } else if (result.led) {
-      // Written later (the socket was busy): observed then.
-      cancel?.();
-      deps.ha.onNextWrite((at) => handlingHist?.observe((at - t0) / 1000));
-    } else {
-      cancel?.();
-      noCommandHist?.observe((performance.now() - t0) / 1000);
-    }
-    // Everything below is after the command is on its way.
-    pressesCounter?.inc({ routine: target.routine, kind: verdict.press });
-    if (verdict.missed) {
-      log.info({ device: target.device, routine: target.routine, press: verdict.press, pressedAt: new Date(verdict.at).toISOString() }, 'button press made while hearth was not watching');
-    } else log.info({ device: target.device, routine: target.routine, press: verdict.press }, 'button press');
-  };
-
   return {
-    onPressChange,
+    take(change) {
+      const target = pressEntities.get(change.entityId);
+      if (!target) return undefined;
+      const { verdict, filter } = classifyPress(
+        pressFilter,
+        { entity_id: change.entityId, old_state: change.old, new_state: change.new },
+        undefined,
+        deps.clock.now(),
+      );
+      const handledBefore = pressFilter[change.entityId];
+      pressFilter = filter;
+      const handled = filter[change.entityId];
+      const intake: PressIntake = { entityId: change.entityId, routine: target.routine, device: target.device };
+      if (handled !== undefined && handled !== handledBefore) {
+        intake.markHandled = () => deps.store.markPressHandled(change.entityId, String(handled), deps.clock.now());
+      }
+      if (!verdict.press) {
+        intake.reason = verdict.reason;
+        return intake;
+      }
+      intake.event = { type: 'press', press: verdict.press, entity: change.entityId, device: target.device };
+      // Pressed while hearth was not watching (down, restarting, reloading): it counts for an
+      // occurrence that was already due then.
+      if (verdict.missed) intake.event.at = verdict.at;
+      return intake;
+    },
     loadHandledMarks() {
       const filter: Record<string, number> = {};
       for (const entityId of pressEntities.keys()) {

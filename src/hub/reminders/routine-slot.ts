@@ -4,7 +4,7 @@
  */
 import type { Household } from '../../config/household.js';
 import type { DeviceEntities } from '../../esphome/entity-ids.js';
-import { initialState, planRoutine, type ReminderState, type RoutinePlan } from '../routines/reminder.js';
+import { initialState, planRoutine, type ReminderState, type RoutinePlan } from './core/reminder.js';
 
 export interface RoutineSlot {
   plan: RoutinePlan;

@@ -1,13 +1,13 @@
 /**
  * The published view of a routine: what the API answers (RoutineView) and the MQTT state and
  * attributes. The streak is cached per routine until a done/skip is written or the clock
- * reaches an instant where it can change (routines/streak.ts).
+ * reaches an instant where it can change (core/streak.ts).
  */
 import type { Clock } from '../clock.js';
 import type { HubMqtt } from '../mqtt/client.js';
 import { routineAttributesTopic, routineStateTopic, stateMessage, type DiscoveryContext } from '../mqtt/discovery.js';
-import { isPending, nextDue, type ReminderState } from '../routines/reminder.js';
-import { createStreakCache, type StreakCache } from '../routines/streak.js';
+import { isPending, nextDue, type ReminderState } from './core/reminder.js';
+import { createStreakCache, type StreakCache } from './core/streak.js';
 import type { Store } from '../store/store.js';
 import type { PressEntities, RoutineSlot } from './routine-slot.js';
 

@@ -119,3 +119,89 @@ describe('crossCheck (pure)', () => {
     ]);
   });
 });
+
+describe('derived names: ids whose HA / MQTT keys would coincide', () => {
+  it('two trackers differing only in "-" / "_" share an RSSI sensor name and a secret name', async () => {
+    const loaded = await loadFiles({
+      'hearth.yaml': BASE_CONFIG.replace('  - id: sam-watch', '  - id: sam_iphone'),
+    });
+    expectOnlyError(loaded, 'hearth.yaml', 'trackers[1].id', '"sam_iphone" collides with trackers[0].id "sam-iphone"', 'secret name sam_iphone');
+  });
+
+  it('two people differing only in separators would share sensor.<person>_room', async () => {
+    const config = BASE_CONFIG.replace('people:\n  - id: sam\n    name: Sam', 'people:\n  - id: jo-ann\n    name: Jo\n  - id: jo_ann\n    name: Jo A\n  - id: sam\n    name: Sam');
+    const loaded = await loadFiles({ 'hearth.yaml': config });
+    const issue = expectOnlyError(loaded, 'hearth.yaml', 'people[1].id', 'collides with people[0].id "jo-ann"');
+    expect(issue.message).toContain('MQTT unique_id hearth_jo_ann_room');
+  });
+
+  it('across sections: a person "routine-x" and a routine "x-room" would both publish unique_id hearth_routine_x_room', async () => {
+    const config = BASE_CONFIG.replace('people:\n  - id: sam', 'people:\n  - id: routine-x\n    name: RX\n  - id: sam').replace(
+      '  - id: kitchen-meds',
+      '  - id: x-room\n    title: X\n    due: { daily: ["09:00"] }\n  - id: kitchen-meds',
+    );
+    const loaded = await loadFiles({ 'hearth.yaml': config });
+    const issue = expectOnlyError(loaded, 'hearth.yaml', 'routines[0].id', '"x-room" collides with people[0].id "routine-x"');
+    expect(issue.message).toContain('hearth_routine_x_room');
+    expect(issue.message).not.toContain('treated alike');
+  });
+
+  it('an exact duplicate is reported once, as a duplicate', async () => {
+    const config = BASE_CONFIG.replace('  - id: kitchen-meds', '  - id: kitchen-meds\n    title: A\n    due: { daily: ["09:00"] }\n  - id: kitchen-meds');
+    const loaded = await loadFiles({ 'hearth.yaml': config });
+    expectOnlyError(loaded, 'hearth.yaml', 'routines[1].id', 'duplicate routine id "kitchen-meds"');
+  });
+});
+
+describe('derived names: HA entity ids of the ESPHome devices', () => {
+  it('two devices whose expected entity ids coincide are an error naming both files', async () => {
+    const named = (name: string, friendly: string) => button(name).replace(`name: ${name}`, `name: ${name}\nfriendly_name: "${friendly}"`);
+    const loaded = await loadFiles({ 'devices/a.yaml': named('a', 'Hall button'), 'devices/b.yaml': named('b', 'Hall-button') });
+    const issue = expectOnlyError(loaded, 'devices/b.yaml', 'friendly_name', '"Hall-button" gives the same HA entity id as devices/a.yaml', 'event.hall_button_button');
+    expect(issue.message).toContain('_2');
+  });
+
+  it('the same friendly name in two areas is fine: HA puts the area first', async () => {
+    const inArea = (name: string, area: string) => button(name).replace(`name: ${name}`, `name: ${name}\nfriendly_name: Meds button\narea: ${area}`);
+    const loaded = await loadFiles({ 'devices/a.yaml': inArea('a', 'Kitchen'), 'devices/b.yaml': inArea('b', 'Bedroom') });
+    expect(loaded.issues).toEqual([]);
+  });
+});
+
+describe('derived names: ESPHome secret names', () => {
+  it('two trackers naming one !secret are an error naming both', async () => {
+    const config = BASE_CONFIG.replace('irk: 0123456789abcdef0123456789abcdef', 'irk: !secret phone_irk').replace(
+      'irk: fedcba9876543210fedcba9876543210',
+      'irk: !secret phone_irk',
+    );
+    const loaded = await loadFiles({ 'hearth.yaml': config, 'devices/p.yaml': presence('p', 'kitchen') });
+    expectOnlyError(loaded, 'hearth.yaml', 'trackers[1].irk', 'secret name "phone_irk" of tracker "sam-watch" is also the secret name of tracker "sam-iphone"');
+  });
+
+  it("a tracker key named like a device's API key is an error; devices sharing one API key name is a choice", async () => {
+    const config = BASE_CONFIG.replace('irk: 0123456789abcdef0123456789abcdef', 'irk: !secret b_api_key');
+    const clash = await loadFiles({ 'hearth.yaml': config, 'devices/p.yaml': presence('p', 'kitchen'), 'devices/b.yaml': button('b') });
+    expectOnlyError(clash, 'hearth.yaml', 'trackers[0].irk', 'secret name "b_api_key" of tracker "sam-iphone" is also the secret name of device "b" (api_key)');
+    const shared = await loadFiles({
+      'hearth.yaml': `${BASE_CONFIG}esphome:\n  api_key_secret: fleet_api_key\n`,
+      'devices/a.yaml': button('a'),
+      'devices/b.yaml': button('b'),
+    });
+    expect(shared.errors).toEqual([]);
+  });
+});
+
+describe('rooms', () => {
+  it('two spellings of one room that differ only in "-" / "_" are a warning naming both files', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'living-room'), 'devices/b.yaml': presence('b', 'living_room') });
+    expect(loaded.errors).toEqual([]);
+    const warning = loaded.warnings.find((w) => w.path === 'room');
+    expect(warning?.file).toBe('devices/b.yaml');
+    expect(warning?.message).toContain('room "living_room" differs from "living-room" (devices/a.yaml)');
+  });
+
+  it('two nodes in the same room are fine', async () => {
+    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'hall'), 'devices/b.yaml': presence('b', 'hall') });
+    expect(loaded.issues).toEqual([]);
+  });
+});

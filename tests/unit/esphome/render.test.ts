@@ -61,14 +61,19 @@ describe('generated configs', () => {
     expect(header.split('\n').every((l) => l.startsWith('#'))).toBe(true);
   });
 
-  it('quote every MAC, IRK and UUID', () => {
+  it('carry every tracker key (IRK, iBeacon UUID, MAC) as a !secret reference, never its value', () => {
     const h = goldenHousehold();
     const text = renderDevice(h.devices.find((d) => d.spec.kind === 'presence-node')!, h);
-    expect(text).toContain(`irk: "${IRK}"`);
-    expect(text).toContain(`ibeacon_uuid: "${UUID}"`);
-    expect(text).toContain(`mac_address: "${MAC}"`);
+    expect(text).toContain('irk: !secret sam_iphone_irk');
+    expect(text).toContain('ibeacon_uuid: !secret sam_watch_uuid');
+    expect(text).toContain('mac_address: !secret old_tag_mac');
+    for (const value of [IRK, UUID, MAC]) expect(text.toLowerCase()).not.toContain(value.toLowerCase());
     const doc = parse(text, { version: '1.1', customTags: [secretTag] }) as { sensor: Record<string, unknown>[] };
-    expect(doc.sensor.map((s) => s.irk ?? s.ibeacon_uuid ?? s.mac_address)).toEqual([IRK, UUID, MAC]);
+    expect(doc.sensor.map((s) => s.irk ?? s.ibeacon_uuid ?? s.mac_address)).toEqual([
+      { secret: 'sam_iphone_irk' },
+      { secret: 'sam_watch_uuid' },
+      { secret: 'old_tag_mac' },
+    ]);
   });
 
   it('reference every secret with !secret and contain no secret values', () => {
@@ -101,5 +106,25 @@ describe('generated configs', () => {
     expect(doc).not.toHaveProperty('captive_portal');
     expect(doc.api).toEqual({ encryption: { key: { secret: 'api_kitchen_meds_button' } } });
     expect(doc.esphome).not.toHaveProperty('min_version');
+  });
+});
+
+describe('logger and UART0', () => {
+  const loggerOf = (spec: Record<string, unknown>) => {
+    const h = household([device(spec)]);
+    return (parse(renderDevice(h.devices[0]!, h), { customTags: [secretTag] }) as { logger: unknown }).logger;
+  };
+  const buttonOn = (board: string, pin: number, led: number) =>
+    ({ name: 'b', kind: 'reminder-button', board, routine: 'morning-meds', button: { pin, pullup: false }, led: { pin: led } });
+
+  it('a device using GPIO1/GPIO3 of an ESP8266 or ESP32 (any kind) keeps the logger off UART0', () => {
+    expect(loggerOf(buttonOn('esp01_1m', 3, 2))).toEqual({ baud_rate: 0 }); // an ESP-01's button on RX
+    expect(loggerOf(buttonOn('esp32dev', 25, 1))).toEqual({ baud_rate: 0 });
+    expect(loggerOf({ name: 's', kind: 'led-strip', board: 'nodemcuv2', light: { type: 'ws2812', pin: 3, num_leds: 5 } })).toEqual({ baud_rate: 0 });
+  });
+
+  it('other pins, and the C3 (which logs over USB), keep the default logger', () => {
+    expect(loggerOf(buttonOn('esp01_1m', 0, 2))).toBeNull();
+    expect(loggerOf(buttonOn('esp32-c3-devkitm-1', 3, 4))).toBeNull();
   });
 });

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate, renderHousehold } from '../../../src/esphome/generate.js';
-import { fleetSecrets, placeholderSecrets, secretsTemplate } from '../../../src/esphome/secrets.js';
+import { fleetSecrets, missingSecrets, placeholderSecrets, readTrackerKeys, secretsTemplate, trackerSecretProblems } from '../../../src/esphome/secrets.js';
+import { hearthConfig } from '../../../src/config/hearth-config.js';
+import { SecretReference } from '../../../src/config/secret-ref.js';
+import { TrackerKeyError } from '../../../src/config/tracker-keys.js';
 import { referencedSecrets, validateDir } from '../../../src/esphome/validate.js';
 import { WIDE_SPECS, device, goldenHousehold, household } from '../../fixtures/esphome/household.js';
 
@@ -21,6 +24,9 @@ describe('secrets', () => {
       'presence_kitchen_ota_password',
       'bedroom_strip_api_key',
       'bedroom_strip_ota_password',
+      'sam_iphone_irk',
+      'sam_watch_uuid',
+      'old_tag_mac',
     ]);
     const noAp = household([device(WIDE_SPECS[0]!)], { fallback_ap: false });
     expect(fleetSecrets(noAp).map((s) => s.name)).not.toContain('fallback_ap_password');
@@ -102,5 +108,77 @@ console.log(readFileSync(file, 'utf8'));
     const result = await validateDir(out, { esphome: join(root, 'no-such-esphome') });
     expect(result.ok).toBe(false);
     expect(result.results[0]!.output).toContain('cannot run');
+  });
+});
+
+describe('missingSecrets', () => {
+  it('names what a secrets.yaml lacks, tracker keys included, from its keys alone', () => {
+    const h = goldenHousehold();
+    const all = fleetSecrets(h).map((e) => e.name);
+    const full = all.map((n) => `${n}: "x"`).join('\n');
+    expect(missingSecrets(h, full)).toEqual([]);
+    const withoutKeys = all.filter((n) => !/_(irk|uuid|mac)$/.test(n)).map((n) => `${n}: "x"`).join('\n');
+    expect(missingSecrets(h, withoutKeys)).toEqual(['sam_iphone_irk', 'sam_watch_uuid', 'old_tag_mac']);
+    expect(missingSecrets(h, 'not: [valid')).toEqual(all);
+  });
+});
+
+describe('tracker keys from files (irk_file, mac_file, uuid_file)', () => {
+  const withTrackers = (trackers: Record<string, unknown>[]) => {
+    // A node that tracks every tracker, so each key is referenced.
+    const h = household([device({ name: 'presence-kitchen', kind: 'presence-node', board: 'esp32dev', room: 'kitchen' })]);
+    const config = hearthConfig.parse({ people: [{ id: 'sam', name: 'Sam' }], trackers, routines: [] });
+    return { ...h, config: { ...h.config, trackers: config.trackers } };
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-tracker-keys-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are read, converted like a value in hearth.yaml, and land in the template; the configs carry !secret only', async () => {
+    writeFileSync(join(dir, 'irk'), 'ESIzRFVmd4iZqrvM3e7/AA==\n');
+    writeFileSync(join(dir, 'mac'), 'aa:bb:cc:dd:ee:0f');
+    const h = withTrackers([
+      { id: 'sam-iphone', person: 'sam', type: 'irk', irk_file: join(dir, 'irk') },
+      { id: 'old-tag', person: 'sam', type: 'mac', mac_file: join(dir, 'mac') },
+    ]);
+    const keys = await readTrackerKeys(h);
+    expect(Object.fromEntries(keys)).toEqual({ sam_iphone_irk: '00ffeeddccbbaa998877665544332211', old_tag_mac: 'AA:BB:CC:DD:EE:0F' });
+    const template = parse(secretsTemplate(h, { trackerKeys: keys })) as Record<string, string>;
+    expect(template.sam_iphone_irk).toBe('00ffeeddccbbaa998877665544332211');
+    for (const file of renderHousehold(h)) expect(file.text).not.toContain('00ffeeddccbbaa998877665544332211');
+  });
+
+  it('an unreadable or malformed key file is an error naming the setting and the file, never its content', async () => {
+    const missing = withTrackers([{ id: 'sam-iphone', person: 'sam', type: 'irk', irk_file: join(dir, 'nope') }]);
+    await expect(readTrackerKeys(missing)).rejects.toThrow(/trackers\[0\]\.irk_file: cannot read .*nope \(ENOENT\)/);
+    writeFileSync(join(dir, 'bad'), 'secret-but-not-a-key');
+    const bad = withTrackers([{ id: 'sam-iphone', person: 'sam', type: 'irk', irk_file: join(dir, 'bad') }]);
+    const error = await readTrackerKeys(bad).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(TrackerKeyError);
+    expect((error as Error).message).toContain('trackers[0].irk_file: the irk in');
+    expect((error as Error).message).not.toContain('secret-but-not-a-key');
+  });
+
+  it('a !secret key is left to secrets.yaml: no value, its own name', async () => {
+    const h = withTrackers([{ id: 'sam-iphone', person: 'sam', type: 'irk', irk: new SecretReference('phone_key') }]);
+    expect(await readTrackerKeys(h)).toEqual(new Map());
+    expect(fleetSecrets(h).filter((e) => e.tracker)).toEqual([{ name: 'phone_key', kind: 'irk', tracker: 'sam-iphone' }]);
+    expect(renderHousehold(h).find((f) => f.fileName === 'presence-kitchen.yaml')!.text).toContain('irk: !secret phone_key');
+  });
+});
+
+describe('trackerSecretProblems', () => {
+  it('flags tracker keys in secrets.yaml that ESPHome would not take as written, naming the secret, never the value', () => {
+    const h = goldenHousehold();
+    const ok = 'sam_iphone_irk: "00112233445566778899aabbccddeeff"\nsam_watch_uuid: "e2c56db5-dffb-48d2-b060-d0f5a71096e0"\nold_tag_mac: "11:22:33:44:55:66"\n';
+    expect(trackerSecretProblems(h, ok)).toEqual([]);
+    const base64 = ok.replace('"00112233445566778899aabbccddeeff"', '"ESIzRFVmd4iZqrvM3e7/AA=="');
+    const [problem, ...rest] = trackerSecretProblems(h, base64);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(/^sam_iphone_irk: ESPHome does not take this irk as written \(it needs 32 hex digits in HA's byte order\)/);
+    expect(trackerSecretProblems(h, ok.replace('"11:22:33:44:55:66"', '"11-22-33-44-55-66"'))[0]).toMatch(/^old_tag_mac: .*AA:BB:CC:DD:EE:FF/);
+    expect(problem).not.toContain('ESIzRFVm');
+    expect(trackerSecretProblems(h, ok.replace('"11:22:33:44:55:66"', '"nope"'))).toEqual([
+      'old_tag_mac: not a valid mac (must be a MAC address like AA:BB:CC:DD:EE:FF)',
+    ]);
   });
 });

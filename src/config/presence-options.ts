@@ -1,0 +1,41 @@
+/** The presence engine's tuning (hearth.yaml's `presence` section); defaults from bench/presence.ts. */
+import { z } from 'zod';
+import { duration } from './duration.js';
+
+export const presenceOptions = z
+  .object({
+    /** Standard deviation of one RSSI report, dB (the per-node filter's measurement noise). */
+    rssi_noise: z.number().positive().max(20).default(4),
+    /** How fast a device's true RSSI may drift, dB² per second (the filter's process noise). */
+    motion_noise: z.number().positive().max(1000).default(16),
+    /** A node with no fresh reading for this long drops out. */
+    stale_after: duration.default(10),
+    /** dB a challenger room must lead the incumbent by before its lead counts as evidence… */
+    switch_margin: z.number().min(0).max(30).default(3),
+    /**
+     * …and the evidence (lead beyond the margin, dB·s, less the time it trailed) that switches
+     * rooms: a clear lead switches quickly, a marginal one slowly, noise around equal never.
+     */
+    switch_evidence: z.number().min(0).max(1000).default(30),
+    /** Like switch_margin, for the one device a person is followed by alone (no other device in its room). */
+    solo_margin: z.number().min(0).max(30).default(2),
+    /** Like switch_evidence, for that device. */
+    solo_evidence: z.number().min(0).max(1000).default(15),
+    /** Like switch_margin, for the mean lead of a person's devices that share a room (group.ts). */
+    group_margin: z.number().min(0).max(30).default(1),
+    /** Like switch_evidence, for those devices together; 0 = off (each device decides alone). */
+    group_evidence: z.number().min(0).max(1000).default(10),
+    /** No node has heard a device for this long → away. */
+    away_after: duration.default(40),
+    /** A device going back to the room it left less than this long ago is a flap, not a move. */
+    flap_window: duration.default(20),
+    /**
+     * When a person's devices disagree, the one that moved last must have stayed in its room this
+     * long before the person follows it (when they agree, the person follows at once).
+     */
+    fusion_hold: duration.default(0),
+  })
+  .strict();
+
+export type PresenceOptions = z.output<typeof presenceOptions>;
+export const DEFAULT_PRESENCE_OPTIONS: PresenceOptions = presenceOptions.parse({});

@@ -1,0 +1,155 @@
+/**
+ * CLI commands of the hub: `hearth run`, `hearth routine due ID` (talks to the running
+ * service's HTTP API), `hearth backup FILE` (consistent SQLite copy for restic).
+ */
+import type { Command } from 'commander';
+import { ConfigError, errorsOf, formatIssue } from '../config/issues.js';
+import { HTTP_TOKEN, readSecret, SecretError } from '../config/secret-files.js';
+
+// The service (express, sqlite, websocket, mqtt) loads only when a hub command runs, so
+// `hearth esphome …` and `--help` start fast.
+const service = () => import('./service.js');
+const configLoading = () => import('./config-loading.js');
+const store = () => import('./store/store.js');
+const logging = () => import('../log.js');
+
+interface ConfigOptions {
+  config: string;
+  devices: string;
+}
+
+/** Adds `--config` and `--devices` (defaults: ./hearth.yaml, ./devices). */
+export const withConfig = (cmd: Command): Command =>
+  cmd.option('-c, --config <file>', 'hearth.yaml', 'hearth.yaml').option('-d, --devices <dir>', 'device specs directory', 'devices');
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`hearth: ${message}\n`);
+  process.exit(code);
+}
+
+function reportConfigError(e: unknown, code = 1): never {
+  if (e instanceof ConfigError) {
+    for (const issue of errorsOf(e.issues)) process.stderr.write(`${formatIssue(issue)}\n`);
+    fail(`${errorsOf(e.issues).length} configuration error(s)`, code);
+  }
+  if (e instanceof SecretError) fail(e.message, code);
+  throw e;
+}
+
+/**
+ * Where the running hub's HTTP API is and its bearer token, from hearth.yaml's `http:` (a
+ * wildcard bind address is reached on 127.0.0.1) or `--url`; exits 1 naming the setting when the
+ * configuration or the token file is unusable.
+ */
+export async function apiTarget(opts: ConfigOptions & { url?: string }): Promise<{ base: string; token: string }> {
+  const [{ createLogger }, { loadForHub }] = await Promise.all([logging(), configLoading()]);
+  try {
+    const household = await loadForHub(opts.config, opts.devices, createLogger({ level: 'warn' }));
+    const { http } = household.config;
+    const host = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
+    const base = opts.url ?? `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+    return { base, token: (await readSecret(HTTP_TOKEN(http.token_file))).value };
+  } catch (e) {
+    reportConfigError(e);
+  }
+}
+
+export function registerHubCommands(program: Command): void {
+  withConfig(program.command('run'))
+    .description('run the hub: Home Assistant + MQTT connection, reminder buttons, presence, HTTP API')
+    // The NixOS module already places the life coach (same process, own unit, or another host);
+    // these flags keep those units' command lines stable until the life coach lands.
+    .option('--no-lifecoach', 'do not run the life coach in this process (it runs in its own unit or on another host)')
+    .option('--only <unit>', 'run only this unit (lifecoach)')
+    .action(async (opts: ConfigOptions & { only?: string }) => {
+      if (opts.only !== undefined) {
+        fail(
+          opts.only === 'lifecoach'
+            ? 'the life coach is not part of this hearth release yet: nothing to run with --only lifecoach'
+            : `--only: unknown unit "${opts.only}" (known: lifecoach)`,
+          2,
+        );
+      }
+      const [{ createLogger }, { createHub }] = await Promise.all([logging(), service()]);
+      const logger = createLogger();
+      let stopping = false;
+      const hub = createHub({
+        configFile: opts.config,
+        devicesDir: opts.devices,
+        logger,
+        onFatal: (error) => {
+          logger.fatal(error.message);
+          process.stderr.write(`hearth: ${error.message}\n`);
+          void shutdown(2);
+        },
+      });
+      const shutdown = async (code: number): Promise<void> => {
+        if (stopping) return;
+        stopping = true;
+        const force = setTimeout(() => process.exit(code || 1), 10_000);
+        force.unref();
+        await hub.stop().catch((e: Error) => logger.error({ err: e.message }, 'stop failed'));
+        process.exit(code);
+      };
+      process.on('SIGTERM', () => void shutdown(0));
+      process.on('SIGINT', () => void shutdown(0));
+      process.on('SIGHUP', () => {
+        logger.info('SIGHUP: reloading configuration');
+        void hub.reload();
+      });
+      // Whatever keeps the hub from starting (configuration, a secret, the store) ends the
+      // process with 2 and a message naming the setting or file: systemd shows the unit failed
+      // instead of a hub that looks alive and does nothing.
+      try {
+        await hub.start();
+      } catch (e) {
+        await hub.stop().catch(() => {});
+        logger.fatal({ err: (e as Error).message }, 'hearth could not start');
+        if (e instanceof ConfigError || e instanceof SecretError) reportConfigError(e, 2);
+        fail(`cannot start: ${e instanceof Error ? e.message : String(e)}`, 2);
+      }
+    });
+
+  const routine = program.command('routine').description('routines of the running hub');
+  withConfig(routine.command('due <id>'))
+    .description('make a routine due now (through the running service\'s HTTP API)')
+    .option('--url <url>', 'HTTP API base URL (default from hearth.yaml http:)')
+    .action(async (id: string, opts: ConfigOptions & { url?: string }) => {
+      const { base, token } = await apiTarget(opts);
+      let response: Response;
+      try {
+        response = await fetch(`${base.replace(/\/+$/, '')}/api/routines/${encodeURIComponent(id)}/due`, {
+          method: 'POST',
+          // The history records that the CLI made it due (src/hub/http/server.ts, CLIENT_HEADER).
+          headers: { authorization: `Bearer ${token}`, 'x-hearth-client': 'cli' },
+        });
+      } catch (e) {
+        fail(`cannot reach the hub at ${base} (is \`hearth run\` running?): ${(e as Error).message}`);
+      }
+      const body = (await response.json().catch(() => ({}))) as { error?: string; phase?: string };
+      if (!response.ok) fail(`${response.status}: ${body.error ?? response.statusText}`);
+      process.stdout.write(`${id}: ${body.phase ?? 'due'}\n`);
+    });
+
+  withConfig(program.command('backup <file>'))
+    .description('write a consistent copy of the hub\'s SQLite store (for restic\'s backupPrepareCommand)')
+    .option('--store <file>', 'the store (default: state_dir from hearth.yaml, $STATE_DIRECTORY, ./state)')
+    .action(async (file: string, opts: ConfigOptions & { store?: string }) => {
+      const [{ createLogger }, { loadForHub }, { backupStoreFile, storePath }] = await Promise.all([logging(), configLoading(), store()]);
+      let source = opts.store;
+      if (!source) {
+        try {
+          const household = await loadForHub(opts.config, opts.devices, createLogger({ level: 'warn' }));
+          source = storePath(household.config.state_dir);
+        } catch (e) {
+          reportConfigError(e);
+        }
+      }
+      try {
+        await backupStoreFile(source, file);
+      } catch (e) {
+        fail(`backup of ${source} failed: ${(e as Error).message}`);
+      }
+      process.stdout.write(`${source} → ${file}\n`);
+    });
+}

@@ -1,0 +1,235 @@
+/**
+ * Person presence: the I/O around the pure presence engine (core/engine.ts). A reading walks
+ * one way: an RSSI sensor's state change (HA) → `readingOf` turns it into the engine's
+ * Reading → the engine ingests it → the rooms per person are published through MQTT
+ * (`sensor.<person>_room`, room or `away`, evidence in attributes; a BLE `device_tracker`,
+ * home / not_home), each only when it changed.
+ */
+import type { Household } from '../../config/household.js';
+import type { DeviceEntities } from '../../esphome/entity-ids.js';
+import type { Logger } from '../../log.js';
+import { MAX_TIMER_MS, type Clock } from '../clock.js';
+import type { HaClient, Unsubscribe } from '../ha/client.js';
+import type { StateChange } from '../ha/state-changes.js';
+import type { HubMqtt } from '../mqtt/client.js';
+import { personAttributesTopic, personRoomTopic, personTrackerTopic, stateMessage, type DiscoveryContext } from '../mqtt/discovery.js';
+import type { HubUnit, Link, UnitFactory } from '../unit.js';
+import {
+  AWAY,
+  createPresenceEngine,
+  type PersonPresence,
+  type PresenceEngine,
+  type PresenceNode,
+  type Reading,
+  type TrackedDevice,
+} from './core/engine.js';
+
+export interface PresenceUnitDeps {
+  household: Household;
+  devices: DeviceEntities[];
+  ha: HaClient;
+  mqtt: HubMqtt;
+  context: DiscoveryContext;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface PersonRoom {
+  person: string;
+  /** Room id, or `away` (also while nothing is known yet). */
+  room: string;
+  home: boolean;
+  evidence: Record<string, unknown>;
+}
+
+/** What a successor takes over when the engine's inputs did not change (a reload of something else). */
+export interface PresenceCarry {
+  /** The engine's inputs (nodes, devices, options) as JSON: equal means the engine can be kept. */
+  inputs: string;
+  engine: PresenceEngine;
+  /** Per person, the last published [room, home] as JSON. */
+  published: Map<string, string>;
+}
+
+export interface PresenceUnit extends HubUnit {
+  readonly name: 'presence';
+  start(): void;
+  stop(): void;
+  list(): PersonRoom[];
+  /** `mqtt`: every person's state again (after discovery, each MQTT connect). */
+  onReconnect(link: Link): void;
+  /** The engine and what was published, for a successor (see PresenceCarry). */
+  carry(): PresenceCarry;
+}
+
+/** RSSI sensor entity → the node's room and the tracker. */
+export interface RssiSource {
+  entityId: string;
+  device: string;
+  room: string;
+  tracker: string;
+}
+
+export function rssiSources(devices: readonly DeviceEntities[]): RssiSource[] {
+  return devices.flatMap((d) =>
+    d.kind === 'presence-node' && d.room
+      ? d.entities
+          .filter((e) => e.role === 'rssi' && e.tracker)
+          .map((e) => ({ entityId: e.entityId, device: d.device, room: d.room!, tracker: e.tracker! }))
+      : [],
+  );
+}
+
+/**
+ * An RSSI sensor's state change as the engine's Reading: dBm, or null when the node reports the
+ * tracker unseen / the sensor unavailable (a non-number state); the time is HA's `last_updated`,
+ * never later than now. Undefined for an entity that is not an RSSI source or a removal.
+ */
+export function readingOf(change: StateChange, source: RssiSource | undefined, now: number): Reading | undefined {
+  if (!source || !change.new) return undefined;
+  const value = Number(change.new.state);
+  const at = Date.parse(change.new.last_updated);
+  return {
+    node: source.device,
+    tracker: source.tracker,
+    rssi: Number.isFinite(value) ? value : null,
+    t: Number.isFinite(at) ? Math.min(at, now) : now,
+  };
+}
+
+/** The engine's inputs from the household: presence nodes (known to HA, once resolved) and tracked devices. */
+function engineInputs(household: Household, devices: DeviceEntities[]): { nodes: PresenceNode[]; devices: TrackedDevice[] } {
+  // The firmware already applies `rssi_offset` (an ESPHome `offset` filter), so HA's readings
+  // are calibrated; adding it here again would count it twice.
+  const nodes = household.devices.flatMap(({ spec }) => (spec.kind === 'presence-node' ? [{ node: spec.name, room: spec.room, rssi_offset: 0 }] : []));
+  const known = new Set(devices.filter((d) => d.kind === 'presence-node').map((d) => d.device));
+  return {
+    nodes: nodes.filter((n) => known.has(n.node) || known.size === 0),
+    devices: household.config.trackers.map((t) => ({ tracker: t.id, person: t.person })),
+  };
+}
+
+/**
+ * When to look again without a new reading: `now` + 1 s (a fixed tick). The engine does not say
+ * when its next time-based change falls due (a stale cutoff, the away timeout, a challenger's
+ * hysteresis ending), so the unit re-evaluates every second; such a change is seen at most 1 s
+ * late. Cheap: one update() per tracked device per second.
+ */
+const TICK_MS = 1000;
+
+export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCarry): PresenceUnit {
+  const log = deps.logger.child({ unit: 'presence' });
+  const { household } = deps;
+  const sources = new Map(rssiSources(deps.devices).map((s) => [s.entityId, s]));
+  const inputs = engineInputs(household, deps.devices);
+  const options = household.config.presence;
+  const inputsKey = JSON.stringify([inputs, options]);
+  // The same nodes, devices and options: the engine (and what each person's entities show) goes on.
+  const kept = previous?.inputs === inputsKey ? previous : undefined;
+  const engine = kept?.engine ?? createPresenceEngine({ ...inputs, start: deps.clock.now(), ...(options ? { options } : {}) });
+  const published = kept?.published ?? new Map<string, string>();
+  const peopleWithTrackers = new Set(household.config.trackers.map((t) => t.person));
+  const unsubs: Unsubscribe[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = true;
+
+  const people = household.config.people.filter((p) => peopleWithTrackers.has(p.id));
+
+  /** A person's room as published (evidence in the attributes). */
+  const personRoom = (person: string, found: PersonPresence | undefined): PersonRoom => {
+    const room = found?.room ?? AWAY;
+    return {
+      person,
+      room,
+      home: room !== AWAY,
+      evidence: {
+        since: found ? new Date(found.since).toISOString() : null,
+        from: found?.from ?? null,
+        devices: Object.fromEntries(
+          Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
+            tracker,
+            { room: e.room, rssi: e.rssi, last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null },
+          ]),
+        ),
+      },
+    };
+  };
+
+  const rooms = (at: number): PersonRoom[] => {
+    const byPerson = new Map(engine.update(at).map((p) => [p.person, p]));
+    return people.map((p) => personRoom(p.id, byPerson.get(p.id)));
+  };
+
+  /**
+   * The engine updated to now; a person's entities are published when their room or home changed
+   * (or `force`). The evidence is built only for what is published: this runs on every reading.
+   */
+  const update = (force = false): void => {
+    const byPerson = new Map(engine.update(deps.clock.now()).map((p) => [p.person, p]));
+    for (const { id } of people) {
+      const found = byPerson.get(id);
+      const room = found?.room ?? AWAY;
+      const key = JSON.stringify([room, room !== AWAY]);
+      if (!force && published.get(id) === key) continue;
+      if (deps.mqtt.state !== 'connected') continue;
+      const changed = published.get(id) !== key;
+      published.set(id, key);
+      const p = personRoom(id, found);
+      const ctx = deps.context;
+      void deps.mqtt.publish(stateMessage(personAttributesTopic(ctx, id), { room: p.room, ...p.evidence })).catch(() => {});
+      void deps.mqtt.publish(stateMessage(personRoomTopic(ctx, id), p.room)).catch(() => {});
+      void deps.mqtt.publish(stateMessage(personTrackerTopic(ctx, id), p.home ? 'home' : 'not_home')).catch(() => {});
+      if (changed) log.info({ person: id, room: p.room }, 'room');
+    }
+  };
+
+  const schedule = (): void => {
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(
+      () => {
+        update();
+        schedule();
+      },
+      Math.min(MAX_TIMER_MS, TICK_MS),
+    );
+  };
+
+  /** State change → Reading → engine → published rooms. */
+  const onRssiChange = (change: StateChange): void => {
+    const reading = readingOf(change, sources.get(change.entityId), deps.clock.now());
+    if (!reading) return;
+    engine.ingest(reading);
+    update();
+    schedule();
+  };
+
+  return {
+    name: 'presence',
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      if (sources.size) unsubs.push(deps.ha.subscribeStates([...sources.keys()], onRssiChange));
+      // A kept engine's people are published already: only what changed goes out.
+      update(!kept);
+      schedule();
+      log.info({ sensors: sources.size, people: household.config.people.length, kept: kept !== undefined }, 'presence started');
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      for (const u of unsubs.splice(0)) u();
+    },
+    list: () => rooms(deps.clock.now()),
+    onReconnect(link) {
+      if (link === 'mqtt') update(true);
+    },
+    carry: () => ({ inputs: inputsKey, engine, published }),
+  };
+}
+
+/** Presence as a configuration-built unit: a successor keeps the engine when its inputs are unchanged. */
+export const presenceUnit: UnitFactory<PresenceUnit> = {
+  name: 'presence',
+  create: (deps, previous) => createPresenceUnit(deps, previous?.carry()),
+};
