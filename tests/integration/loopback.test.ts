@@ -54,7 +54,10 @@ async function assertLoopbackOnly(label: string): Promise<void> {
   // sockets below include HA's connected ones (they are checked too).
   await poll(
     `${label}: HA connected to the broker`,
-    () => processTree(stack.parts().find((p) => p.name === 'home-assistant')!.process!.pid).flatMap(socketsOf).some((s) => s.state === 'ESTABLISHED' && s.remote.port === stack.mqtt.port),
+    () =>
+      processTree(stack.parts().find((p) => p.name === 'home-assistant')!.process!.pid)
+        .flatMap(socketsOf)
+        .some((s) => s.state === 'ESTABLISHED' && s.remote.port === stack.mqtt.port),
     { timeoutMs: 60_000, intervalMs: 500 },
   );
   const byPart = socketsByPart();
@@ -66,7 +69,12 @@ async function assertLoopbackOnly(label: string): Promise<void> {
     for (const s of sockets) {
       const wrong = loopbackViolation(s);
       if (!wrong) continue;
-      const isZeroconfListen = part === 'home-assistant' && s.proto.startsWith('udp') && s.local.port === 5353 && isWildcard(s.local.address) && s.state === 'UNCONN';
+      const isZeroconfListen =
+        part === 'home-assistant' &&
+        s.proto.startsWith('udp') &&
+        s.local.port === 5353 &&
+        isWildcard(s.local.address) &&
+        s.state === 'UNCONN';
       if (isZeroconfListen) zeroconfListen++;
       else violations.push(`${part}: ${wrong}`);
     }
@@ -74,15 +82,17 @@ async function assertLoopbackOnly(label: string): Promise<void> {
   expect(violations, `${label}: sockets beyond loopback`).toEqual([]);
   expect(zeroconfListen, `${label}: at most one zeroconf listen socket`).toBeLessThanOrEqual(1);
   // Each part listens where the stack says it does, and only there.
-  const listening = (part: string) =>
-    byPart[part]!.filter((s) => s.state === 'LISTEN').map((s) => `${s.local.address}:${s.local.port}`);
+  const listening = (part: string) => byPart[part]!.filter((s) => s.state === 'LISTEN').map((s) => `${s.local.address}:${s.local.port}`);
   expect(listening('home-assistant'), `${label}: HA's HTTP server`).toEqual([`127.0.0.1:${stack.hass.port}`]);
   expect(listening('mosquitto')).toEqual([`127.0.0.1:${stack.mqtt.port}`]);
   expect(listening('hearth')).toEqual([new URL(hearth.url).host]);
   expect(listening('esphome-emulator')).toContain(new URL(stack.emulator.controlUrl).host);
   // HA talks to the devices too: connected sockets to every emulated device's port, checked above.
   for (const device of stack.emulator.devices) {
-    expect(byPart['home-assistant']!.some((s) => s.state === 'ESTABLISHED' && s.remote.port === device.port), `${label}: HA connected to ${device.name}`).toBe(true);
+    expect(
+      byPart['home-assistant']!.some((s) => s.state === 'ESTABLISHED' && s.remote.port === device.port),
+      `${label}: HA connected to ${device.name}`,
+    ).toBe(true);
   }
 }
 
@@ -100,13 +110,17 @@ async function checkHttpConfig(label: string): Promise<void> {
   expect(http.revert_at, label).toBeNull();
   expect(http.stable.server_host, label).toEqual(['127.0.0.1']);
   expect(http.stable.server_port, label).toBe(stack.hass.port);
-  const network = await stack.conn.sendMessagePromise<{ configured_adapters: string[]; adapters: { name: string; enabled: boolean }[] }>({ type: 'network' });
+  const network = await stack.conn.sendMessagePromise<{ configured_adapters: string[]; adapters: { name: string; enabled: boolean }[] }>({
+    type: 'network',
+  });
   expect(network.configured_adapters).toEqual(['lo']);
   expect(network.adapters.filter((a) => a.enabled).map((a) => a.name)).toEqual(['lo']);
 }
 
 async function repairs(): Promise<string[]> {
-  const { issues } = await stack.conn.sendMessagePromise<{ issues: { domain: string; issue_id: string; ignored: boolean }[] }>({ type: 'repairs/list_issues' });
+  const { issues } = await stack.conn.sendMessagePromise<{ issues: { domain: string; issue_id: string; ignored: boolean }[] }>({
+    type: 'repairs/list_issues',
+  });
   return issues.map((i) => `${i.domain}.${i.issue_id}${i.ignored ? ' (ignored)' : ''}`);
 }
 

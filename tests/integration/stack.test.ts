@@ -5,12 +5,7 @@
  * their entities exactly as src/esphome/entity-ids.ts derives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createConnection,
-  createLongLivedTokenAuth,
-  ERR_INVALID_AUTH,
-  type Connection,
-} from 'home-assistant-js-websocket';
+import { createConnection, createLongLivedTokenAuth, ERR_INVALID_AUTH, type Connection } from 'home-assistant-js-websocket';
 import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
 import type { DeviceEntities } from '../../src/esphome/entity-ids.js';
 import {
@@ -223,7 +218,12 @@ describe('a stack of its own: broker and HA restarts', () => {
     const client = await mqttClient(own, 'test', { reconnectPeriod: 200 });
     await client.publishAsync(
       `homeassistant/sensor/${node}/value/config`,
-      JSON.stringify({ name: 'Value', unique_id: `${node}_value`, state_topic: `hearth-test/${node}`, device: { identifiers: [node], name: 'Restart probe' } }),
+      JSON.stringify({
+        name: 'Value',
+        unique_id: `${node}_value`,
+        state_topic: `hearth-test/${node}`,
+        device: { identifiers: [node], name: 'Restart probe' },
+      }),
       { retain: true, qos: 1 },
     );
     await client.endAsync();

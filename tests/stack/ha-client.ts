@@ -45,8 +45,7 @@ export interface EntityRegistryEntry {
   translation_key?: string | null;
 }
 
-export const entityRegistry = (conn: Connection) =>
-  wsCommand<EntityRegistryEntry[]>(conn, { type: 'config/entity_registry/list' });
+export const entityRegistry = (conn: Connection) => wsCommand<EntityRegistryEntry[]>(conn, { type: 'config/entity_registry/list' });
 
 export interface DeviceRegistryEntry {
   id: string;
@@ -59,8 +58,7 @@ export interface DeviceRegistryEntry {
   manufacturer: string | null;
 }
 
-export const deviceRegistry = (conn: Connection) =>
-  wsCommand<DeviceRegistryEntry[]>(conn, { type: 'config/device_registry/list' });
+export const deviceRegistry = (conn: Connection) => wsCommand<DeviceRegistryEntry[]>(conn, { type: 'config/device_registry/list' });
 
 export class HttpError extends Error {
   constructor(

@@ -47,7 +47,17 @@ export interface FlowStepRecord {
 }
 
 export interface FlowResult {
-  type: 'form' | 'create_entry' | 'abort' | 'menu' | 'external' | 'external_done' | 'show_progress' | 'show_progress_done' | 'progress' | string;
+  type:
+    | 'form'
+    | 'create_entry'
+    | 'abort'
+    | 'menu'
+    | 'external'
+    | 'external_done'
+    | 'show_progress'
+    | 'show_progress_done'
+    | 'progress'
+    | string;
   flow_id: string;
   handler: string;
   step_id?: string;
@@ -200,7 +210,13 @@ export function preseededStorage(port: number): Record<string, unknown> {
 const TOKEN_CLIENT_NAME = 'hearth test stack';
 
 /** Files of an onboarded config dir worth caching (auth + onboarding state); the rest is per run. */
-const TEMPLATE_FILES = ['.storage/auth', '.storage/auth_provider.homeassistant', '.storage/onboarding', '.storage/person', '.storage/core.uuid'];
+const TEMPLATE_FILES = [
+  '.storage/auth',
+  '.storage/auth_provider.homeassistant',
+  '.storage/onboarding',
+  '.storage/person',
+  '.storage/core.uuid',
+];
 
 export class HomeAssistant {
   readonly configDir: string;
@@ -381,9 +397,12 @@ export class HomeAssistant {
         await restCall(this.url, this.token, 'GET', '/api/');
       } catch (err) {
         rmSync(HomeAssistant.templateDir(), { recursive: true, force: true });
-        throw new Error(`the cached onboarded HA template's token was refused (template removed; the next run onboards afresh): ${String(err)}`, {
-          cause: err,
-        });
+        throw new Error(
+          `the cached onboarded HA template's token was refused (template removed; the next run onboards afresh): ${String(err)}`,
+          {
+            cause: err,
+          },
+        );
       }
       writeFileSync(this.tokenFile, this.token + '\n', { mode: 0o600 });
       return this.token;
@@ -433,7 +452,9 @@ export class HomeAssistant {
 
   /** Resolves once `get_config` reports `RUNNING`. */
   async waitRunning(conn: Connection, timeoutMs = 180_000): Promise<void> {
-    await this.guard(poll('Home Assistant state RUNNING', async () => (await getConfig(conn)).state === 'RUNNING', { timeoutMs, intervalMs: 200 }));
+    await this.guard(
+      poll('Home Assistant state RUNNING', async () => (await getConfig(conn)).state === 'RUNNING', { timeoutMs, intervalMs: 200 }),
+    );
   }
 
   guard<T>(promise: Promise<T>): Promise<T> {
@@ -451,7 +472,11 @@ export class HomeAssistant {
   async configFlow(handler: string, answer: FlowAnswer): Promise<{ entry_id: string; title: string }> {
     let step = await this.rest<FlowResult>('POST', '/api/config/config_entries/flow', { handler, show_advanced_options: false });
     for (let i = 0; i < 12; i++) {
-      const menuOptions = Array.isArray(step.menu_options) ? step.menu_options : step.menu_options ? Object.keys(step.menu_options) : undefined;
+      const menuOptions = Array.isArray(step.menu_options)
+        ? step.menu_options
+        : step.menu_options
+          ? Object.keys(step.menu_options)
+          : undefined;
       this.flowSteps.push({
         handler,
         type: step.type,
@@ -509,7 +534,9 @@ export class HomeAssistant {
     return removed;
   }
 
-  async configEntries(domain?: string): Promise<{ entry_id: string; domain: string; title: string; state: string; reason?: string | null }[]> {
+  async configEntries(
+    domain?: string,
+  ): Promise<{ entry_id: string; domain: string; title: string; state: string; reason?: string | null }[]> {
     const query = domain ? `?domain=${encodeURIComponent(domain)}` : '';
     return this.rest('GET', `/api/config/config_entries/entry${query}`);
   }

@@ -47,7 +47,11 @@ export async function startHearthProcess(stack: StackInfo, options: HearthProces
   const config = parse(readFileSync(options.configFile ?? join(REPO_ROOT, 'hearth.yaml'), 'utf8')) as Record<string, unknown>;
   Object.assign(config, {
     homeassistant: { url: stack.hass.url, token_file: secret('ha-token', stack.hass.token) },
-    mqtt: { url: stack.mqtt.url, username: stack.mqtt.users.hearth.username, password_file: secret('mqtt-password', stack.mqtt.users.hearth.password) },
+    mqtt: {
+      url: stack.mqtt.url,
+      username: stack.mqtt.users.hearth.username,
+      password_file: secret('mqtt-password', stack.mqtt.users.hearth.password),
+    },
     http: { host: '127.0.0.1', port, token_file: secret('http-token', httpToken) },
     state_dir: join(dir, 'state'),
   });
@@ -60,17 +64,29 @@ export async function startHearthProcess(stack: StackInfo, options: HearthProces
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '--config', configFile, '--devices', devicesDir],
-    { cwd: REPO_ROOT, stdio: ['ignore', out, out], env: { ...process.env, HEARTH_HA_TOKEN: '', HEARTH_MQTT_PASSWORD: '', HEARTH_HTTP_TOKEN: '' } },
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, HEARTH_HA_TOKEN: '', HEARTH_MQTT_PASSWORD: '', HEARTH_HTTP_TOKEN: '' },
+    },
   );
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
 
   // Healthy = HA and MQTT connected and the store open (GET /healthz answers 200).
   const deadline = Date.now() + 60_000;
   for (;;) {
     const code = await Promise.race([exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 250))]);
-    if (code !== 'alive') throw new Error(`hearth exited (code ${code.code}, signal ${code.signal}) before it was healthy; see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
-    const healthy = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (code !== 'alive')
+      throw new Error(
+        `hearth exited (code ${code.code}, signal ${code.signal}) before it was healthy; see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-3000)}`,
+      );
+    const healthy = await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) break;
     if (Date.now() > deadline) throw new Error(`hearth was not healthy within 60 s; see ${logFile}`);
   }

@@ -11,11 +11,16 @@ export interface HouseholdSimulation {
   stop(): void;
 }
 
-export function startHouseholdSimulation(stack: StackInfo, options: { seed?: number; log?: (line: string) => void } = {}): HouseholdSimulation {
+export function startHouseholdSimulation(
+  stack: StackInfo,
+  options: { seed?: number; log?: (line: string) => void } = {},
+): HouseholdSimulation {
   const trace = simulate({ scenario: 'walks', seed: options.seed ?? 7, duration: 6 * 3600, reportInterval: 2 });
   // The simulator's phone and watch stand for the household's first two trackers of a person.
   const rssiSensors = new Map<string, string>(); // `${node}|${simTracker}` → ESPHome object id
-  const trackers = [...new Set(stack.devices.flatMap((d) => d.entities.flatMap((e) => (e.role === 'rssi' && e.tracker ? [e.tracker] : []))))];
+  const trackers = [
+    ...new Set(stack.devices.flatMap((d) => d.entities.flatMap((e) => (e.role === 'rssi' && e.tracker ? [e.tracker] : [])))),
+  ];
   const simToReal: Record<string, string | undefined> = { [PHONE]: trackers[0], [WATCH]: trackers[1] };
   for (const device of stack.devices) {
     for (const entity of device.entities) {

@@ -88,7 +88,9 @@ export class Mosquitto {
       args: ['-c', this.confFile],
       logFile: join(this.dir, 'mosquitto.stdout.log'),
     });
-    await this.process.guard(poll(`mosquitto on ${LOOPBACK}:${this.port}`, () => tcpAccepts(this.port), { timeoutMs: 15_000, intervalMs: 50 }));
+    await this.process.guard(
+      poll(`mosquitto on ${LOOPBACK}:${this.port}`, () => tcpAccepts(this.port), { timeoutMs: 15_000, intervalMs: 50 }),
+    );
   }
 
   async stop(): Promise<void> {

@@ -188,5 +188,8 @@ export function tailFile(file: string, lines = 60): string {
   if (!existsSync(file)) return '';
   const size = statSync(file).size;
   const text = readFileSync(file, 'utf8').slice(size > 400_000 ? -400_000 : 0);
-  return text.split('\n').slice(-lines - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }

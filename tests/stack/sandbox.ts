@@ -80,7 +80,10 @@ const commands: SandboxCommand[] = [
   { what: 'emulator: the devices', command: `curl -sf ${emulator.controlUrl}/devices` },
   ...(button
     ? [
-        { what: 'emulator: press a button', command: `curl -sf -X POST ${json} -d '{"type":"single"}' ${emulator.controlUrl}/devices/${button.device}/press` },
+        {
+          what: 'emulator: press a button',
+          command: `curl -sf -X POST ${json} -d '{"type":"single"}' ${emulator.controlUrl}/devices/${button.device}/press`,
+        },
         { what: 'emulator: light state', command: `curl -sf ${emulator.controlUrl}/devices/${button.device}/lights` },
       ]
     : []),
@@ -130,7 +133,25 @@ const lines = [
   '',
 ];
 writeFileSync(join(stack.dir, 'sandbox.txt'), lines.join('\n'));
-writeFileSync(join(stack.dir, 'sandbox.json'), JSON.stringify({ stack: stack.info(), hearth: { url: h.url, pid: h.pid, configFile: h.configFile, stateDir: h.stateDir, httpTokenFile: h.httpTokenFile, logFile: h.logFile }, commands }, null, 2));
+writeFileSync(
+  join(stack.dir, 'sandbox.json'),
+  JSON.stringify(
+    {
+      stack: stack.info(),
+      hearth: {
+        url: h.url,
+        pid: h.pid,
+        configFile: h.configFile,
+        stateDir: h.stateDir,
+        httpTokenFile: h.httpTokenFile,
+        logFile: h.logFile,
+      },
+      commands,
+    },
+    null,
+    2,
+  ),
+);
 console.log(lines.join('\n'));
 say(`ready block also in ${join(stack.dir, 'sandbox.txt')}`);
 const simulation = simulateWalks ? startHouseholdSimulation(stack.info(), { log: (m) => say(`simulation: ${m}`) }) : undefined;

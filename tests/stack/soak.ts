@@ -102,7 +102,13 @@ async function checkParts(info: SandboxJson): Promise<Record<string, string>> {
     status(`${info.hearth.url}/healthz`),
     tcpAccepts(info.stack.mqtt.port).then((ok) => (ok ? 'ok' : 'refused')),
   ]);
-  return { sandbox: sandboxExit ? `exited ${JSON.stringify(sandboxExit)}` : 'ok', 'home-assistant': ha, mosquitto: broker, emulator, hearth };
+  return {
+    sandbox: sandboxExit ? `exited ${JSON.stringify(sandboxExit)}` : 'ok',
+    'home-assistant': ha,
+    mosquitto: broker,
+    emulator,
+    hearth,
+  };
 }
 
 async function runCommands(info: SandboxJson, when: string): Promise<number> {

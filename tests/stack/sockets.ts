@@ -20,7 +20,21 @@ export interface SocketEntry {
 }
 
 /** TCP states as /proc/net/tcp numbers them (include/net/tcp_states.h). */
-const TCP_STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'];
+const TCP_STATES = [
+  '',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
+];
 
 /**
  * `0100007F:1F90` → 127.0.0.1:8080. The kernel prints each 32-bit word of the address in host
@@ -45,7 +59,7 @@ export function parseProcAddress(field: string): { address: string; port: number
 
 function compressIpv6(groups: string[]): string {
   let best = { at: -1, len: 0 };
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -144,7 +158,8 @@ export function socketsOf(pid: number): SocketEntry[] {
 /** What is wrong with a socket for a loopback-only stack, or undefined when nothing is. */
 export function loopbackViolation(s: SocketEntry): string | undefined {
   const where = `${s.comm} (pid ${s.pid}) ${s.proto} ${s.state} ${s.local.address}:${s.local.port}`;
-  if (!isLoopback(s.local.address)) return `${where}: bound to ${isWildcard(s.local.address) ? 'every interface' : 'a non-loopback address'}`;
+  if (!isLoopback(s.local.address))
+    return `${where}: bound to ${isWildcard(s.local.address) ? 'every interface' : 'a non-loopback address'}`;
   const connected = s.remote.port !== 0 || !isWildcard(s.remote.address);
   if (connected && !isLoopback(s.remote.address)) return `${where}: talks to ${s.remote.address}:${s.remote.port}`;
   return undefined;

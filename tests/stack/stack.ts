@@ -329,9 +329,37 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stack: Stack = Object.assign(info, {
     conn: undefined as unknown as Connection,
     info: (): StackInfo => {
-      const { dir: d, hass: h, mqtt, emulator: e, devices, haEntities, esphomeEntries, mqttEntryId, todoEntityId, startupSeconds, timings: t, flowSteps, logs: l } = stack;
+      const {
+        dir: d,
+        hass: h,
+        mqtt,
+        emulator: e,
+        devices,
+        haEntities,
+        esphomeEntries,
+        mqttEntryId,
+        todoEntityId,
+        startupSeconds,
+        timings: t,
+        flowSteps,
+        logs: l,
+      } = stack;
       return JSON.parse(
-        JSON.stringify({ dir: d, hass: h, mqtt, emulator: e, devices, haEntities, esphomeEntries, mqttEntryId, todoEntityId, startupSeconds, timings: t, flowSteps, logs: l }),
+        JSON.stringify({
+          dir: d,
+          hass: h,
+          mqtt,
+          emulator: e,
+          devices,
+          haEntities,
+          esphomeEntries,
+          mqttEntryId,
+          todoEntityId,
+          startupSeconds,
+          timings: t,
+          flowSteps,
+          logs: l,
+        }),
       ) as StackInfo;
     },
     restartBroker: async () => {
@@ -466,7 +494,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     info.startupSeconds = since();
     writeFileSync(join(dir, 'stack.json'), JSON.stringify(stack.info(), null, 2));
-    log(`stack ready in ${info.startupSeconds.toFixed(1)} s (${Object.entries(timings).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    log(
+      `stack ready in ${info.startupSeconds.toFixed(1)} s (${Object.entries(timings)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    );
 
     if (options.connectHearth) {
       hearthStop = (await options.connectHearth(stack)) ?? undefined;

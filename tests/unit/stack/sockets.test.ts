@@ -35,7 +35,10 @@ describe('procfs sockets', () => {
     expect(loopbackViolation(entry(1))).toBeUndefined();
     expect(loopbackViolation(entry(2))).toMatch(/non-loopback address/);
     expect(loopbackViolation(entry(3))).toMatch(/every interface/);
-    const udp = parseProcNetTable(HEADER + '  10: 0100007F:9C40 08080808:0035 01 00000000:00000000 00:00000000 00000000     0        0 5555 2 0 0\n', 'udp');
+    const udp = parseProcNetTable(
+      HEADER + '  10: 0100007F:9C40 08080808:0035 01 00000000:00000000 00:00000000 00000000     0        0 5555 2 0 0\n',
+      'udp',
+    );
     expect(udp[0]!.state).toBe('ESTABLISHED');
     expect(loopbackViolation({ pid: 1, comm: 'x', ...udp[0]! })).toMatch(/talks to 8\.8\.8\.8:53/);
   });

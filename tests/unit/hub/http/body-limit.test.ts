@@ -37,14 +37,25 @@ const auth = { authorization: 'Bearer s3cret-token' };
 const LIMIT = 16 * 1024;
 const big = Buffer.alloc(5 * 1024 * 1024, 0x61);
 
-async function post(body: RequestInit['body'], headers: Record<string, string>, init: Partial<RequestInit> = {}): Promise<{ status: number; error?: string }> {
+async function post(
+  body: RequestInit['body'],
+  headers: Record<string, string>,
+  init: Partial<RequestInit> = {},
+): Promise<{ status: number; error?: string }> {
   const r = await fetch(`${base}/api/routines/meds/due`, { method: 'POST', headers: { ...auth, ...headers }, body, ...init });
   const json = (await r.json().catch(() => ({}))) as { error?: string };
   return { status: r.status, ...(json.error ? { error: json.error } : {}) };
 }
 
 describe('HTTP API: body size limit', () => {
-  for (const type of ['application/json', 'application/octet-stream', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'image/jpeg']) {
+  for (const type of [
+    'application/json',
+    'application/octet-stream',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'image/jpeg',
+  ]) {
     it(`5 MB as ${type}: 413, the route does not run`, async () => {
       const before = dueCalls.length;
       const r = await post(big, { 'content-type': type });
@@ -79,7 +90,11 @@ describe('HTTP API: body size limit', () => {
   });
 
   it('without the token a big body is 401 (auth comes before reading the body)', async () => {
-    const r = await fetch(`${base}/api/routines/meds/due`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: big });
+    const r = await fetch(`${base}/api/routines/meds/due`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: big,
+    });
     expect(r.status).toBe(401);
   });
 });

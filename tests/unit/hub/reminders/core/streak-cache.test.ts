@@ -46,33 +46,44 @@ describe('streak cache', () => {
     // Every looked-back day costs a few cron evaluations and a yearly routine never fills its 7
     // days, so each instant walks all 120 days: sampled every 3 h 7 min (still every hour of the
     // day across the three weeks, since 187 min drifts through them).
-    { name: 'once a year (looks back 120 days)', patterns: ['0 3 1 1 *'], tz: 'UTC', window: 3600, step: 3 * HOUR + 7 * 60_000, every: 'every 3 h 7 min' },
+    {
+      name: 'once a year (looks back 120 days)',
+      patterns: ['0 3 1 1 *'],
+      tz: 'UTC',
+      window: 3600,
+      step: 3 * HOUR + 7 * 60_000,
+      every: 'every 3 h 7 min',
+    },
   ];
   for (const c of cases) {
-    it(`matches streak() ${c.every ?? 'hour by hour'} over three weeks: ${c.name}`, () => {
-      const schedule = createSchedule(c.patterns, c.tz, c.window);
-      const cache = createStreakCache(schedule);
-      const reference = remembered(schedule);
-      const records: StreakRecord[] = [];
-      let version = 0;
-      let reads = 0;
-      let questions = 0;
-      const start = T('2026-03-16T00:00:00Z');
-      for (let t = start, i = 0; t < start + 21 * 24 * HOUR; t += c.step ?? HOUR + 7 * 60_000, i++) {
-        questions++;
-        if (i % 5 === 0) {
-          records.push({ kind: i % 15 === 0 ? 'skip' : 'done', at: t - 30 * 60_000 });
-          version++;
+    it(
+      `matches streak() ${c.every ?? 'hour by hour'} over three weeks: ${c.name}`,
+      () => {
+        const schedule = createSchedule(c.patterns, c.tz, c.window);
+        const cache = createStreakCache(schedule);
+        const reference = remembered(schedule);
+        const records: StreakRecord[] = [];
+        let version = 0;
+        let reads = 0;
+        let questions = 0;
+        const start = T('2026-03-16T00:00:00Z');
+        for (let t = start, i = 0; t < start + 21 * 24 * HOUR; t += c.step ?? HOUR + 7 * 60_000, i++) {
+          questions++;
+          if (i % 5 === 0) {
+            records.push({ kind: i % 15 === 0 ? 'skip' : 'done', at: t - 30 * 60_000 });
+            version++;
+          }
+          const got = cache.get(version, t, () => {
+            reads++;
+            return [...records];
+          });
+          expect(got).toEqual(streak(records, reference, t));
         }
-        const got = cache.get(version, t, () => {
-          reads++;
-          return [...records];
-        });
-        expect(got).toEqual(streak(records, reference, t));
-      }
-      // Reused between changes: far fewer reads than questions (measured: a quarter to 40 %).
-      expect(reads).toBeLessThan(questions / 2);
-    }, BUDGET_MS);
+        // Reused between changes: far fewer reads than questions (measured: a quarter to 40 %).
+        expect(reads).toBeLessThan(questions / 2);
+      },
+      BUDGET_MS,
+    );
   }
 
   it('a record dated in the future comes into view when its time comes', () => {
