@@ -10,7 +10,7 @@
  * - body: 5–8 dB per person while the node is behind them (facing away), which changes at
  *   every turn (20–60 s, walk.ts) and with the heading while walking; not for a phone on a desk;
  * - shadowing: per node and device an Ornstein–Uhlenbeck process (σ 5–7 dB, time constant
- *   2–8 s: correlated over seconds); half its variance shared by the person's devices at that
+ *   1.5–6 s: correlated over seconds); half its variance shared by the person's devices at that
  *   node (they are in the same spot);
  * - fading: independent per packet, σ 3–5 dB;
  * - node bias: what the node's calibration (rssi_offset) left over, ±2 dB.
@@ -66,7 +66,7 @@ export function drawRadio(
     txPower,
     advIntervalS,
     shadowSigmaDb: random.between(5, 7),
-    shadowTauS: random.between(2, 8),
+    shadowTauS: random.between(1.5, 6),
     shadowShared: 0.5,
     bodyDb: random.between(5, 8),
     fadingSigmaDb: random.between(3, 5),

@@ -7,6 +7,7 @@
 import { AWAY, createPresenceEngine, type PresenceOptions } from '../../../src/hub/presence/engine.js';
 import { type Change, score, type Score } from '../../../src/hub/presence/evaluate.js';
 import type { Trace } from '../../../src/hub/presence/trace.js';
+import { HALL } from './house.js';
 import type { RadioTrace } from './simulate.js';
 
 export interface ReplayOptions {
@@ -16,24 +17,19 @@ export interface ReplayOptions {
    * told them apart: for the figures of the engine before the fix.
    */
   blurMissing?: boolean;
-  /** Floor-plan adjacency handed to the engine (when it takes one). */
+  /** Hand the engine the house's floor plan (its doors, the front door as [hall, away]). */
   adjacency?: boolean;
 }
 
 /** Detected room changes of the trace's person; evaluated after each reading instant and every second. */
 export function replayRadio(trace: RadioTrace, options: ReplayOptions = {}): Change[] {
-  const setup: Parameters<typeof createPresenceEngine>[0] = {
-    nodes: trace.nodes,
-    devices: trace.devices,
-    options: options.engine ?? {},
-    start: 0,
-  };
-  if (options.adjacency) (setup as { adjacency?: Record<string, string[]> }).adjacency = trace.house.adjacency;
-  const engine = createPresenceEngine(setup);
+  const engineOptions: Partial<PresenceOptions> = { ...options.engine };
+  if (options.adjacency) engineOptions.doors = [...Object.keys(trace.house.doors).map((k) => k.split('|') as [string, string]), [HALL, AWAY]];
+  const engine = createPresenceEngine({ nodes: trace.nodes, devices: trace.devices, options: engineOptions, start: 0 });
   const detected: Change[] = [];
   const end = trace.truth.at(-1)!.t + 1000;
   const evaluate = (t: number): void => {
-    const room = engine.update(t)[0]!.room;
+    const room = engine.update(t, false)[0]!.room;
     if (detected.at(-1)?.room !== room) detected.push({ t, room });
   };
   let i = 0;
