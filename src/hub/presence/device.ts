@@ -18,8 +18,9 @@
  * confirms it (the lower of the filter's last two values), and for the incumbent the higher:
  * one stray report from one node never moves a device. Clear leads switch in seconds; a
  * neighbour lifted for 5–20 s by the person's body or by shadowing must pay back what it gained.
- * With the floor plan's doors (options `doors`), a room that is not next to the incumbent (or,
- * from away, not an entrance) needs `far_factor` times the evidence.
+ * With the floor plan's doors (options `doors`), a room that is not next to the incumbent needs
+ * `far_factor` times the evidence (default 1: the same), and coming home only an entrance (a
+ * room with a door to `away`) is the first room at first.
  *
  * When the incumbent's own nodes are all unavailable, there is no evidence against it: a
  * challenger's lead is measured against its own level when the incumbent went dark (it must
@@ -63,12 +64,6 @@ export interface DeviceTrack {
   blindAt?: number;
   /** Evidence per challenger room, dB·s. */
   evidence: Map<string, number>;
-  /**
-   * Each room's usual level during this stay (dBm, a slow average over `stay_memory`): a move
-   * shows as the incumbent falling below its usual level while the challenger rises above its
-   * own; a turn of the body or shadowing mostly moves one node, not both.
-   */
-  usual: Map<string, number>;
   /** When the evidence was last brought up to date. */
   at?: number;
   /** Room scores when the incumbent's nodes went unavailable. */
@@ -90,20 +85,14 @@ export interface DeviceContext {
   start: number;
 }
 
-/**
- * What a challenger room needs: to lead the incumbent by `margin` dB while the incumbent has
- * fallen `rise` dB below its usual level and the challenger risen `rise` dB above its own, or to
- * lead by `lead` dB outright; `evidence` dB·s of it. `rise` 0: the lead beyond `margin` alone.
- */
+/** What a challenger room needs: `evidence` dB·s of lead over the incumbent beyond `margin` dB. */
 export interface SwitchRule {
   margin: number;
-  rise: number;
-  lead: number;
   evidence: number;
 }
 
 export function newDevice(tracker: string, person: string, start: number): DeviceTrack {
-  return { tracker, person, links: new Map(), room: null, since: start, evidence: new Map(), usual: new Map() };
+  return { tracker, person, links: new Map(), room: null, since: start, evidence: new Map() };
 }
 
 function link(device: DeviceTrack, node: string, t: number): Link {
@@ -205,7 +194,6 @@ export function roomScores(device: DeviceTrack, now: number, ctx: DeviceContext)
 
 export function moveTo(device: DeviceTrack, room: string | null, now: number, ctx: DeviceContext): void {
   device.evidence.clear();
-  device.usual.clear();
   delete device.baseline;
   delete device.fixSince;
   if (device.room === room) return;
@@ -226,29 +214,9 @@ export function moveTo(device: DeviceTrack, room: string | null, now: number, ct
 
 const clip = (v: number, cap: number): number => Math.max(-cap, Math.min(cap, v));
 
-/**
- * How far (dB) a challenger at `c` goes beyond what the rule asks against an incumbent at `inc`,
- * given both rooms' usual levels during the stay: positive is evidence of a move.
- */
-export function excess(inc: number, c: number, usualInc: number | undefined, usualC: number | undefined, rule: SwitchRule): number {
-  const d = c - inc;
-  if (rule.rise === 0) return d - rule.margin;
-  const moved = usualInc === undefined || usualC === undefined ? -Infinity : Math.min(d - rule.margin, usualInc - inc - rule.rise, c - usualC - rule.rise);
-  return Math.max(moved, d - rule.lead);
-}
-
 /** The evidence a challenger needs against `from` (more for a room that is not next to it). */
 export function needed(from: string, to: string, evidence: number, ctx: DeviceContext): number {
   return ctx.adjacent(from, to) ? evidence : evidence * ctx.options.far_factor;
-}
-
-/** Folds the rooms' levels into their usual levels (exponential average over `stay_memory`). */
-export function learnUsual(device: DeviceTrack, levels: ReadonlyMap<string, number>, dt: number, ctx: DeviceContext): void {
-  const a = 1 - Math.exp(-dt / ctx.options.stay_memory);
-  for (const [room, v] of levels) {
-    const before = device.usual.get(room);
-    device.usual.set(room, before === undefined ? v : before + a * (v - before));
-  }
 }
 
 /** Brings the device's room up to `now`; returns its room scores. */
@@ -286,7 +254,7 @@ export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContex
     // Against the incumbent; with the incumbent unavailable, against the challenger's own earlier level.
     if (!incumbentUp && !device.baseline!.has(other)) device.baseline!.set(other, value);
     const lead = incumbentUp
-      ? clip(excess(scores.high.get(room)!, value, device.usual.get(room), device.usual.get(other), rule), options.evidence_cap)
+      ? clip(value - scores.high.get(room)! - rule.margin, options.evidence_cap)
       : clip(value - device.baseline!.get(other)! - rule.margin, options.evidence_cap);
     const e = Math.max(0, (device.evidence.get(other) ?? 0) + lead * dt);
     device.evidence.set(other, e);
@@ -294,9 +262,6 @@ export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContex
     if (share > most) [winner, most] = [other, share];
   }
   for (const other of device.evidence.keys()) if (!scores.low.has(other)) device.evidence.delete(other);
-  // The usual levels learn while nothing is happening (no challenger gaining): a slow move keeps
-  // its reference from before it started.
-  if (most === 0) learnUsual(device, scores.high, dt, ctx);
   if (winner !== undefined && most >= 1) moveTo(device, winner, now, ctx);
   return scores;
 }
@@ -327,10 +292,9 @@ function fix(device: DeviceTrack, scores: RoomScores, now: number, dt: number, c
     const lead = clip(value - (Number.isFinite(next) ? next : options.unheard_rssi), options.evidence_cap);
     const e = Math.max(0, (device.evidence.get(room) ?? 0) + lead * dt);
     device.evidence.set(room, e);
-    if (!allowed(room)) continue;
-    if (e / options.fix_evidence > most) [winner, most] = [room, e / options.fix_evidence];
     if (value > top) [strongest, top] = [room, value];
+    if (allowed(room) && e / options.fix_evidence > most) [winner, most] = [room, e / options.fix_evidence];
   }
   if (winner !== undefined && most >= 1) moveTo(device, winner, now, ctx);
-  else if (strongest !== undefined && waited >= options.fix_wait * 1000) moveTo(device, strongest, now, ctx);
+  else if (strongest !== undefined && allowed(strongest) && waited >= options.fix_wait * 1000) moveTo(device, strongest, now, ctx);
 }

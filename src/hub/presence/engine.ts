@@ -133,8 +133,8 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     start: setup.start,
   };
   const faults = new Map<string, NodeFault>();
-  const strict = { margin: options.switch_margin, rise: options.switch_rise, lead: options.switch_lead, evidence: options.switch_evidence };
-  const solo = { margin: options.solo_margin, rise: options.switch_rise, lead: options.switch_lead, evidence: options.solo_evidence };
+  const strict = { margin: options.switch_margin, evidence: options.switch_evidence };
+  const solo = { margin: options.solo_margin, evidence: options.solo_evidence };
   const devices = new Map<string, DeviceTrack>(setup.devices.map((d) => [d.tracker, newDevice(d.tracker, d.person, setup.start)]));
   const people = [...new Set(setup.devices.map((d) => d.person))].sort();
   const personState = new Map<string, { room: string | null; since: number; from?: string; group: GroupState }>(

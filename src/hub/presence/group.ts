@@ -6,7 +6,7 @@
  * A device that parts from the group (a phone left on a desk) still moves on its own account
  * (device.ts). Pure.
  */
-import { AWAY, type DeviceContext, type DeviceTrack, excess, moveTo, needed, roomScores } from './device.js';
+import { AWAY, type DeviceContext, type DeviceTrack, moveTo, needed, roomScores } from './device.js';
 
 export interface GroupState {
   /** "room|tracker,tracker": the evidence belongs to one room and one set of members. */
@@ -29,8 +29,6 @@ export function updateGroup(state: GroupState, own: readonly DeviceTrack[], now:
   if (!together) return;
   const dt = Math.max(0, now - (state.at ?? now)) / 1000;
   state.at = Math.max(state.at ?? now, now);
-  const { options } = ctx;
-  const rule = { margin: options.group_margin, rise: options.switch_rise, lead: options.switch_lead, evidence: options.group_evidence };
   const leads = new Map<string, number[]>();
   for (const d of own) {
     const scores = roomScores(d, now, ctx);
@@ -39,7 +37,7 @@ export function updateGroup(state: GroupState, own: readonly DeviceTrack[], now:
     for (const [other, value] of scores.low) {
       if (other === room || (scores.unheard.has(other) && value === ctx.options.unheard_rssi)) continue;
       const list = leads.get(other) ?? [];
-      list.push(excess(mine, value, d.usual.get(room), d.usual.get(other), rule));
+      list.push(value - mine - ctx.options.group_margin);
       leads.set(other, list);
     }
   }

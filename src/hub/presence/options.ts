@@ -15,17 +15,8 @@ export const presenceOptions = z
     stale_after: duration.default(10),
     /** dBm a node that does not hear a device counts as (below any BLE radio's floor). */
     unheard_rssi: z.number().min(-130).max(-80).default(-100),
-    /**
-     * dB a challenger room must lead the incumbent by, having risen `switch_rise` dB above its
-     * usual lead during the stay (a move), before its lead counts as evidence…
-     */
+    /** dB a challenger room must lead the incumbent by before its lead counts as evidence… */
     switch_margin: z.number().min(0).max(30).default(3),
-    /** See switch_margin. */
-    switch_rise: z.number().min(0).max(60).default(0),
-    /** …or this many dB ahead outright (a room the device has been in all along, misjudged at first). */
-    switch_lead: z.number().min(0).max(60).default(10),
-    /** Seconds the usual lead of a challenger over the incumbent averages over. */
-    stay_memory: z.number().positive().max(3600).default(30),
     /**
      * …and the evidence (lead beyond the margin, dB·s, less the time it trailed) that switches
      * rooms: a clear lead switches quickly, a marginal one slowly, noise around equal never.
@@ -52,7 +43,7 @@ export const presenceOptions = z
      */
     doors: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
     /** See doors. */
-    far_factor: z.number().min(1).max(20).default(2),
+    far_factor: z.number().min(1).max(20).default(1),
     /** No node that is up has heard a device for this long → away. */
     away_after: duration.default(30),
     /** A device going back to the room it left less than this long ago is a flap, not a move. */
