@@ -39,7 +39,7 @@ export const DEFINITIONS = `Definitions:
 export const TARGETS = { accuracy: 0.97, flapsPerHour: 1, switchDelayS: 10, awayDelayS: 60, homecoming: 0.95 };
 
 export const RADIO_DEFINITIONS = `More, on the realistic radio:
-  first room    start: the first room shown is the true room; home: after an away spell, the
+  first room    start: the first room shown is the true room then; home: after an away spell, the
                 first room shown is the room walked into (the hall), within 10 s of coming in.
   desk acc.     accuracy while the phone lies on the desk (the watch alone moves with the person).
   away unknown  seconds shown away while at home and nothing was known (before the first

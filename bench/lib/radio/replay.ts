@@ -96,7 +96,7 @@ export function scoreRadio(trace: RadioTrace, detected: Change[]): RadioScore {
 
   // First room at start: the first room shown is the true room then.
   const first = detected.find((c) => c.room !== null);
-  const starts = { right: first && first.room === truthAt(trace, first.t) && first.t <= 10_000 ? 1 : 0, n: 1 };
+  const starts = { right: first && first.room === truthAt(trace, first.t) ? 1 : 0, n: 1 };
 
   // Coming home: the first room shown after the away spell is the room walked into (the hall),
   // shown within 10 s of coming through the front door.

@@ -30,7 +30,7 @@ import { type GroupState, updateGroup } from './group.js';
 import { DEFAULT_PRESENCE_OPTIONS, type PresenceOptions } from './options.js';
 
 export { AWAY } from './device.js';
-export { fromHaState, plausibleRssi, RSSI_RANGE, type HaRssi } from './reading.js';
+export { fromHaState, plausibleRssi, readingFromState, RSSI_RANGE, type HaRssi } from './reading.js';
 export { DEFAULT_PRESENCE_OPTIONS, presenceOptions, type PresenceOptions } from './options.js';
 
 export interface PresenceNode {

@@ -28,3 +28,27 @@ export function fromHaState(state: string): HaRssi {
   const value = trimmed === '' ? NaN : Number(trimmed);
   return plausibleRssi(value) ? { kind: 'reading', rssi: value } : { kind: 'impossible', state };
 }
+
+/**
+ * The engine's Reading for one HA state of a node's RSSI sensor for a tracker (`t` in ms).
+ * An impossible state is handed on as a non-finite or implausible number: the engine drops it
+ * and counts it against the node (PresenceEngine.faults()).
+ */
+export function readingFromState(
+  node: string,
+  tracker: string,
+  state: string,
+  t: number,
+): { node: string; tracker: string; t: number; rssi: number | null; missing?: 'unheard' | 'unavailable' } {
+  const r = fromHaState(state);
+  switch (r.kind) {
+    case 'reading':
+      return { node, tracker, t, rssi: r.rssi };
+    case 'unheard':
+      return { node, tracker, t, rssi: null, missing: 'unheard' };
+    case 'unavailable':
+      return { node, tracker, t, rssi: null, missing: 'unavailable' };
+    case 'impossible':
+      return { node, tracker, t, rssi: r.state.trim() === '' ? NaN : Number(r.state) };
+  }
+}

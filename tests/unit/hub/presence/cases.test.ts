@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../../src/config/load.js';
 import type { Household } from '../../../../src/config/household.js';
-import { AWAY, createPresenceEngine, fromHaState, type PresenceEngine } from '../../../../src/hub/presence/engine.js';
+import { AWAY, createPresenceEngine, readingFromState, type PresenceEngine } from '../../../../src/hub/presence/engine.js';
 
 const CASES = new URL('../../../fixtures/cases/', import.meta.url).pathname;
 
@@ -27,12 +27,7 @@ function engineFor(hh: Household, start = 0): PresenceEngine {
 
 /** One HA state of a node's RSSI sensor, as the presence unit must hand it over. */
 function feedState(engine: PresenceEngine, node: string, tracker: string, state: string, t: number): void {
-  const r = fromHaState(state);
-  if (r.kind === 'reading') engine.ingest({ node, tracker, rssi: r.rssi, t });
-  else if (r.kind === 'unheard') engine.ingest({ node, tracker, rssi: null, missing: 'unheard', t });
-  else if (r.kind === 'unavailable') engine.ingest({ node, tracker, rssi: null, missing: 'unavailable', t });
-  // impossible: the unit drops it; the engine would too (next test).
-  else engine.ingest({ node, tracker, rssi: Number(r.state), t });
+  engine.ingest(readingFromState(node, tracker, state, t));
 }
 
 describe('case presence-impossible-rssi', () => {
@@ -51,6 +46,7 @@ describe('case presence-impossible-rssi', () => {
       if (room !== null) seen.add(room);
     }
     expect([...seen]).toEqual(['kitchen']);
+    expect(engine.faults()).toEqual([{ node: 'bedroom-presence', count: 1, last: Number.isFinite(Number(value)) && value.trim() !== '' ? Number(value) : null, at: 60_000 }]);
   });
 
   it('drops impossible numbers handed straight to the engine and reports the node that keeps sending them', async () => {
