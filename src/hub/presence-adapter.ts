@@ -10,21 +10,25 @@ export interface RssiReading {
   node: string;
   room: string;
   tracker: string;
-  /** dBm; undefined when the node reports the tracker unseen / the sensor is unavailable. */
+  /** dBm; undefined when there is no number (see `missing`). */
   rssi: number | undefined;
+  /** Why: the node did not hear the tracker (HA `unknown`), or is offline (`unavailable`, the default). */
+  missing?: 'unheard' | 'unavailable';
   at: number;
 }
 
 export interface PersonRoom {
   person: string;
-  /** Room id, or `away` (also while nothing is known yet). */
-  room: string;
-  home: boolean;
+  /** Room id, `away`, or null while nothing is known (publish nothing then). */
+  room: string | null;
+  home: boolean | null;
   evidence: Record<string, unknown>;
 }
 
 export interface PresenceEngineAdapter {
   reading(r: RssiReading): void;
+  /** The data source (HA) is down: nothing is known from any node from `now` on. */
+  unavailable(now: number): void;
   rooms(now: number): PersonRoom[];
   /**
    * When to look again without a new reading: always `now` + 1 s (a fixed tick). The engine
@@ -59,26 +63,35 @@ export function createPresenceEngineAdapter(
   const peopleWithTrackers = new Set(household.config.trackers.map((t) => t.person));
   return {
     reading(r) {
-      engine.ingest({ node: r.node, tracker: r.tracker, rssi: r.rssi ?? null, t: r.at });
+      if (r.rssi === undefined) engine.ingest({ node: r.node, tracker: r.tracker, rssi: null, missing: r.missing ?? 'unavailable', t: r.at });
+      else engine.ingest({ node: r.node, tracker: r.tracker, rssi: r.rssi, t: r.at });
     },
+    unavailable: (at) => engine.unavailable(at),
     rooms(at) {
       const byPerson = new Map(engine.update(at).map((p) => [p.person, p]));
       return household.config.people
         .filter((p) => peopleWithTrackers.has(p.id))
         .map((p) => {
           const found = byPerson.get(p.id);
-          const room = found?.room ?? AWAY;
+          const room = found?.room ?? null;
           return {
             person: p.id,
             room,
-            home: room !== AWAY,
+            home: room === null ? null : room !== AWAY,
             evidence: {
               since: found ? new Date(found.since).toISOString() : null,
               from: found?.from ?? null,
               devices: Object.fromEntries(
                 Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
                   tracker,
-                  { room: e.room, rssi: e.rssi, last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null },
+                  {
+                    room: e.room,
+                    rssi: e.rssi,
+                    unheard: e.unheard,
+                    unavailable: e.unavailable,
+                    challengers: e.challengers,
+                    last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null,
+                  },
                 ]),
               ),
             },

@@ -20,6 +20,7 @@ import {
   type DiscoveryContext,
 } from './mqtt/discovery.js';
 import { createPresenceEngineAdapter, type PersonRoom } from './presence-adapter.js';
+import { readingFromState } from './presence/engine.js';
 
 export interface PresenceUnitDeps {
   household: Household;
@@ -68,6 +69,8 @@ export function createPresenceUnit(deps: PresenceUnitDeps): PresenceUnit {
   let stopped = true;
 
   const publishPerson = (p: PersonRoom, force = false): void => {
+    // Nothing known yet: publish nothing (HA keeps the retained state), never `away`.
+    if (p.room === null) return;
     const key = JSON.stringify([p.room, p.home]);
     if (!force && published.get(p.person) === key) return;
     if (deps.mqtt.state !== 'connected') return;
@@ -79,6 +82,8 @@ export function createPresenceUnit(deps: PresenceUnitDeps): PresenceUnit {
   };
 
   const update = (force = false): void => {
+    // HA down: nothing is known from any node (rooms are held, nobody goes away for it).
+    if (deps.ha.state !== 'connected') engine.unavailable(deps.clock.now());
     for (const p of engine.rooms(deps.clock.now())) {
       const before = published.get(p.person);
       publishPerson(p, force);
@@ -99,16 +104,13 @@ export function createPresenceUnit(deps: PresenceUnitDeps): PresenceUnit {
 
   const onRssi = (change: StateChange): void => {
     const source = sources.get(change.entityId);
-    if (!source || !change.new) return;
-    const value = Number(change.new.state);
-    const at = Date.parse(change.new.last_updated);
-    engine.reading({
-      node: source.device,
-      room: source.room,
-      tracker: source.tracker,
-      rssi: Number.isFinite(value) ? value : undefined,
-      at: Number.isFinite(at) ? Math.min(at, deps.clock.now()) : deps.clock.now(),
-    });
+    if (!source) return;
+    const parsed = change.new ? Date.parse(change.new.last_updated) : NaN;
+    const at = Number.isFinite(parsed) ? Math.min(parsed, deps.clock.now()) : deps.clock.now();
+    // A number, `unknown` (not heard), `unavailable` (node offline; also a removed entity), or
+    // impossible (dropped and counted by the engine): presence/reading.ts.
+    const r = readingFromState(source.device, source.tracker, change.new?.state ?? 'unavailable', at);
+    engine.reading({ node: source.device, room: source.room, tracker: source.tracker, rssi: r.rssi ?? undefined, ...(r.missing ? { missing: r.missing } : {}), at });
     update();
     schedule();
   };
