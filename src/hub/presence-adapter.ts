@@ -80,6 +80,8 @@ export function createPresenceEngineAdapter(
             home: room === null ? null : room !== AWAY,
             evidence: {
               since: found ? new Date(found.since).toISOString() : null,
+              // Nodes whose readings no BLE receiver can measure (0, +31, +127, empty): dropped.
+              ignored_readings: Object.fromEntries(engine.faults().map((f) => [f.node, f.count])),
               from: found?.from ?? null,
               devices: Object.fromEntries(
                 Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
