@@ -269,7 +269,7 @@ export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContex
 /**
  * From unknown or away: the room with the strongest evidence, not the first to speak. Coming
  * home with the floor plan's doors known, only an entrance (a room with a door to `away`) may be
- * the first room for `fix_wait` × 3 (a room heard through an outside wall while the person walks
+ * the first room for `fix_wait` × 6 (a room heard through an outside wall while the person walks
  * to the door is not where they come in).
  */
 function fix(device: DeviceTrack, scores: RoomScores, now: number, dt: number, ctx: DeviceContext): void {
@@ -280,7 +280,7 @@ function fix(device: DeviceTrack, scores: RoomScores, now: number, dt: number, c
   }
   const waited = now - device.fixSince;
   const entering = device.room === AWAY;
-  const allowed = (room: string): boolean => !entering || ctx.adjacent(AWAY, room) || waited >= 3 * options.fix_wait * 1000;
+  const allowed = (room: string): boolean => !entering || ctx.adjacent(AWAY, room) || waited >= 6 * options.fix_wait * 1000;
   let winner: string | undefined;
   let most = 0;
   let strongest: string | undefined;
