@@ -7,7 +7,8 @@
  * (`tsx bench/<name>.ts`).
  *
  *   codegen      device specs → ESPHome YAML, in-process and whole-process (bench/codegen.ts)
- *   presence     room accuracy / flaps / switch delay on synthetic walks (bench/presence.ts)
+ *   presence     room accuracy / flaps / switch and away delay / first room coming home on a
+ *                realistic BLE radio, the earlier generator as anchor (bench/presence.ts)
  *   hub-latency  press → LED command through the real stack, hearth's handling time, native
  *                HA automation anchor (bench/hub-latency.ts)
  *   hub-load     hub RSS after 100,000 state changes with 2,000 extra entities, and hub CPU

@@ -7,9 +7,14 @@ export const presenceOptions = z
     /** Standard deviation of one RSSI report, dB (the per-node filter's measurement noise). */
     rssi_noise: z.number().positive().max(20).default(4),
     /** How fast a device's true RSSI may drift, dB² per second (the filter's process noise). */
-    motion_noise: z.number().positive().max(1000).default(16),
-    /** A node with no fresh reading for this long drops out. */
+    motion_noise: z.number().positive().max(1000).default(4),
+    /**
+     * A node that is up and has not reported a device for this long does not hear it (ESPHome's
+     * `throttle_average` sends nothing for an interval without packets).
+     */
     stale_after: duration.default(10),
+    /** dBm a node that does not hear a device counts as (below any BLE radio's floor). */
+    unheard_rssi: z.number().min(-130).max(-80).default(-100),
     /** dB a challenger room must lead the incumbent by before its lead counts as evidence… */
     switch_margin: z.number().min(0).max(30).default(3),
     /**
@@ -18,15 +23,29 @@ export const presenceOptions = z
      */
     switch_evidence: z.number().min(0).max(1000).default(30),
     /** Like switch_margin, for the one device a person is followed by alone (no other device in its room). */
-    solo_margin: z.number().min(0).max(30).default(2),
+    solo_margin: z.number().min(0).max(30).default(3),
     /** Like switch_evidence, for that device. */
-    solo_evidence: z.number().min(0).max(1000).default(15),
+    solo_evidence: z.number().min(0).max(1000).default(30),
     /** Like switch_margin, for the mean lead of a person's devices that share a room (group.ts). */
-    group_margin: z.number().min(0).max(30).default(1),
+    group_margin: z.number().min(0).max(30).default(2),
     /** Like switch_evidence, for those devices together; 0 = off (each device decides alone). */
-    group_evidence: z.number().min(0).max(1000).default(10),
-    /** No node has heard a device for this long → away. */
-    away_after: duration.default(40),
+    group_evidence: z.number().min(0).max(1000).default(20),
+    /** dB per second a lead counts for at most, either way (a burst cannot switch at once). */
+    evidence_cap: z.number().positive().max(100).default(15),
+    /** Evidence (dB·s of lead over the next room) that fixes the first room, at start or coming home. */
+    fix_evidence: z.number().min(0).max(1000).default(10),
+    /** With no room reaching fix_evidence, the strongest is taken this long after the first reading. */
+    fix_wait: duration.default(10),
+    /**
+     * The floor plan's doors, as pairs of rooms (`away` for a door to the outside): a move to a
+     * room that is not next to the current one (or, coming home, not an entrance) needs
+     * `far_factor` times the evidence. Empty: every room is next to every other.
+     */
+    doors: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
+    /** See doors. */
+    far_factor: z.number().min(1).max(20).default(1),
+    /** No node that is up has heard a device for this long → away. */
+    away_after: duration.default(30),
     /** A device going back to the room it left less than this long ago is a flap, not a move. */
     flap_window: duration.default(20),
     /**

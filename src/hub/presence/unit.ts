@@ -3,7 +3,8 @@
  * one way: an RSSI sensor's state change (HA) → `readingOf` turns it into the engine's
  * Reading → the engine ingests it → the rooms per person are published through MQTT
  * (`sensor.<person>_room`, room or `away`, evidence in attributes; a BLE `device_tracker`,
- * home / not_home), each only when it changed.
+ * home / not_home), each only when it changed. While nothing is known (at start, HA down, every
+ * node unavailable) nothing is published: HA keeps the last retained state, never a made-up `away`.
  */
 import type { Household } from '../../config/household.js';
 import type { DeviceEntities } from '../../esphome/entity-ids.js';
@@ -22,6 +23,7 @@ import {
   type PresenceNode,
   type Reading,
   type TrackedDevice,
+  readingFromState,
 } from './core/engine.js';
 
 export interface PresenceUnitDeps {
@@ -36,9 +38,9 @@ export interface PresenceUnitDeps {
 
 export interface PersonRoom {
   person: string;
-  /** Room id, or `away` (also while nothing is known yet). */
-  room: string;
-  home: boolean;
+  /** Room id, `away`, or null while nothing is known (then nothing is published). */
+  room: string | null;
+  home: boolean | null;
   evidence: Record<string, unknown>;
 }
 
@@ -81,20 +83,16 @@ export function rssiSources(devices: readonly DeviceEntities[]): RssiSource[] {
 }
 
 /**
- * An RSSI sensor's state change as the engine's Reading: dBm, or null when the node reports the
- * tracker unseen / the sensor unavailable (a non-number state); the time is HA's `last_updated`,
- * never later than now. Undefined for an entity that is not an RSSI source or a removal.
+ * An RSSI sensor's state change as the engine's Reading (core/reading.ts): dBm; `unknown` = the
+ * node is up and did not hear the tracker; `unavailable` (or a removed entity) = the node is
+ * offline; an impossible value is handed on for the engine to drop and count. The time is HA's
+ * `last_updated`, never later than now. Undefined for an entity that is not an RSSI source.
  */
 export function readingOf(change: StateChange, source: RssiSource | undefined, now: number): Reading | undefined {
-  if (!source || !change.new) return undefined;
-  const value = Number(change.new.state);
-  const at = Date.parse(change.new.last_updated);
-  return {
-    node: source.device,
-    tracker: source.tracker,
-    rssi: Number.isFinite(value) ? value : null,
-    t: Number.isFinite(at) ? Math.min(at, now) : now,
-  };
+  if (!source) return undefined;
+  const parsed = change.new ? Date.parse(change.new.last_updated) : NaN;
+  const at = Number.isFinite(parsed) ? Math.min(parsed, now) : now;
+  return readingFromState(source.device, source.tracker, change.new?.state ?? 'unavailable', at);
 }
 
 /** The engine's inputs from the household: presence nodes (known to HA, once resolved) and tracked devices. */
@@ -137,18 +135,27 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
 
   /** A person's room as published (evidence in the attributes). */
   const personRoom = (person: string, found: PersonPresence | undefined): PersonRoom => {
-    const room = found?.room ?? AWAY;
+    const room = found?.room ?? null;
     return {
       person,
       room,
-      home: room !== AWAY,
+      home: room === null ? null : room !== AWAY,
       evidence: {
         since: found ? new Date(found.since).toISOString() : null,
+        // Nodes whose readings no BLE receiver can measure (0, +31, +127, empty): dropped.
+        ignored_readings: Object.fromEntries(engine.faults().map((f) => [f.node, f.count])),
         from: found?.from ?? null,
         devices: Object.fromEntries(
           Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
             tracker,
-            { room: e.room, rssi: e.rssi, last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null },
+            {
+              room: e.room,
+              rssi: e.rssi,
+              unheard: e.unheard,
+              unavailable: e.unavailable,
+              challengers: e.challengers,
+              last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null,
+            },
           ]),
         ),
       },
@@ -165,16 +172,22 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
    * (or `force`). The evidence is built only for what is published: this runs on every reading.
    */
   const update = (force = false): void => {
-    const byPerson = new Map(engine.update(deps.clock.now()).map((p) => [p.person, p]));
+    const now = deps.clock.now();
+    // HA down: nothing is known from any node (rooms are held, nobody goes away for it).
+    if (deps.ha.state !== 'connected') engine.unavailable(now);
+    const byPerson = new Map(engine.update(now).map((p) => [p.person, p]));
     for (const { id } of people) {
       const found = byPerson.get(id);
-      const room = found?.room ?? AWAY;
+      const room = found?.room ?? null;
+      // Nothing known yet: publish nothing (HA keeps the retained state), never `away`.
+      if (room === null) continue;
       const key = JSON.stringify([room, room !== AWAY]);
       if (!force && published.get(id) === key) continue;
       if (deps.mqtt.state !== 'connected') continue;
       const changed = published.get(id) !== key;
       published.set(id, key);
       const p = personRoom(id, found);
+      if (p.room === null) continue;
       const ctx = deps.context;
       void deps.mqtt.publish(stateMessage(personAttributesTopic(ctx, id), { room: p.room, ...p.evidence })).catch(() => {});
       void deps.mqtt.publish(stateMessage(personRoomTopic(ctx, id), p.room)).catch(() => {});

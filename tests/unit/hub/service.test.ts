@@ -100,13 +100,16 @@ describe('hub stop', () => {
 });
 
 describe('hub connect', () => {
-  it('each routine and person state is published once per MQTT connect, after the discovery configs', async () => {
+  it('each routine state is published once per MQTT connect, after the discovery configs; a person with no readings yet not at all', async () => {
     await hub!.start();
     const household = hub!.household!;
-    const stateTopics = [
-      ...household.config.routines.map((r) => `hearth/routine/${r.id}/state`),
-      ...household.config.people.filter((p) => household.config.trackers.some((t) => t.person === p.id)).map((p) => `hearth/person/${p.id}/room`),
-    ];
+    // No RSSI readings here: nothing is known of the person, so nothing is published for them
+    // (never `away`: case presence-no-data-is-not-away).
+    const personTopics = household.config.people
+      .filter((p) => household.config.trackers.some((t) => t.person === p.id))
+      .flatMap((p) => [`hearth/person/${p.id}/room`, `hearth/person/${p.id}/tracker`]);
+    expect(personTopics.length).toBeGreaterThan(0);
+    const stateTopics = household.config.routines.map((r) => `hearth/routine/${r.id}/state`);
     expect(stateTopics.length).toBeGreaterThan(2);
     const countOf = (from: number) => {
       const counts = new Map<string, number>();
@@ -119,6 +122,7 @@ describe('hub connect', () => {
       broker.brokerConnect();
       await flush();
       expect(Object.fromEntries(countOf(from))).toEqual(Object.fromEntries(stateTopics.map((t) => [t, 1])));
+      expect(broker.publishes.slice(from).filter((p) => personTopics.includes(p.topic))).toEqual([]);
       const firstState = broker.publishes.findIndex((p, i) => i >= from && stateTopics.includes(p.topic));
       const lastConfig = broker.publishes.findLastIndex((p) => p.topic.startsWith('homeassistant/'));
       expect(lastConfig).toBeLessThan(firstState);

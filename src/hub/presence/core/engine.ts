@@ -2,18 +2,35 @@
  * Room presence from BLE RSSI, per tracked device and per person. Pure: readings and the
  * current time come in as arguments; the engine keeps its state in memory and does no I/O.
  *
- * - per node and device, a Kalman filter on the offset-corrected RSSI (node-filter.ts);
+ * - per node and device, a Kalman filter on the offset-corrected RSSI (node-filter.ts); a node
+ *   that is up but does not hear the device counts as far from it, a node that is unavailable
+ *   counts as nothing (device.ts);
  * - per device, the room by an evidence account per challenger room (device.ts);
  * - per person, the devices fused: the last one to move wins (fusion.ts).
+ * - a reading no BLE receiver can measure (reading.ts) is dropped and counted per node (faults()).
+ * - nothing known (at start, every node unavailable, the data source down): the room is null
+ *   (unknown) or held, never `away`.
  *
  * Options and their defaults: options.ts (tuned with bench/presence.ts).
  */
-import { AWAY, type DeviceContext, type DeviceTrack, ingestDevice, newDevice, updateDevice } from './device.js';
+import {
+  AWAY,
+  type DeviceContext,
+  type DeviceTrack,
+  fresh,
+  ingestReading,
+  ingestUnavailable,
+  ingestUnheard,
+  newDevice,
+  updateDevice,
+} from './device.js';
+import { plausibleRssi } from './reading.js';
 import { fuse } from './fusion.js';
 import { type GroupState, updateGroup } from './group.js';
 import { DEFAULT_PRESENCE_OPTIONS, type PresenceOptions } from '../../../config/presence-options.js';
 
 export { AWAY } from './device.js';
+export { fromHaState, plausibleRssi, readingFromState, RSSI_RANGE, type HaRssi } from './reading.js';
 export { DEFAULT_PRESENCE_OPTIONS, presenceOptions, type PresenceOptions } from '../../../config/presence-options.js';
 
 export interface PresenceNode {
@@ -32,8 +49,13 @@ export interface TrackedDevice {
 export interface Reading {
   node: string;
   tracker: string;
-  /** dBm as the node reported it (before the offset); null when the sensor is unavailable. */
+  /** dBm as the node reported it (before the offset); null when there is no number (see `missing`). */
   rssi: number | null;
+  /**
+   * Why `rssi` is null: `unavailable` (HA `unavailable`: the node is offline, nothing is known;
+   * the default) or `unheard` (HA `unknown`: the node is up and did not hear the device).
+   */
+  missing?: 'unavailable' | 'unheard';
   /** ms */
   t: number;
 }
@@ -42,9 +64,25 @@ export interface DeviceEvidence {
   /** Room, `away`, or null while nothing is known yet. */
   room: string | null;
   since: number;
-  /** Filtered, offset-corrected RSSI of each fresh node. */
+  /** Filtered, offset-corrected RSSI of each node that hears the device. */
   rssi: Record<string, number>;
+  /** Nodes that are up and do not hear the device. */
+  unheard: string[];
+  /** Nodes that are unavailable (nothing known from them). */
+  unavailable: string[];
+  /** Challenger rooms' evidence accounts, dB·s (rounded). */
+  challengers: Record<string, number>;
   lastSeen?: number;
+}
+
+/** A node that sent readings no BLE receiver can measure (dropped). */
+export interface NodeFault {
+  node: string;
+  /** How many, since the start. */
+  count: number;
+  /** The last such value and when (ms). */
+  last: number | null;
+  at: number;
 }
 
 export interface PersonPresence {
@@ -59,9 +97,20 @@ export interface PersonPresence {
 
 export interface PresenceEngine {
   readonly options: PresenceOptions;
+  /** One report of a node's RSSI sensor for a device (see Reading). */
   ingest(reading: Reading): void;
-  /** Brings every device and person up to `now`; returns all people, sorted by id. */
-  update(now: number): PersonPresence[];
+  /**
+   * Every node (or the named ones) unavailable from `t`: the data source went down (HA
+   * disconnected). Rooms are held; the away clock waits until nodes report again.
+   */
+  unavailable(t: number, nodes?: readonly string[]): void;
+  /** Nodes that sent impossible readings, most first. */
+  faults(): NodeFault[];
+  /**
+   * Brings every device and person up to `now`; returns all people, sorted by id. `withEvidence`
+   * false leaves `evidence` empty (replays that only need the rooms).
+   */
+  update(now: number, withEvidence?: boolean): PersonPresence[];
 }
 
 export interface PresenceSetup {
@@ -75,12 +124,15 @@ export interface PresenceSetup {
 export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
   const options: PresenceOptions = { ...DEFAULT_PRESENCE_OPTIONS, ...setup.options };
   const nodes = new Map(setup.nodes.map((n) => [n.node, n]));
+  const doors = new Set(options.doors.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
   const ctx: DeviceContext = {
     options,
     filter: { noise: options.rssi_noise, motion: options.motion_noise },
     roomOf: (node) => nodes.get(node)?.room,
+    adjacent: (a, b) => doors.size === 0 || doors.has(`${a}|${b}`),
     start: setup.start,
   };
+  const faults = new Map<string, NodeFault>();
   const strict = { margin: options.switch_margin, evidence: options.switch_evidence };
   const solo = { margin: options.solo_margin, evidence: options.solo_evidence };
   const devices = new Map<string, DeviceTrack>(setup.devices.map((d) => [d.tracker, newDevice(d.tracker, d.person, setup.start)]));
@@ -93,24 +145,51 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     const device = devices.get(r.tracker);
     const node = nodes.get(r.node);
     if (!device || !node) return;
-    const rssi = r.rssi === null || !Number.isFinite(r.rssi) ? null : r.rssi + (node.rssi_offset ?? 0);
-    ingestDevice(device, r.node, rssi, r.t, ctx);
+    if (r.rssi === null) {
+      if (r.missing === 'unheard') ingestUnheard(device, r.node, r.t);
+      else ingestUnavailable(device, r.node, r.t);
+      return;
+    }
+    if (!plausibleRssi(r.rssi)) {
+      // Not a BLE RSSI (0, +31, +127, NaN, an empty state): dropped, the node reported.
+      const f = faults.get(r.node) ?? { node: r.node, count: 0, last: null, at: r.t };
+      f.count++;
+      f.last = Number.isFinite(r.rssi) ? r.rssi : null;
+      f.at = r.t;
+      faults.set(r.node, f);
+      return;
+    }
+    ingestReading(device, r.node, r.rssi + (node.rssi_offset ?? 0), r.t, ctx);
+  }
+
+  function unavailable(t: number, which?: readonly string[]): void {
+    for (const device of devices.values()) for (const node of which ?? [...nodes.keys()]) if (nodes.has(node)) ingestUnavailable(device, node, t);
   }
 
   function evidenceOf(device: DeviceTrack, now: number): DeviceEvidence {
     const rssi: Record<string, number> = {};
-    for (const [name, track] of [...device.nodes].sort(([a], [b]) => a.localeCompare(b))) {
-      if (now - track.last <= options.stale_after * 1000) rssi[name] = Math.round(track.x * 10) / 10;
+    const unheard: string[] = [];
+    const down: string[] = [];
+    for (const [name, l] of [...device.links].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!l.up) down.push(name);
+      else if (fresh(l, now, options.stale_after * 1000)) rssi[name] = Math.round(l.filter.x * 10) / 10;
+      else unheard.push(name);
     }
-    const out: DeviceEvidence = { room: device.room, since: device.since, rssi };
+    const challengers: Record<string, number> = {};
+    for (const [room, e] of [...device.evidence].sort(([a], [b]) => a.localeCompare(b))) if (e > 0) challengers[room] = Math.round(e);
+    const out: DeviceEvidence = { room: device.room, since: device.since, rssi, unheard, unavailable: down, challengers };
     if (device.lastSeen !== undefined) out.lastSeen = device.lastSeen;
     return out;
   }
 
-  function update(now: number): PersonPresence[] {
+  const ownDevices = new Map(
+    people.map((person) => [person, [...devices.values()].filter((d) => d.person === person).sort((a, b) => a.tracker.localeCompare(b.tracker))]),
+  );
+
+  function update(now: number, withEvidence = true): PersonPresence[] {
     const strongest = new Map<string, number>();
     return people.map((person) => {
-      const own = [...devices.values()].filter((d) => d.person === person).sort((a, b) => a.tracker.localeCompare(b.tracker));
+      const own = ownDevices.get(person)!;
       const state = personState.get(person)!;
       // The one device the person is following alone decides on the solo rule; a device with
       // company (or left behind) on the stricter switch rule.
@@ -119,7 +198,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
         const rule = followed.length === 1 && followed[0] === device ? solo : strict;
         const score = updateDevice(device, now, ctx, rule);
         if (device.room !== null && device.room !== AWAY) {
-          const s = score.get(device.room);
+          const s = score.high.get(device.room);
           if (s !== undefined) strongest.set(device.tracker, s);
         }
       }
@@ -132,12 +211,12 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
       if (fused.from === undefined) delete state.from;
       else state.from = fused.from;
       const evidence: Record<string, DeviceEvidence> = {};
-      for (const d of own) evidence[d.tracker] = evidenceOf(d, now);
+      if (withEvidence) for (const d of own) evidence[d.tracker] = evidenceOf(d, now);
       const out: PersonPresence = { person, room: state.room, since: state.since, evidence };
       if (state.from !== undefined) out.from = state.from;
       return out;
     });
   }
 
-  return { options, ingest, update };
+  return { options, ingest, unavailable, faults: () => [...faults.values()].sort((a, b) => b.count - a.count), update };
 }

@@ -6,7 +6,7 @@
  * A device that parts from the group (a phone left on a desk) still moves on its own account
  * (device.ts). Pure.
  */
-import { AWAY, type DeviceContext, type DeviceTrack, moveTo, roomScores } from './device.js';
+import { AWAY, type DeviceContext, type DeviceTrack, moveTo, needed, roomScores } from './device.js';
 
 export interface GroupState {
   /** "room|tracker,tracker": the evidence belongs to one room and one set of members. */
@@ -31,13 +31,13 @@ export function updateGroup(state: GroupState, own: readonly DeviceTrack[], now:
   state.at = Math.max(state.at ?? now, now);
   const leads = new Map<string, number[]>();
   for (const d of own) {
-    const all = roomScores(d, now, ctx);
-    const mine = all.get(room);
-    if (mine === undefined) continue;
-    for (const [other, value] of roomScores(d, now, ctx, true)) {
-      if (other === room) continue;
+    const scores = roomScores(d, now, ctx);
+    const mine = scores.high.get(room);
+    if (mine === undefined || !scores.heard) continue;
+    for (const [other, value] of scores.low) {
+      if (other === room || (scores.unheard.has(other) && value === ctx.options.unheard_rssi)) continue;
       const list = leads.get(other) ?? [];
-      list.push(value - mine);
+      list.push(value - mine - ctx.options.group_margin);
       leads.set(other, list);
     }
   }
@@ -46,13 +46,15 @@ export function updateGroup(state: GroupState, own: readonly DeviceTrack[], now:
   for (const [other, list] of leads) {
     // A room only one device hears has no pooled evidence: that device's own account decides.
     if (list.length < own.length) continue;
-    const lead = list.reduce((a, b) => a + b, 0) / list.length - ctx.options.group_margin;
+    const cap = ctx.options.evidence_cap;
+    const lead = Math.max(-cap, Math.min(cap, list.reduce((a, b) => a + b, 0) / list.length));
     const e = Math.max(0, (state.evidence.get(other) ?? 0) + lead * dt);
     state.evidence.set(other, e);
-    if (e > most) [winner, most] = [other, e];
+    const share = e / needed(room, other, ctx.options.group_evidence, ctx);
+    if (share > most) [winner, most] = [other, share];
   }
   for (const other of state.evidence.keys()) if (!leads.has(other) || leads.get(other)!.length < own.length) state.evidence.delete(other);
-  if (winner !== undefined && most >= ctx.options.group_evidence) {
+  if (winner !== undefined && most >= 1) {
     for (const d of own) moveTo(d, winner, now, ctx);
     state.evidence.clear();
     delete state.key;

@@ -52,11 +52,12 @@ async function setup() {
 }
 
 describe('presence unit', () => {
-  it('turns an RSSI state change into the engine reading: dBm, null when unseen, never later than now', () => {
+  it('turns an RSSI state change into the engine reading: dBm, unheard (unknown) vs offline (unavailable), never later than now', () => {
     const source = { entityId: 'sensor.kitchen_presence_sam_iphone_rssi', device: 'kitchen-presence', room: 'kitchen', tracker: 'sam-iphone' };
     const now = Date.parse('2026-11-29T08:00:00Z');
     expect(readingOf(change(source.entityId, '-61', now - 500), source, now)).toEqual({ node: 'kitchen-presence', tracker: 'sam-iphone', rssi: -61, t: now - 500 });
-    expect(readingOf(change(source.entityId, 'unavailable', now + 9000), source, now)).toEqual({ node: 'kitchen-presence', tracker: 'sam-iphone', rssi: null, t: now });
+    expect(readingOf(change(source.entityId, 'unavailable', now + 9000), source, now)).toEqual({ node: 'kitchen-presence', tracker: 'sam-iphone', rssi: null, missing: 'unavailable', t: now });
+    expect(readingOf(change(source.entityId, 'unknown', now), source, now)).toEqual({ node: 'kitchen-presence', tracker: 'sam-iphone', rssi: null, missing: 'unheard', t: now });
     expect(readingOf(change(source.entityId, '-61', now), undefined, now)).toBeUndefined();
   });
 
@@ -74,13 +75,13 @@ describe('presence unit', () => {
     const second = presenceUnit.create(deps, first);
     second.start();
     // Nothing republished on start (the discovery republish after a reload is the one repeat) and
-    // the same room, where a fresh engine would say `away` until new readings come in.
+    // the same room, where a fresh engine would know nothing until new readings come in.
     expect(published.length).toBe(count);
     expect(second.list().map((p) => p.room)).toEqual(before.map((p) => p.room));
     second.stop();
   });
 
-  it('a reload that changes the presence options starts a fresh engine', async () => {
+  it('a reload that changes the presence options starts a fresh engine (nothing known yet: no room, not away)', async () => {
     const { deps, feed, sources, household } = await setup();
     const first = presenceUnit.create(deps, undefined);
     first.start();
@@ -89,7 +90,7 @@ describe('presence unit', () => {
     const changed = { ...household, config: { ...household.config, presence: { ...household.config.presence, away_after: 99 } } };
     const second = presenceUnit.create({ ...deps, household: changed as typeof household }, first);
     second.start();
-    expect(second.list().every((p) => p.room === 'away')).toBe(true);
+    expect(second.list().every((p) => p.room === null && p.home === null)).toBe(true);
     second.stop();
   });
 });

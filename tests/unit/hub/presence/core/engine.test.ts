@@ -83,24 +83,23 @@ describe('presence engine', () => {
     expect(out.evidence['phone']!.rssi['bedroom-presence']).toBe(-60);
   });
 
-  it('drops a stale node from the evidence; the room is held until another clearly rises', () => {
+  it('a node that is up and stops hearing the device counts against its room (not as offline)', () => {
     const engine = createPresenceEngine({ nodes, devices: [devices[0]!], start: 0 });
     feed(engine, 0, 10 * S, { phone: { 'kitchen-presence': -60, 'office-presence': -70 } });
-    // Kitchen goes silent while the office stays where it was: no evidence of a move.
-    let out = feed(engine, 12 * S, 60 * S, { phone: { 'office-presence': -70 } });
-    expect(out.evidence['phone']!.rssi).toEqual({ 'office-presence': -70 });
-    expect(out.room).toBe('kitchen');
-    out = feed(engine, 62 * S, 80 * S, { phone: { 'office-presence': -60 } });
+    // Kitchen goes silent (ESPHome sends nothing for an interval without packets) while the
+    // office keeps hearing the phone: it walked out of the kitchen's range.
+    const out = feed(engine, 12 * S, 40 * S, { phone: { 'office-presence': -70 } });
+    expect(out.evidence['phone']).toMatchObject({ rssi: { 'office-presence': -70 }, unheard: ['kitchen-presence'], unavailable: [] });
     expect(out.room).toBe('office');
   });
 
   it('holds the room when its node goes offline and the others show no movement', () => {
     const engine = createPresenceEngine({ nodes, devices: [devices[0]!], start: 0 });
     feed(engine, 0, 10 * S, { phone: { 'kitchen-presence': -60, 'office-presence': -72 } });
-    engine.ingest({ t: 11 * S, node: 'kitchen-presence', tracker: 'phone', rssi: null }); // HA: unavailable
+    engine.ingest({ t: 11 * S, node: 'kitchen-presence', tracker: 'phone', rssi: null, missing: 'unavailable' });
     const out = feed(engine, 12 * S, 300 * S, { phone: { 'office-presence': -72 } });
     expect(out.room).toBe('kitchen');
-    expect(out.evidence['phone']!.rssi).toEqual({ 'office-presence': -72 });
+    expect(out.evidence['phone']).toMatchObject({ rssi: { 'office-presence': -72 }, unavailable: ['kitchen-presence'] });
     // Then the office signal rises clearly: the device moved.
     expect(feed(engine, 302 * S, 320 * S, { phone: { 'office-presence': -58 } }).room).toBe('office');
   });
@@ -117,10 +116,13 @@ describe('presence engine', () => {
     expect(engine.update(62 * S)[0]!.room).toBe('kitchen');
   });
 
-  it('a device never heard from is unknown, then away after away_after from start', () => {
-    const engine = createPresenceEngine({ nodes, devices: [devices[0]!], start: 1000 * S });
+  it('a device never heard from is unknown while no node is up, and away after away_after of up nodes not hearing it', () => {
+    const engine = createPresenceEngine({ nodes, devices: [devices[0]!], start: 1000 * S, options: { away_after: 30 } });
     expect(engine.update(1010 * S)[0]!.room).toBeNull();
-    expect(engine.update(1040 * S)[0]!.room).toBe(AWAY);
+    expect(engine.update(2000 * S)[0]!.room).toBeNull();
+    engine.ingest({ t: 2000 * S, node: 'kitchen-presence', tracker: 'phone', rssi: null, missing: 'unheard' });
+    expect(engine.update(2029 * S)[0]!.room).toBeNull();
+    expect(engine.update(2030 * S)[0]!.room).toBe(AWAY);
   });
 
   it('follows the watch when the phone is left on a desk', () => {

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { AWAY, createPresenceEngine, fromHaState, type PresenceEngine } from '../../../../src/hub/presence/core/engine.js';
+
+const S = 1000;
+const nodes = [
+  { node: 'hall-presence', room: 'hall' },
+  { node: 'kitchen-presence', room: 'kitchen' },
+  { node: 'office-presence', room: 'office' },
+];
+const phone = [{ tracker: 'phone', person: 'sam' }];
+
+/** Readings every 2 s from `from` to `to` (ms); returns the rooms shown, in order. */
+function walk(engine: PresenceEngine, from: number, to: number, rssi: (t: number) => Record<string, number | undefined>): (string | null)[] {
+  const shown: (string | null)[] = [];
+  for (let t = from; t <= to; t += S) {
+    if (t % (2 * S) === 0) for (const [node, v] of Object.entries(rssi(t))) if (v !== undefined) engine.ingest({ t, node, tracker: 'phone', rssi: v });
+    const room = engine.update(t)[0]!.room;
+    if (shown.at(-1) !== room) shown.push(room);
+  }
+  return shown;
+}
+
+describe('HA states of an RSSI sensor', () => {
+  it('are a reading, not heard, unavailable, or impossible', () => {
+    expect(fromHaState('-71')).toEqual({ kind: 'reading', rssi: -71 });
+    expect(fromHaState('-71.5')).toEqual({ kind: 'reading', rssi: -71.5 });
+    expect(fromHaState('unknown')).toEqual({ kind: 'unheard' });
+    expect(fromHaState('unavailable')).toEqual({ kind: 'unavailable' });
+    for (const bad of ['0', '31', '127', '', ' ', '-3', '-200', 'nan', 'on']) expect(fromHaState(bad)).toEqual({ kind: 'impossible', state: bad });
+  });
+});
+
+describe('the first room', () => {
+  it('at start is the strongest evidence, not the node that spoke first', () => {
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0 });
+    // The office node reports first (its phase), weakly; the kitchen's strong readings follow.
+    engine.ingest({ t: 0, node: 'office-presence', tracker: 'phone', rssi: -80 });
+    engine.ingest({ t: 1 * S, node: 'office-presence', tracker: 'phone', rssi: -79 });
+    expect(engine.update(1 * S)[0]!.room).toBeNull();
+    const shown = walk(engine, 2 * S, 30 * S, (t) => ({ 'office-presence': -80 + (t % 4000 ? 1 : 0), 'kitchen-presence': -62 }));
+    expect(shown.filter((r) => r !== null)).toEqual(['kitchen']);
+  });
+
+  it('coming home with the doors known is the entrance, not the room heard through the outside wall', () => {
+    const doors: [string, string][] = [['hall', 'kitchen'], ['hall', 'office'], ['hall', 'away']];
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0, options: { doors } });
+    walk(engine, 0, 20 * S, () => ({ 'hall-presence': -60, 'kitchen-presence': -75 }));
+    // Out of the front door: nothing heard for away_after.
+    expect(walk(engine, 22 * S, 80 * S, () => ({})).at(-1)).toBe(AWAY);
+    // Back along the kitchen's outside wall for 20 s (the kitchen node hears the phone best)…
+    const outside = walk(engine, 82 * S, 102 * S, () => ({ 'kitchen-presence': -78, 'hall-presence': -88 }));
+    expect(outside).toEqual([AWAY]);
+    // …then through the front door into the hall.
+    const inside = walk(engine, 104 * S, 130 * S, () => ({ 'kitchen-presence': -80, 'hall-presence': -62 }));
+    expect(inside.filter((r) => r !== AWAY)[0]).toBe('hall');
+  });
+
+  it('coming home through a door nobody configured is still seen, a while later', () => {
+    const doors: [string, string][] = [['hall', 'kitchen'], ['hall', 'office'], ['hall', 'away']];
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0, options: { doors } });
+    walk(engine, 0, 20 * S, () => ({ 'kitchen-presence': -60 }));
+    walk(engine, 22 * S, 80 * S, () => ({}));
+    const shown = walk(engine, 82 * S, 150 * S, () => ({ 'kitchen-presence': -60, 'hall-presence': -80 }));
+    expect(shown).toEqual([AWAY, 'kitchen']);
+  });
+});
+
+describe('seconds-long noise', () => {
+  it('a neighbour lifted 8 dB above the room for 6 s (the body turned, shadowing) is not a move', () => {
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0 });
+    walk(engine, 0, 60 * S, () => ({ 'kitchen-presence': -64, 'office-presence': -74 }));
+    const shown = walk(engine, 62 * S, 67 * S, () => ({ 'kitchen-presence': -72, 'office-presence': -64 }));
+    shown.push(...walk(engine, 68 * S, 120 * S, () => ({ 'kitchen-presence': -64, 'office-presence': -74 })));
+    expect(shown.filter((r) => r !== 'kitchen')).toEqual([]);
+  });
+
+  it('a real move (old room −20 dB, new room +15 dB) is seen within 10 s', () => {
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0 });
+    walk(engine, 0, 60 * S, () => ({ 'kitchen-presence': -64, 'office-presence': -80 }));
+    let seen: number | undefined;
+    for (let t = 62 * S; t <= 90 * S && seen === undefined; t += S) {
+      walk(engine, t, t, () => ({ 'kitchen-presence': -84, 'office-presence': -65 }));
+      if (engine.update(t)[0]!.room === 'office') seen = t;
+    }
+    expect(seen! - 62 * S).toBeLessThanOrEqual(10 * S);
+  });
+});
