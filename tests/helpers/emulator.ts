@@ -33,7 +33,7 @@ export function press(stack: StackLike, device: string, type: PressType = 'singl
 
 /**
  * Sets an RSSI (or any) sensor of a device: `sensor` is the ESPHome object id
- * (e.g. `sam_iphone_rssi`) or entity name; `null` makes it unknown.
+ * (e.g. `sam_s_iphone_rssi`) or entity name; `null` makes it unknown.
  */
 export function setRssi(stack: StackLike, device: string, sensor: string, value: number | null): Promise<unknown> {
   return control(stack, 'POST', `/devices/${encodeURIComponent(device)}/rssi`, { object_id: sensor, value });

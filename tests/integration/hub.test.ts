@@ -115,11 +115,11 @@ describe('hub: routines and buttons', () => {
 
 describe('hub: presence', () => {
   it('publishes sensor.sam_room following the emulated RSSI', async () => {
-    await setRssi(stack, 'office-presence', 'sam_iphone_rssi', -50);
-    await setRssi(stack, 'office-presence', 'sam_watch_rssi', -52);
+    await setRssi(stack, 'office-presence', 'sam_s_iphone_rssi', -50);
+    await setRssi(stack, 'office-presence', 'sam_s_apple_watch_rssi', -52);
     for (const node of ['kitchen-presence', 'bedroom-presence', 'living-room-presence']) {
-      await setRssi(stack, node, 'sam_iphone_rssi', -90);
-      await setRssi(stack, node, 'sam_watch_rssi', -92);
+      await setRssi(stack, node, 'sam_s_iphone_rssi', -90);
+      await setRssi(stack, node, 'sam_s_apple_watch_rssi', -92);
     }
     await waitForState(conn, 'sensor.sam_room', (s) => s.state === 'office', 30_000);
     await waitForState(conn, 'device_tracker.sam_ble', (s) => s.state === 'home', 10_000);
