@@ -76,11 +76,11 @@ beforeAll(async () => {
   if (http.pending) await conn.sendMessagePromise({ type: 'http/config/promote' });
   household = await loadHousehold({ configFile: hearth.files.configFile, devicesDir: 'devices' });
   // Sam in the office (as tests/integration/hub.test.ts does), the other rooms far away.
-  await setRssi(stack, 'office-presence', 'sam_iphone_rssi', -50);
-  await setRssi(stack, 'office-presence', 'sam_watch_rssi', -52);
+  await setRssi(stack, 'office-presence', 'sam_s_iphone_rssi', -50);
+  await setRssi(stack, 'office-presence', 'sam_s_apple_watch_rssi', -52);
   for (const node of ['kitchen-presence', 'bedroom-presence', 'living-room-presence']) {
-    await setRssi(stack, node, 'sam_iphone_rssi', -90);
-    await setRssi(stack, node, 'sam_watch_rssi', -92);
+    await setRssi(stack, node, 'sam_s_iphone_rssi', -90);
+    await setRssi(stack, node, 'sam_s_apple_watch_rssi', -92);
   }
   await waitForState(conn, 'sensor.sam_room', (s) => s.state === 'office', 60_000);
   // hearth's entities are in HA's registry once discovery went through: nothing left out.
