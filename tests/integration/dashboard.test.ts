@@ -13,7 +13,7 @@
  * shared stack's HA has none, this file starts its own stack, creates it and restarts HA.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { join } from 'node:path';
 import type { Connection, HassEntity } from 'home-assistant-js-websocket';
@@ -34,6 +34,7 @@ import type { Condition, LovelaceCard, LovelaceConfig, LovelaceView } from '../.
 import { isCardResource } from '../../src/dashboard/resources.js';
 import { createDashboardUnit } from '../../src/dashboard/unit.js';
 import { silentLogger } from '../../src/log.js';
+import { pushSandboxDashboard } from '../helpers/sandbox-dashboard.js';
 
 const URL_PATH = 'hearth-home';
 const SHOTS = 'build/test-output/dashboard';
@@ -215,6 +216,22 @@ describe('hearth dashboard in a real HA and browser', () => {
     const out = join(hearth.dir, 'dashboard.yaml');
     await runDashboard({ household, conn, out, recordFile });
     expect(parse(readFileSync(out, 'utf8'))).toEqual(pushed.config);
+  });
+
+  it("the sandbox's dashboard step (tests/helpers/sandbox-dashboard.ts) pushes the same and names the URL", async () => {
+    const before = await dashboardConfig(conn, URL_PATH);
+    const result = await pushSandboxDashboard({
+      conn,
+      haUrl: stack.hass.url,
+      haConfigDir: stack.hass.configDir,
+      configFile: hearth.files.configFile,
+      devicesDir: 'devices',
+      stateDir: join(hearth.dir, 'sandbox-state'),
+    });
+    expect(result).toEqual({ url: `${stack.hass.url}/${URL_PATH}`, warnings: [] });
+    expect(await dashboardConfig(conn, URL_PATH)).toEqual(before);
+    expect((await listResources(conn)).filter((r) => isCardResource(r.url))).toHaveLength(1);
+    expect(statSync(join(hearth.dir, 'sandbox-state', 'dashboard.json')).mode & 0o777).toBe(0o600);
   });
 
   it('shows every view with its cards and live states, no error and nothing unavailable', async () => {
