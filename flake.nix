@@ -26,6 +26,7 @@
         flake = {
           overlays.default = final: _prev: {
             hearth = final.callPackage ./nix/package.nix { };
+            hearth-card = final.hearth.passthru.card;
           };
 
           # The NixOS module, with the package and device specs of this flake as defaults
@@ -47,6 +48,8 @@
               {
                 default = pkgs.callPackage ./nix/package.nix { };
                 hearth = self'.packages.default;
+                # hearth's Lovelace card: services.home-assistant.customLovelaceModules = [ hearth-card ]
+                hearth-card = self'.packages.default.passthru.card;
               }
               // lib.optionalAttrs hasHearthYaml {
                 # `nix build .#esphome-configs`: hearth's own generator over ./devices + ./hearth.yaml
@@ -62,6 +65,7 @@
             checks =
               {
                 package = self'.packages.default;
+                card = self'.packages.hearth-card;
               }
               // lib.mapAttrs' (n: lib.nameValuePair "package-${n}") self'.packages.default.passthru.tests
               // lib.optionalAttrs hasHearthYaml { inherit (self'.packages) esphome-configs; }

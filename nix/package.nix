@@ -23,6 +23,13 @@
 #      files (Makefile, config.gypi, deps/ with sqlite's sources and python scripts) would
 #      keep python3 and the compiler in the runtime closure. `disallowedReferences` makes
 #      the build fail if python3 or a tarball is still referenced.
+#   4. `npm run build:card` bundles hearth's Lovelace card (Lit, src/dashboard/card/) into
+#      dist/card/hearth-card.js with esbuild. npm's esbuild package runs a per-platform binary
+#      from an optional package, which step 2 leaves out; its launcher takes the binary named
+#      by ESBUILD_BINARY_PATH instead, so nixpkgs' esbuild does the bundling (the command line
+#      flags used are stable across esbuild versions). `passthru.card` is the bundle alone,
+#      `$out/hearth-card.js`, in the shape of nixpkgs' home-assistant-custom-lovelace-modules
+#      (pname.js at the top), for `services.home-assistant.customLovelaceModules`.
 {
   lib,
   stdenv,
@@ -32,6 +39,7 @@
   makeWrapper,
   cacert,
   cctools,
+  esbuild,
   runCommand,
   writeText,
   # the lockfile as a Nix value: tests pass another one; normally ../package-lock.json
@@ -148,6 +156,7 @@ stdenv.mkDerivation (finalAttrs: {
     npm_config_nodedir=${nodejs} npm_config_build_from_source=true \
       npm rebuild better-sqlite3 --foreground-scripts
     npm run build
+    ESBUILD_BINARY_PATH=${lib.getExe esbuild} npm run build:card
     npm prune --omit=dev --ignore-scripts
     runHook postBuild
   '';
@@ -176,6 +185,8 @@ stdenv.mkDerivation (finalAttrs: {
   installCheckPhase = ''
     runHook preInstallCheck
     $out/bin/hearth --help >/dev/null
+    # the card bundle is there and registers its element (hearth dashboard --www copies it)
+    grep -q 'hearth-card' $out/lib/hearth/dist/card/hearth-card.js
     [ "$(find $out/lib/hearth/node_modules/better-sqlite3/build -type f)" = \
       "$out/lib/hearth/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ]
     runHook postInstallCheck
@@ -183,6 +194,21 @@ stdenv.mkDerivation (finalAttrs: {
 
   passthru = {
     inherit nodejs tarballs offlineLock;
+    # The Lovelace card alone: $out/hearth-card.js, for services.home-assistant.customLovelaceModules
+    # (served as /local/nixos-lovelace-modules/hearth-card.js?<version>; docs/dashboard.md).
+    card = stdenvNoCC.mkDerivation {
+      pname = "hearth-card";
+      inherit (finalAttrs) version;
+      dontUnpack = true;
+      installPhase = ''
+        install -D -m 0444 ${finalAttrs.finalPackage}/lib/hearth/dist/card/hearth-card.js $out/hearth-card.js
+      '';
+      meta = {
+        description = "hearth's Lovelace card: today's routines as a checklist, and the latest check-in";
+        license = lib.licenses.mit;
+        platforms = lib.platforms.all;
+      };
+    };
     tests = {
       # the CLI starts and knows its commands
       help = runCommand "hearth-test-help" { nativeBuildInputs = [ finalAttrs.finalPackage ]; } ''

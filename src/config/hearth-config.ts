@@ -71,6 +71,18 @@ function oneKeySource(field: TrackerKeyField) {
   };
 }
 
+/**
+ * What HA and the dashboard call the tracker ("Sam's iPhone"; default: its id humanised). It
+ * names the presence nodes' RSSI sensors, so ESPHome's entity-name rules apply: no "/", and the
+ * name with " RSSI" within 120 bytes (esphome/config_validation.py NAME_MAX_LENGTH).
+ */
+const trackerLabel = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .refine((l) => !l.includes('/'), 'must not contain "/" (ESPHome entity names cannot)');
+
 /** A BLE device a person carries, identified the way its OS lets it be identified. */
 export const tracker = z.discriminatedUnion('type', [
   z
@@ -84,7 +96,7 @@ export const tracker = z.discriminatedUnion('type', [
       type: z.literal('irk'),
       irk: keyValue('irk').optional(),
       irk_file: keyFile.optional(),
-      label: z.string().optional(),
+      label: trackerLabel.optional(),
     })
     .strict()
     .superRefine(oneKeySource('irk')),
@@ -98,7 +110,7 @@ export const tracker = z.discriminatedUnion('type', [
       uuid_file: keyFile.optional(),
       major: z.number().int().min(0).max(65535).optional(),
       minor: z.number().int().min(0).max(65535).optional(),
-      label: z.string().optional(),
+      label: trackerLabel.optional(),
     })
     .strict()
     .superRefine(oneKeySource('uuid')),
@@ -109,7 +121,7 @@ export const tracker = z.discriminatedUnion('type', [
       type: z.literal('mac'),
       mac: keyValue('mac').optional(),
       mac_file: keyFile.optional(),
-      label: z.string().optional(),
+      label: trackerLabel.optional(),
     })
     .strict()
     .superRefine(oneKeySource('mac')),

@@ -54,3 +54,8 @@ export function humanize(name: string): string {
   const words = name.replace(/[-_]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** A tracker's label from hearth.yaml, else its id humanised ("sam-iphone" → "Sam iphone"). */
+export function trackerLabel(tracker: { id: string; label?: string | undefined }): string {
+  return tracker.label ?? humanize(tracker.id);
+}

@@ -14,11 +14,10 @@
  * only when the `todo` / `camera` / `image` integration is loaded.
  */
 import type { Household, LoadedDevice } from '../config/household.js';
-import type { Tracker } from '../config/hearth-config.js';
-import { humanize } from '../config/names.js';
+import { trackerLabel } from '../config/names.js';
 import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js';
 import { resolveEntityIds } from '../hub/ha/entity-resolver.js';
-import { personUniqueId, ROUTINE_COMMANDS, routineUniqueId, type RoutineCommand } from '../hub/mqtt/discovery.js';
+import { entitySlug, personUniqueId, ROUTINE_COMMANDS, routineUniqueId, type RoutineCommand } from '../hub/mqtt/discovery.js';
 import { CARD_TYPE, type HearthCardConfig, type HearthCardRoutine } from './card/config.js';
 import {
   effectButton,
@@ -37,6 +36,7 @@ import {
   type LovelaceSection,
   type LovelaceView,
 } from './cards.js';
+import { coachDiscovery } from '../lifecoach/ha/discovery.js';
 import { householdRooms, type Room } from './rooms.js';
 import { entityExists, loaded, mqttEntityId, type HaSnapshot } from './snapshot.js';
 
@@ -54,9 +54,6 @@ export interface GeneratedDashboard {
   /** What was left out and why, e.g. "routine morning-meds: HA has no sensor for it (is hearth running?)". */
   warnings: string[];
 }
-
-/** `unique_id` prefixes of the life coach's MQTT entities (check-in sensor, event, health, stills). */
-export const COACH_UNIQUE_ID_PREFIXES = ['hearth_coach_', 'hearth_lifecoach_'];
 
 const BUTTON_LABELS: Record<RoutineCommand, [string, string]> = {
   done: ['Done', 'mdi:check'],
@@ -134,7 +131,7 @@ function routinesView(input: DashboardInput, resolved: Resolved): LovelaceView {
     return [{ entity, ...resolved.routineButtons.get(r.id) }];
   });
   if (input.customCard && cardRoutines.length) {
-    const checkin = coachEntities(input.snapshot).find((e) => e.startsWith('sensor.') && e.includes('check'));
+    const checkin = checkinSensor(household, coachEntities(household, input.snapshot));
     const card: HearthCardConfig = { type: CARD_TYPE, routines: cardRoutines, ...(checkin ? { checkin } : {}) };
     sections.push(section([heading('Today', 'mdi:format-list-checks'), { ...card }], 2));
   }
@@ -162,8 +159,6 @@ function whoIsHere(input: DashboardInput, resolved: Resolved, room: Room): Lovel
   cards.push(markdown(`Nobody is in the ${room.name.toLowerCase()} right now.`, { visibility: away }));
   return section(cards);
 }
-
-const trackerLabel = (tracker: Tracker | undefined, id: string): string => tracker?.label ?? humanize(id);
 
 function roomDeviceSections(input: DashboardInput, resolved: Resolved, room: Room): LovelaceSection[] {
   const sections: LovelaceSection[] = [];
@@ -193,7 +188,7 @@ function roomDeviceSections(input: DashboardInput, resolved: Resolved, room: Roo
     const device = resolved.devices.get(d.spec.name);
     return (device?.entities ?? [])
       .filter((e) => e.role === 'rssi' && e.tracker)
-      .map((e) => tile(e.entityId, { name: trackerLabel(household.config.trackers.find((t) => t.id === e.tracker), e.tracker!), icon: 'mdi:bluetooth' }));
+      .map((e) => tile(e.entityId, { name: trackerLabel(household.config.trackers.find((t) => t.id === e.tracker) ?? { id: e.tracker! }), icon: 'mdi:bluetooth' }));
   });
   if (signals.length) sections.push(section([heading('Signals heard here', 'mdi:bluetooth', 'subtitle'), ...signals]));
   return sections;
@@ -222,22 +217,61 @@ function roomView(input: DashboardInput, resolved: Resolved, room: Room, warning
   return view(room.name, `room-${room.id}`, sections);
 }
 
-/** The life coach's entities in HA (by unique_id prefix), sorted: sensors, events, then stills. */
-export function coachEntities(snapshot: HaSnapshot): string[] {
-  const order = ['sensor', 'event', 'image', 'camera'];
-  return snapshot.entities
-    .filter((e) => e.platform === 'mqtt' && !e.disabled_by && COACH_UNIQUE_ID_PREFIXES.some((p) => e.unique_id?.startsWith(p)))
-    .map((e) => e.entity_id)
-    .sort((a, b) => order.indexOf(a.split('.')[0]!) - order.indexOf(b.split('.')[0]!) || (a < b ? -1 : a > b ? 1 : 0));
+/** One of the life coach's entities as HA has it. */
+export interface CoachEntity {
+  /** HA domain: sensor, event, button, switch, image. */
+  domain: string;
+  uniqueId: string;
+  entityId: string;
+  /** The person it is about (check-in sensor, event, button); undefined for the coach's own. */
+  person?: string;
 }
 
-function coachView(input: DashboardInput): LovelaceView | undefined {
-  const entities = coachEntities(input.snapshot);
-  if (!entities.length) return undefined;
-  const cards = entities.flatMap((id) => {
-    const domain = id.split('.')[0]!;
-    if (domain === 'image' || domain === 'camera') return loaded(input.snapshot, domain) ? [pictureEntity(id)] : [];
-    return [tile(id, { state_content: ['state', 'last_changed'] })];
+/**
+ * The life coach's entities in HA, in the order its discovery publishes them (per person:
+ * check-in sensor, event, check-in-now button; then health, cameras switch, a still per
+ * camera). Their unique ids come from the coach's own discovery builder
+ * (src/lifecoach/ha/discovery.ts `coachDiscovery`), so they cannot drift apart; topics do not
+ * matter for unique ids. Only those HA has (and has enabled) are returned.
+ */
+export function coachEntities(household: Household, snapshot: HaSnapshot): CoachEntity[] {
+  const ctx = { prefix: 'homeassistant', baseTopic: 'hearth', version: '' };
+  const cameras = household.config.cameras.map((c) => c.name);
+  const found = new Map<string, CoachEntity>();
+  for (const person of household.config.people) {
+    for (const message of coachDiscovery(ctx, person, cameras)) {
+      const body = JSON.parse(String(message.payload)) as { unique_id: string };
+      if (found.has(body.unique_id)) continue;
+      const entityId = mqttEntityId(snapshot, body.unique_id);
+      if (!entityId) continue;
+      const perPerson = body.unique_id.startsWith(`hearth_lifecoach_${entitySlug(person.id)}_checkin`);
+      found.set(body.unique_id, { domain: message.topic.split('/')[1]!, uniqueId: body.unique_id, entityId, ...(perPerson ? { person: person.id } : {}) });
+    }
+  }
+  return [...found.values()];
+}
+
+/** The latest check-in's sensor (`sensor.<person>_checkin`): of the check-ins' person, else the first person with one. */
+function checkinSensor(household: Household, coach: CoachEntity[]): string | undefined {
+  const sensors = coach.filter((e) => e.domain === 'sensor' && e.person);
+  const wanted = household.config.checkins?.person;
+  return (sensors.find((e) => e.person === wanted) ?? sensors[0])?.entityId;
+}
+
+function coachView(input: DashboardInput, coach: CoachEntity[]): LovelaceView | undefined {
+  if (!coach.length) return undefined;
+  const cards = coach.flatMap((e): LovelaceCard[] => {
+    switch (e.domain) {
+      case 'image':
+      case 'camera':
+        return loaded(input.snapshot, e.domain) ? [pictureEntity(e.entityId)] : [];
+      case 'button':
+        return [pressTile(e.entityId, 'Check in now', 'mdi:message-text-clock')];
+      case 'sensor':
+        return [wideTile(e.entityId, { state_content: e.person ? ['state', 'last_changed'] : ['state'] })];
+      default:
+        return [tile(e.entityId, { state_content: ['state', 'last_changed'] })];
+    }
   });
   return view('Coach', 'coach', [section([heading('Life coach', 'mdi:account-heart'), ...cards], 2)]);
 }
@@ -248,7 +282,7 @@ export function generateDashboard(input: DashboardInput): GeneratedDashboard {
   const resolved = resolve(input, warnings);
   const views: LovelaceView[] = [routinesView(input, resolved)];
   for (const room of householdRooms(input.household)) views.push(roomView(input, resolved, room, warnings));
-  const coach = coachView(input);
+  const coach = coachView(input, coachEntities(input.household, input.snapshot));
   if (coach) views.push(coach);
   return { config: { title: input.title ?? 'Home', views }, warnings };
 }

@@ -4,7 +4,7 @@
  * comes before any write to HA; the YAML file and the push record are written whole
  * (temp file + rename) or not at all.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stringify } from 'yaml';
 import type { Household } from '../config/household.js';
@@ -40,12 +40,16 @@ export interface DashboardRunResult {
   push?: PushResult;
 }
 
-/** Writes `text` to `file` through a temp file and a rename: never a half-written file. */
-export function writeWhole(file: string, text: string): void {
+/**
+ * Writes `text` to `file` through a temp file and a rename: never a half-written file.
+ * `mode` (e.g. 0o600) applies from the first byte, so the file is never readable by others.
+ */
+export function writeWhole(file: string, text: string, mode?: number): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, text, mode === undefined ? {} : { mode });
+    if (mode !== undefined) chmodSync(tmp, mode); // writeFileSync applies `mode` only when it creates the file
     renameSync(tmp, file);
   } finally {
     rmSync(tmp, { force: true });
@@ -86,7 +90,8 @@ export async function runDashboard(options: DashboardRunOptions): Promise<Dashbo
   if (options.push) {
     const record = readRecord(options.recordFile);
     result.push = await pushDashboard(conn, config, { ...(options.urlPath ? { urlPath: options.urlPath } : {}), force: !!options.force, ...(record ? { record } : {}) });
-    writeWhole(options.recordFile, `${JSON.stringify(result.push.record, null, 2)}\n`);
+    // The record holds the dashboard's config (entity ids, room names): private like the state dir.
+    writeWhole(options.recordFile, `${JSON.stringify(result.push.record, null, 2)}\n`, 0o600);
   }
   return { ...result, config, warnings };
 }

@@ -7,8 +7,10 @@
  * --force`): it logs what differs instead. Failures are logged, never thrown: the dashboard is
  * not worth stopping the hub for.
  */
+import { dirname, join } from 'node:path';
 import type { DashboardSettings } from '../config/dashboard.js';
 import type { Household } from '../config/household.js';
+import type { UnitFactory } from '../hub/unit.js';
 import type { Logger } from '../log.js';
 import { generateDashboard } from './generate.js';
 import { haCommander, type HaCommander } from './ha-commands.js';
@@ -41,6 +43,23 @@ export interface DashboardUnit {
   /** Settles when the sync started by start() finished (pushed, refused or failed). */
   readonly done: Promise<void>;
 }
+
+/**
+ * The push record's file: `dashboard.json` beside the store, in the state directory
+ * (`state_dir`, $STATE_DIRECTORY or ./state; private to hearth). Written 0600.
+ */
+export const dashboardRecordFile = (storePath: string): string => join(dirname(storePath), 'dashboard.json');
+
+/**
+ * The dashboard as a configuration-built hub unit (src/hub/units.ts): made again on every
+ * reload or entity-id change, so each new unit syncs once more (a no-op when HA already holds
+ * the same config; refused, and logged, when the person edited it in HA). Nothing is carried
+ * over from the previous unit: the record file is the dashboard's memory.
+ */
+export const dashboardUnit: UnitFactory<DashboardUnit> = {
+  name: 'dashboard',
+  create: (deps) => createDashboardUnit({ household: deps.household, ha: deps.ha, logger: deps.logger, recordFile: dashboardRecordFile(deps.store.path) }),
+};
 
 export function createDashboardUnit(deps: DashboardUnitDeps): DashboardUnit {
   const log = deps.logger.child({ unit: 'dashboard' });

@@ -27,7 +27,7 @@ import { registerHubMetrics } from './hub-metrics.js';
 import type { HubView } from './hub-view.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { HubMqtt, HubMqttDeps } from './mqtt/client.js';
-import { householdDiscovery, type DiscoveryContext } from './mqtt/discovery.js';
+import { discoveryEntities, householdDiscovery, type DiscoveryContext } from './mqtt/discovery.js';
 import { createDiscoveryUnit, createMqttUnit, type DiscoveryUnit, type MqttUnit } from './mqtt/unit.js';
 import type { PresenceUnit } from './presence/unit.js';
 import { loadReloaded, reloadQueue } from './reload.js';
@@ -138,11 +138,8 @@ export function createHub(options: HubOptions): Hub {
       }
     })());
 
-  const discoveryConfigs = (h: Household) =>
-    householdDiscovery(context!, {
-      routines: h.config.routines.map((r) => ({ id: r.id, title: r.title })),
-      people: h.config.people.map((p) => ({ id: p.id, name: p.name })),
-    });
+  /** Routines with their buttons' area, people with every room they can be reported in. */
+  const discoveryConfigs = (h: Household) => householdDiscovery(context!, discoveryEntities(h));
 
   const view = (): HubView => ({
     ha: haUnit?.client,

@@ -33,11 +33,46 @@ export function press(stack: StackLike, device: string, type: PressType = 'singl
 
 /**
  * Sets an RSSI (or any) sensor of a device: `sensor` is the ESPHome object id
- * (e.g. `sam_iphone_rssi`) or entity name; `null` makes it unknown.
+ * (e.g. `sam_s_iphone_rssi`) or entity name; `null` makes it unknown.
  */
 export function setRssi(stack: StackLike, device: string, sensor: string, value: number | null): Promise<unknown> {
   return control(stack, 'POST', `/devices/${encodeURIComponent(device)}/rssi`, { object_id: sensor, value });
 }
+
+/**
+ * Emulated presence nodes that keep hearing a person: each `[node, sensor object id, dBm]`
+ * reading is sent now and again every `everyMs` (a node's report interval), as ESPHome's
+ * `ble_rssi` with `throttle_average` reports while it hears the device (it sends each average
+ * once; the emulator repeats nothing by itself). Returns the stop function (awaits the last round).
+ */
+export function keepHearing(stack: StackLike, readings: ReadonlyArray<readonly [string, string, number]>, everyMs = 2_000): () => Promise<void> {
+  let feeding = true;
+  let wake: (() => void) | undefined;
+  const loop = (async () => {
+    while (feeding) {
+      for (const [node, sensor, dbm] of readings) await setRssi(stack, node, sensor, dbm);
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, everyMs);
+      });
+    }
+  })();
+  return async () => {
+    feeding = false;
+    wake?.();
+    await loop;
+  };
+}
+
+/** Sam in the office, heard faintly by the other rooms' nodes (the household's trackers with labels). */
+export const SAM_IN_OFFICE: ReadonlyArray<readonly [string, string, number]> = [
+  ['office-presence', 'sam_s_iphone_rssi', -50],
+  ['office-presence', 'sam_s_apple_watch_rssi', -52],
+  ...['kitchen-presence', 'bedroom-presence', 'living-room-presence'].flatMap((node) => [
+    [node, 'sam_s_iphone_rssi', -90] as const,
+    [node, 'sam_s_apple_watch_rssi', -92] as const,
+  ]),
+];
 
 export interface EmulatedLight {
   key: number;

@@ -13,13 +13,13 @@
  * shared stack's HA has none, this file starts its own stack, creates it and restarts HA.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { join } from 'node:path';
 import type { Connection, HassEntity } from 'home-assistant-js-websocket';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, connectHA, dumpLogsOnFailure, getStates, lightState, setRssi, sharedStack, startStack, waitForState, type Stack, type StackInfo } from '../helpers/index.js';
+import { connect, connectHA, dumpLogsOnFailure, getStates, keepHearing, lightState, SAM_IN_OFFICE, sharedStack, startStack, waitForState, type Stack, type StackInfo } from '../helpers/index.js';
 import { startHub, waitFor, type RunningHub } from './hub-harness.js';
 import { DESKTOP, launchBrowser, loginThroughAuthFlow, PHONE, type Browser } from '../browser/browser.js';
 import { createUser, loginToken } from '../browser/ha-users.js';
@@ -34,6 +34,7 @@ import type { Condition, LovelaceCard, LovelaceConfig, LovelaceView } from '../.
 import { isCardResource } from '../../src/dashboard/resources.js';
 import { createDashboardUnit } from '../../src/dashboard/unit.js';
 import { silentLogger } from '../../src/log.js';
+import { pushSandboxDashboard } from '../helpers/sandbox-dashboard.js';
 
 const URL_PATH = 'hearth-home';
 const SHOTS = 'build/test-output/dashboard';
@@ -45,6 +46,7 @@ let stack: StackInfo;
 let hearth: RunningHub;
 let conn: Connection;
 let household: Household;
+let stopHearing: (() => Promise<void>) | undefined;
 let browser: Browser;
 let pushed: DashboardRunResult;
 let recordFile: string;
@@ -69,19 +71,10 @@ beforeAll(async () => {
   hearth = await startHub(stack);
   recordFile = join(hearth.dir, 'dashboard.json');
   conn = await connect(stack);
-  // HA 2026.10 moves the YAML http settings into a "pending" config that reverts after five
-  // minutes unless an administrator confirms it (a dialog over every page): confirm it, as
-  // the person would.
-  const http = await conn.sendMessagePromise<{ pending: unknown }>({ type: 'http/config' });
-  if (http.pending) await conn.sendMessagePromise({ type: 'http/config/promote' });
   household = await loadHousehold({ configFile: hearth.files.configFile, devicesDir: 'devices' });
-  // Sam in the office (as tests/integration/hub.test.ts does), the other rooms far away.
-  await setRssi(stack, 'office-presence', 'sam_iphone_rssi', -50);
-  await setRssi(stack, 'office-presence', 'sam_watch_rssi', -52);
-  for (const node of ['kitchen-presence', 'bedroom-presence', 'living-room-presence']) {
-    await setRssi(stack, node, 'sam_iphone_rssi', -90);
-    await setRssi(stack, node, 'sam_watch_rssi', -92);
-  }
+  // Sam in the office (as tests/integration/hub.test.ts does), the other rooms far away, for
+  // the whole file: the room cards show live states.
+  stopHearing = keepHearing(stack, SAM_IN_OFFICE);
   await waitForState(conn, 'sensor.sam_room', (s) => s.state === 'office', 60_000);
   // hearth's entities are in HA's registry once discovery went through: nothing left out.
   await waitFor(async () => generateDashboard({ household, snapshot: await readSnapshot(conn), customCard: true }).warnings.length === 0, 60_000, 'every household entity in HA');
@@ -95,6 +88,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  await stopHearing?.();
   await browser?.close();
   conn?.close();
   await hearth?.stop();
@@ -215,6 +209,22 @@ describe('hearth dashboard in a real HA and browser', () => {
     const out = join(hearth.dir, 'dashboard.yaml');
     await runDashboard({ household, conn, out, recordFile });
     expect(parse(readFileSync(out, 'utf8'))).toEqual(pushed.config);
+  });
+
+  it("the sandbox's dashboard step (tests/helpers/sandbox-dashboard.ts) pushes the same and names the URL", async () => {
+    const before = await dashboardConfig(conn, URL_PATH);
+    const result = await pushSandboxDashboard({
+      conn,
+      haUrl: stack.hass.url,
+      haConfigDir: stack.hass.configDir,
+      configFile: hearth.files.configFile,
+      devicesDir: 'devices',
+      stateDir: join(hearth.dir, 'sandbox-state'),
+    });
+    expect(result).toEqual({ url: `${stack.hass.url}/${URL_PATH}`, warnings: [] });
+    expect(await dashboardConfig(conn, URL_PATH)).toEqual(before);
+    expect((await listResources(conn)).filter((r) => isCardResource(r.url))).toHaveLength(1);
+    expect(statSync(join(hearth.dir, 'sandbox-state', 'dashboard.json')).mode & 0o777).toBe(0o600);
   });
 
   it('shows every view with its cards and live states, no error and nothing unavailable', async () => {

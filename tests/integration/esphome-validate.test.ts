@@ -130,6 +130,7 @@ describe("haSlugify agrees with Home Assistant's own slugify (toolchain/hass-pyt
     '!!!',
     'x\u2026y \u00d7 20\u00b0',
     'Living room presence Sam iphone RSSI',
+    "Kitchen Kitchen presence Sam's iPhone RSSI",
   ];
 
   it('for Latin-script names, edge cases included', () => {

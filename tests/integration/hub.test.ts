@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'home-assistant-js-websocket';
 import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
-import { connect, dumpLogsOnFailure, lightState, press, setRssi, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
+import { connect, dumpLogsOnFailure, lightState, keepHearing, press, SAM_IN_OFFICE, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
 import { startHub, waitFor, type RunningHub } from './hub-harness.js';
 
 const stack: StackInfo = sharedStack();
@@ -115,26 +115,14 @@ describe('hub: routines and buttons', () => {
 
 describe('hub: presence', () => {
   it('publishes sensor.sam_room following the emulated RSSI', async () => {
-    // The nodes publish each reading once, as ESPHome's ble_rssi does (no repeats): feed them
-    // every report interval, as nodes that keep hearing the phone would, until the room shows.
-    let feeding = true;
-    const feed = (async () => {
-      while (feeding) {
-        await setRssi(stack, 'office-presence', 'sam_iphone_rssi', -50);
-        await setRssi(stack, 'office-presence', 'sam_watch_rssi', -52);
-        for (const node of ['kitchen-presence', 'bedroom-presence', 'living-room-presence']) {
-          await setRssi(stack, node, 'sam_iphone_rssi', -90);
-          await setRssi(stack, node, 'sam_watch_rssi', -92);
-        }
-        await new Promise((r) => setTimeout(r, 2_000));
-      }
-    })();
+    // The nodes publish each reading once, as ESPHome's ble_rssi does (no repeats): they keep
+    // hearing the phone and watch every report interval until the room shows.
+    const stop = keepHearing(stack, SAM_IN_OFFICE);
     try {
       await waitForState(conn, 'sensor.sam_room', (s) => s.state === 'office', 30_000);
       await waitForState(conn, 'device_tracker.sam_ble', (s) => s.state === 'home', 10_000);
     } finally {
-      feeding = false;
-      await feed;
+      await stop();
     }
   });
 });

@@ -37,6 +37,8 @@ let
   flake = (import ../../flake.nix).outputs inputs;
 
   pkgs = fakeNixpkgs.legacyPackages.${system};
+  # the overlay applied as nixpkgs applies it: `final` is the fixpoint of the package set
+  overlaid = lib.fix (final: pkgs // flake.overlays.default final pkgs);
   hearth = flake.packages.${system}.default;
   packageJson = lib.importJSON ../../package.json;
   lock = lib.importJSON ../../package-lock.json;
@@ -86,8 +88,10 @@ in
     "default"
     "esphome-configs"
     "hearth"
+    "hearth-card"
   ])
   (eq "checks (x86_64-linux)" (lib.attrNames flake.checks.${system}) [
+    "card"
     "esphome-configs"
     "package"
     "package-help"
@@ -98,6 +102,7 @@ in
     "default"
     "esphome-configs"
     "hearth"
+    "hearth-card"
   ])
 
   # --- the package ---------------------------------------------------------------------------
@@ -219,7 +224,32 @@ in
     && flake.checks.${system}.package-help == hearth.passthru.tests.help
     && flake.checks.${system}.package-sqlite-backup == hearth.passthru.tests.sqlite-backup
   ) "")
-  (eq "overlay adds pkgs.hearth" (flake.overlays.default pkgs pkgs).hearth.pname "hearth")
+  (eq "overlay adds pkgs.hearth" overlaid.hearth.pname "hearth")
+
+  # --- the Lovelace card -------------------------------------------------------------------------
+  (check "the build bundles the card with nixpkgs' esbuild through npm's launcher (its binary package is optional, left out)" (
+    lib.hasInfix "ESBUILD_BINARY_PATH=${pkgs.esbuild}/bin/esbuild npm run build:card" hearth.buildPhase
+    && builtins.match ".*npm run build:card.*npm prune.*" (lib.replaceStrings [ "\n" ] [ " " ] hearth.buildPhase) != null
+    && lib.hasInfix "dist/card/hearth-card.js" hearth.installCheckPhase
+    && lib.hasInfix "--outfile=dist/card/hearth-card.js" packageJson.scripts."build:card"
+  ) hearth.buildPhase)
+  (check "hearth-card: $out/hearth-card.js, named as customLovelaceModules' URL rule wants (entrypoint or pname.js)" (
+    let
+      card = flake.packages.${system}.hearth-card;
+    in
+    card.pname == "hearth-card"
+    && card.version == hearth.version
+    && (card.entrypoint or (card.pname + ".js")) == "hearth-card.js"
+    && lib.hasInfix "${hearth}/lib/hearth/dist/card/hearth-card.js $out/hearth-card.js" card.installPhase
+    && flake.checks.${system}.card == card
+  ) flake.packages.${system}.hearth-card.installPhase)
+  (eq "overlay adds pkgs.hearth-card, the card of the overlay's hearth" {
+    inherit (overlaid.hearth-card) pname;
+    card = overlaid.hearth-card == overlaid.hearth.passthru.card;
+  } {
+    pname = "hearth-card";
+    card = true;
+  })
 
   # --- ESPHome configs -----------------------------------------------------------------------
   (check "esphome-configs runs hearth's generator over ./devices and ./hearth.yaml" (

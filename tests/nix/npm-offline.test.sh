@@ -7,7 +7,10 @@
 #      and checks the file's sha512 against the derivation's outputHash, i.e. that the FOD's
 #      output is what its hash pins, whatever npm's version;
 #   3. points the rewritten lockfile's `resolved` at those files and runs the build's
-#      `npm ci --offline --ignore-scripts --omit=optional` with an empty cache, as in the sandbox.
+#      `npm ci --offline --ignore-scripts --omit=optional` with an empty cache, as in the sandbox;
+#   4. bundles the card there as the build does (`ESBUILD_BINARY_PATH=<an esbuild binary> npm run
+#      build:card`: npm's esbuild launcher without its optional binary package), with the
+#      binary the development install has standing in for nixpkgs' esbuild.
 # Needs NIXPKGS_LIB (SKIPPED without); SKIPPED too when npm's cache lacks a package (it is
 # warm after `npm ci`). About 40 s of npm work.
 set -euo pipefail
@@ -111,6 +114,27 @@ else
   echo "  FAIL npm ci --offline from the rewritten lockfile"
   sed 's/^/    /' "$tmp/ci.out" | tail -20
   status=1
+fi
+
+# 4. the card bundle, from the offline install (which has no @esbuild/<platform> package)
+esbuild_bin=$(find -L "$repo/node_modules/@esbuild" -path '*/bin/esbuild' -type f 2>/dev/null | head -1 || true)
+if [ "$status" != 0 ]; then
+  :
+elif [ -z "$esbuild_bin" ]; then
+  echo "  SKIP npm run build:card (no esbuild binary in $repo/node_modules/@esbuild to stand in for nixpkgs')"
+elif [ -e "$tmp/proj/node_modules/@esbuild" ]; then
+  echo "  FAIL the offline install has an @esbuild platform package: the build would not need ESBUILD_BINARY_PATH"
+  status=1
+else
+  cp -r "$repo/src" "$repo/tsconfig.json" "$tmp/proj/"
+  if (cd "$tmp/proj" && ESBUILD_BINARY_PATH=$esbuild_bin npm run -s build:card >"$tmp/card.out" 2>&1) &&
+    grep -q "customElements" "$tmp/proj/dist/card/hearth-card.js" && grep -q "hearth-card" "$tmp/proj/dist/card/hearth-card.js"; then
+    echo "  ok   ESBUILD_BINARY_PATH=… npm run build:card bundles dist/card/hearth-card.js ($(wc -c <"$tmp/proj/dist/card/hearth-card.js") bytes) from the offline install"
+  else
+    echo "  FAIL npm run build:card from the offline install"
+    sed 's/^/    /' "$tmp/card.out" | tail -20
+    status=1
+  fi
 fi
 echo "nix npm-offline: $([ "$status" = 0 ] && echo 'passed' || echo 'FAILED') ($(npm --version | sed 's/^/npm /'))"
 exit $status

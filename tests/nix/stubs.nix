@@ -90,6 +90,7 @@ let
         gnused = fakeDrv "gnused" { };
         curl = fakeDrv "curl" { };
         esphome = fakeDrv "esphome" { };
+        esbuild = fakeDrv "esbuild-0.25.0" { meta.mainProgram = "esbuild"; };
         mosquitto = fakeDrv "mosquitto" { };
         ffmpeg-headless = fakeDrv "ffmpeg-headless" { };
         formats.yaml = yamlFormat;

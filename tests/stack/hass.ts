@@ -268,6 +268,8 @@ export class HomeAssistant {
    */
   writeConfig(): void {
     mkdirSync(join(this.configDir, '.storage'), { recursive: true });
+    // HA serves /local/ (hearth's dashboard card) only if www/ exists when it starts.
+    mkdirSync(join(this.configDir, 'www'), { recursive: true });
     const yaml = configurationYaml({ url: this.url, mobileApp: this.options.mobileApp !== false, extraYaml: this.options.extraYaml });
     writeFileSync(join(this.configDir, 'configuration.yaml'), yaml);
     for (const [key, data] of Object.entries(preseededStorage(this.options.port))) {

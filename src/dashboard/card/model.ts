@@ -115,17 +115,23 @@ export function routineRows(states: States, config: HearthCardConfig, clock: Clo
 
 export type CheckinView = { kind: 'missing'; message: string } | { kind: 'checkin'; text: string; at?: string; detail?: string };
 
-/** The latest check-in: the sensor's state (≤ 255 characters) or its longer `text`/`summary` attribute. */
+/**
+ * The latest check-in, from the life coach's `sensor.<person>_checkin` (src/lifecoach/ha/
+ * discovery.ts `checkinMessages`): the state is the short summary (≤ 255 characters), the
+ * `message` attribute the whole message (null when none), `at` when it started (ISO),
+ * `outcome` model | data | skipped. Shown: the message (else the summary), when, and a note
+ * when it came from the routine data alone (the model did not answer).
+ */
 export function checkinView(states: States, entity: string, clock: Clock): CheckinView {
   const s = states[entity];
   if (!s) return { kind: 'missing', message: `Entity not available: ${entity}` };
   if (NO_VALUE.has(s.state)) return { kind: 'missing', message: `${entity} is ${s.state}` };
-  const long = [s.attributes.text, s.attributes.summary, s.attributes.message].find((v): v is string => typeof v === 'string' && v.length > 0);
+  const message = typeof s.attributes.message === 'string' && s.attributes.message.length > 0 ? s.attributes.message : undefined;
   const at = dateOf(s.attributes.at ?? s.last_changed);
-  const detail = typeof s.attributes.advice === 'string' ? s.attributes.advice : undefined;
+  const detail = s.attributes.outcome === 'data' ? 'From the routine data: the model did not answer in time.' : undefined;
   return {
     kind: 'checkin',
-    text: long ?? s.state,
+    text: message ?? s.state,
     ...(at ? { at: `${day(at, clock.timeZone) === day(clock.now, clock.timeZone) ? 'today' : day(at, clock.timeZone)} ${timeOfDay(at, clock.timeZone)}` } : {}),
     ...(detail ? { detail } : {}),
   };

@@ -1,7 +1,7 @@
 import type { Tracker } from '../../config/hearth-config.js';
 import type { PresenceNodeSpec } from '../../config/kinds/index.js';
 import { ConfigError, configError } from '../../config/issues.js';
-import { humanize } from '../../config/names.js';
+import { trackerLabel } from '../../config/names.js';
 import { entity, entityWithRole } from '../entities.js';
 import { period, type EmitContext, type KindEmitter } from '../context.js';
 import { secret, type ConfigObject } from '../values.js';
@@ -55,7 +55,8 @@ export const presenceNode: KindEmitter<'presence-node'> = {
         domain: 'sensor',
         role: 'rssi',
         tracker: tracker.id,
-        name: `${humanize(tracker.id)} RSSI`,
+        // Named by the tracker's label ("Sam's iPhone RSSI"): HA shows it and derives the entity id from it.
+        name: `${trackerLabel(tracker)} RSSI`,
         unit: 'dBm',
         deviceClass: 'signal_strength',
         stateClass: 'measurement',

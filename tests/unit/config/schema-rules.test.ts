@@ -197,6 +197,17 @@ describe('hearth.yaml values', () => {
     expectOnlyError(none, 'hearth.yaml', 'trackers[2].uuid', 'is required', '!secret', 'uuid_file');
   });
 
+  it("a tracker's label names its RSSI sensors, so ESPHome's entity-name rules apply", async () => {
+    const ok = await loadFiles({ 'hearth.yaml': withTracker("    type: mac\n    mac: AA:BB:CC:DD:EE:FF\n    label: \"Sam's iPad \"") });
+    expect(ok.household!.config.trackers[2]).toMatchObject({ label: "Sam's iPad" });
+    const slash = await loadFiles({ 'hearth.yaml': withTracker('    type: mac\n    mac: AA:BB:CC:DD:EE:FF\n    label: Keys/bag') });
+    expectOnlyError(slash, 'hearth.yaml', 'trackers[2].label', 'must not contain "/"');
+    const empty = await loadFiles({ 'hearth.yaml': withTracker('    type: mac\n    mac: AA:BB:CC:DD:EE:FF\n    label: " "') });
+    expectOnlyError(empty, 'hearth.yaml', 'trackers[2].label', 'must not be empty');
+    const long = await loadFiles({ 'hearth.yaml': withTracker(`    type: mac\n    mac: AA:BB:CC:DD:EE:FF\n    label: ${'x'.repeat(65)}`) });
+    expectOnlyError(long, 'hearth.yaml', 'trackers[2].label', 'at most 64 characters');
+  });
+
   it('`!secret` elsewhere in hearth.yaml is an error naming where secrets of the hub come from', async () => {
     const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('name: Sam', 'name: !secret sam_name') });
     expectOnlyError(loaded, 'hearth.yaml', 'people[0].name', '`!secret` is only for tracker keys', 'token_file');

@@ -70,8 +70,18 @@ describe("hearth card's checklist", () => {
 
 describe("hearth card's check-in", () => {
   it('prefers the long text attribute and says when it was', () => {
-    const states: States = { 'sensor.checkin': { state: 'Looks rested', attributes: { text: 'Looks rested; the desk is tidy.' }, last_changed: '2026-11-29T09:00:00Z' } };
-    expect(checkinView(states, 'sensor.checkin', clock)).toEqual({ kind: 'checkin', text: 'Looks rested; the desk is tidy.', at: 'today 09:00' });
+    // Attributes as the life coach publishes them (src/lifecoach/ha/discovery.ts checkinMessages).
+    const model = { outcome: 'model', message: 'Looks rested; the desk is tidy. Water the plants after lunch?', at: '2026-11-29T09:00:00.000Z', reason: null };
+    const states: States = { 'sensor.sam_checkin': { state: 'Looks rested', attributes: model, last_changed: '2026-11-29T09:00:05Z' } };
+    expect(checkinView(states, 'sensor.sam_checkin', clock)).toEqual({ kind: 'checkin', text: model.message, at: 'today 09:00' });
+    const data = { state: 'Meds done, plants due', attributes: { outcome: 'data', message: null, at: '2026-11-28T18:30:00.000Z' } };
+    expect(checkinView({ 'sensor.sam_checkin': data }, 'sensor.sam_checkin', clock)).toEqual({
+      kind: 'checkin',
+      text: 'Meds done, plants due',
+      at: '2026-11-28 18:30',
+      detail: 'From the routine data: the model did not answer in time.',
+    });
+    expect(checkinView({ 'sensor.sam_checkin': { state: 'unavailable', attributes: {} } }, 'sensor.sam_checkin', clock)).toEqual({ kind: 'missing', message: 'sensor.sam_checkin is unavailable' });
     expect(checkinView({}, 'sensor.checkin', clock)).toEqual({ kind: 'missing', message: 'Entity not available: sensor.checkin' });
   });
 });

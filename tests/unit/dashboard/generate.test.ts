@@ -5,7 +5,7 @@ import { householdEntities } from '../../../src/esphome/entity-ids.js';
 import { generateDashboard } from '../../../src/dashboard/generate.js';
 import { entitiesOfCard, type LovelaceCard, type LovelaceConfig } from '../../../src/dashboard/cards.js';
 import { householdRooms } from '../../../src/dashboard/rooms.js';
-import { remove, rename, snapshotOf } from './snapshot-fixture.js';
+import { remove, rename, snapshotOf, withCoach } from './snapshot-fixture.js';
 
 let household: Household;
 beforeAll(async () => {
@@ -120,23 +120,34 @@ describe('generated dashboard', () => {
     expect(rich.find((c) => c.entity === 'image.kitchen_still')?.type).toBe('picture-entity');
   });
 
-  it('adds the coach view only when the life coach has entities in HA', () => {
+  it("adds the coach view from the life coach's real entities, only when HA has them", () => {
     const snapshot = snapshotOf(household, ['mqtt', 'esphome', 'image']);
     expect(generateDashboard({ household, snapshot, customCard: true }).config.views.map((v) => v.path)).not.toContain('coach');
-    for (const [entity_id, unique_id] of [
-      ['sensor.sam_checkin', 'hearth_coach_checkin'],
-      ['image.desk_still', 'hearth_coach_still_desk'],
-    ] as const) {
-      snapshot.entities.push({ entity_id, unique_id, platform: 'mqtt', device_id: null, disabled_by: null });
-      snapshot.states.push(entity_id);
-    }
-    const { config } = generateDashboard({ household, snapshot, customCard: true });
+    const withCameras = { ...household, config: { ...household.config, cameras: [{ name: 'desk' }] } } as Household;
+    withCoach(snapshot, household.config.people[0]!, ['desk']);
+    // Something else of hearth's that merely looks like the coach's is not taken for it.
+    snapshot.entities.push({ entity_id: 'sensor.fake_checkin', platform: 'mqtt', unique_id: 'hearth_coach_checkin', device_id: null, disabled_by: null });
+    snapshot.states.push('sensor.fake_checkin');
+    const { config, warnings } = generateDashboard({ household: withCameras, snapshot, customCard: true });
+    expect(warnings).toEqual([]);
     expect(viewCards(config, 'coach').map((c) => [c.type, c.entity])).toEqual([
       ['heading', undefined],
       ['tile', 'sensor.sam_checkin'],
-      ['picture-entity', 'image.desk_still'],
+      ['tile', 'event.sam_checkin'],
+      ['tile', 'button.sam_checkin_now'],
+      ['tile', 'sensor.lifecoach_health'],
+      ['tile', 'switch.lifecoach_cameras'],
+      ['picture-entity', 'image.lifecoach_desk'],
     ]);
     expect(viewCards(config, 'routines').find((c) => c.type === 'custom:hearth-card')).toMatchObject({ checkin: 'sensor.sam_checkin' });
+    // Renamed in HA: followed through the registry (unique_id), not guessed from the name.
+    rename(snapshot, 'sensor.sam_checkin', 'sensor.how_is_sam');
+    const renamed = generateDashboard({ household: withCameras, snapshot, customCard: true }).config;
+    expect(viewCards(renamed, 'routines').find((c) => c.type === 'custom:hearth-card')).toMatchObject({ checkin: 'sensor.how_is_sam' });
+    // Without the image integration the still is left out.
+    snapshot.components = ['mqtt', 'esphome'];
+    const noImage = generateDashboard({ household: withCameras, snapshot, customCard: true }).config;
+    expect(viewCards(noImage, 'coach').some((c) => c.type === 'picture-entity')).toBe(false);
   });
 
   it('is deterministic', () => {

@@ -8,6 +8,7 @@ import { householdEntities } from '../../../src/esphome/entity-ids.js';
 import type { RegistryDevice, RegistryEntity } from '../../../src/hub/ha/entity-resolver.js';
 import { discoveryEntities, householdDiscovery } from '../../../src/hub/mqtt/discovery.js';
 import type { HaSnapshot } from '../../../src/dashboard/snapshot.js';
+import { coachDiscovery } from '../../../src/lifecoach/ha/discovery.js';
 
 export function snapshotOf(household: Household, components = ['mqtt', 'esphome', 'frontend', 'lovelace']): HaSnapshot {
   const entities: RegistryEntity[] = [];
@@ -39,4 +40,18 @@ export function rename(snapshot: HaSnapshot, from: string, to: string): void {
 export function remove(snapshot: HaSnapshot, entityId: string): void {
   snapshot.entities = snapshot.entities.filter((e) => e.entity_id !== entityId);
   snapshot.states = snapshot.states.filter((s) => s !== entityId);
+}
+
+/**
+ * Adds the life coach's MQTT entities as HA registers them after the coach ran: from its real
+ * discovery configs (src/lifecoach/ha/discovery.ts), each under its `default_entity_id`.
+ */
+export function withCoach(snapshot: HaSnapshot, person: { id: string; name: string }, cameras: string[]): HaSnapshot {
+  const ctx = { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' };
+  for (const m of coachDiscovery(ctx, person, cameras)) {
+    const body = JSON.parse(String(m.payload)) as { unique_id: string; default_entity_id: string };
+    snapshot.entities.push({ entity_id: body.default_entity_id, platform: 'mqtt', unique_id: body.unique_id, device_id: 'coach', disabled_by: null });
+    snapshot.states.push(body.default_entity_id);
+  }
+  return snapshot;
 }

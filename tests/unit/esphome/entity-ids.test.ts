@@ -88,6 +88,18 @@ describe('householdEntities', () => {
     ]);
   });
 
+  it("names RSSI sensors by the tracker's label; HA derives the entity id from that name", () => {
+    const h = household([device(WIDE_SPECS[4]!)]);
+    h.config.trackers[0] = { ...h.config.trackers[0]!, label: "Sam's iPhone" };
+    const [presence] = householdEntities(h);
+    const iphone = presence!.entities.find((e) => e.tracker === 'sam-iphone')!;
+    expect(iphone).toMatchObject({ name: "Sam's iPhone RSSI", friendlyName: "Presence all Sam's iPhone RSSI", entityId: 'sensor.presence_all_sam_s_iphone_rssi' });
+    // Trackers without a label keep the humanised id, and their entity ids.
+    expect(presence!.entities.find((e) => e.tracker === 'sam-watch')!.entityId).toBe('sensor.presence_all_sam_watch_rssi');
+    const sensors = emitDevice(h.devices[0]!, h).config.sensor as Record<string, unknown>[];
+    expect(sensors.map((c) => c.name)).toContain("Sam's iPhone RSSI");
+  });
+
   it('lookups by role/tracker and by entity id', () => {
     const devices = householdEntities(goldenHousehold());
     expect(findEntityId(devices, { device: 'kitchen-meds-button', role: 'led' })).toBe('light.kitchen_kitchen_meds_button_led');
