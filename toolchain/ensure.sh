@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make hearth's toolchain ready; idempotent, and fast (well under 2 s) when all is cached.
 #  1. host packages: debootstrap, mosquitto (broker binary only: its system service is kept
-#     stopped and disabled, tests start their own), ffmpeg, nix-bin, util-linux;
+#     stopped and disabled, tests start their own), ffmpeg, nix-bin, util-linux and iproute2
+#     (the tests' private network namespace: tests/isolated.sh), shellcheck, chromium;
 #  2. the root filesystem (Debian + Python + /opt/esphome + /opt/hass venvs) at
 #     ${XDG_CACHE_HOME:-$HOME/.cache}/hearth/rootfs-<key>, key = hash of pins.env,
 #     build-rootfs.sh and ha_requirements.py; built in a temp dir and renamed into place,
@@ -15,7 +16,7 @@ t_start=$EPOCHREALTIME
 [ "$(id -u)" = 0 ] || { hearth_log "must run as root (apt-get, debootstrap, unshare)"; exit 1; }
 
 # --- 1. host packages -------------------------------------------------------------------
-HOST_PACKAGES=(debootstrap mosquitto ffmpeg nix-bin util-linux chromium)
+HOST_PACKAGES=(debootstrap mosquitto ffmpeg nix-bin util-linux iproute2 shellcheck chromium)
 installed=" $(dpkg-query -W -f='${Package}=${Status} ' "${HOST_PACKAGES[@]}" 2>/dev/null || true)"
 missing=()
 for pkg in "${HOST_PACKAGES[@]}"; do
