@@ -44,10 +44,6 @@ export async function pushSandboxDashboard(options: SandboxDashboardOptions): Pr
   execFileSync('npm', ['run', '-s', 'build:card'], { stdio: 'ignore' });
   const household = await loadHousehold({ configFile: options.configFile, devicesDir: options.devicesDir });
   const { conn } = options;
-  // HA 2026.10 keeps YAML http settings "pending" (a dialog over every page) until an
-  // administrator confirms them: confirm, so the newcomer's first page is the dashboard.
-  const http = await conn.sendMessagePromise<{ pending?: unknown }>({ type: 'http/config' }).catch(() => ({ pending: undefined }));
-  if (http.pending) await conn.sendMessagePromise({ type: 'http/config/promote' });
   // Discovery configs arrive one by one: wait (bounded) until HA has every entity of hearth's.
   const deadline = Date.now() + (options.settleTimeoutMs ?? 60_000);
   while (Date.now() < deadline) {

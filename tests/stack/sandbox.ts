@@ -22,6 +22,7 @@ import { startHouseholdSimulation } from './household-sim.js';
 import { entityRegistry } from './ha-client.js';
 import { poll } from './net.js';
 import { REPO_ROOT } from './paths.js';
+import { pushSandboxDashboard } from '../helpers/sandbox-dashboard.js';
 import { describeExit, HA_RESTART_EXIT_CODE, watchParts, type WatchedPart } from './watch.js';
 
 // `npm run sandbox -- --still`: no simulated walking (RSSI only when you set it).
@@ -97,12 +98,25 @@ const commands: SandboxCommand[] = [
     : []),
 ];
 const entities = await hearthEntities();
+const dashboard = await pushSandboxDashboard({
+  conn: stack.conn,
+  haUrl: hass.url,
+  haConfigDir: hass.configDir,
+  configFile: h.configFile,
+  devicesDir: h.devicesDir,
+  stateDir: h.stateDir,
+}).catch((e: Error) => {
+  say(`dashboard: not pushed: ${e.message}`);
+  return undefined;
+});
+for (const w of dashboard?.warnings ?? []) say(`dashboard: ${w}`);
 const lines = [
   '',
   `Home Assistant  ${hass.url}   (version ${hass.version}; listens on 127.0.0.1 only)`,
   `  login         ${hass.owner.username} / ${hass.owner.password}`,
   `  token file    ${hass.tokenFile}`,
   `  config dir    ${hass.configDir}`,
+  ...(dashboard ? [`  dashboard     ${dashboard.url}   (hearth's own, generated from the household and pushed by the sandbox)`] : []),
   `  hearth's entities (MQTT discovery, ${entities.length}):`,
   ...entities.map((e) => `                ${e}`),
   `MQTT broker     ${mqtt.url}`,
