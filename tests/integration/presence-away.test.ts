@@ -42,8 +42,8 @@ describe('presence: away when the nodes stop hearing', () => {
     let lastReading = 0;
     const feed = (async () => {
       while (feeding) {
-        await setRssi(stack, 'kitchen-presence', 'sam_iphone_rssi', -55);
-        await setRssi(stack, 'kitchen-presence', 'sam_watch_rssi', -57);
+        await setRssi(stack, 'kitchen-presence', 'sam_s_iphone_rssi', -55);
+        await setRssi(stack, 'kitchen-presence', 'sam_s_apple_watch_rssi', -57);
         lastReading = Date.now();
         await new Promise((r) => setTimeout(r, REPORT_MS));
       }
