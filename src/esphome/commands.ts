@@ -103,7 +103,8 @@ export function registerEsphomeCommands(program: Command): void {
         'password, the BLE tracker keys with their values where hearth.yaml or a *_file gives them)',
     )
     .option('--generate', 'fill in fresh random API keys (32 bytes, base64) and passwords; Wi-Fi stays to fill in')
-    .action(async (options: SourceOptions & { generate?: boolean }) => {
+    .option('--out <file>', 'write a new private file (0600, never over an existing one) instead of printing')
+    .action(async (options: SourceOptions & { generate?: boolean; out?: string }) => {
       const household = await load(options);
       if (!household) return;
       const { readTrackerKeys, secretsTemplate } = await import('./secrets.js');
@@ -117,7 +118,20 @@ export function registerEsphomeCommands(program: Command): void {
         process.exitCode = EXIT_CONFIG;
         return;
       }
-      process.stdout.write(secretsTemplate(household, { generate: options.generate === true, trackerKeys }));
+      const text = secretsTemplate(household, { generate: options.generate === true, trackerKeys });
+      if (!options.out) {
+        process.stdout.write(text);
+        return;
+      }
+      const { SecretsFileError, writeNewSecretsFile } = await import('./secrets-file.js');
+      try {
+        await writeNewSecretsFile(options.out, text);
+        console.log(`wrote ${options.out} (0600)`);
+      } catch (error) {
+        if (!(error instanceof SecretsFileError)) throw error;
+        console.error(error.message);
+        process.exitCode = EXIT_CONFIG;
+      }
     });
 
   withSource(esphome.command('validate'))
