@@ -328,39 +328,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const stack: Stack = Object.assign(info, {
     conn: undefined as unknown as Connection,
+    // A plain copy of what describes the stack (no connection, no functions): what tests and
+    // the sandbox hand on.
     info: (): StackInfo => {
-      const {
-        dir: d,
-        hass: h,
-        mqtt,
-        emulator: e,
-        devices,
-        haEntities,
-        esphomeEntries,
-        mqttEntryId,
-        todoEntityId,
-        startupSeconds,
-        timings: t,
-        flowSteps,
-        logs: l,
-      } = stack;
-      return JSON.parse(
-        JSON.stringify({
-          dir: d,
-          hass: h,
-          mqtt,
-          emulator: e,
-          devices,
-          haEntities,
-          esphomeEntries,
-          mqttEntryId,
-          todoEntityId,
-          startupSeconds,
-          timings: t,
-          flowSteps,
-          logs: l,
-        }),
-      ) as StackInfo;
+      const fields: Array<keyof StackInfo> = [
+        'dir', 'hass', 'mqtt', 'emulator', 'devices', 'haEntities', 'esphomeEntries',
+        'mqttEntryId', 'todoEntityId', 'startupSeconds', 'timings', 'flowSteps', 'logs',
+      ];
+      return JSON.parse(JSON.stringify(Object.fromEntries(fields.map((k) => [k, stack[k]])))) as StackInfo;
     },
     restartBroker: async () => {
       await mosquitto.restart();

@@ -35,15 +35,9 @@
  *   HA's snapshot when hearth sees the button again (core/press.ts), for the occurrence
  *   that was due when it was made.
  */
-import type { Household } from '../../config/household.js';
-import type { DeviceEntities } from '../../esphome/entity-ids.js';
-import type { Logger } from '../../log.js';
-import type { Clock } from '../clock.js';
-import type { HaClient, Unsubscribe } from '../ha/client.js';
+import type { Unsubscribe } from '../ha/client.js';
 import type { StateChange } from '../ha/state-changes.js';
-import type { Metrics } from '../metrics.js';
-import type { HubMqtt } from '../mqtt/client.js';
-import { routineCommandFilter, type DiscoveryContext } from '../mqtt/discovery.js';
+import { routineCommandFilter } from '../mqtt/discovery.js';
 import { createActionIntake, type RoutineAction } from './action-intake.js';
 import { createReminderEffects } from './effects.js';
 import { createPressIntake } from './press-intake.js';
@@ -53,22 +47,12 @@ import { createRoutineViews, type RoutineView } from './routine-view.js';
 import { createStepWriter, type UnwrittenStep } from './step-writer.js';
 import { createWakeups } from './wakeups.js';
 import { step, type ActionKind, type ActionSource, type DueSource, type ReminderEvent, type ReminderState } from './core/reminder.js';
-import type { Store } from '../store/store.js';
-import type { HubUnit, Link, UnitFactory } from '../unit.js';
+import type { HubUnit, Link, UnitDeps, UnitFactory } from '../unit.js';
 
 export type { RoutineView } from './routine-view.js';
 
-export interface RemindersDeps {
-  household: Household;
-  devices: DeviceEntities[];
-  ha: HaClient;
-  mqtt: HubMqtt;
-  store: Store;
-  context: DiscoveryContext;
-  clock: Clock;
-  logger: Logger;
-  metrics?: Metrics;
-}
+/** The shared deps of configuration-built units (unit.ts). */
+export type RemindersDeps = UnitDeps;
 
 export interface Reminders extends HubUnit {
   readonly name: 'reminders';
