@@ -17,7 +17,17 @@ import type { CheckinRecord } from '../../src/lifecoach/store.js';
 import { callService, connect, dumpLogsOnFailure, haRest, press, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
 import { answerFromFacts, startOllamaStandIn, type OllamaStandIn } from '../stand-ins/ollama-server.js';
 import { lavfiGraph } from '../stand-ins/lavfi-cameras.js';
-import { registerFakePhone, routineOf, spawnHearth, waitFor, writeHubFiles, type FakePhone, type HearthProcess, type HearthYaml, type HubFiles } from './hub-harness.js';
+import {
+  registerFakePhone,
+  routineOf,
+  spawnHearth,
+  waitFor,
+  writeHubFiles,
+  type FakePhone,
+  type HearthProcess,
+  type HearthYaml,
+  type HubFiles,
+} from './hub-harness.js';
 
 const stack: StackInfo = sharedStack();
 dumpLogsOnFailure(() => stack);
@@ -54,7 +64,9 @@ function coachSections(config: HearthYaml, ollamaHost: string): void {
 const checkinsIn = (files: HubFiles): CheckinRecord[] => {
   const db = new Database(join(files.dir, 'state', 'hearth.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT id, outcome, reason, context, message, timings FROM lifecoach_checkins ORDER BY started_at').all() as CheckinRecord[];
+    return db
+      .prepare('SELECT id, outcome, reason, context, message, timings FROM lifecoach_checkins ORDER BY started_at')
+      .all() as CheckinRecord[];
   } finally {
     db.close();
   }
@@ -75,7 +87,9 @@ beforeAll(async () => {
   phone = await registerFakePhone(stack, 'Sams Phone');
   // A to-do list of the test's own (local_todo's config flow) with one open item.
   const flow = await haRest<{ flow_id: string }>(stack, 'POST', '/api/config/config_entries/flow', { handler: 'local_todo' });
-  const done = await haRest<{ result?: { entry_id: string } }>(stack, 'POST', `/api/config/config_entries/flow/${flow.flow_id}`, { todo_list_name: 'Coach hub test' });
+  const done = await haRest<{ result?: { entry_id: string } }>(stack, 'POST', `/api/config/config_entries/flow/${flow.flow_id}`, {
+    todo_list_name: 'Coach hub test',
+  });
   todoEntry = done.result?.entry_id;
   await waitForState(conn, TODO_LIST, () => true, 30_000);
   await callService(conn, 'todo', 'add_item', { item: 'Book the dentist' }, { entity_id: TODO_LIST });
@@ -100,7 +114,8 @@ describe('life coach in hearth run', () => {
     files?.remove();
   });
 
-  const phase = async (id: string) => (await hearth.api<Array<{ id: string; phase: string }>>('GET', '/api/routines')).body.find((r) => r.id === id)?.phase;
+  const phase = async (id: string) =>
+    (await hearth.api<Array<{ id: string; phase: string }>>('GET', '/api/routines')).body.find((r) => r.id === id)?.phase;
 
   it('a check-in sees the pressed and the due routine and the to-do item, sends both stills, reaches the phone and HA; Done from the phone settles the routine', async () => {
     expect((await hearth.api('POST', '/api/routines/morning-meds/due')).status).toBe(200);
@@ -124,7 +139,10 @@ describe('life coach in hearth run', () => {
       { camera: 'desk', seen: true },
       { camera: 'kitchen', seen: true },
     ]);
-    const chat = standIn.requests.filter((r) => r.path === '/api/chat').slice(chats).at(-1)!;
+    const chat = standIn.requests
+      .filter((r) => r.path === '/api/chat')
+      .slice(chats)
+      .at(-1)!;
     expect(chat.body?.messages?.at(-1)?.images).toHaveLength(2);
 
     const n = await phone.waitForNotification((x) => x.at >= t0 && x.data?.tag === TAG, 30_000);
@@ -214,12 +232,20 @@ describe('coach-only hearth on another host', () => {
       { camera: 'kitchen', seen: true },
     ]);
     expect(record.context!.todos).toEqual([{ list: TODO_LIST, summary: 'Book the dentist' }]);
-    expect(standIn.requests.filter((r) => r.path === '/api/chat').slice(chats).at(-1)!.body?.messages?.at(-1)?.images).toHaveLength(2);
+    expect(
+      standIn.requests
+        .filter((r) => r.path === '/api/chat')
+        .slice(chats)
+        .at(-1)!
+        .body?.messages?.at(-1)?.images,
+    ).toHaveLength(2);
     // The hub captured them for the coach's HTTP requests, and recorded each capture.
     const db = new Database(join(hubFiles.dir, 'state', 'hearth.sqlite'), { readonly: true, fileMustExist: true });
     const captures = db.prepare("SELECT camera, outcome FROM lifecoach_captures WHERE why = 'http' ORDER BY id").all();
     db.close();
-    expect(captures).toEqual(expect.arrayContaining([expect.objectContaining({ camera: 'desk' }), expect.objectContaining({ camera: 'kitchen' })]));
+    expect(captures).toEqual(
+      expect.arrayContaining([expect.objectContaining({ camera: 'desk' }), expect.objectContaining({ camera: 'kitchen' })]),
+    );
 
     // The coach-only hearth has its own availability: stopping it leaves the hub's entities available.
     await coach.stop();

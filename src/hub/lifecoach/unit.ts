@@ -50,7 +50,9 @@ export function createLifecoachUnit(deps: UnitDeps): LifecoachUnit {
   const placement = deps.coach ?? { role: 'coach' as const };
   const people = config.people;
   const person = people.find((p) => p.id === config.checkins?.person) ?? people[0]!;
-  const routines = config.routines.filter((r) => r.person === undefined || r.person === person.id).map((r) => ({ id: r.id, title: r.title }));
+  const routines = config.routines
+    .filter((r) => r.person === undefined || r.person === person.id)
+    .map((r) => ({ id: r.id, title: r.title }));
   const sources = haSources({ ha: deps.ha, person, routines, timezone: config.timezone, todoLists: config.lifecoach.todo_lists });
   const discovery: CoachDiscoveryContext = {
     prefix: deps.context.prefix,
