@@ -104,16 +104,7 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
   const child = new ManagedProcess({
     name: 'hearth hub',
     cmd: cmd!,
-    args: [
-      ...wrapperArgs,
-      ...(options.nodeFlags ?? []),
-      ...nodeArgs,
-      'run',
-      '--config',
-      configFile,
-      '--devices',
-      join(REPO_ROOT, 'devices'),
-    ],
+    args: [...wrapperArgs, ...(options.nodeFlags ?? []), ...nodeArgs, 'run', '--config', configFile, '--devices', join(REPO_ROOT, 'devices')],
     logFile,
     cwd: REPO_ROOT,
     env: {
@@ -122,9 +113,7 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
       TZ: process.env.TZ,
       HEARTH_LOG_LEVEL: options.logLevel ?? 'info',
       HEARTH_PROBE_FILE: probeFile,
-      ...(options.probe
-        ? { HEARTH_PROBE_ENTITIES: options.probe.entities.join(','), HEARTH_PROBE_NO_DEFLATE: options.probe.noDeflate ? '1' : '0' }
-        : {}),
+      ...(options.probe ? { HEARTH_PROBE_ENTITIES: options.probe.entities.join(','), HEARTH_PROBE_NO_DEFLATE: options.probe.noDeflate ? '1' : '0' } : {}),
     },
   });
   const base = `http://127.0.0.1:${port}`;

@@ -48,7 +48,11 @@ function deps(config: Partial<Household['config']>, coach?: CoachPlacement) {
     sendMessage: async (m: { type: string }) => {
       if (m.type === 'get_states') {
         return [
-          { entity_id: 'sensor.routine_morning_meds', state: 'due', attributes: { title: 'Take morning meds', due_since: new Date(Date.now() - 60_000).toISOString(), streak: '3 of 7' } },
+          {
+            entity_id: 'sensor.routine_morning_meds',
+            state: 'due',
+            attributes: { title: 'Take morning meds', due_since: new Date(Date.now() - 60_000).toISOString(), streak: '3 of 7' },
+          },
           { entity_id: 'sensor.sam_room', state: 'office', attributes: {} },
         ];
       }
@@ -58,7 +62,10 @@ function deps(config: Partial<Household['config']>, coach?: CoachPlacement) {
   const mqtt = {
     state: 'connected',
     publish: async () => {},
-    subscribe: (filter: string, handler: (topic: string, payload: Buffer) => void) => (handlers.set(filter, handler), () => handlers.delete(filter)),
+    subscribe: (filter: string, handler: (topic: string, payload: Buffer) => void) => (
+      handlers.set(filter, handler),
+      () => handlers.delete(filter)
+    ),
   } as unknown as HubMqtt;
   const d: UnitDeps = {
     household: h,
@@ -76,12 +83,21 @@ function deps(config: Partial<Household['config']>, coach?: CoachPlacement) {
 }
 
 const cameras = [lavfiCamera('desk', { size: '320x180', unpaced: true }), lavfiCamera('kitchen', { size: '320x180', unpaced: true })];
-const coachConfig = () => ({
-  cameras,
-  checkins: { ...household.config.checkins, jitter: 0, warm_up: 0, when_away: 'normal', in_quiet_hours: 'normal', recent: 3, data_first: false },
-  ollama: { ...household.config.ollama, host: standIn.url },
-  lifecoach: { ...household.config.lifecoach, capture_when: { person_home: false } },
-}) as unknown as Partial<Household['config']>;
+const coachConfig = () =>
+  ({
+    cameras,
+    checkins: {
+      ...household.config.checkins,
+      jitter: 0,
+      warm_up: 0,
+      when_away: 'normal',
+      in_quiet_hours: 'normal',
+      recent: 3,
+      data_first: false,
+    },
+    ollama: { ...household.config.ollama, host: standIn.url },
+    lifecoach: { ...household.config.lifecoach, capture_when: { person_home: false } },
+  }) as unknown as Partial<Household['config']>;
 
 /** Serves the unit's routes (behind the real bearer check) on a loopback port. */
 async function serve(router: express.RequestHandler): Promise<{ base: string; close(): Promise<void> }> {
@@ -89,7 +105,10 @@ async function serve(router: express.RequestHandler): Promise<{ base: string; cl
   app.use(router);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r(undefined))) };
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r(undefined))),
+  };
 }
 
 describe('lifecoach hub unit', () => {
@@ -101,7 +120,7 @@ describe('lifecoach hub unit', () => {
     await unit.stop();
   });
 
-  it('with cameras but the coach elsewhere (--no-lifecoach): stills only, behind the token, following the coach\'s switch', async () => {
+  it("with cameras but the coach elsewhere (--no-lifecoach): stills only, behind the token, following the coach's switch", async () => {
     const { deps: d, handlers } = deps({ cameras } as Partial<Household['config']>, { role: 'stills' });
     const unit = createLifecoachUnit(d);
     expect(unit.role).toBe('stills');
@@ -128,7 +147,7 @@ describe('lifecoach hub unit', () => {
     expect(createLifecoachUnit(deps(coachConfig(), { role: 'off' }).deps).role).toBe('idle');
   });
 
-  it('the whole coach: a check-in from HA facts goes to the person\'s notify service with the hub\'s action ids', async () => {
+  it("the whole coach: a check-in from HA facts goes to the person's notify service with the hub's action ids", async () => {
     const { deps: d, calls } = deps(coachConfig());
     const unit = createLifecoachUnit(d);
     expect(unit.role).toBe('coach');
@@ -140,7 +159,10 @@ describe('lifecoach hub unit', () => {
       expect(record.context!.room).toBe('office');
       const notify = calls.find((c) => c.domain === 'notify');
       expect(notify?.service).toBe('mobile_app_sams_phone');
-      expect((notify!.data!.data as { actions: Array<{ action: string }> }).actions.map((a) => a.action)).toEqual(['HEARTH_DONE:morning-meds', 'HEARTH_SNOOZE:morning-meds']);
+      expect((notify!.data!.data as { actions: Array<{ action: string }> }).actions.map((a) => a.action)).toEqual([
+        'HEARTH_DONE:morning-meds',
+        'HEARTH_SNOOZE:morning-meds',
+      ]);
     } finally {
       await unit.stop();
     }
