@@ -153,7 +153,7 @@ describe('life coach in hearth run', () => {
     ]);
     await waitForState(conn, 'sensor.sam_checkin', (s) => s.attributes.id === record.id && s.attributes.outcome === 'model', 30_000);
     await waitForState(conn, 'event.sam_checkin', (s) => s.attributes.id === record.id, 30_000);
-    await waitForState(conn, 'image.lifecoach_desk', (s) => Date.parse(s.state) >= t0 - 5_000, 30_000);
+    await waitForState(conn, 'image.lifecoach_desk', (s) => Date.parse(s.state) >= t0, 30_000);
     await waitForState(conn, 'sensor.lifecoach_health', (s) => s.state === 'ok', 30_000);
 
     await phone.tapAction('HEARTH_DONE:water-plants', { tag: TAG });
@@ -225,6 +225,7 @@ describe('coach-only hearth on another host', () => {
     expect((await coach.api<{ lifecoach: { role: string } }>('GET', '/api/status')).body.lifecoach.role).toBe('coach');
 
     const chats = standIn.requests.filter((r) => r.path === '/api/chat').length;
+    const t0 = Date.now();
     const { body: record } = await coach.api<CheckinRecord>('POST', '/api/checkin?wait=1');
     expect(record.outcome).toBe('model');
     expect(record.context!.stills).toEqual([
@@ -246,6 +247,9 @@ describe('coach-only hearth on another host', () => {
     expect(captures).toEqual(
       expect.arrayContaining([expect.objectContaining({ camera: 'desk' }), expect.objectContaining({ camera: 'kitchen' })]),
     );
+
+    // The stills fetched from the hub reach HA's image entities through the coach.
+    await waitForState(conn, 'image.lifecoach_kitchen', (s) => Date.parse(s.state) >= t0, 30_000);
 
     // The coach-only hearth has its own availability: stopping it leaves the hub's entities available.
     await coach.stop();
