@@ -41,7 +41,12 @@ export interface SandboxCoach {
  * "cold load") and writes `<dir>/hearth-coach.yaml`: the repo's hearth.yaml (or `baseConfig`)
  * plus `sandboxCoachSections`. The sandbox passes `configFile` to startHearthProcess, whose
  * own settings (HA, MQTT, HTTP, state_dir) it overrides as usual. The lavfi webcams are run by
- * hearth itself (ffmpeg per capture).
+ * hearth itself (ffmpeg per capture). In tests/stack/sandbox.ts:
+ *
+ *   const coach = await startSandboxCoach(join(stack.dir, 'coach'));   // in connectHearth
+ *   hearth = await startHearthProcess(stack.info(), { configFile: coach.configFile });
+ *   return async () => { await hearth!.stop(); await coach.stop(); };
+ *   // and in the printed lines: ...coach.lines(hearth!.url, hearth!.httpTokenFile)
  */
 export async function startSandboxCoach(dir: string, baseConfig = join(REPO_ROOT, 'hearth.yaml')): Promise<SandboxCoach> {
   const standIn = await startOllamaStandIn();
