@@ -151,7 +151,12 @@ describe('life coach in hearth run', () => {
       { action: 'HEARTH_DONE:water-plants', title: 'Done: Water the plants' },
       { action: 'HEARTH_SNOOZE:water-plants', title: 'Snooze' },
     ]);
-    await waitForState(conn, 'sensor.sam_checkin', (s) => s.attributes.id === record.id && s.attributes.outcome === 'model', 30_000);
+    await waitForState(
+      conn,
+      'sensor.sam_checkin',
+      (s) => s.attributes.id === record.id && s.attributes.outcome === 'model' && s.state === record.message!.summary,
+      30_000,
+    );
     await waitForState(conn, 'event.sam_checkin', (s) => s.attributes.id === record.id, 30_000);
     await waitForState(conn, 'image.lifecoach_desk', (s) => Date.parse(s.state) >= t0, 30_000);
     await waitForState(conn, 'sensor.lifecoach_health', (s) => s.state === 'ok', 30_000);
