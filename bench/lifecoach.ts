@@ -10,8 +10,13 @@
  *    hearth's share = total − capture (the instant model's HTTP round trip stays in: an
  *    overestimate). Target ≤ 300 ms. Anchor: one POST of the same size to the stand-in.
  *  - RSS of this process before and at its peak during the check-ins.
+ *  - the hub's RSS: `hearth run` as a child process against the bench stack (real HA and
+ *    Mosquitto) with the coach configured (two paced lavfi webcams, the stand-in), VmRSS while
+ *    the coach is idle and its peak (sampled every 20 ms) during check-ins through
+ *    `POST /api/checkin`. Targets: idle ≤ 80 MB, peak ≤ idle + 40 MB. Anchor: the same hub
+ *    without the coach's sections (an idle unit), measured in the same run.
  *
- *   npx tsx bench/lifecoach.ts [--runs 5]
+ *   npx tsx bench/lifecoach.ts [--runs 5] [--no-hub]
  */
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
@@ -24,9 +29,12 @@ import { createCheckinStore } from '../src/lifecoach/store.js';
 import { lavfiCamera, lavfiGraph } from '../tests/stand-ins/lavfi-cameras.js';
 import { startOllamaStandIn } from '../tests/stand-ins/ollama-server.js';
 import { MORNING, TZ, person, routines, todos } from '../tests/unit/lifecoach/fixtures.js';
-import { fmt, loadAverage, MB, summarize, table } from './lib/stats.js';
+import { benchStack, stopBenchStack } from './lib/bench-stack.js';
+import { compileHearth } from './lib/compile.js';
+import { startHubProcess } from './lib/hub-process.js';
+import { fmt, loadAverage, MB, memory, sleep, summarize, table } from './lib/stats.js';
 
-export const TARGETS = { roundMs: 2000, stillBytes: 150 * 1024, shareMs: 300 };
+export const TARGETS = { roundMs: 2000, stillBytes: 150 * 1024, shareMs: 300, hubIdleMb: 80, hubPeakExtraMb: 40 };
 
 const CAMERA = { size: '1280x720', rate: 30 } as const;
 
@@ -150,9 +158,87 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   } finally {
     await standIn.close();
   }
+  if (!argv.includes('--no-hub')) await hubRss(runs);
   return 0;
 }
 
+/** VmRSS of a hub process after it settled: the lowest of a few samples a second apart (GC timing). */
+async function settledRss(pid: number): Promise<number> {
+  await sleep(5_000);
+  let low = Infinity;
+  for (let i = 0; i < 5; i++) {
+    low = Math.min(low, memory(pid).rss);
+    await sleep(1_000);
+  }
+  return low;
+}
+
+/** The hub's RSS with the coach idle and at its peak during check-ins, beside the hub without the coach. */
+async function hubRss(runs: number): Promise<void> {
+  const { stack } = await benchStack();
+  const standIn = await startOllamaStandIn();
+  standIn.set({ answer: () => answer, chunkSize: 64 });
+  // As the Nix package runs it: tsc output, no transpiler in the process.
+  const compiled = compileHearth();
+  try {
+    const anchor = await startHubProcess(stack, { schedules: 'never', compiled });
+    const anchorRss = await settledRss(anchor.pid).finally(() => anchor.stop());
+
+    const hub = await startHubProcess(stack, {
+      schedules: 'never',
+      compiled,
+      configure: (config) =>
+        Object.assign(config, {
+          cameras: [
+            { name: 'desk', input: lavfiGraph(CAMERA), format: 'lavfi' },
+            { name: 'kitchen', input: lavfiGraph({ ...CAMERA, source: 'smptehdbars', live: true }), format: 'lavfi' },
+          ],
+          checkins: { when_away: 'normal', in_quiet_hours: 'normal', data_first: false },
+          ollama: { host: standIn.url },
+          lifecoach: { capture_when: { person_home: false } },
+        }),
+    });
+    try {
+      const idle = await settledRss(hub.pid);
+      let peak = idle;
+      const sampler = setInterval(() => {
+        try {
+          peak = Math.max(peak, memory(hub.pid).rss);
+        } catch {
+          // the process is gone: the check-ins below fail and say so
+        }
+      }, 20);
+      const outcomes: string[] = [];
+      for (let i = 0; i < runs; i++) outcomes.push((await hub.api<{ outcome: string; reason: string | null }>('POST', '/api/checkin?wait=1')).outcome);
+      clearInterval(sampler);
+      const after = await settledRss(hub.pid);
+      if (outcomes.some((o) => o !== 'model')) throw new Error(`a check-in in the hub fell back (${outcomes.join(', ')})`);
+      console.log(`
+the hub's memory (VmRSS of \`node dist/src/cli.js run\`, compiled as the Nix package runs it; real HA + Mosquitto), ${runs} check-ins through POST /api/checkin`);
+      console.log(
+        table(
+          ['figure', 'MB', 'target', 'verdict'],
+          [
+            ['coach configured, idle', fmt(idle / MB, 0), `≤ ${TARGETS.hubIdleMb}`, idle / MB <= TARGETS.hubIdleMb ? 'ok' : 'OVER'],
+            ['peak during check-ins', fmt(peak / MB, 0), `≤ idle + ${TARGETS.hubPeakExtraMb}`, (peak - idle) / MB <= TARGETS.hubPeakExtraMb ? `ok (+${fmt((peak - idle) / MB, 0)})` : `OVER (+${fmt((peak - idle) / MB, 0)})`],
+            ['idle again, 5 s after', fmt(after / MB, 0), '', ''],
+            ['anchor: the same hub without the coach', fmt(anchorRss / MB, 0), '', ''],
+          ],
+        ),
+      );
+    } finally {
+      await hub.stop();
+    }
+  } finally {
+    compiled.remove();
+    await standIn.close();
+  }
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await main();
+  try {
+    process.exitCode = await main();
+  } finally {
+    await stopBenchStack();
+  }
 }

@@ -15,8 +15,11 @@
  *                while HA changes 2,000 states/s (bench/hub-load.ts)
  *   presence-load  the presence unit's CPU at 200 RSSI readings/s (20 nodes × 10 trackers),
  *                in process, beside the feed alone (bench/presence-load.ts)
+ *   lifecoach    both stills captured and downscaled, hearth's share of a check-in with an
+ *                instant model, and the hub's RSS with the coach idle and at its peak during
+ *                check-ins (bench/lifecoach.ts)
  *
- * The two hub benches share one stack (real HA, Mosquitto, emulated devices).
+ * The hub benches (hub-latency, hub-load, lifecoach's hub part) share one stack (real HA, Mosquitto, emulated devices).
  */
 import { cpus, loadavg } from 'node:os';
 import { main as codegen } from './codegen.js';
@@ -24,6 +27,7 @@ import { main as presence } from './presence.js';
 import { main as hubLatency } from './hub-latency.js';
 import { main as hubLoad } from './hub-load.js';
 import { main as presenceLoad } from './presence-load.js';
+import { main as lifecoach } from './lifecoach.js';
 import { stopBenchStack } from './lib/bench-stack.js';
 
 type Bench = (argv: string[]) => Promise<number> | number;
@@ -34,6 +38,7 @@ const benches: Record<string, Bench> = {
   'hub-latency': (argv) => hubLatency(argv, false),
   'hub-load': (argv) => hubLoad(argv, false),
   'presence-load': (argv) => presenceLoad(argv),
+  lifecoach: (argv) => lifecoach(argv),
 };
 
 const args = process.argv.slice(2).filter((a) => a !== '--');

@@ -15,6 +15,12 @@
 #   hearth (SIGHUP) instead of restarting it. The device specs are a build-time input (a path
 #   in the configuration's source or a derivation): the ESPHome configs are built from them.
 #
+# - The life coach (`lifecoach.placement`): in the hub's process, in its own unit
+#   `hearth-lifecoach.service` (`hearth run --only lifecoach`, stills from the hub over loopback),
+#   or on another host. The unit that captures gets the video devices (`DeviceAllow =
+#   char-video4linux`, group `video`, `PrivateDevices = false`) only when `settings.cameras`
+#   names a V4L2 device, and ffmpeg + coreutils (the capture watchdog) on its PATH.
+#
 # Sections added by later features are plain `settings` keys (freeform); give their secrets
 # with `extraCredentials` (read by hearth from `$CREDENTIALS_DIRECTORY/<name>`).
 {
@@ -96,11 +102,18 @@ let
       v;
   dropEmpty = names: s: removeAttrs s (lib.filter (n: s ? ${n} && s.${n} == { }) names);
 
-  generatedSettings = dropEmpty [ "presence" ] (
+  generatedSettings = dropEmpty [ "presence" "ollama" ] (
     prune cfg.settings
     // {
       # the unit's StateDirectory (DynamicUser: systemd owns and re-owns it)
       state_dir = "/var/lib/hearth";
+    }
+    # where the coach's stills come from (own-unit: the hub on loopback; remote: hubUrl); the
+    # token is the `hub-token` credential
+    // lib.optionalAttrs (coachHub != null) {
+      lifecoach = (cfg.settings.lifecoach or { }) // {
+        hub = coachHub;
+      } // lib.optionalAttrs coachHostOnly { placement = "remote"; };
     }
   );
 
@@ -145,6 +158,52 @@ let
 
   esphomeConfigs = cfg.esphome.configs;
 
+  # --- the life coach ---------------------------------------------------------------------
+  lc = cfg.lifecoach;
+  cameras = cfg.settings.cameras or [ ];
+  # This host runs the coach only, for a hub hearth elsewhere (placement remote + hubUrl).
+  coachHostOnly = lc.placement == "remote" && lc.hubUrl != null;
+  # The hub runs the coach in its own process only with placement same-unit.
+  hubArgs =
+    lib.optionals (lc.placement != "same-unit" && !coachHostOnly) [ "--no-lifecoach" ]
+    ++ lib.optionals coachHostOnly [
+      "--only"
+      "lifecoach"
+    ];
+  # Captures happen where the cameras are: the hub's process (not on a coach-only host).
+  capturesHere = cameras != [ ] && !coachHostOnly;
+  v4l2Cameras = capturesHere && lib.any (c: c ? device) cameras;
+  # The hub hearth the coach's stills come from.
+  coachHub =
+    if coachHostOnly then
+      {
+        url = lc.hubUrl;
+      }
+    else if lc.placement == "own-unit" then
+      {
+        url = "http://127.0.0.1:${toString cfg.settings.http.port}";
+      }
+    else
+      null;
+  coachCredentials =
+    credentials
+    // lib.optionalAttrs (coachHostOnly && lc.hubTokenFile != null) { hub-token = lc.hubTokenFile; }
+    # beside the hub, the coach uses the hub's own token
+    // lib.optionalAttrs (lc.placement == "own-unit" && cfg.httpTokenFile != null) { hub-token = cfg.httpTokenFile; };
+
+  # Device access for the V4L2 webcams, and what the capture runs (ffmpeg, coreutils `timeout`).
+  cameraAccess = {
+    path = lib.optionals capturesHere [
+      lc.ffmpegPackage
+      pkgs.coreutils
+    ];
+    serviceConfig = lib.optionalAttrs v4l2Cameras {
+      PrivateDevices = false;
+      DeviceAllow = [ "char-video4linux rw" ];
+      SupplementaryGroups = [ "video" ];
+    };
+  };
+
   # The placement step runs as root only to read the directory's owner and become it
   # (nix/place-esphome-configs.sh; tests/nix/place-esphome-configs.test.sh).
   placeScript = pkgs.writeShellApplication {
@@ -157,7 +216,39 @@ let
     text = lib.removePrefix "#!/usr/bin/env bash\n" (builtins.readFile ./place-esphome-configs.sh);
   };
 
-  hubUnit = {
+  hubUnit = lib.recursiveUpdate hubUnitBase cameraAccess;
+
+  # hearth-lifecoach.service (placement own-unit): a coach-only hearth beside the hub, its own
+  # store and HTTP port, the stills from the hub over loopback with the hub's token.
+  coachUnit = lib.recursiveUpdate hubUnitBase {
+    description = "hearth life coach";
+    after = [ "hearth.service" ];
+    wants = [ "hearth.service" ];
+    serviceConfig = {
+      ExecStart = lib.concatStringsSep " " (
+        [
+          "${cfg.package}/bin/hearth"
+          "run"
+          "--config"
+          "/etc/hearth/hearth.yaml"
+          "--devices"
+          "/etc/hearth/devices"
+          "--only"
+          "lifecoach"
+          "--http-port"
+          (toString lc.httpPort)
+          "--store"
+          "/var/lib/hearth-lifecoach/hearth.sqlite"
+        ]
+        ++ map lib.escapeShellArg cfg.extraArgs
+      );
+      StateDirectory = "hearth-lifecoach";
+      WorkingDirectory = "/var/lib/hearth-lifecoach";
+      LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") coachCredentials;
+    };
+  };
+
+  hubUnitBase = {
     description = "hearth home hub";
     wantedBy = [ "multi-user.target" ];
     wants = [ "network-online.target" ];
@@ -187,6 +278,7 @@ let
           "--devices"
           "/etc/hearth/devices"
         ]
+        ++ hubArgs
         ++ map lib.escapeShellArg cfg.extraArgs
       );
       ExecReload = "${pkgs.coreutils}/bin/kill -HUP $MAINPID";
@@ -197,7 +289,7 @@ let
       StateDirectory = "hearth";
       StateDirectoryMode = "0700";
       WorkingDirectory = "/var/lib/hearth";
-      LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") credentials;
+      LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") (if coachHostOnly then coachCredentials else credentials);
       EnvironmentFile = lib.optional (cfg.environmentFile != null) cfg.environmentFile;
 
       # Hardening
@@ -346,6 +438,27 @@ in
             };
           };
 
+          ollama = mkOption {
+            default = { };
+            example = literalExpression ''{ host = "http://total-eclipse.nebula:11434"; model = "gemma3:4b"; }'';
+            description = ''
+              The life coach's Ollama server (hearth.yaml's `ollama` section; other keys such as
+              `num_ctx`, `keep_alive`, `deadline` pass through, see `src/config/lifecoach.ts`).
+            '';
+            type = types.submodule {
+              freeformType = settingsFormat.type;
+              options = {
+                host = mkOption {
+                  type = types.nullOr (types.strMatching "https?://[^/]+:[0-9]+/?");
+                  default = null;
+                  example = "http://total-eclipse.nebula:11434";
+                  description = "Ollama's URL with its port (hearth refuses one without). `null` uses hearth's default (http://127.0.0.1:11434).";
+                };
+                model = optionalSetting types.str "qwen3-vl:4b-instruct" "The vision model (must have Ollama's `vision` capability; `gemma3:4b` is the alternative).";
+              };
+            };
+          };
+
           presence = mkOption {
             default = { };
             example = literalExpression ''{ away_after = "2m"; switch_margin = 4; }'';
@@ -463,6 +576,46 @@ in
         For more log output set
         `systemd.services.hearth.environment.HEARTH_LOG_LEVEL = "debug";`.
       '';
+    };
+
+    lifecoach = {
+      placement = mkOption {
+        type = types.enum [
+          "same-unit"
+          "own-unit"
+          "remote"
+        ];
+        default = "same-unit";
+        description = ''
+          Where the life coach runs (it does nothing until `settings.checkins` is set):
+          - `same-unit`: in the hub's process (`hearth.service`);
+          - `own-unit`: in `hearth-lifecoach.service` (`hearth run --only lifecoach`, its own
+            store in /var/lib/hearth-lifecoach and HTTP port {option}`services.hearth.lifecoach.httpPort`),
+            the stills from the hub over loopback with the hub's token; the hub runs `--no-lifecoach`;
+          - `remote`: on another host. On the hub's host (no {option}`services.hearth.lifecoach.hubUrl`):
+            the hub runs `--no-lifecoach` and serves the cameras' stills. On the coach's host
+            (with `hubUrl` and {option}`services.hearth.lifecoach.hubTokenFile`): `hearth.service`
+            is a coach-only hearth (`--only lifecoach`).
+        '';
+      };
+      hubUrl = mkOption {
+        type = types.nullOr (types.strMatching "https?://.*");
+        default = null;
+        example = "http://rich-evans.nebula:8420";
+        description = "With placement `remote`: this host runs the coach only, taking stills from the hub hearth at this URL.";
+      };
+      hubTokenFile = mkOption {
+        type = types.nullOr secretPath;
+        default = null;
+        example = "/run/agenix/hearth-http-token";
+        description = "The hub hearth's HTTP bearer token (credential `hub-token`), for placement `remote` with `hubUrl`.";
+      };
+      httpPort = mkOption {
+        type = types.port;
+        default = 8421;
+        description = "HTTP API port of `hearth-lifecoach.service` (placement `own-unit`): `hearth checkin now --url` goes there.";
+      };
+      ffmpegPackage = mkPackageOption pkgs "ffmpeg-headless" { };
     };
 
     openFirewall = mkOption {
@@ -591,6 +744,28 @@ in
           '';
         }
         {
+          assertion = !(lc.placement == "remote" && lc.hubUrl != null && lc.hubTokenFile == null);
+          message = ''
+            services.hearth.lifecoach.hubUrl is set (this host runs the life coach for the hub at
+            ${toString lc.hubUrl}) but services.hearth.lifecoach.hubTokenFile is not: the coach
+            needs the hub's HTTP token to fetch the stills.
+          '';
+        }
+        {
+          assertion = lc.hubUrl == null || lc.placement == "remote";
+          message = ''
+            services.hearth.lifecoach.hubUrl is only for placement "remote" (this host runs the
+            coach for a hub elsewhere); with "${lc.placement}" the stills come from this host.
+          '';
+        }
+        {
+          assertion = lc.placement != "own-unit" || lc.httpPort != cfg.settings.http.port;
+          message = ''
+            services.hearth.lifecoach.httpPort (${toString lc.httpPort}) is the hub's
+            settings.http.port: hearth-lifecoach.service needs a port of its own.
+          '';
+        }
+        {
           assertion = literalIrks == [ ];
           message = ''
             services.hearth.settings.${lib.concatStringsSep ", settings." literalIrks}: a literal
@@ -611,6 +786,7 @@ in
       environment.etc."hearth/hearth.yaml".source = configFile;
 
       systemd.services.hearth = hubUnit;
+      systemd.services.hearth-lifecoach = mkIf (lc.placement == "own-unit") coachUnit;
 
       networking.firewall.allowedTCPPorts = mkIf cfg.openFirewall [ cfg.settings.http.port ];
     })

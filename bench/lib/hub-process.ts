@@ -44,6 +44,8 @@ export interface HubProcessOptions {
   nodeFlags?: string[];
   /** A command the hub runs under (e.g. `strace -f -o F`); `pid` is then the wrapper's. */
   wrapper?: string[];
+  /** Changes to the hearth.yaml (e.g. the life coach's sections, bench/lifecoach.ts). */
+  configure?: (config: Record<string, unknown>) => void;
 }
 
 export interface ProbeDump {
@@ -89,6 +91,7 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
     http: { host: '127.0.0.1', port, token_file: join(dir, 'http-token') },
     state_dir: join(dir, 'state'),
   });
+  options.configure?.(config);
   const configFile = join(dir, 'hearth.yaml');
   writeFileSync(configFile, stringify(config));
 

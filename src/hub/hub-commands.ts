@@ -57,19 +57,18 @@ export async function apiTarget(opts: ConfigOptions & { url?: string }): Promise
 export function registerHubCommands(program: Command): void {
   withConfig(program.command('run'))
     .description('run the hub: Home Assistant + MQTT connection, reminder buttons, presence, HTTP API')
-    // The NixOS module already places the life coach (same process, own unit, or another host);
-    // these flags keep those units' command lines stable until the life coach lands.
-    .option('--no-lifecoach', 'do not run the life coach in this process (it runs in its own unit or on another host)')
-    .option('--only <unit>', 'run only this unit (lifecoach)')
-    .action(async (opts: ConfigOptions & { only?: string }) => {
-      if (opts.only !== undefined) {
-        fail(
-          opts.only === 'lifecoach'
-            ? 'the life coach is not part of this hearth release yet: nothing to run with --only lifecoach'
-            : `--only: unknown unit "${opts.only}" (known: lifecoach)`,
-          2,
-        );
-      }
+    // The three placements of the life coach (docs/lifecoach.md, nix/module.nix): in this
+    // process (default), in its own process beside the hub (`--only lifecoach` there,
+    // `--no-lifecoach` here), on another host (`--only lifecoach` or `lifecoach.placement: remote`).
+    .option('--no-lifecoach', "do not run the life coach in this process (it runs in its own unit or on another host; the cameras' stills are still served)")
+    .option('--only <unit>', 'run only this unit: lifecoach (a coach-only hearth; stills from lifecoach.hub.url when set)')
+    .option('--http-port <port>', 'HTTP API port instead of http.port (a coach-only hearth beside the hub)')
+    .option('--store <file>', 'SQLite store instead of <state_dir>/hearth.sqlite')
+    .action(async (opts: ConfigOptions & { only?: string; lifecoach?: boolean; httpPort?: string; store?: string }) => {
+      if (opts.only !== undefined && opts.only !== 'lifecoach') fail(`--only: unknown unit "${opts.only}" (known: lifecoach)`, 2);
+      if (opts.only !== undefined && opts.lifecoach === false) fail('--only lifecoach and --no-lifecoach contradict each other', 2);
+      const httpPort = opts.httpPort === undefined ? undefined : Number(opts.httpPort);
+      if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort <= 65535)) fail(`--http-port: "${opts.httpPort}" is not a port (0–65535)`, 2);
       const [{ createLogger }, { createHub }] = await Promise.all([logging(), service()]);
       const logger = createLogger();
       let stopping = false;
@@ -77,6 +76,10 @@ export function registerHubCommands(program: Command): void {
         configFile: opts.config,
         devicesDir: opts.devices,
         logger,
+        ...(opts.only === 'lifecoach' ? { only: 'lifecoach' as const } : {}),
+        ...(opts.lifecoach === false ? { lifecoach: false } : {}),
+        ...(httpPort !== undefined ? { httpPort } : {}),
+        ...(opts.store !== undefined ? { storeFile: opts.store } : {}),
         onFatal: (error) => {
           logger.fatal(error.message);
           process.stderr.write(`hearth: ${error.message}\n`);

@@ -3,6 +3,7 @@
  * time of the request (each undefined until started, or when it failed; a reload swaps units).
  */
 import type { HaClient } from './ha/client.js';
+import type { LifecoachUnit } from './lifecoach/unit.js';
 import type { HubMqtt } from './mqtt/client.js';
 import type { PresenceUnit } from './presence/unit.js';
 import type { Reminders } from './reminders/unit.js';
@@ -14,4 +15,5 @@ export interface HubView {
   store: Store | undefined;
   reminders: Reminders | undefined;
   presence: PresenceUnit | undefined;
+  lifecoach?: LifecoachUnit | undefined;
 }

@@ -10,6 +10,11 @@
  * `reload()` (SIGHUP, reload.ts) and a change of HA's entity ids (entity-id-resolution.ts)
  * replace the configuration-built units: each successor gets its stopped predecessor to carry
  * state over. This file only orders the units; what they do is in their folders.
+ *
+ * A coach-only hearth (`only: 'lifecoach'`, or `lifecoach.placement: remote`) runs Home
+ * Assistant, MQTT (its own availability topic, `<base>/lifecoach/status`, so its stop does not
+ * make the hub's entities unavailable), the `lifecoach` unit and HTTP: no household discovery,
+ * no reminders, no presence. Its stills come from `lifecoach.hub.url` with that hub's token.
  */
 import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js';
 import type { Household } from '../config/household.js';
@@ -18,6 +23,8 @@ import type { Logger } from '../log.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadForHub, readHttpToken, readHubSecrets } from './config-loading.js';
 import { readRegistries, resolvedDevices } from './entity-id-resolution.js';
+import { readSecret } from '../config/secret-files.js';
+import type { LifecoachUnit } from './lifecoach/unit.js';
 import type { HaClient } from './ha/client.js';
 import { createHaUnit, type HaUnit } from './ha/unit.js';
 import { hubRoutes } from './http/hub-routes.js';
@@ -27,17 +34,18 @@ import { registerHubMetrics } from './hub-metrics.js';
 import type { HubView } from './hub-view.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { HubMqtt, HubMqttDeps } from './mqtt/client.js';
-import { discoveryEntities, householdDiscovery, type DiscoveryContext } from './mqtt/discovery.js';
+import { discoveryEntities, haStatusTopic, householdDiscovery, type DiscoveryContext } from './mqtt/discovery.js';
 import { createDiscoveryUnit, createMqttUnit, type DiscoveryUnit, type MqttUnit } from './mqtt/unit.js';
 import type { PresenceUnit } from './presence/unit.js';
 import { loadReloaded, reloadQueue } from './reload.js';
 import type { Reminders } from './reminders/unit.js';
 import { createStore, storePath, type Store } from './store/store.js';
-import type { HubUnit, UnitDeps } from './unit.js';
+import type { CoachPlacement, HubUnit, UnitDeps } from './unit.js';
 import { createUnitRunner } from './unit-runner.js';
 import { CONFIG_UNITS } from './units.js';
 import { hearthVersion } from './version.js';
 import type WebSocket from 'ws';
+import { dirname } from 'node:path';
 
 /** The hub cannot start (e.g. its store cannot be opened); the message names the setting or file. */
 export class StartError extends Error {
@@ -55,6 +63,14 @@ export interface HubOptions {
   env?: NodeJS.ProcessEnv;
   /** A fatal error (rejected HA token): stop and exit non-zero. */
   onFatal: (error: Error) => void;
+  /** `lifecoach`: a coach-only hearth (`hearth run --only lifecoach`). */
+  only?: 'lifecoach';
+  /** false: the life coach does not run in this process (`--no-lifecoach`); its cameras' stills are still served. */
+  lifecoach?: boolean;
+  /** The HTTP API's port instead of `http.port` (a coach-only hearth beside the hub on one host). */
+  httpPort?: number;
+  /** The SQLite file instead of `<state_dir>/hearth.sqlite`. */
+  storeFile?: string;
   /** Overrides for tests (e.g. port 0, fast heartbeats). */
   overrides?: {
     httpPort?: number;
@@ -107,14 +123,20 @@ export function createHub(options: HubOptions): Hub {
   let httpUnit: HttpUnit | undefined;
 
   const startUnit = (unit: HubUnit): Promise<void> => units.run(unit.name, () => unit);
+  let coachOnly = options.only === 'lifecoach';
+  let coach: CoachPlacement | undefined;
+  let stateDir = 'state';
 
   /** (Re)builds the configuration-built units from the household and entity ids in force. */
   const startConfigUnits = async (): Promise<void> => {
     const ha = haUnit?.client;
     const mqtt = mqttUnit?.client;
     if (stopped || !household || !store || !ha || !mqtt || !context) return;
-    const deps: UnitDeps = { household, devices, ha, mqtt, store, context, clock, logger: log, metrics };
-    for (const factory of CONFIG_UNITS) await units.run(factory.name, (previous) => factory.create(deps, previous));
+    const deps: UnitDeps = { household, devices, ha, mqtt, store, context, clock, logger: log, metrics, stateDir, ...(coach ? { coach } : {}) };
+    for (const factory of CONFIG_UNITS) {
+      if (coachOnly && factory.name !== 'lifecoach') continue;
+      await units.run(factory.name, (previous) => factory.create(deps, previous));
+    }
   };
 
   /** Entity ids as HA has them; the units are rebuilt when they differ. One read at a time. */
@@ -147,6 +169,7 @@ export function createHub(options: HubOptions): Hub {
     store,
     reminders: units.get<Reminders>('reminders'),
     presence: units.get<PresenceUnit>('presence'),
+    lifecoach: units.get<LifecoachUnit>('lifecoach'),
   });
 
   const reloads = reloadQueue(async () => {
@@ -164,7 +187,7 @@ export function createHub(options: HubOptions): Hub {
     if (stopped) return false;
     if (haUnit?.client?.state === 'connected') await resolveEntityIds();
     if (stopped) return false;
-    await discoveryUnit?.setConfigs(discoveryConfigs(next));
+    if (!coachOnly) await discoveryUnit?.setConfigs(discoveryConfigs(next));
     if (stopped) return false;
     if (httpToken) {
       try {
@@ -193,7 +216,23 @@ export function createHub(options: HubOptions): Hub {
       if (stopped) return;
       httpToken = secrets.httpToken;
 
-      const file = options.overrides?.storeFile ?? storePath(config.state_dir, env);
+      coachOnly ||= config.lifecoach.placement === 'remote' && options.lifecoach !== false;
+      const hubLink = coachOnly ? config.lifecoach.hub : undefined;
+      const hubToken = hubLink
+        ? await readSecret({ setting: 'lifecoach.hub.token_file', file: hubLink.token_file, credentialName: 'hub-token', envVar: 'HEARTH_HUB_TOKEN' }, { env })
+        : undefined;
+      if (stopped) return;
+      const coachHere = coachOnly || (options.lifecoach !== false && config.lifecoach.enabled && config.lifecoach.placement === 'same-unit');
+      const ownAvailability = `${context.baseTopic}/lifecoach/status`;
+      coach = {
+        role: coachHere ? 'coach' : config.lifecoach.enabled ? 'stills' : 'off',
+        ...(hubLink && hubToken ? { hub: { url: hubLink.url, token: hubToken.value } } : {}),
+        ...(coachOnly ? { availabilityTopic: ownAvailability } : {}),
+      };
+      if (coachOnly) log.info({ stills: hubLink?.url ?? 'local cameras' }, 'coach-only hearth: running the life coach alone');
+
+      const file = options.overrides?.storeFile ?? options.storeFile ?? storePath(config.state_dir, env);
+      stateDir = dirname(file);
       try {
         store = createStore({ path: file });
       } catch (e) {
@@ -216,10 +255,19 @@ export function createHub(options: HubOptions): Hub {
       });
       await startUnit(haUnit);
 
-      mqttUnit = createMqttUnit({ settings: config.mqtt, password: secrets.mqttPassword, context, logger: log, connect: options.overrides?.mqttConnect });
+      // A coach-only hearth's will and `online` go to its own topic (the hub's stay the hub's).
+      const mqttContext = coachOnly ? { ...context, baseTopic: `${context.baseTopic}/lifecoach` } : context;
+      mqttUnit = createMqttUnit({ settings: config.mqtt, password: secrets.mqttPassword, context: mqttContext, logger: log, connect: options.overrides?.mqttConnect });
       await startUnit(mqttUnit);
 
-      discoveryUnit = createDiscoveryUnit({
+      if (coachOnly) {
+        // No household discovery here: the coach publishes its own on each connect and HA's `online`.
+        const client = mqttUnit.client;
+        client?.onConnect(() => units.reconnect('mqtt'));
+        client?.subscribe(haStatusTopic(context), (_topic, payload) => {
+          if (payload.toString().trim() === 'online') units.reconnect('mqtt');
+        });
+      } else discoveryUnit = createDiscoveryUnit({
         mqtt: mqttUnit.client,
         context,
         store: openStore,
@@ -229,17 +277,19 @@ export function createHub(options: HubOptions): Hub {
         // The one place states are republished on a connect (after their configs).
         afterPublish: () => units.reconnect('mqtt'),
       });
-      await startUnit(discoveryUnit);
+      if (discoveryUnit) await startUnit(discoveryUnit);
 
       await startConfigUnits();
 
       httpUnit = createHttpUnit({
         host: config.http.host,
-        port: options.overrides?.httpPort ?? config.http.port,
+        port: options.overrides?.httpPort ?? options.httpPort ?? config.http.port,
         token: () => httpToken!.value,
         logger: log,
         health: () => hub.health(),
         metrics: () => metrics.render(),
+        // The coach's routes (stills, check-ins) of the unit in force, behind the same token.
+        extraRoutes: (auth) => units.get<LifecoachUnit>('lifecoach')?.routes(auth),
         ...hubRoutes({
           units: view,
           health: () => hub.health(),

@@ -49,6 +49,23 @@ export interface UnitDeps {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  /** The hub's state directory (`state_dir`, $STATE_DIRECTORY or ./state): where units keep files. */
+  stateDir?: string;
+  /** Where the life coach runs, seen from this process (service.ts decides; default: here). */
+  coach?: CoachPlacement;
+}
+
+/**
+ * The life coach's placement as this process sees it (`hearth run --only lifecoach`,
+ * `--no-lifecoach`, `lifecoach.placement`): `coach` = it runs here; `stills` = it runs in
+ * another process or on another host, and this hearth serves its cameras' stills; `off`.
+ */
+export interface CoachPlacement {
+  role: 'coach' | 'stills' | 'off';
+  /** A coach-only hearth: the hub hearth its stills come from, and that hub's bearer token. */
+  hub?: { url: string; token: string };
+  /** A coach-only hearth's own availability topic (the hub's `<base>/status` stays the hub's). */
+  availabilityTopic?: string;
 }
 
 /**

@@ -4,8 +4,9 @@
  * exporting a UnitFactory (unit.ts), its pure core beside it.
  */
 import { dashboardUnit } from '../dashboard/unit.js';
+import { lifecoachUnit } from './lifecoach/unit.js';
 import { presenceUnit } from './presence/unit.js';
 import { remindersUnit } from './reminders/unit.js';
 import type { UnitFactory } from './unit.js';
 
-export const CONFIG_UNITS: readonly UnitFactory[] = [remindersUnit, presenceUnit, dashboardUnit] as UnitFactory[];
+export const CONFIG_UNITS: readonly UnitFactory[] = [remindersUnit, presenceUnit, lifecoachUnit, dashboardUnit] as UnitFactory[];

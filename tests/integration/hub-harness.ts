@@ -184,10 +184,11 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * `hearth run` as a child process, the way systemd runs it: `node --import tsx src/cli.ts run`
  * (the same as `npx tsx src/cli.ts run` without npx/tsx's wrapper processes in between, so
  * the pid is hearth itself and a kill -9 hits hearth, not a wrapper). Environment: PATH and
- * HOME only (secrets come from the files in hearth.yaml), log level info.
+ * HOME only (secrets come from the files in hearth.yaml), log level info. `args` are added to
+ * `hearth run`'s (e.g. `--only lifecoach`).
  */
-export async function spawnHearth(files: HubFiles, options: { waitConnected?: boolean } = {}): Promise<HearthProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '-c', files.configFile, '-d', join(REPO_ROOT, 'devices')], {
+export async function spawnHearth(files: HubFiles, options: { waitConnected?: boolean; args?: readonly string[] } = {}): Promise<HearthProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '-c', files.configFile, '-d', join(REPO_ROOT, 'devices'), ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HEARTH_LOG_LEVEL: 'debug' },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -128,6 +128,36 @@ let
 
   custom = system (with' { configFile = "/etc/hearth-custom.yaml"; });
 
+  # --- the life coach's placements and cameras ---
+  webcam = {
+    name = "desk";
+    device = "/dev/v4l/by-id/usb-046d_HD_Pro_Webcam_C920-video-index0";
+  };
+  snapshotCam = {
+    name = "kitchen";
+    url = "http://127.0.0.1:8081/snapshot.jpg";
+  };
+  withCams = cams: extra: lib.recursiveUpdate (with' extra) { services.hearth.settings.cameras = cams; };
+  v4l2 = system (withCams [ webcam ] { });
+  v4l2Hub = v4l2.systemd.services.hearth;
+  snapOnly = (system (withCams [ snapshotCam ] { })).systemd.services.hearth;
+  ownUnit = system (withCams [ webcam ] { lifecoach.placement = "own-unit"; });
+  ownYaml = ownUnit.environment.etc."hearth/hearth.yaml".source.value;
+  ownCoach = ownUnit.systemd.services.hearth-lifecoach;
+  remoteHub = system (withCams [ webcam ] { lifecoach.placement = "remote"; });
+  coachHost = system (withCams [ webcam ] {
+    lifecoach = {
+      placement = "remote";
+      hubUrl = "http://rich-evans.nebula:8420";
+      hubTokenFile = "/run/agenix/hearth-hub-token";
+    };
+  });
+  coachHostYaml = coachHost.environment.etc."hearth/hearth.yaml".source.value;
+  ffmpegPkg = "${storeDir}/00000000000000000000000000000000-ffmpeg-headless";
+  coreutilsPkg = "${storeDir}/00000000000000000000000000000000-coreutils";
+  pathOf = unit: map toString (unit.path or [ ]);
+  execOf = c: c.systemd.services.hearth.serviceConfig.ExecStart;
+
   inStore = "${storeDir}/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-token";
 
   hubPkg = "${storeDir}/00000000000000000000000000000000-hearth";
@@ -218,9 +248,16 @@ in
   })
   (eq "firewall closed by default" plain.networking.firewall.allowedTCPPorts [ ])
   (eq "no ESPHome unit unless asked" (lib.attrNames plain.systemd.services) [ "hearth" ])
-  (check "no life-coach options that could only fail (the life coach brings its own)" (
-    !(plain.services.hearth ? lifecoach) && !(plain.services.hearth ? ffmpegPackage)
-  ) (builtins.toJSON (lib.attrNames plain.services.hearth)))
+  (eq "the life coach in the hub's process by default: no extra flags, no other unit" plain.services.hearth.lifecoach.placement "same-unit")
+  (eq "no cameras: no video devices and nothing extra on PATH" {
+    inherit (hub.serviceConfig) PrivateDevices;
+    DeviceAllow = hub.serviceConfig.DeviceAllow or null;
+    path = pathOf hub;
+  } {
+    PrivateDevices = true;
+    DeviceAllow = null;
+    path = [ ];
+  })
   (check "the module has meta (maintainers)" (plain.meta ? maintainers) "")
 
   # --- the generated hearth.yaml -------------------------------------------------------------
@@ -361,6 +398,107 @@ in
     lib.any (lib.hasInfix "services.hearth.settings.trackers[0].mac: a tracker's MAC address") (warningsOf macTracker)
   ) (builtins.toJSON (warningsOf macTracker)))
   (check "control: no tracker warning without a mac" (warningsOf base == [ ]) (builtins.toJSON (warningsOf base)))
+
+  # --- the life coach: cameras and placements -------------------------------------------------
+  (eq "a V4L2 camera: the hub may open video4linux devices (group video), ffmpeg + coreutils on PATH" {
+    inherit (v4l2Hub.serviceConfig) PrivateDevices DeviceAllow SupplementaryGroups DevicePolicy;
+    path = pathOf v4l2Hub;
+  } {
+    PrivateDevices = false;
+    DeviceAllow = [ "char-video4linux rw" ];
+    SupplementaryGroups = [ "video" ];
+    DevicePolicy = "closed";
+    path = [
+      ffmpegPkg
+      coreutilsPkg
+    ];
+  })
+  (eq "an HTTP snapshot camera only: ffmpeg on PATH, devices stay private" {
+    inherit (snapOnly.serviceConfig) PrivateDevices;
+    DeviceAllow = snapOnly.serviceConfig.DeviceAllow or null;
+    path = pathOf snapOnly;
+  } {
+    PrivateDevices = true;
+    DeviceAllow = null;
+    path = [
+      ffmpegPkg
+      coreutilsPkg
+    ];
+  })
+  (eq "own-unit: the hub runs --no-lifecoach and keeps the cameras" {
+    exec = execOf ownUnit;
+    inherit (ownUnit.systemd.services.hearth.serviceConfig) PrivateDevices;
+  } {
+    exec = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --no-lifecoach";
+    PrivateDevices = false;
+  })
+  (eq "own-unit: hearth-lifecoach.service is a coach-only hearth with its own port and store, no devices" {
+    inherit (ownCoach.serviceConfig) ExecStart StateDirectory PrivateDevices;
+    DeviceAllow = ownCoach.serviceConfig.DeviceAllow or null;
+    after = lib.elem "hearth.service" ownCoach.after;
+  } {
+    ExecStart = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --only lifecoach --http-port 8421 --store /var/lib/hearth-lifecoach/hearth.sqlite";
+    StateDirectory = "hearth-lifecoach";
+    PrivateDevices = true;
+    DeviceAllow = null;
+    after = true;
+  })
+  (eq "own-unit: the coach fetches stills from the hub on loopback with the hub's token (credential hub-token)" {
+    hub = ownYaml.lifecoach.hub;
+    token = lib.elem "hub-token:/run/agenix/hearth-http-token" ownCoach.serviceConfig.LoadCredential;
+  } {
+    hub.url = "http://127.0.0.1:8420";
+    token = true;
+  })
+  (check "own-unit: httpPort equal to the hub's port fails the assertion" (
+    failedWith (with' {
+      lifecoach.placement = "own-unit";
+      lifecoach.httpPort = 8420;
+    }) "needs a port of its own"
+  ) "")
+  (eq "remote, hub's host: the hub runs --no-lifecoach (serves the stills), no coach unit" {
+    exec = execOf remoteHub;
+    units = lib.attrNames remoteHub.systemd.services;
+    inherit (remoteHub.systemd.services.hearth.serviceConfig) PrivateDevices;
+  } {
+    exec = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --no-lifecoach";
+    units = [ "hearth" ];
+    PrivateDevices = false;
+  })
+  (eq "remote, coach's host: hearth.service is coach-only, stills from hubUrl with hub-token, no devices" {
+    exec = execOf coachHost;
+    inherit (coachHostYaml.lifecoach) hub placement;
+    token = lib.elem "hub-token:/run/agenix/hearth-hub-token" coachHost.systemd.services.hearth.serviceConfig.LoadCredential;
+    inherit (coachHost.systemd.services.hearth.serviceConfig) PrivateDevices;
+    path = pathOf coachHost.systemd.services.hearth;
+  } {
+    exec = "${hubPkg}/bin/hearth run --config /etc/hearth/hearth.yaml --devices /etc/hearth/devices --only lifecoach";
+    hub.url = "http://rich-evans.nebula:8420";
+    placement = "remote";
+    token = true;
+    PrivateDevices = true;
+    path = [ ];
+  })
+  (check "remote with hubUrl but no hubTokenFile fails the assertion" (
+    failedWith (with' {
+      lifecoach.placement = "remote";
+      lifecoach.hubUrl = "http://rich-evans.nebula:8420";
+    }) "needs the hub's HTTP token"
+  ) "")
+  (check "hubTokenFile in the Nix store is refused" (
+    !evaluates (with' {
+      lifecoach = {
+        placement = "remote";
+        hubUrl = "http://rich-evans.nebula:8420";
+        hubTokenFile = inStore;
+      };
+    })
+  ) "")
+  (eq "settings.ollama.host reaches hearth.yaml" (system (with' { settings.ollama.host = "http://total-eclipse.nebula:11434"; })).environment.etc."hearth/hearth.yaml".source.value.ollama {
+    host = "http://total-eclipse.nebula:11434";
+  })
+  (check "an Ollama host without its port is refused" (!evaluates (with' { settings.ollama.host = "http://total-eclipse.nebula"; })) "")
+  (check "no ollama section in hearth.yaml unless set" (!(hubYaml ? ollama) && !(hubYaml ? lifecoach)) "")
 
   # --- configFile override -------------------------------------------------------------------
   (eq "configFile replaces the generated hearth.yaml" custom.environment.etc."hearth/hearth.yaml".source "/etc/hearth-custom.yaml")

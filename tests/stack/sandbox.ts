@@ -23,6 +23,7 @@ import { entityRegistry } from './ha-client.js';
 import { poll } from './net.js';
 import { REPO_ROOT } from './paths.js';
 import { pushSandboxDashboard } from '../helpers/sandbox-dashboard.js';
+import { startSandboxCoach, type SandboxCoach } from '../stand-ins/coach-sandbox.js';
 import { describeExit, HA_RESTART_EXIT_CODE, watchParts, type WatchedPart } from './watch.js';
 
 // `npm run sandbox -- --still`: no simulated walking (RSSI only when you set it).
@@ -30,9 +31,16 @@ const simulateWalks = !process.argv.includes('--still');
 const say = (m: string) => console.log(`sandbox: ${m}`);
 
 let hearth: HearthProcess | undefined;
+// The life coach joins the sandbox's hearth: two ffmpeg lavfi webcams and the Ollama stand-in
+// (tests/stand-ins/: no Ollama binary is in reach here).
+let coach: SandboxCoach | undefined;
 async function connectHearth(stack: Stack): Promise<() => Promise<void>> {
-  hearth = await startHearthProcess(stack.info());
-  return () => hearth!.stop();
+  coach = await startSandboxCoach(join(stack.dir, 'coach'));
+  hearth = await startHearthProcess(stack.info(), { configFile: coach.configFile });
+  return async () => {
+    await hearth!.stop();
+    await coach!.stop();
+  };
 }
 
 const stack = await startStack({ preferredHaPort: 8123, connectHearth, log: say });
@@ -127,6 +135,7 @@ const lines = [
   `  state folder  ${h.stateDir}`,
   `  token file    ${h.httpTokenFile}`,
   `  log           ${h.logFile}`,
+  ...coach!.lines(h.url, h.httpTokenFile),
   `Emulator API    ${emulator.controlUrl}   (tests/stack/emulator/README.md)`,
   'Devices emulated:',
   ...stack.devices.map((d) => {

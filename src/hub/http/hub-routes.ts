@@ -21,7 +21,7 @@ export function hubRoutes(deps: HubRoutesDeps): Pick<HttpApiDeps, 'status' | 'ro
   const reminders = () => deps.units().reminders;
   return {
     status: () => {
-      const { ha, presence } = deps.units();
+      const { ha, presence, lifecoach } = deps.units();
       return {
         version: deps.version,
         uptime_seconds: Math.round((deps.clock.now() - deps.startedAt) / 1000),
@@ -30,6 +30,7 @@ export function hubRoutes(deps: HubRoutesDeps): Pick<HttpApiDeps, 'status' | 'ro
         homeassistant: { url: deps.haUrl(), version: ha?.haVersion ?? null },
         routines: reminders()?.list() ?? [],
         presence: presence?.list() ?? [],
+        lifecoach: lifecoach ? { role: lifecoach.role, ...(lifecoach.coach ? lifecoach.coach.health() : {}) } : null,
       };
     },
     routines: {

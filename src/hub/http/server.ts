@@ -2,7 +2,7 @@
  * hearth's HTTP API (express 5): `/healthz` without auth, everything else behind a bearer
  * token. Binds to the configured host (default 127.0.0.1).
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../log.js';
@@ -27,6 +27,11 @@ export interface HttpApiDeps {
   health: () => Health;
   status: () => unknown;
   metrics: () => string | Promise<string>;
+  /**
+   * More routes behind the bearer token (`auth`), asked for on each request (a reload swaps
+   * the unit that has them): the life coach's stills and check-ins (hub/lifecoach/unit.ts).
+   */
+  extraRoutes?: (auth: RequestHandler) => RequestHandler | undefined;
   routines: {
     list: () => unknown;
     /** Makes a routine due now; throws NotFoundError for an unknown id. `source`: `cli` when hearth's CLI asked. */
@@ -64,7 +69,8 @@ export function createHttpApi(deps: HttpApiDeps): HttpApi {
   });
 
   const api = express.Router();
-  api.use(bearerAuth(deps.token));
+  const auth = bearerAuth(deps.token);
+  api.use(auth);
   api.use(express.json({ limit: BODY_LIMIT }));
   // Every other content type (or none) is read and dropped up to the same limit: no route takes
   // a non-JSON body, but the limit must hold for every body (413 beyond it), not only JSON's.
@@ -89,6 +95,11 @@ export function createHttpApi(deps: HttpApiDeps): HttpApi {
     res.json(await deps.routines.command(String(req.params.id), command, clientOf(req)));
   });
   app.use(api);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const routes = deps.extraRoutes?.(auth);
+    if (routes) routes(req, res, next);
+    else next();
+  });
 
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `no such endpoint: ${req.method} ${req.path}` });

@@ -24,6 +24,9 @@ export interface HubMqttDeps {
   connect?: (url: string, options: IClientOptions) => MqttClient;
 }
 
+/** An MqttMessage whose payload may be bytes (discovery.ts's messages are text). */
+export type BinaryMqttMessage = Omit<MqttMessage, 'payload'> & { payload: string | Buffer };
+
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
 export interface HubMqtt {
@@ -31,8 +34,9 @@ export interface HubMqtt {
   /** Publishes `offline` (retained) and disconnects. */
   stop(): Promise<void>;
   readonly state: MqttState;
-  publish(message: MqttMessage): Promise<void>;
-  publish(topic: string, payload: string, options: PublishOptions): Promise<void>;
+  /** A payload may be bytes (the life coach's MQTT `image` entities take raw JPEG). */
+  publish(message: MqttMessage | BinaryMqttMessage): Promise<void>;
+  publish(topic: string, payload: string | Buffer, options: PublishOptions): Promise<void>;
   /** Subscribes (QoS 1) and returns the unsubscribe function. */
   subscribe(filter: string, handler: MessageHandler): () => void;
   /** Called after every (re)connect, once `online` is sent and subscriptions are renewed. */
@@ -59,7 +63,7 @@ export function createHubMqtt(deps: HubMqttDeps): HubMqtt {
     });
   };
 
-  const publishRaw = (topic: string, payload: string, options: PublishOptions): Promise<void> =>
+  const publishRaw = (topic: string, payload: string | Buffer, options: PublishOptions): Promise<void> =>
     new Promise((resolve, reject) => {
       if (!client || state === 'stopped') return reject(new Error(client ? 'MQTT client stopped' : 'MQTT client not started'));
       client.publish(topic, payload, options, (err) => {
@@ -163,7 +167,7 @@ export function createHubMqtt(deps: HubMqttDeps): HubMqtt {
     get state() {
       return state;
     },
-    publish(messageOrTopic: MqttMessage | string, payload?: string, options?: PublishOptions) {
+    publish(messageOrTopic: MqttMessage | BinaryMqttMessage | string, payload?: string | Buffer, options?: PublishOptions) {
       if (typeof messageOrTopic === 'string') return publishRaw(messageOrTopic, payload ?? '', options!);
       return publishRaw(messageOrTopic.topic, messageOrTopic.payload, messageOrTopic.options);
     },

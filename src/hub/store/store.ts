@@ -74,6 +74,11 @@ export interface Store {
   backup(file: string): Promise<void>;
   /** True when a trivial query works (for /healthz). */
   healthy(): boolean;
+  /**
+   * The open database, for a unit that keeps its own tables beside the hub's (the life coach:
+   * src/lifecoach/store.ts, migrated by itself). Not for the hub's tables: use the methods.
+   */
+  readonly db: Database.Database;
   close(): void;
 }
 
@@ -142,6 +147,7 @@ export function createStore(deps: StoreDeps): Store {
       );
       return Number(result.lastInsertRowid);
     },
+    db,
     transaction(fn) {
       return db.transaction(fn)();
     },

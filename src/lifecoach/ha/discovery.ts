@@ -23,6 +23,8 @@ export interface CoachDiscoveryContext {
   baseTopic: string;
   version: string;
   nodeId?: string;
+  /** Where the coach's availability is (default `<baseTopic>/status`; a coach-only hearth has its own). */
+  availabilityTopic?: string;
 }
 
 export interface CoachMqttMessage {
@@ -54,7 +56,7 @@ export const coachTopics = (ctx: CoachDiscoveryContext) => ({
 function config(ctx: CoachDiscoveryContext, component: string, objectId: string, body: Record<string, unknown>): CoachMqttMessage {
   const payload = {
     ...body,
-    availability_topic: `${ctx.baseTopic}/status`,
+    availability_topic: ctx.availabilityTopic ?? `${ctx.baseTopic}/status`,
     payload_available: 'online',
     payload_not_available: 'offline',
     origin: { name: 'hearth', sw_version: ctx.version },

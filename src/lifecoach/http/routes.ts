@@ -20,7 +20,8 @@ export interface CoachRouteDeps {
   cameras: Pick<CameraSet, 'names' | 'captureAll'>;
   /** Why stills may not be captured now (cameras off, capture_when), or undefined when they may. */
   captureBlocked(): Promise<string | undefined> | string | undefined;
-  runCheckin(trigger: 'api'): Promise<CheckinRecord>;
+  /** Undefined on a hearth that only serves stills (the coach runs in another process or host). */
+  runCheckin?: ((trigger: 'api') => Promise<CheckinRecord>) | undefined;
   store: Pick<CheckinStore, 'list' | 'get' | 'saveCaptures'>;
 }
 
@@ -50,6 +51,7 @@ export function coachRouter(deps: CoachRouteDeps): Router {
   });
 
   router.post('/api/checkin', async (req, res) => {
+    if (!deps.runCheckin) return void res.status(404).json({ error: 'the life coach does not run in this hearth (lifecoach.placement: it runs in its own process or on another host)' });
     const run = deps.runCheckin('api');
     if (req.query.wait === '1' || req.query.wait === 'true') return void res.json(await run);
     run.catch(() => {}); // the runner records and logs its own faults

@@ -21,10 +21,12 @@ export interface RemoteCameraDeps {
 
 const KNOWN: ReadonlySet<string> = new Set(['missing', 'busy', 'permission', 'unreachable', 'http_error', 'timeout', 'incomplete', 'too_large', 'aborted', 'spawn_failed', 'ffmpeg_failed']);
 
-export function createRemoteCameraSet(deps: RemoteCameraDeps): Pick<CameraSet, 'names' | 'captureAll'> {
+export function createRemoteCameraSet(deps: RemoteCameraDeps): Pick<CameraSet, 'names' | 'captureAll' | 'latest'> {
   const now = deps.now ?? Date.now;
   const doFetch = deps.fetch ?? fetch;
   const previous = new Map<string, string>();
+  // The latest good still per camera: the coach's MQTT image entities show it, as with local cameras.
+  const latest = new Map<string, Still>();
   const base = deps.hubUrl.replace(/\/+$/, '');
 
   async function one(camera: string, why: string, signal?: AbortSignal): Promise<Still | CaptureFailed> {
@@ -63,6 +65,7 @@ export function createRemoteCameraSet(deps: RemoteCameraDeps): Pick<CameraSet, '
 
   return {
     names: deps.names,
+    latest: (camera) => latest.get(camera),
     async captureAll(why, options = {}) {
       const round: CaptureRound = { stills: [], failures: [], records: [] };
       for (const camera of options.only ? deps.names.filter((n) => options.only!.includes(n)) : deps.names) {
@@ -75,6 +78,7 @@ export function createRemoteCameraSet(deps: RemoteCameraDeps): Pick<CameraSet, '
           round.records.push({ at, camera, why, outcome: result.reason, detail: result.detail, ms });
         } else {
           round.stills.push(result);
+          if (result.quality === 'ok') latest.set(camera, result);
           round.records.push({ at, camera, why, outcome: result.quality, ms, bytes: result.jpeg.length });
         }
       }

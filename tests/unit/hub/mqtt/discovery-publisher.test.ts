@@ -5,7 +5,7 @@
  * nothing published after stop.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HubMqtt, MessageHandler, MqttState } from '../../../../src/hub/mqtt/client.js';
+import type { BinaryMqttMessage, HubMqtt, MessageHandler, MqttState } from '../../../../src/hub/mqtt/client.js';
 import { createDiscoveryPublisher, type DiscoveryPublisher } from '../../../../src/hub/mqtt/discovery-publisher.js';
 import { householdDiscovery, type MqttMessage, type PublishOptions } from '../../../../src/hub/mqtt/discovery.js';
 import { silentLogger } from '../../../../src/log.js';
@@ -32,11 +32,11 @@ class FakeMqtt implements HubMqtt {
     this.state = 'stopped';
     return Promise.resolve();
   }
-  publish(messageOrTopic: MqttMessage | string, payload?: string, options?: PublishOptions): Promise<void> {
+  publish(messageOrTopic: MqttMessage | BinaryMqttMessage | string, payload?: string | Buffer, options?: PublishOptions): Promise<void> {
     const message: Published =
       typeof messageOrTopic === 'string'
-        ? { topic: messageOrTopic, payload: payload ?? '', options: options! }
-        : { topic: messageOrTopic.topic, payload: messageOrTopic.payload, options: messageOrTopic.options };
+        ? { topic: messageOrTopic, payload: String(payload ?? ''), options: options! }
+        : { topic: messageOrTopic.topic, payload: String(messageOrTopic.payload), options: messageOrTopic.options };
     this.published.push(message);
     if (!this.hold) return Promise.resolve();
     return new Promise((resolve, reject) => this.held.push({ message, resolve, reject }));
