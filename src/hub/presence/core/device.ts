@@ -36,6 +36,7 @@
  */
 import { type FilterParams, type NodeFilter, observe, startFilter } from './node-filter.js';
 import type { PresenceOptions } from '../../../config/presence-options.js';
+import { type HmmState, seedHmm, stepHmm } from './hmm.js';
 
 export const AWAY = 'away';
 
@@ -73,6 +74,8 @@ export interface DeviceTrack {
   left?: { room: string | null; at: number; movedAt?: number };
   /** First fix race: since when (ms). */
   fixSince?: number;
+  /** The forward filter over rooms (options.estimator `hmm`). */
+  hmm?: HmmState;
 }
 
 export interface DeviceContext {
@@ -82,6 +85,8 @@ export interface DeviceContext {
   roomOf: (node: string) => string | undefined;
   /** Whether two rooms are next to each other (always true without a floor plan); `away` = outside. */
   adjacent: (a: string, b: string) => boolean;
+  /** Every room with a node, sorted. */
+  rooms: readonly string[];
   start: number;
 }
 
@@ -244,6 +249,12 @@ export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContex
     return scores;
   }
   const room = device.room;
+  if (options.estimator === 'hmm') {
+    if (!device.hmm || device.hmm.room !== room) device.hmm = seedHmm(room, ctx.rooms, now, device.hmm?.prints);
+    const to = stepHmm(device.hmm, device, scores, now, ctx, ctx.rooms);
+    if (to !== undefined) moveTo(device, to, now, ctx);
+    return scores;
+  }
   const incumbentUp = scores.high.has(room);
   if (incumbentUp) delete device.baseline;
   else if (!device.baseline) device.baseline = new Map(scores.low);
