@@ -58,13 +58,17 @@ export const presenceOptions = z
      * device.ts) or `hmm` (a forward filter over the rooms with fingerprints learned from the
      * household's own readings, hmm.ts).
      */
-    estimator: z.enum(['evidence', 'hmm']).default('evidence'),
+    estimator: z.enum(['evidence', 'hmm']).default('hmm'),
     /** hmm: probability per second that a device leaves its room (the sticky prior). */
     hmm_switch_rate: z.number().positive().max(0.5).default(0.01),
     /** hmm: log-likelihood per second per dB a room's best node trails the best node anywhere. */
     hmm_sharpness: z.number().min(0).max(10).default(0.08),
     /** hmm: weight per second of the learned fingerprints' log-likelihood (0 = none learned or used). */
     hmm_fingerprint: z.number().min(0).max(20).default(2),
+    /** hmm: weight of a companion device's emission (a person's devices in the same room); 0 = each alone. */
+    hmm_pool: z.number().min(0).max(1).default(0.5),
+    /** hmm: a companion whose readings point elsewhere for this long stops being pooled (a phone left on a desk). */
+    hmm_pool_hold: duration.default(20),
     /** hmm: log-odds of a room over the current one that moves the device. */
     hmm_threshold: z.number().positive().max(50).default(3),
   })

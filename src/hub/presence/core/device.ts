@@ -225,7 +225,7 @@ export function needed(from: string, to: string, evidence: number, ctx: DeviceCo
 }
 
 /** Brings the device's room up to `now`; returns its room scores. */
-export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContext, rule: SwitchRule): RoomScores {
+export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContext, rule: SwitchRule, companions: readonly DeviceTrack[] = []): RoomScores {
   const { options } = ctx;
   const dt = device.at === undefined ? 0 : Math.max(0, now - device.at) / 1000;
   device.at = Math.max(device.at ?? now, now);
@@ -251,7 +251,8 @@ export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContex
   const room = device.room;
   if (options.estimator === 'hmm') {
     if (!device.hmm || device.hmm.room !== room) device.hmm = seedHmm(room, ctx.rooms, now, device.hmm?.prints);
-    const to = stepHmm(device.hmm, device, scores, now, ctx, ctx.rooms);
+    const together = companions.flatMap((c) => (c.hmm && c.room === room ? [{ tracker: c.tracker, state: c.hmm }] : []));
+    const to = stepHmm(device.hmm, device, scores, now, ctx, ctx.rooms, together);
     if (to !== undefined) moveTo(device, to, now, ctx);
     return scores;
   }

@@ -202,7 +202,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
       const followed = own.filter((d) => d.room !== null && d.room === state.room);
       for (const device of own) {
         const rule = followed.length === 1 && followed[0] === device ? solo : strict;
-        const score = updateDevice(device, now, ctx, rule);
+        const score = updateDevice(device, now, ctx, rule, own.length > 1 ? own.filter((d) => d !== device) : []);
         if (device.room !== null && device.room !== AWAY) {
           const s = score.high.get(device.room);
           if (s !== undefined) strongest.set(device.tracker, s);

@@ -45,6 +45,25 @@ export interface HmmState {
   at: number;
   /** Last time a fingerprint sample was taken (one per second). */
   learnedAt?: number;
+  /** The device's own emission at its last step (per second, per room), for its companions. */
+  emission?: Map<string, number>;
+  /** The best level of any node when the incumbent's own nodes went unavailable (dBm). */
+  darkBest?: number;
+  /** Per companion (tracker): since when its emission's best room has differed from this one's. */
+  diverged?: Map<string, number>;
+}
+
+/** A device of the same person in the same room (carried together, until shown otherwise). */
+export interface Companion {
+  tracker: string;
+  state: HmmState;
+}
+
+function argmax(m: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  let top = -Infinity;
+  for (const [k, v] of m) if (v > top) [best, top] = [k, v];
+  return best;
 }
 
 const LN_FLOOR = -50;
@@ -119,7 +138,15 @@ function logSumExp(values: Iterable<number>): number {
  * One step of the filter up to `now` for a device in a room (not away, not unknown). Returns the
  * room it should move to, if any (the caller moves it).
  */
-export function stepHmm(state: HmmState, device: DeviceTrack, scores: RoomScores, now: number, ctx: DeviceContext, rooms: readonly string[]): string | undefined {
+export function stepHmm(
+  state: HmmState,
+  device: DeviceTrack,
+  scores: RoomScores,
+  now: number,
+  ctx: DeviceContext,
+  rooms: readonly string[],
+  companions: readonly Companion[] = [],
+): string | undefined {
   const { options } = ctx;
   const dt = Math.min(10, Math.max(0, now - state.at) / 1000);
   state.at = Math.max(state.at, now);
@@ -145,19 +172,43 @@ export function stepHmm(state: HmmState, device: DeviceTrack, scores: RoomScores
 
   // Emission.
   const cap = options.evidence_cap;
+  const emission = new Map<string, number>();
   const fps = new Map<string, number>();
   for (const r of rooms) {
     const fp = printScore(state.prints.get(r), obs);
     if (fp !== undefined) fps.set(r, fp);
   }
+  // The incumbent's nodes all unavailable: no evidence against it. It keeps the level the best
+  // node had when they went dark, so a challenger must rise (positive evidence of movement).
+  if (scores.high.has(state.room)) delete state.darkBest;
+  else state.darkBest ??= best;
   for (const r of rooms) {
     const level = scores.high.get(r);
-    // A room whose nodes are all unavailable can be neither confirmed nor ruled out: neutral.
-    const strongest = level === undefined ? -cap / 2 : Math.max(-cap, level - best);
+    // Another room whose nodes are all unavailable can be neither confirmed nor ruled out: halfway.
+    const strongest =
+      level !== undefined ? Math.max(-cap, level - best) : r === state.room ? Math.max(-cap, Math.min(0, state.darkBest! - best)) : -cap / 2;
     const fp = fps.get(r) ?? UNLEARNED;
-    const e = options.hmm_sharpness * strongest + options.hmm_fingerprint * fp;
-    prior.set(r, prior.get(r)! + e * dt);
+    emission.set(r, options.hmm_sharpness * strongest + options.hmm_fingerprint * fp);
   }
+  state.emission = emission;
+  // Companions carried together look at the same move: their emissions add, while their best
+  // rooms agree or have disagreed for less than `hmm_pool_hold` (a device left on a desk then
+  // stops holding the other back).
+  const mine = argmax(emission);
+  const diverged = (state.diverged ??= new Map());
+  const pooled = new Map(emission);
+  for (const c of companions) {
+    if (!c.state.emission || c.state.room !== state.room) {
+      diverged.delete(c.tracker);
+      continue;
+    }
+    if (argmax(c.state.emission) === mine) diverged.delete(c.tracker);
+    else if (!diverged.has(c.tracker)) diverged.set(c.tracker, now);
+    const since = diverged.get(c.tracker);
+    if (since !== undefined && now - since >= options.hmm_pool_hold * 1000) continue;
+    for (const [r, v] of c.state.emission) pooled.set(r, (pooled.get(r) ?? 0) + options.hmm_pool * v);
+  }
+  for (const r of rooms) prior.set(r, prior.get(r)! + pooled.get(r)! * dt);
   const norm = logSumExp(prior.values());
   for (const [r, v] of prior) state.logp.set(r, Math.max(LN_FLOOR, v - norm));
 

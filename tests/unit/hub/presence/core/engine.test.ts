@@ -153,9 +153,9 @@ describe('presence engine', () => {
     expect(out).toMatchObject({ room: 'bedroom', from: 'watch' });
   });
 
-  it('pools the evidence of a phone and a watch carried together: both move at once', () => {
-    const pooled = createPresenceEngine({ nodes, devices, start: 0 });
-    const alone = createPresenceEngine({ nodes, devices, start: 0, options: { group_evidence: 0 } });
+  it('pools the evidence of a phone and a watch carried together: both move at once (estimator evidence)', () => {
+    const pooled = createPresenceEngine({ nodes, devices, start: 0, options: { estimator: 'evidence' } });
+    const alone = createPresenceEngine({ nodes, devices, start: 0, options: { estimator: 'evidence', group_evidence: 0 } });
     const before = {
       phone: { 'kitchen-presence': -60, 'office-presence': -80 },
       watch: { 'kitchen-presence': -62, 'office-presence': -82 },

@@ -27,8 +27,9 @@ function feed(engine: Engine, from: number, to: number, rssi: Record<string, num
 const hmm = () => createPresenceEngine({ nodes, devices, options: { estimator: 'hmm' }, start: 0 });
 
 describe('presence engine, estimator hmm (forward filter over rooms)', () => {
-  it('is off by default and parsed from hearth.yaml', () => {
-    expect(presenceOptions.parse({}).estimator).toBe('evidence');
+  it('is the default and parsed from hearth.yaml', () => {
+    expect(presenceOptions.parse({}).estimator).toBe('hmm');
+    expect(presenceOptions.parse({ estimator: 'evidence' }).estimator).toBe('evidence');
     expect(presenceOptions.parse({ estimator: 'hmm', hmm_threshold: 4 })).toMatchObject({ estimator: 'hmm', hmm_threshold: 4 });
     expect(() => presenceOptions.parse({ estimator: 'viterbi' })).toThrow();
   });
@@ -99,5 +100,36 @@ describe('presence engine, estimator hmm (forward filter over rooms)', () => {
     engine.ingest({ t: 62 * S, node: 'kitchen-presence', tracker: 'phone', rssi: null, missing: 'unheard' });
     const after = feed(engine, 62 * S, 90 * S, { 'office-presence': -66, 'hall-presence': -75 });
     expect(after.at(-1)!.room).toBe('office');
+  });
+
+  it('pools the emissions of a phone and a watch carried together: both move sooner than either alone', () => {
+    const two = [
+      { tracker: 'phone', person: 'sam' },
+      { tracker: 'watch', person: 'sam' },
+    ];
+    const before = { 'kitchen-presence': -60, 'office-presence': -80, 'hall-presence': -75 };
+    // A modest lead (4 dB) for the office on both devices.
+    const after = { 'kitchen-presence': -72, 'office-presence': -68, 'hall-presence': -75 };
+    const switchTime = (pool: number): number | undefined => {
+      const engine = createPresenceEngine({ nodes, devices: two, options: { estimator: 'hmm', hmm_pool: pool }, start: 0 });
+      for (let t = 0; t <= 120 * S; t += S) {
+        const values = t < 60 * S ? before : after;
+        if (t % (2 * S) === 0) {
+          for (const tracker of ['phone', 'watch']) for (const [node, rssi] of Object.entries(values)) engine.ingest({ t, node, tracker, rssi });
+        }
+        const out = engine.update(t)[0]!;
+        if (t >= 60 * S && out.room === 'office') {
+          expect(out.evidence['phone']!.room).toBe('office');
+          expect(out.evidence['watch']!.room).toBe('office');
+          return t - 60 * S;
+        }
+      }
+      return undefined;
+    };
+    const pooled = switchTime(0.5);
+    const alone = switchTime(0);
+    expect(pooled).toBeDefined();
+    expect(alone).toBeDefined();
+    expect(pooled!).toBeLessThan(alone!);
   });
 });
