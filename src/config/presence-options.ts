@@ -69,6 +69,11 @@ export const presenceOptions = z
     hmm_pool: z.number().min(0).max(1).default(0.5),
     /** hmm: a companion whose readings point elsewhere for this long stops being pooled (a phone left on a desk). */
     hmm_pool_hold: duration.default(20),
+    /**
+     * hmm: dBm below which a device's best node suggests it is outside the house rather than in
+     * the room heard through a wall (no move into a room less likely than outside); null = off.
+     */
+    hmm_outside_rssi: z.number().min(-120).max(-40).nullable().default(-85),
     /** hmm: log-odds of a room over the current one that moves the device. */
     hmm_threshold: z.number().positive().max(50).default(3),
   })

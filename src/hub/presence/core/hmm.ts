@@ -24,10 +24,14 @@
  * - Learning: while the device has been in its room for 20 s and the filter is sure of it (log-odds
  *   over the next room ≥ 2 × `hmm_threshold`), each second each up node's value updates the room's
  *   fingerprint (exponentially weighted, last ~200 s of samples, spread floored at 3 dB).
+ * - Outside (`hmm_outside_rssi`, optional): one more state, the device outside the house, scored
+ *   as if a node there read that level (a person walking past the kitchen's outside wall is heard
+ *   only weakly, by the kitchen). It never moves the device (away is decided by silence, device.ts),
+ *   but a room less likely than it does not win: no trip into the kitchen on the way out or in.
  * - Decision: the device moves when a room's log-odds over the incumbent reach `hmm_threshold`.
  */
 import type { DeviceContext, DeviceTrack, RoomScores } from './device.js';
-import { fresh } from './device.js';
+import { AWAY, fresh } from './device.js';
 
 /** Mean and variance of one node's filtered RSSI while the device was in one room. */
 export interface PrintStat {
@@ -78,6 +82,7 @@ const UNLEARNED = -0.5;
 export function seedHmm(room: string, rooms: readonly string[], now: number, prints?: HmmState['prints']): HmmState {
   const logp = new Map<string, number>();
   for (const r of rooms) logp.set(r, r === room ? 0 : LN_FLOOR);
+  logp.set(AWAY, LN_FLOOR);
   return { room, logp, prints: prints ?? new Map(), at: now };
 }
 
@@ -159,11 +164,14 @@ export function stepHmm(
   const rate = Math.min(0.5, options.hmm_switch_rate * dt);
   const stay = Math.log(1 - rate);
   const prior = new Map<string, number>();
-  for (const r of rooms) {
+  const outsideLevel = options.hmm_outside_rssi;
+  const states = outsideLevel === null ? rooms : [...rooms, AWAY];
+  for (const r of states) {
     let from = -Infinity;
     for (const [o, lp] of state.logp) {
       if (o === r) continue;
-      const move = lp + Math.log(rate / Math.max(1, rooms.length - 1)) - (ctx.adjacent(o, r) ? 0 : Math.log(options.far_factor));
+      if (!Number.isFinite(lp)) continue;
+      const move = lp + Math.log(rate / Math.max(1, states.length - 1)) - (ctx.adjacent(o, r) ? 0 : Math.log(options.far_factor));
       if (move > from) from = move;
     }
     const own = (state.logp.get(r) ?? LN_FLOOR) + stay;
@@ -190,6 +198,7 @@ export function stepHmm(
     const fp = fps.get(r) ?? UNLEARNED;
     emission.set(r, options.hmm_sharpness * strongest + options.hmm_fingerprint * fp);
   }
+  if (outsideLevel !== null) emission.set(AWAY, options.hmm_sharpness * Math.max(-cap, Math.min(cap, outsideLevel - best)) + options.hmm_fingerprint * UNLEARNED);
   state.emission = emission;
   // Companions carried together look at the same move: their emissions add, while their best
   // rooms agree or have disagreed for less than `hmm_pool_hold` (a device left on a desk then
@@ -208,7 +217,7 @@ export function stepHmm(
     if (since !== undefined && now - since >= options.hmm_pool_hold * 1000) continue;
     for (const [r, v] of c.state.emission) pooled.set(r, (pooled.get(r) ?? 0) + options.hmm_pool * v);
   }
-  for (const r of rooms) prior.set(r, prior.get(r)! + pooled.get(r)! * dt);
+  for (const r of states) prior.set(r, prior.get(r)! + pooled.get(r)! * dt);
   const norm = logSumExp(prior.values());
   for (const [r, v] of prior) state.logp.set(r, Math.max(LN_FLOOR, v - norm));
 
@@ -217,16 +226,18 @@ export function stepHmm(
   let top = -Infinity;
   let second = -Infinity;
   for (const [r, v] of state.logp) {
-    if (r === state.room) continue;
+    if (r === state.room || r === AWAY) continue;
     if (v > top) [second, top, winner] = [top, v, r];
     else if (v > second) second = v;
   }
+  const outside = state.logp.get(AWAY) ?? -Infinity;
   // Learn while sure and settled.
-  if (here - top >= 2 * options.hmm_threshold && now - device.since >= 20_000 && (state.learnedAt === undefined || now - state.learnedAt >= 1000)) {
+  if (here - Math.max(top, outside) >= 2 * options.hmm_threshold && now - device.since >= 20_000 && (state.learnedAt === undefined || now - state.learnedAt >= 1000)) {
     state.learnedAt = now;
     learn(state, state.room, obs);
   }
-  if (winner !== undefined && top - here >= options.hmm_threshold) {
+  // Outside the house (every node weak) is likelier than the winner: no move to a room heard through a wall.
+  if (winner !== undefined && top - here >= options.hmm_threshold && top >= outside) {
     state.room = winner;
     return winner;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPresenceEngine, presenceOptions, type Reading } from '../../../../../src/hub/presence/core/engine.js';
+import { AWAY, createPresenceEngine, presenceOptions, type Reading } from '../../../../../src/hub/presence/core/engine.js';
 import { type PrintStat, printScore } from '../../../../../src/hub/presence/core/hmm.js';
 
 const nodes = [
@@ -131,5 +131,23 @@ describe('presence engine, estimator hmm (forward filter over rooms)', () => {
     expect(pooled).toBeDefined();
     expect(alone).toBeDefined();
     expect(pooled!).toBeLessThan(alone!);
+  });
+
+  it('does not show the room heard through the outside wall on the way out (outside is likelier)', () => {
+    const run = (outside: number | null): (string | null)[] => {
+      const engine = createPresenceEngine({ nodes, devices, options: { estimator: 'hmm', hmm_outside_rssi: outside }, start: 0 });
+      feed(engine, 0, 60 * S, { 'hall-presence': -60, 'kitchen-presence': -82, 'office-presence': -84 });
+      // Out of the front door and along the kitchen's outside wall: the hall and office nodes
+      // hear nothing more (they send nothing: stale after 10 s), the kitchen node hears it weakly.
+      const seen = feed(engine, 62 * S, 86 * S, { 'kitchen-presence': -90 }).map((r) => r.room);
+      engine.ingest({ t: 88 * S, node: 'kitchen-presence', tracker: 'phone', rssi: null, missing: 'unheard' });
+      seen.push(engine.update(130 * S)[0]!.room);
+      return seen;
+    };
+    const withOutside = run(-85);
+    expect(withOutside).not.toContain('kitchen');
+    expect(withOutside.at(-1)).toBe(AWAY);
+    // Without the outside state, the kitchen wins on the way out.
+    expect(run(null)).toContain('kitchen');
   });
 });
