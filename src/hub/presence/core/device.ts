@@ -292,7 +292,10 @@ function fix(device: DeviceTrack, scores: RoomScores, now: number, dt: number, c
   }
   const waited = now - device.fixSince;
   const entering = device.room === AWAY;
-  const allowed = (room: string): boolean => !entering || ctx.adjacent(AWAY, room) || waited >= 6 * options.fix_wait * 1000;
+  // Coming home, a room heard only as weakly as from outside (hmm_outside_rssi) is not where they came in.
+  const outside = options.estimator === 'hmm' ? options.hmm_outside_rssi : null;
+  const allowed = (room: string): boolean =>
+    !entering || waited >= 6 * options.fix_wait * 1000 || (ctx.adjacent(AWAY, room) && (outside === null || (scores.high.get(room) ?? -Infinity) >= outside));
   let winner: string | undefined;
   let most = 0;
   let strongest: string | undefined;

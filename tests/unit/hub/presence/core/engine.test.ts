@@ -110,9 +110,9 @@ describe('presence engine', () => {
     expect(engine.update(49 * S)[0]!.room).toBe('kitchen');
     expect(engine.update(50 * S)[0]).toMatchObject({ room: AWAY, since: 50 * S });
     // One stray packet is not a homecoming; two readings are.
-    engine.ingest({ t: 60 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -90 });
+    engine.ingest({ t: 60 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -80 });
     expect(engine.update(60 * S)[0]!.room).toBe(AWAY);
-    engine.ingest({ t: 62 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -85 });
+    engine.ingest({ t: 62 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -75 });
     expect(engine.update(62 * S)[0]!.room).toBe('kitchen');
   });
 

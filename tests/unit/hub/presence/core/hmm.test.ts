@@ -150,4 +150,16 @@ describe('presence engine, estimator hmm (forward filter over rooms)', () => {
     // Without the outside state, the kitchen wins on the way out.
     expect(run(null)).toContain('kitchen');
   });
+
+  it('coming home, a room heard only as weakly as from outside is not the first room until a node hears more', () => {
+    const engine = createPresenceEngine({ nodes, devices, options: { estimator: 'hmm', away_after: 30 }, start: 0 });
+    feed(engine, 0, 20 * S, { 'hall-presence': -60 });
+    expect(engine.update(60 * S)[0]!.room).toBe(AWAY);
+    // Walking up to the house past the kitchen's outside wall: the kitchen hears it at −90 dBm.
+    const outside = feed(engine, 100 * S, 120 * S, { 'kitchen-presence': -90 });
+    expect(outside.every((r) => r.room === AWAY)).toBe(true);
+    // In through the front door: the hall hears it well.
+    const inside = feed(engine, 122 * S, 140 * S, { 'hall-presence': -62, 'kitchen-presence': -84 });
+    expect(inside.at(-1)!.room).toBe('hall');
+  });
 });
