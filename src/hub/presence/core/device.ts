@@ -26,6 +26,9 @@
  * challenger's lead is measured against its own level when the incumbent went dark (it must
  * *rise*: positive evidence of movement).
  *
+ * Coming home with estimator `hmm`, a room heard no better than `hmm_outside_rssi` is not the
+ * first room for `fix_wait` × 6 either (heard through the outside wall, not walked into).
+ *
  * The first room (at start, and coming home from away) is the strongest evidence, not the
  * first node to speak: every room with confirmed readings races on its lead over the next best,
  * and the first to `fix_evidence` wins (or the strongest after `fix_wait`).
