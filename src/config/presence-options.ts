@@ -28,7 +28,7 @@ export const presenceOptions = z
     solo_evidence: z.number().min(0).max(1000).default(30),
     /** Like switch_margin, for the mean lead of a person's devices that share a room (group.ts). */
     group_margin: z.number().min(0).max(30).default(2),
-    /** Like switch_evidence, for those devices together; 0 = off (each device decides alone). */
+    /** Like switch_evidence, for those devices together; 0 = off (each device decides alone). Not used by estimator `hmm`. */
     group_evidence: z.number().min(0).max(1000).default(20),
     /** dB per second a lead counts for at most, either way (a burst cannot switch at once). */
     evidence_cap: z.number().positive().max(100).default(15),
@@ -53,6 +53,29 @@ export const presenceOptions = z
      * long before the person follows it (when they agree, the person follows at once).
      */
     fusion_hold: duration.default(0),
+    /**
+     * How a device's room is decided: `evidence` (an evidence account per challenger room,
+     * device.ts) or `hmm` (a forward filter over the rooms with fingerprints learned from the
+     * household's own readings, hmm.ts).
+     */
+    estimator: z.enum(['evidence', 'hmm']).default('hmm'),
+    /** hmm: probability per second that a device leaves its room (the sticky prior). */
+    hmm_switch_rate: z.number().positive().max(0.5).default(0.01),
+    /** hmm: log-likelihood per second per dB a room's best node trails the best node anywhere. */
+    hmm_sharpness: z.number().min(0).max(10).default(0.08),
+    /** hmm: weight per second of the learned fingerprints' log-likelihood (0 = none learned or used). */
+    hmm_fingerprint: z.number().min(0).max(20).default(2),
+    /** hmm: weight of a companion device's emission (a person's devices in the same room); 0 = each alone. */
+    hmm_pool: z.number().min(0).max(1).default(0.5),
+    /** hmm: a companion whose readings point elsewhere for this long stops being pooled (a phone left on a desk). */
+    hmm_pool_hold: duration.default(20),
+    /**
+     * hmm: dBm below which a device's best node suggests it is outside the house rather than in
+     * the room heard through a wall (no move into a room less likely than outside); null = off.
+     */
+    hmm_outside_rssi: z.number().min(-120).max(-40).nullable().default(-85),
+    /** hmm: log-odds of a room over the current one that moves the device. */
+    hmm_threshold: z.number().positive().max(50).default(3),
   })
   .strict();
 

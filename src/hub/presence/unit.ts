@@ -154,6 +154,7 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
               unheard: e.unheard,
               unavailable: e.unavailable,
               challengers: e.challengers,
+              ...(e.posterior ? { posterior: e.posterior } : {}),
               last_seen: e.lastSeen ? new Date(e.lastSeen).toISOString() : null,
             },
           ]),

@@ -26,6 +26,9 @@
  * challenger's lead is measured against its own level when the incumbent went dark (it must
  * *rise*: positive evidence of movement).
  *
+ * Coming home with estimator `hmm`, a room heard no better than `hmm_outside_rssi` is not the
+ * first room for `fix_wait` × 6 either (heard through the outside wall, not walked into).
+ *
  * The first room (at start, and coming home from away) is the strongest evidence, not the
  * first node to speak: every room with confirmed readings races on its lead over the next best,
  * and the first to `fix_evidence` wins (or the strongest after `fix_wait`).
@@ -36,6 +39,7 @@
  */
 import { type FilterParams, type NodeFilter, observe, startFilter } from './node-filter.js';
 import type { PresenceOptions } from '../../../config/presence-options.js';
+import { type HmmState, seedHmm, stepHmm } from './hmm.js';
 
 export const AWAY = 'away';
 
@@ -73,6 +77,8 @@ export interface DeviceTrack {
   left?: { room: string | null; at: number; movedAt?: number };
   /** First fix race: since when (ms). */
   fixSince?: number;
+  /** The forward filter over rooms (options.estimator `hmm`). */
+  hmm?: HmmState;
 }
 
 export interface DeviceContext {
@@ -82,6 +88,8 @@ export interface DeviceContext {
   roomOf: (node: string) => string | undefined;
   /** Whether two rooms are next to each other (always true without a floor plan); `away` = outside. */
   adjacent: (a: string, b: string) => boolean;
+  /** Every room with a node, sorted. */
+  rooms: readonly string[];
   start: number;
 }
 
@@ -220,7 +228,7 @@ export function needed(from: string, to: string, evidence: number, ctx: DeviceCo
 }
 
 /** Brings the device's room up to `now`; returns its room scores. */
-export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContext, rule: SwitchRule): RoomScores {
+export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContext, rule: SwitchRule, companions: readonly DeviceTrack[] = []): RoomScores {
   const { options } = ctx;
   const dt = device.at === undefined ? 0 : Math.max(0, now - device.at) / 1000;
   device.at = Math.max(device.at ?? now, now);
@@ -244,6 +252,13 @@ export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContex
     return scores;
   }
   const room = device.room;
+  if (options.estimator === 'hmm') {
+    if (!device.hmm || device.hmm.room !== room) device.hmm = seedHmm(room, ctx.rooms, now, device.hmm?.prints);
+    const together = companions.flatMap((c) => (c.hmm && c.room === room ? [{ tracker: c.tracker, state: c.hmm }] : []));
+    const to = stepHmm(device.hmm, device, scores, now, ctx, ctx.rooms, together);
+    if (to !== undefined) moveTo(device, to, now, ctx);
+    return scores;
+  }
   const incumbentUp = scores.high.has(room);
   if (incumbentUp) delete device.baseline;
   else if (!device.baseline) device.baseline = new Map(scores.low);
@@ -280,7 +295,10 @@ function fix(device: DeviceTrack, scores: RoomScores, now: number, dt: number, c
   }
   const waited = now - device.fixSince;
   const entering = device.room === AWAY;
-  const allowed = (room: string): boolean => !entering || ctx.adjacent(AWAY, room) || waited >= 6 * options.fix_wait * 1000;
+  // Coming home, a room heard only as weakly as from outside (hmm_outside_rssi) is not where they came in.
+  const outside = options.estimator === 'hmm' ? options.hmm_outside_rssi : null;
+  const allowed = (room: string): boolean =>
+    !entering || waited >= 6 * options.fix_wait * 1000 || (ctx.adjacent(AWAY, room) && (outside === null || (scores.high.get(room) ?? -Infinity) >= outside));
   let winner: string | undefined;
   let most = 0;
   let strongest: string | undefined;

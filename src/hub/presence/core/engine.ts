@@ -5,7 +5,8 @@
  * - per node and device, a Kalman filter on the offset-corrected RSSI (node-filter.ts); a node
  *   that is up but does not hear the device counts as far from it, a node that is unavailable
  *   counts as nothing (device.ts);
- * - per device, the room by an evidence account per challenger room (device.ts);
+ * - per device, the room by an evidence account per challenger room (device.ts), or (options
+ *   `estimator: hmm`) by a forward filter over the rooms with learned fingerprints (hmm.ts);
  * - per person, the devices fused: the last one to move wins (fusion.ts).
  * - a reading no BLE receiver can measure (reading.ts) is dropped and counted per node (faults()).
  * - nothing known (at start, every node unavailable, the data source down): the room is null
@@ -25,6 +26,7 @@ import {
   updateDevice,
 } from './device.js';
 import { plausibleRssi } from './reading.js';
+import { posterior } from './hmm.js';
 import { fuse } from './fusion.js';
 import { type GroupState, updateGroup } from './group.js';
 import { DEFAULT_PRESENCE_OPTIONS, type PresenceOptions } from '../../../config/presence-options.js';
@@ -72,6 +74,8 @@ export interface DeviceEvidence {
   unavailable: string[];
   /** Challenger rooms' evidence accounts, dB·s (rounded). */
   challengers: Record<string, number>;
+  /** Estimator `hmm`: each room's probability, % (rounded; rooms under 0.5 % left out). */
+  posterior?: Record<string, number>;
   lastSeen?: number;
 }
 
@@ -130,6 +134,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     filter: { noise: options.rssi_noise, motion: options.motion_noise },
     roomOf: (node) => nodes.get(node)?.room,
     adjacent: (a, b) => doors.size === 0 || doors.has(`${a}|${b}`),
+    rooms: [...new Set(setup.nodes.map((n) => n.room))].sort(),
     start: setup.start,
   };
   const faults = new Map<string, NodeFault>();
@@ -178,6 +183,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     const challengers: Record<string, number> = {};
     for (const [room, e] of [...device.evidence].sort(([a], [b]) => a.localeCompare(b))) if (e > 0) challengers[room] = Math.round(e);
     const out: DeviceEvidence = { room: device.room, since: device.since, rssi, unheard, unavailable: down, challengers };
+    if (device.hmm && device.hmm.room === device.room) out.posterior = posterior(device.hmm);
     if (device.lastSeen !== undefined) out.lastSeen = device.lastSeen;
     return out;
   }
@@ -196,13 +202,13 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
       const followed = own.filter((d) => d.room !== null && d.room === state.room);
       for (const device of own) {
         const rule = followed.length === 1 && followed[0] === device ? solo : strict;
-        const score = updateDevice(device, now, ctx, rule);
+        const score = updateDevice(device, now, ctx, rule, own.length > 1 ? own.filter((d) => d !== device) : []);
         if (device.room !== null && device.room !== AWAY) {
           const s = score.high.get(device.room);
           if (s !== undefined) strongest.set(device.tracker, s);
         }
       }
-      if (options.group_evidence > 0) updateGroup(state.group, own, now, ctx);
+      if (options.group_evidence > 0 && options.estimator === 'evidence') updateGroup(state.group, own, now, ctx);
       const fused = fuse(own, strongest, state.room, now, options.fusion_hold * 1000);
       if (fused.room !== state.room) {
         state.room = fused.room;

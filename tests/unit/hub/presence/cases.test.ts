@@ -4,7 +4,7 @@
  * presence unit must (fromHaState: a number, `unknown` = not heard, `unavailable` = node
  * offline, anything else dropped), default tuning unless the case sets its own.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../../src/config/load.js';
 import type { Household } from '../../../../src/config/household.js';
 import { AWAY, createPresenceEngine, readingFromState, type PresenceEngine } from '../../../../src/hub/presence/core/engine.js';
@@ -15,12 +15,16 @@ async function household(name: string): Promise<Household> {
   return loadHousehold({ configFile: `${CASES}${name}/hearth.yaml`, devicesDir: `${CASES}${name}/devices` });
 }
 
+/** Each case holds for both estimators (options.estimator). */
+const ESTIMATORS = ['evidence', 'hmm'] as const;
+let estimator: (typeof ESTIMATORS)[number] = 'evidence';
+
 function engineFor(hh: Household, start = 0): PresenceEngine {
   const nodes = hh.devices.flatMap(({ spec }) => (spec.kind === 'presence-node' ? [{ node: spec.name, room: spec.room }] : []));
   return createPresenceEngine({
     nodes,
     devices: hh.config.trackers.map((t) => ({ tracker: t.id, person: t.person })),
-    options: hh.config.presence ?? {},
+    options: { ...hh.config.presence, estimator },
     start,
   });
 }
@@ -30,7 +34,10 @@ function feedState(engine: PresenceEngine, node: string, tracker: string, state:
   engine.ingest(readingFromState(node, tracker, state, t));
 }
 
-describe('case presence-impossible-rssi', () => {
+describe.each(ESTIMATORS)('case presence-impossible-rssi (estimator %s)', (e) => {
+  beforeEach(() => {
+    estimator = e;
+  });
   const bogus = ['0', '127', '31', '', '+31', '-0', 'NaN'];
 
   it.each(bogus)('a bedroom report of %j never moves Sam out of the kitchen, and the node is reported', async (value) => {
@@ -77,7 +84,10 @@ describe('case presence-impossible-rssi', () => {
   });
 });
 
-describe('case presence-stuck-old-room-silent', () => {
+describe.each(ESTIMATORS)('case presence-stuck-old-room-silent (estimator %s)', (e) => {
+  beforeEach(() => {
+    estimator = e;
+  });
   // The bedroom node hears Sam only in the bedroom; the kitchen node everywhere, weakly from
   // upstairs. Kitchen 0–60 s, bedroom 60–120 s, then the kitchen for good.
   for (const unknownAt of [undefined, 150_000]) {
@@ -108,7 +118,10 @@ describe('case presence-stuck-old-room-silent', () => {
   }
 });
 
-describe('case presence-no-data-is-not-away', () => {
+describe.each(ESTIMATORS)('case presence-no-data-is-not-away (estimator %s)', (e) => {
+  beforeEach(() => {
+    estimator = e;
+  });
   const tracker = 'sam-iphone';
   const heard = (engine: PresenceEngine, from: number, to: number): void => {
     for (let t = from; t <= to; t += 500) {

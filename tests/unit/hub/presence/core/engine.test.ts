@@ -110,9 +110,9 @@ describe('presence engine', () => {
     expect(engine.update(49 * S)[0]!.room).toBe('kitchen');
     expect(engine.update(50 * S)[0]).toMatchObject({ room: AWAY, since: 50 * S });
     // One stray packet is not a homecoming; two readings are.
-    engine.ingest({ t: 60 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -90 });
+    engine.ingest({ t: 60 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -80 });
     expect(engine.update(60 * S)[0]!.room).toBe(AWAY);
-    engine.ingest({ t: 62 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -85 });
+    engine.ingest({ t: 62 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -75 });
     expect(engine.update(62 * S)[0]!.room).toBe('kitchen');
   });
 
@@ -153,9 +153,9 @@ describe('presence engine', () => {
     expect(out).toMatchObject({ room: 'bedroom', from: 'watch' });
   });
 
-  it('pools the evidence of a phone and a watch carried together: both move at once', () => {
-    const pooled = createPresenceEngine({ nodes, devices, start: 0 });
-    const alone = createPresenceEngine({ nodes, devices, start: 0, options: { group_evidence: 0 } });
+  it('pools the evidence of a phone and a watch carried together: both move at once (estimator evidence)', () => {
+    const pooled = createPresenceEngine({ nodes, devices, start: 0, options: { estimator: 'evidence' } });
+    const alone = createPresenceEngine({ nodes, devices, start: 0, options: { estimator: 'evidence', group_evidence: 0 } });
     const before = {
       phone: { 'kitchen-presence': -60, 'office-presence': -80 },
       watch: { 'kitchen-presence': -62, 'office-presence': -82 },

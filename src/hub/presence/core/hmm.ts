@@ -1,0 +1,255 @@
+/**
+ * A device's room by a forward filter (a hidden Markov model) over the rooms, with fingerprints
+ * learned from the household's own readings. Pure: time comes in as an argument. Used instead of
+ * the evidence account of device.ts when `estimator` is `hmm`.
+ *
+ * - State: the log-probability of each room (`logp`, normalised: the most likely is 0 after
+ *   normalising by the log-sum).
+ * - Transition (sticky prior): each second the device leaves its room with probability
+ *   `hmm_switch_rate`, into a room next to it (the floor plan's `doors`; without them every
+ *   room is next to every other); a room that is not next to it gets that probability divided
+ *   by `far_factor`. In log space this floors a challenger's log-odds at ≈ log(rate), which
+ *   is what lets it overtake in seconds once the readings favour it.
+ * - Emission, per second (readings are correlated over seconds, so each second is one look,
+ *   not each report): the vector of every up node's filtered RSSI (a node that is up and does not
+ *   hear the device at `unheard_rssi`: far, not absent; an unavailable node is left out):
+ *   1. strongest-node term: `hmm_sharpness` × (room's best node − best node anywhere), clipped
+ *      at −`evidence_cap` dB (a room's own node leads the next by ~10 dB median);
+ *   2. fingerprint term, for rooms with one learned: each node's reading against its mean and
+ *      spread in that room (a diagonal Gaussian, each node's z clipped at 3: one odd node cannot
+ *      veto a room), mean over nodes, times `hmm_fingerprint`. A room without a fingerprint yet
+ *      scores what a right room scores on average (−½), so learning one never favours or
+ *      penalises a room by itself. A node on a wall shared with the next room, or the body
+ *      blocking the own node, then still looks like "here" on the other nodes.
+ * - Learning: while the device has been in its room for 20 s and the filter is sure of it (log-odds
+ *   over the next room ≥ 2 × `hmm_threshold`), each second each up node's value updates the room's
+ *   fingerprint (exponentially weighted, last ~200 s of samples, spread floored at 3 dB).
+ * - Outside (`hmm_outside_rssi`, optional): one more state, the device outside the house, scored
+ *   as if a node there read that level (a person walking past the kitchen's outside wall is heard
+ *   only weakly, by the kitchen). It never moves the device (away is decided by silence, device.ts),
+ *   but a room less likely than it does not win: no trip into the kitchen on the way out or in.
+ * - Decision: the device moves when a room's log-odds over the incumbent reach `hmm_threshold`.
+ */
+import type { DeviceContext, DeviceTrack, RoomScores } from './device.js';
+import { AWAY, fresh } from './device.js';
+
+/** Mean and variance of one node's filtered RSSI while the device was in one room. */
+export interface PrintStat {
+  n: number;
+  mean: number;
+  v: number;
+}
+
+export interface HmmState {
+  /** The room the filter was seeded for (re-seeded when the device is moved by other rules). */
+  room: string;
+  logp: Map<string, number>;
+  /** room → node → fingerprint. */
+  prints: Map<string, Map<string, PrintStat>>;
+  at: number;
+  /** Last time a fingerprint sample was taken (one per second). */
+  learnedAt?: number;
+  /** The device's own emission at its last step (per second, per room), for its companions. */
+  emission?: Map<string, number>;
+  /** The best level of any node when the incumbent's own nodes went unavailable (dBm). */
+  darkBest?: number;
+  /** Per companion (tracker): since when its emission's best room has differed from this one's. */
+  diverged?: Map<string, number>;
+}
+
+/** A device of the same person in the same room (carried together, until shown otherwise). */
+export interface Companion {
+  tracker: string;
+  state: HmmState;
+}
+
+function argmax(m: ReadonlyMap<string, number>): string | undefined {
+  let best: string | undefined;
+  let top = -Infinity;
+  for (const [k, v] of m) if (v > top) [best, top] = [k, v];
+  return best;
+}
+
+const LN_FLOOR = -50;
+/** Samples a fingerprint needs before it is used. */
+const MIN_SAMPLES = 30;
+const MAX_WEIGHT = 200;
+const MIN_SD = 9;
+const Z_CAP = 3;
+/** What a room without a fingerprint scores: what a right room scores on average (E[−z²/2] = −½). */
+const UNLEARNED = -0.5;
+
+export function seedHmm(room: string, rooms: readonly string[], now: number, prints?: HmmState['prints']): HmmState {
+  const logp = new Map<string, number>();
+  for (const r of rooms) logp.set(r, r === room ? 0 : LN_FLOOR);
+  logp.set(AWAY, LN_FLOOR);
+  return { room, logp, prints: prints ?? new Map(), at: now };
+}
+
+/** Each up node's value for the device: filtered RSSI, or `unheard_rssi` for one that does not hear it. */
+export function observation(device: DeviceTrack, now: number, ctx: DeviceContext): Map<string, number> {
+  const staleMs = ctx.options.stale_after * 1000;
+  const out = new Map<string, number>();
+  for (const [name, l] of device.links) {
+    if (!l.up || ctx.roomOf(name) === undefined) continue;
+    out.set(name, fresh(l, now, staleMs) ? l.filter.x : ctx.options.unheard_rssi);
+  }
+  return out;
+}
+
+/** Fingerprint log-likelihood of room `room` for the observation (mean over nodes), or undefined without one. */
+export function printScore(stats: Map<string, PrintStat> | undefined, obs: ReadonlyMap<string, number>): number | undefined {
+  if (!stats) return undefined;
+  let sum = 0;
+  let n = 0;
+  for (const [node, x] of obs) {
+    const s = stats.get(node);
+    if (!s || s.n < MIN_SAMPLES) continue;
+    const z = Math.min(Z_CAP, Math.abs(x - s.mean) / Math.max(MIN_SD, Math.sqrt(s.v)));
+    sum += -0.5 * z * z;
+    n++;
+  }
+  return n ? sum / n : undefined;
+}
+
+function learn(state: HmmState, room: string, obs: ReadonlyMap<string, number>): void {
+  let stats = state.prints.get(room);
+  if (!stats) state.prints.set(room, (stats = new Map()));
+  for (const [node, x] of obs) {
+    const s = stats.get(node);
+    if (!s) {
+      stats.set(node, { n: 1, mean: x, v: 36 });
+      continue;
+    }
+    s.n++;
+    const w = 1 / Math.min(s.n, MAX_WEIGHT);
+    const d = x - s.mean;
+    s.mean += w * d;
+    s.v = (1 - w) * (s.v + w * d * d);
+  }
+}
+
+function logSumExp(values: Iterable<number>): number {
+  let max = -Infinity;
+  const list = [...values];
+  for (const v of list) if (v > max) max = v;
+  if (!Number.isFinite(max)) return max;
+  let s = 0;
+  for (const v of list) s += Math.exp(v - max);
+  return max + Math.log(s);
+}
+
+/**
+ * One step of the filter up to `now` for a device in a room (not away, not unknown). Returns the
+ * room it should move to, if any (the caller moves it).
+ */
+export function stepHmm(
+  state: HmmState,
+  device: DeviceTrack,
+  scores: RoomScores,
+  now: number,
+  ctx: DeviceContext,
+  rooms: readonly string[],
+  companions: readonly Companion[] = [],
+): string | undefined {
+  const { options } = ctx;
+  const dt = Math.min(10, Math.max(0, now - state.at) / 1000);
+  state.at = Math.max(state.at, now);
+  if (dt <= 0) return undefined;
+  const obs = observation(device, now, ctx);
+  let best = -Infinity;
+  for (const v of obs.values()) if (v > best) best = v;
+
+  // Transition: stay, or come from a neighbour (max-product: the likeliest predecessor).
+  const rate = Math.min(0.5, options.hmm_switch_rate * dt);
+  const stay = Math.log(1 - rate);
+  const prior = new Map<string, number>();
+  const outsideLevel = options.hmm_outside_rssi;
+  const states = outsideLevel === null ? rooms : [...rooms, AWAY];
+  for (const r of states) {
+    let from = -Infinity;
+    for (const [o, lp] of state.logp) {
+      if (o === r) continue;
+      if (!Number.isFinite(lp)) continue;
+      const move = lp + Math.log(rate / Math.max(1, states.length - 1)) - (ctx.adjacent(o, r) ? 0 : Math.log(options.far_factor));
+      if (move > from) from = move;
+    }
+    const own = (state.logp.get(r) ?? LN_FLOOR) + stay;
+    prior.set(r, Math.max(own, from));
+  }
+
+  // Emission.
+  const cap = options.evidence_cap;
+  const emission = new Map<string, number>();
+  const fps = new Map<string, number>();
+  for (const r of rooms) {
+    const fp = printScore(state.prints.get(r), obs);
+    if (fp !== undefined) fps.set(r, fp);
+  }
+  // The incumbent's nodes all unavailable: no evidence against it. It keeps the level the best
+  // node had when they went dark, so a challenger must rise (positive evidence of movement).
+  if (scores.high.has(state.room)) delete state.darkBest;
+  else state.darkBest ??= best;
+  for (const r of rooms) {
+    const level = scores.high.get(r);
+    // Another room whose nodes are all unavailable can be neither confirmed nor ruled out: halfway.
+    const strongest =
+      level !== undefined ? Math.max(-cap, level - best) : r === state.room ? Math.max(-cap, Math.min(0, state.darkBest! - best)) : -cap / 2;
+    const fp = fps.get(r) ?? UNLEARNED;
+    emission.set(r, options.hmm_sharpness * strongest + options.hmm_fingerprint * fp);
+  }
+  if (outsideLevel !== null) emission.set(AWAY, options.hmm_sharpness * Math.max(-cap, Math.min(cap, outsideLevel - best)) + options.hmm_fingerprint * UNLEARNED);
+  state.emission = emission;
+  // Companions carried together look at the same move: their emissions add, while their best
+  // rooms agree or have disagreed for less than `hmm_pool_hold` (a device left on a desk then
+  // stops holding the other back).
+  const mine = argmax(emission);
+  const diverged = (state.diverged ??= new Map());
+  const pooled = new Map(emission);
+  for (const c of companions) {
+    if (!c.state.emission || c.state.room !== state.room) {
+      diverged.delete(c.tracker);
+      continue;
+    }
+    if (argmax(c.state.emission) === mine) diverged.delete(c.tracker);
+    else if (!diverged.has(c.tracker)) diverged.set(c.tracker, now);
+    const since = diverged.get(c.tracker);
+    if (since !== undefined && now - since >= options.hmm_pool_hold * 1000) continue;
+    for (const [r, v] of c.state.emission) pooled.set(r, (pooled.get(r) ?? 0) + options.hmm_pool * v);
+  }
+  for (const r of states) prior.set(r, prior.get(r)! + pooled.get(r)! * dt);
+  const norm = logSumExp(prior.values());
+  for (const [r, v] of prior) state.logp.set(r, Math.max(LN_FLOOR, v - norm));
+
+  const here = state.logp.get(state.room) ?? LN_FLOOR;
+  let winner: string | undefined;
+  let top = -Infinity;
+  let second = -Infinity;
+  for (const [r, v] of state.logp) {
+    if (r === state.room || r === AWAY) continue;
+    if (v > top) [second, top, winner] = [top, v, r];
+    else if (v > second) second = v;
+  }
+  const outside = state.logp.get(AWAY) ?? -Infinity;
+  // Learn while sure and settled.
+  if (here - Math.max(top, outside) >= 2 * options.hmm_threshold && now - device.since >= 20_000 && (state.learnedAt === undefined || now - state.learnedAt >= 1000)) {
+    state.learnedAt = now;
+    learn(state, state.room, obs);
+  }
+  // Outside the house (every node weak) is likelier than the winner: no move to a room heard through a wall.
+  if (winner !== undefined && top - here >= options.hmm_threshold && top >= outside) {
+    state.room = winner;
+    return winner;
+  }
+  return undefined;
+}
+
+/** The posterior per room, in % (rounded), for the evidence attributes. */
+export function posterior(state: HmmState): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [r, v] of [...state.logp].sort(([a], [b]) => a.localeCompare(b))) {
+    const p = Math.round(Math.exp(v) * 100);
+    if (p > 0) out[r] = p;
+  }
+  return out;
+}
