@@ -470,7 +470,16 @@ in
             type = types.submodule {
               freeformType = settingsFormat.type;
               options = {
-                away_after = optionalSetting duration "40s" "No node has heard a device for this long: the device is away.";
+                estimator = optionalSetting (types.enum [ "hmm" "evidence" ]) "hmm" ''
+                  How a device's room is decided: `hmm`, a filter over the rooms with learned
+                  fingerprints (the `hmm_*` keys tune it), or `evidence`, the lead-over-time
+                  accounts of the `switch_*`/`solo_*`/`group_*` keys.
+                '';
+                doors = optionalSetting (types.listOf (types.listOf types.str)) "[ ]" ''
+                  The floor plan's room adjacency as pairs, e.g. `[ [ "hall" "kitchen" ] [ "hall" "away" ] ]`
+                  (`away` marks an entrance): moves follow doors, and coming home starts at an entrance.
+                '';
+                away_after = optionalSetting duration "30s" "No node has heard a device for this long: the device is away.";
                 switch_margin = optionalSetting (types.numbers.between 0 30) "3" ''
                   dB a challenger room must lead the current room by before its lead counts as
                   evidence for a switch.
@@ -479,10 +488,10 @@ in
                   Evidence (lead beyond the margin in dB·s, less the time it trailed) that
                   switches rooms: a clear lead switches quickly, a marginal one slowly.
                 '';
-                solo_margin = optionalSetting (types.numbers.between 0 30) "2" "Like `switch_margin`, for a device that is the only one following its person.";
-                solo_evidence = optionalSetting (types.numbers.between 0 1000) "15" "Like `switch_evidence`, for that device.";
-                group_margin = optionalSetting (types.numbers.between 0 30) "1" "Like `switch_margin`, for the mean lead of a person's devices sharing a room.";
-                group_evidence = optionalSetting (types.numbers.between 0 1000) "10" "Like `switch_evidence`, for those devices together; 0 turns grouping off.";
+                solo_margin = optionalSetting (types.numbers.between 0 30) "3" "Like `switch_margin`, for a device that is the only one following its person.";
+                solo_evidence = optionalSetting (types.numbers.between 0 1000) "30" "Like `switch_evidence`, for that device.";
+                group_margin = optionalSetting (types.numbers.between 0 30) "2" "Like `switch_margin`, for the mean lead of a person's devices sharing a room.";
+                group_evidence = optionalSetting (types.numbers.between 0 1000) "20" "Like `switch_evidence`, for those devices together; 0 turns grouping off.";
                 flap_window = optionalSetting duration "20s" "A device returning to the room it left less than this long ago is a flap, not a move.";
                 fusion_hold = optionalSetting duration "0" ''
                   When a person's devices disagree, how long the one that moved last must stay
@@ -490,7 +499,7 @@ in
                 '';
                 stale_after = optionalSetting duration "10s" "A node with no fresh reading for this long drops out.";
                 rssi_noise = optionalSetting (types.addCheck types.numbers.positive (x: x <= 20)) "4" "Standard deviation of one RSSI report, dB (the filter's measurement noise).";
-                motion_noise = optionalSetting (types.addCheck types.numbers.positive (x: x <= 1000)) "16" "How fast a device's true RSSI may drift, dB² per second (the filter's process noise).";
+                motion_noise = optionalSetting (types.addCheck types.numbers.positive (x: x <= 1000)) "4" "How fast a device's true RSSI may drift, dB² per second (the filter's process noise).";
               };
             };
           };
