@@ -25,9 +25,13 @@ export async function writeNewSecretsFile(file: string, text: string): Promise<v
     await handle.chmod(0o600); // the mode given to open is masked by the umask
     await handle.writeFile(text);
     await handle.sync();
-  } finally {
+  } catch (e) {
+    // A disk-full write leaves no half-written keys behind.
     await handle.close();
+    await fs.rm(tmp, { force: true });
+    throw e;
   }
+  await handle.close();
   try {
     // link + unlink instead of rename: link fails if `file` appeared meanwhile (no overwrite).
     await fs.link(tmp, file);

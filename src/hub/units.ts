@@ -1,7 +1,7 @@
 /**
- * The units built from the configuration, in start order (stopped in reverse). A new one (the
- * life coach, the dashboard) joins here: a folder of its own under src/hub/ with a `unit.ts`
- * exporting a UnitFactory (unit.ts), its pure core beside it.
+ * The units built from the configuration, in start order (stopped in reverse). A new one joins
+ * here: a `unit.ts` exporting a UnitFactory (unit.ts) in its concern's folder — src/hub/<concern>/
+ * for the hub's own, src/<concern>/ for a large part (src/dashboard/unit.ts) — its pure core beside it.
  */
 import { dashboardUnit } from '../dashboard/unit.js';
 import { lifecoachUnit } from './lifecoach/unit.js';

@@ -70,7 +70,8 @@ export function createLifecoachUnit(deps: UnitDeps): LifecoachUnit {
 
   if (role === 'stills') {
     // The coach elsewhere owns the switch; its retained state says whether anyone may capture.
-    let camerasOn = config.lifecoach.cameras_default_on;
+    // Off until that state arrives: a lost broker or retained state must not turn cameras on.
+    let camerasOn = false;
     let unsubscribe: (() => void) | undefined;
     const cameras = createCameraSet({ cameras: config.cameras, now: () => deps.clock.now() });
     const store = createCheckinStore(deps.store.db);
@@ -96,8 +97,11 @@ export function createLifecoachUnit(deps: UnitDeps): LifecoachUnit {
           cameras,
           store,
           async captureBlocked() {
-            const presence = await Promise.resolve(sources.presence()).catch(() => ({ home: true }));
-            return mayCapture({ camerasOn, cameraCount: cameras.names.length, when: config.lifecoach.capture_when, presence }).reason;
+            const when = config.lifecoach.capture_when;
+            const presence = await Promise.resolve(sources.presence()).catch(() => undefined);
+            // Conditions on where the person is cannot be checked without HA: no capture then.
+            if (!presence && (when.person_home || when.rooms)) return 'presence_unknown';
+            return mayCapture({ camerasOn, cameraCount: cameras.names.length, when, presence: presence ?? { home: false } }).reason;
           },
         }));
       },

@@ -187,13 +187,12 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
       if (deps.mqtt.state !== 'connected') continue;
       const changed = published.get(id) !== key;
       published.set(id, key);
-      const p = personRoom(id, found);
-      if (p.room === null) continue;
+      const { evidence } = personRoom(id, found);
       const ctx = deps.context;
-      void deps.mqtt.publish(stateMessage(personAttributesTopic(ctx, id), { room: p.room, ...p.evidence })).catch(() => {});
-      void deps.mqtt.publish(stateMessage(personRoomTopic(ctx, id), p.room)).catch(() => {});
-      void deps.mqtt.publish(stateMessage(personTrackerTopic(ctx, id), p.home ? 'home' : 'not_home')).catch(() => {});
-      if (changed) log.info({ person: id, room: p.room }, 'room');
+      void deps.mqtt.publish(stateMessage(personAttributesTopic(ctx, id), { room, ...evidence })).catch(() => {});
+      void deps.mqtt.publish(stateMessage(personRoomTopic(ctx, id), room)).catch(() => {});
+      void deps.mqtt.publish(stateMessage(personTrackerTopic(ctx, id), room !== AWAY ? 'home' : 'not_home')).catch(() => {});
+      if (changed) log.info({ person: id, room }, 'room');
     }
   };
 

@@ -58,7 +58,6 @@ export interface Reminders extends HubUnit {
   readonly name: 'reminders';
   start(): void;
   stop(): void;
-  /** Makes a routine due now; undefined for an unknown id. */
   /** Makes a routine due now (`source`: who asked, for the history; default api); undefined for an unknown id. */
   due(id: string, source?: DueSource): RoutineView | undefined;
   action(id: string, action: ActionKind, source: ActionSource): RoutineView | undefined;

@@ -2,7 +2,8 @@
  * The configured cameras, captured one after the other (two webcams on one USB controller fail
  * together when they stream at once; rounds from different callers queue too), each still judged (quality.ts) and every attempt
  * described by a capture record: when, why, which camera, the outcome — never the image.
- * Keeps the latest good still per camera in memory (what `/stills/<camera>.jpg` serves).
+ * Keeps the latest good still per camera in memory (the MQTT image entities republish it;
+ * `/stills/<camera>.jpg` captures afresh).
  */
 import type { CameraConfig } from '../../config/lifecoach.js';
 import { captureStill, type CaptureFailed, type CaptureOptions, type CaptureResult } from './capture.js';

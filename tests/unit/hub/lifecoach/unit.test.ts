@@ -128,6 +128,11 @@ describe('lifecoach hub unit', () => {
     const http = await serve(unit.routes(bearerAuth(() => 'tok'))!);
     try {
       expect((await fetch(`${http.base}/stills/desk.jpg`)).status).toBe(401);
+      // Nothing heard from the coach yet (broker down, retained state lost): no capture.
+      const unknown = await fetch(`${http.base}/stills/desk.jpg`, { headers: { authorization: 'Bearer tok' } });
+      expect(unknown.status).toBe(503);
+      expect(((await unknown.json()) as { reason: string }).reason).toBe('cameras_off');
+      handlers.get('hearth/lifecoach/cameras/state')!('hearth/lifecoach/cameras/state', Buffer.from('ON'));
       const ok = await fetch(`${http.base}/stills/desk.jpg`, { headers: { authorization: 'Bearer tok' } });
       expect(ok.status).toBe(200);
       expect((await ok.arrayBuffer()).byteLength).toBeGreaterThan(1000);
