@@ -6,7 +6,6 @@
  * push (edited dashboard) or a failure talking to HA.
  */
 import { Command } from 'commander';
-import { join } from 'node:path';
 import { ConfigError, errorsOf, formatIssue } from '../config/issues.js';
 import { HA_TOKEN, readSecret, SecretError } from '../config/secret-files.js';
 
@@ -42,11 +41,12 @@ export function dashboardCommand(): Command {
       if (!opts.out && !opts.push) fail('nothing to do: give --out FILE and/or --push', 2);
       if (opts.force && !opts.push) fail('--force only applies to --push', 2);
       if (!/^[a-z0-9]+(-[a-z0-9]+)+$/.test(opts.urlPath)) fail(`--url-path: "${opts.urlPath}" must be lowercase words joined by hyphens, e.g. hearth-home`, 2);
-      const [{ loadHousehold }, { connectHomeAssistant }, { runDashboard }, { DashboardPushError }] = await Promise.all([
+      const [{ loadHousehold }, { connectHomeAssistant }, { runDashboard }, { DashboardPushError }, { dashboardRecordFile }] = await Promise.all([
         import('../config/load.js'),
         import('./connect.js'),
         import('./run.js'),
         import('./push.js'),
+        import('./unit.js'),
       ]);
       let household;
       try {
@@ -70,7 +70,6 @@ export function dashboardCommand(): Command {
         fail(`${e.message === 'invalid_auth' ? `Home Assistant rejected the token from ${token.source}` : `cannot reach Home Assistant at ${ha.url}: ${e.message}`}`, e.message === 'invalid_auth' ? 2 : 1),
       );
       try {
-        const stateDir = household.config.state_dir ?? process.env.STATE_DIRECTORY?.split(':')[0] ?? 'state';
         const result = await runDashboard({
           household,
           conn,
@@ -79,7 +78,7 @@ export function dashboardCommand(): Command {
           force: !!opts.force,
           ...(opts.www ? { www: opts.www } : {}),
           urlPath: opts.urlPath,
-          recordFile: opts.record ?? join(stateDir, 'dashboard.json'),
+          recordFile: opts.record ?? dashboardRecordFile(household.config.state_dir),
         });
         for (const w of result.warnings) process.stderr.write(`hearth: warning: ${w}\n`);
         if (result.card) process.stdout.write(`card installed: ${result.card.path} (${result.card.url})\n`);

@@ -7,7 +7,8 @@
  * --force`): it logs what differs instead. Failures are logged, never thrown: the dashboard is
  * not worth stopping the hub for.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { stateDirOf } from '../config/state-dir.js';
 import type { DashboardSettings } from '../config/dashboard.js';
 import type { Household } from '../config/household.js';
 import type { UnitFactory } from '../hub/unit.js';
@@ -32,6 +33,8 @@ export interface DashboardUnitDeps {
   recordFile: string;
   /** How long to wait for hearth's entities to appear in HA's registry (ms, default 60 000). */
   settleTimeoutMs?: number;
+  /** Settles when the unit this one replaces has finished its own sync. */
+  after?: Promise<void>;
   /** Poll interval while waiting (ms, default 2 000). */
   pollMs?: number;
 }
@@ -45,10 +48,10 @@ export interface DashboardUnit {
 }
 
 /**
- * The push record's file: `dashboard.json` beside the store, in the state directory
- * (`state_dir`, $STATE_DIRECTORY or ./state; private to hearth). Written 0600.
+ * The push record's file: `dashboard.json` in the state directory (config/state-dir.ts: the same
+ * for `hearth run` and `hearth dashboard`, so neither takes the other's push for an edit). 0600.
  */
-export const dashboardRecordFile = (storePath: string): string => join(dirname(storePath), 'dashboard.json');
+export const dashboardRecordFile = (stateDir: string | undefined): string => join(stateDirOf(stateDir), 'dashboard.json');
 
 /**
  * The dashboard as a configuration-built hub unit (src/hub/units.ts): made again on every
@@ -58,7 +61,15 @@ export const dashboardRecordFile = (storePath: string): string => join(dirname(s
  */
 export const dashboardUnit: UnitFactory<DashboardUnit> = {
   name: 'dashboard',
-  create: (deps) => createDashboardUnit({ household: deps.household, ha: deps.ha, logger: deps.logger, recordFile: dashboardRecordFile(deps.store.path) }),
+  create: (deps, previous) =>
+    createDashboardUnit({
+      household: deps.household,
+      ha: deps.ha,
+      logger: deps.logger,
+      recordFile: dashboardRecordFile(deps.household.config.state_dir),
+      // A predecessor still pushing writes the record first: reading it before would look like an edit.
+      ...(previous ? { after: previous.done } : {}),
+    }),
 };
 
 export function createDashboardUnit(deps: DashboardUnitDeps): DashboardUnit {
@@ -75,6 +86,7 @@ export function createDashboardUnit(deps: DashboardUnitDeps): DashboardUnit {
     });
 
   const sync = async (): Promise<void> => {
+    await deps.after;
     await deps.ha.whenRunning();
     // Discovery may still be on its way: wait (bounded) until HA has every entity of hearth's.
     const deadline = Date.now() + (deps.settleTimeoutMs ?? 60_000);

@@ -7,6 +7,7 @@
  * nothing noticeable, and a power cut on the home server must not lose a "done" that the
  * LED already showed as done (NORMAL would survive kill -9 but not a power cut).
  */
+import { stateDirOf } from '../../config/state-dir.js';
 import Database from 'better-sqlite3';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -239,8 +240,7 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
 
 /** Where the store lives: `state_dir` from hearth.yaml, else $STATE_DIRECTORY (systemd), else ./state. */
 export function storePath(stateDir: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  const dir = stateDir ?? env.STATE_DIRECTORY?.split(':')[0] ?? 'state';
-  return `${dir.replace(/\/+$/, '')}/hearth.sqlite`;
+  return join(stateDirOf(stateDir, env), 'hearth.sqlite');
 }
 
 export interface BackupOptions {

@@ -78,7 +78,10 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const withSync = (sync: boolean): Household => ({ ...household, config: { ...household.config, dashboard: { ...household.config.dashboard, sync } } });
+const withSync = (sync: boolean): Household => ({
+  ...household,
+  config: { ...household.config, state_dir: join(dir, 'state'), dashboard: { ...household.config.dashboard, sync } },
+});
 
 function depsOf(h: Household, ha: ReturnType<typeof memoryHa>): UnitDeps {
   return { household: h, ha, store: { path: join(dir, 'state', 'hearth.sqlite') }, logger: silentLogger() } as unknown as UnitDeps;
@@ -87,7 +90,9 @@ function depsOf(h: Household, ha: ReturnType<typeof memoryHa>): UnitDeps {
 describe('dashboard unit', () => {
   it('is one of the configuration-built units, after presence', () => {
     expect(CONFIG_UNITS.map((u) => u.name).slice(-1)).toEqual(['dashboard']);
-    expect(dashboardRecordFile('/var/lib/hearth/hearth.sqlite')).toBe('/var/lib/hearth/dashboard.json');
+    // The same file for `hearth run` and `hearth dashboard`: the state directory's rule (config/state-dir.ts).
+    expect(dashboardRecordFile('/var/lib/hearth')).toBe('/var/lib/hearth/dashboard.json');
+    expect(dashboardRecordFile(undefined)).toBe(join(process.env.STATE_DIRECTORY?.split(':')[0] ?? 'state', 'dashboard.json'));
   });
 
   it('pushes on start, records the push privately, and leaves an edit made in HA alone on the next start', async () => {
