@@ -9,7 +9,7 @@
  * per-tracker RSSI sensors and secret names), and a key claimed twice is an error that names
  * both owners. Pure: ids in, issues out.
  */
-import { entitySlug, personDiscovery, routineDiscovery, type DiscoveryContext, type MqttMessage } from '../hub/mqtt/discovery.js';
+import { entitySlug, personDiscovery, routineDiscovery, type DiscoveryContext, type MqttMessage } from '../discovery/discovery.js';
 import type { ConfigRefs } from './cross-checks.js';
 import { configError, configWarning, type ConfigIssue } from './issues.js';
 import type { LoadedDevice } from './household.js';

@@ -15,7 +15,7 @@ import type { Clock } from './clock.js';
 import type { HaClient } from './ha/client.js';
 import type { Metrics } from './metrics.js';
 import type { HubMqtt } from './mqtt/client.js';
-import type { DiscoveryContext } from './mqtt/discovery.js';
+import type { DiscoveryContext } from '../discovery/discovery.js';
 import type { Store } from './store/store.js';
 
 /**

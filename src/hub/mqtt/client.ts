@@ -5,7 +5,7 @@
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../../log.js';
-import type { MqttMessage, PublishOptions } from './discovery.js';
+import type { MqttMessage, PublishOptions } from '../../discovery/discovery.js';
 import { topicMatches } from './topic-match.js';
 
 export type MqttState = 'connecting' | 'connected' | 'disconnected' | 'stopped';

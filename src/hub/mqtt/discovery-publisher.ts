@@ -12,7 +12,7 @@
  */
 import type { Logger } from '../../log.js';
 import type { HubMqtt } from './client.js';
-import { haStatusTopic, ownedTopics, staleConfigClears, type DiscoveryContext, type MqttMessage } from './discovery.js';
+import { haStatusTopic, ownedTopics, staleConfigClears, type DiscoveryContext, type MqttMessage } from '../../discovery/discovery.js';
 
 export interface DiscoveryPublisherDeps {
   mqtt: HubMqtt;

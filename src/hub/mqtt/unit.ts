@@ -12,7 +12,7 @@ import type { Store } from '../store/store.js';
 import type { HubUnit } from '../unit.js';
 import { createHubMqtt, type HubMqtt, type HubMqttDeps } from './client.js';
 import { createDiscoveryPublisher, type DiscoveryPublisher } from './discovery-publisher.js';
-import { availabilityTopic, type DiscoveryContext, type MqttMessage } from './discovery.js';
+import { availabilityTopic, type DiscoveryContext, type MqttMessage } from '../../discovery/discovery.js';
 
 export interface MqttUnit extends HubUnit {
   readonly client: HubMqtt | undefined;

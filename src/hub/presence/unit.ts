@@ -13,7 +13,7 @@ import { MAX_TIMER_MS, type Clock } from '../clock.js';
 import type { HaClient, Unsubscribe } from '../ha/client.js';
 import type { StateChange } from '../ha/state-changes.js';
 import type { HubMqtt } from '../mqtt/client.js';
-import { personAttributesTopic, personRoomTopic, personTrackerTopic, stateMessage, type DiscoveryContext } from '../mqtt/discovery.js';
+import { personAttributesTopic, personRoomTopic, personTrackerTopic, stateMessage, type DiscoveryContext } from '../../discovery/discovery.js';
 import type { HubUnit, Link, UnitFactory } from '../unit.js';
 import {
   AWAY,

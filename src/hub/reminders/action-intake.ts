@@ -4,7 +4,7 @@
  * turned into its routine's event (undefined for anything else, logged).
  */
 import type { Logger } from '../../log.js';
-import { routineIdOfCommandTopic, type DiscoveryContext } from '../mqtt/discovery.js';
+import { routineIdOfCommandTopic, type DiscoveryContext } from '../../discovery/discovery.js';
 import { parseNotificationActionId, type ReminderEvent } from './core/reminder.js';
 
 export interface ActionIntakeDeps {

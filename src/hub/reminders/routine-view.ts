@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { HubMqtt } from '../mqtt/client.js';
-import { routineAttributesTopic, routineStateTopic, stateMessage, type DiscoveryContext } from '../mqtt/discovery.js';
+import { routineAttributesTopic, routineStateTopic, stateMessage, type DiscoveryContext } from '../../discovery/discovery.js';
 import { isPending, nextDue, type ReminderState } from './core/reminder.js';
 import { createStreakCache, type StreakCache } from './core/streak.js';
 import type { Store } from '../store/store.js';

@@ -37,7 +37,7 @@
  */
 import type { Unsubscribe } from '../ha/client.js';
 import type { StateChange } from '../ha/state-changes.js';
-import { routineCommandFilter } from '../mqtt/discovery.js';
+import { routineCommandFilter } from '../../discovery/discovery.js';
 import { createActionIntake, type RoutineAction } from './action-intake.js';
 import { createReminderEffects } from './effects.js';
 import { createPressIntake } from './press-intake.js';

@@ -6,7 +6,8 @@
 import type { Household } from '../../../src/config/household.js';
 import { householdEntities } from '../../../src/esphome/entity-ids.js';
 import type { RegistryDevice, RegistryEntity } from '../../../src/hub/ha/entity-resolver.js';
-import { discoveryEntities, householdDiscovery } from '../../../src/hub/mqtt/discovery.js';
+import { discoveryEntities } from '../../../src/hub/mqtt/discovery-entities.js';
+import { householdDiscovery } from '../../../src/discovery/discovery.js';
 import type { HaSnapshot } from '../../../src/dashboard/snapshot.js';
 import { coachDiscovery } from '../../../src/lifecoach/ha/discovery.js';
 

@@ -1,5 +1,5 @@
 /** The discovery context both discovery tests use, and what HA gets for routine `morning-meds` under it. */
-import type { DiscoveryContext, PublishOptions } from '../../../../src/hub/mqtt/discovery.js';
+import type { DiscoveryContext, PublishOptions } from '../../../../src/discovery/discovery.js';
 
 export const ctx: DiscoveryContext = { prefix: 'homeassistant', baseTopic: 'hearth', version: '1.2.3' };
 export const RETAINED_QOS1: PublishOptions = { retain: true, qos: 1 };

@@ -4,7 +4,8 @@
  * from the household's devices, enum sensors with their options.
  */
 import { describe, expect, it } from 'vitest';
-import { discoveryEntities, householdDiscovery, personDiscovery, routineDiscovery } from '../../../../src/hub/mqtt/discovery.js';
+import { discoveryEntities } from '../../../../src/hub/mqtt/discovery-entities.js';
+import { householdDiscovery, personDiscovery, routineDiscovery } from '../../../../src/discovery/discovery.js';
 import { loadHousehold } from '../../../../src/config/load.js';
 
 // Own context (not the shared fixture): this file does not depend on where the fixture lives.

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BinaryMqttMessage, HubMqtt, MessageHandler, MqttState } from '../../../../src/hub/mqtt/client.js';
 import { createDiscoveryPublisher, type DiscoveryPublisher } from '../../../../src/hub/mqtt/discovery-publisher.js';
-import { householdDiscovery, type MqttMessage, type PublishOptions } from '../../../../src/hub/mqtt/discovery.js';
+import { householdDiscovery, type MqttMessage, type PublishOptions } from '../../../../src/discovery/discovery.js';
 import { silentLogger } from '../../../../src/log.js';
 import { ctx, MORNING_MEDS_CONFIGS, morningMedsSensor, RETAINED_QOS1 } from './discovery-fixture.js';
 

@@ -10,7 +10,7 @@ import { loadForHub } from '../../../../src/hub/config-loading.js';
 import type { HaClient, StatesCallback } from '../../../../src/hub/ha/client.js';
 import type { StateChange } from '../../../../src/hub/ha/state-changes.js';
 import type { HubMqtt } from '../../../../src/hub/mqtt/client.js';
-import type { MqttMessage } from '../../../../src/hub/mqtt/discovery.js';
+import type { MqttMessage } from '../../../../src/discovery/discovery.js';
 import { presenceUnit, readingOf, rssiSources } from '../../../../src/hub/presence/unit.js';
 import type { Store } from '../../../../src/hub/store/store.js';
 import type { UnitDeps } from '../../../../src/hub/unit.js';

@@ -1,6 +1,6 @@
 /** The action intake: notification actions and MQTT commands come out as their routine's event (or nothing). */
 import { describe, expect, it } from 'vitest';
-import { routineCommandTopic } from '../../../../src/hub/mqtt/discovery.js';
+import { routineCommandTopic } from '../../../../src/discovery/discovery.js';
 import { createActionIntake } from '../../../../src/hub/reminders/action-intake.js';
 import { notificationActionId } from '../../../../src/hub/reminders/core/action-id.js';
 import { silentLogger } from '../../../../src/log.js';

@@ -12,8 +12,10 @@
  * are a fixed set are `device_class: enum` with `options`. MQTT entities cannot carry a
  * `translation_key` (not in mqtt/schemas.py, HA 2026.10), so states stay the stable values
  * automations match on (`done`, `away`); the dashboard shows them as words.
+ *
+ * A leaf room: it imports nothing, so the config checks (config/derived-names.ts: two ids that
+ * would share a unique_id or topic), the hub and the dashboard all use the one naming scheme.
  */
-import type { Household } from '../../config/household.js';
 
 export interface PublishOptions {
   retain: boolean;
@@ -211,22 +213,6 @@ export function personDiscovery(ctx: DiscoveryContext, person: PersonEntity): Mq
       device: dev,
     }),
   ];
-}
-
-/**
- * The discovery entities of a parsed household: routines with the area of the first
- * reminder button that acknowledges them, people with every presence-node room.
- */
-export function discoveryEntities(household: Household): { routines: RoutineEntity[]; people: PersonEntity[] } {
-  const specs = household.devices.map((d) => d.spec);
-  const rooms = [...new Set(specs.flatMap((s) => (s.kind === 'presence-node' ? [s.room] : [])))];
-  return {
-    routines: household.config.routines.map((r) => {
-      const area = specs.find((s) => s.kind === 'reminder-button' && s.routine === r.id && s.area)?.area;
-      return { id: r.id, title: r.title, ...(area ? { area } : {}) };
-    }),
-    people: household.config.people.map((p) => ({ id: p.id, name: p.name, rooms })),
-  };
 }
 
 /** Every config hearth publishes for a household, in a stable order. */

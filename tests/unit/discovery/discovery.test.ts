@@ -6,8 +6,8 @@ import {
   routineIdOfCommandTopic,
   staleConfigClears,
   stateMessage,
-} from '../../../../src/hub/mqtt/discovery.js';
-import { ctx, MORNING_MEDS_CONFIGS, morningMedsSensor } from './discovery-fixture.js';
+} from '../../../src/discovery/discovery.js';
+import { ctx, MORNING_MEDS_CONFIGS, morningMedsSensor } from '../hub/mqtt/discovery-fixture.js';
 
 const parse = (p: string) => JSON.parse(p) as Record<string, unknown>;
 
