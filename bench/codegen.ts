@@ -51,11 +51,25 @@ function syntheticSpec(i: number): Record<string, unknown> {
   switch (i % 5) {
     case 0:
     case 1:
-      return { kind: 'reminder-button', name, area, board: 'esp32dev', routine: `routine-${i % 10}`, button: { pin: 25 }, led: { pin: 26 } };
+      return {
+        kind: 'reminder-button',
+        name,
+        area,
+        board: 'esp32dev',
+        routine: `routine-${i % 10}`,
+        button: { pin: 25 },
+        led: { pin: 26 },
+      };
     case 2:
       return { kind: 'presence-node', name, area, board: 'esp32dev', room: `room-${i % 12}`, report_interval: '10s' };
     case 3:
-      return { kind: 'led-strip', name, area, board: 'esp01_1m', light: { type: i % 2 ? 'rgbw' : 'rgb', pins: { red: 12, green: 14, blue: 13, white: 4 } } };
+      return {
+        kind: 'led-strip',
+        name,
+        area,
+        board: 'esp01_1m',
+        light: { type: i % 2 ? 'rgbw' : 'rgb', pins: { red: 12, green: 14, blue: 13, white: 4 } },
+      };
     default:
       return { kind: 'led-strip', name, area, board: 'd1_mini', light: { type: 'ws2812', pin: 4, num_leds: 60 } };
   }
@@ -69,7 +83,8 @@ export function writeSyntheticHousehold(count: number): string {
   for (let i = 0; i < count; i++) {
     const spec = syntheticSpec(i);
     // The rgb strip has no white pin.
-    if (spec.kind === 'led-strip' && (spec.light as { type: string }).type === 'rgb') delete (spec.light as { pins: Record<string, number> }).pins.white;
+    if (spec.kind === 'led-strip' && (spec.light as { type: string }).type === 'rgb')
+      delete (spec.light as { pins: Record<string, number> }).pins.white;
     writeFileSync(join(dir, 'devices', `${spec.name as string}.yaml`), stringify(spec));
   }
   return dir;
@@ -127,7 +142,17 @@ export async function runCodegenBench(devices = 200, runs = 9): Promise<CodegenF
       }
       return median(times);
     };
-    const cli = ['src/cli.ts', 'esphome', 'generate', '--config', options.configFile, '--devices', options.devicesDir, '--out', join(dir, 'out-cli')];
+    const cli = [
+      'src/cli.ts',
+      'esphome',
+      'generate',
+      '--config',
+      options.configFile,
+      '--devices',
+      options.devicesDir,
+      '--out',
+      join(dir, 'out-cli'),
+    ];
     const compiled = compileHearth();
     let compiledMs: number;
     let nodeMs: number;
@@ -160,7 +185,9 @@ export async function runCodegenBench(devices = 200, runs = 9): Promise<CodegenF
 export function formatCodegenFigures(f: CodegenFigures, runs: number): string {
   const verdict = (x: number): string => (x < TARGET_MS ? 'ok' : `over the ${TARGET_MS} ms target`);
   return [
-    `ESPHome codegen: ${f.devices} synthetic device specs → YAML (median of ${runs} runs; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`,
+    `ESPHome codegen: ${f.devices} synthetic device specs → YAML (median of ${runs} runs; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
     `  in-process  load (hearth.yaml + specs) ${ms(f.loadMs)}`,
     `              render (emit + YAML)       ${ms(f.renderMs)}   (${(f.renderMs / f.devices).toFixed(2)} ms/device)`,
     `              atomic write               ${ms(f.writeMs)}`,
