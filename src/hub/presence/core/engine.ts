@@ -121,6 +121,12 @@ export interface PresenceSetup {
   start: number;
 }
 
+/**
+ * `a.localeCompare(b)` (ECMA-402: the same as `new Intl.Collator().compare`), with the collator
+ * made once instead of on every call.
+ */
+const byName = new Intl.Collator().compare;
+
 export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
   const options: PresenceOptions = { ...DEFAULT_PRESENCE_OPTIONS, ...setup.options };
   const nodes = new Map(setup.nodes.map((n) => [n.node, n]));
@@ -163,27 +169,44 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
   }
 
   function unavailable(t: number, which?: readonly string[]): void {
-    for (const device of devices.values()) for (const node of which ?? [...nodes.keys()]) if (nodes.has(node)) ingestUnavailable(device, node, t);
+    for (const device of devices.values())
+      for (const node of which ?? [...nodes.keys()]) if (nodes.has(node)) ingestUnavailable(device, node, t);
+  }
+
+  // The nodes of each device in name order, sorted again only when a node joins (links are
+  // never removed): evidenceOf runs for every device on every reading the unit gets.
+  const linkOrder = new WeakMap<DeviceTrack, string[]>();
+  function sortedLinks(device: DeviceTrack): string[] {
+    let names = linkOrder.get(device);
+    if (names?.length !== device.links.size) {
+      names = [...device.links.keys()].sort(byName);
+      linkOrder.set(device, names);
+    }
+    return names;
   }
 
   function evidenceOf(device: DeviceTrack, now: number): DeviceEvidence {
     const rssi: Record<string, number> = {};
     const unheard: string[] = [];
     const down: string[] = [];
-    for (const [name, l] of [...device.links].sort(([a], [b]) => a.localeCompare(b))) {
+    const staleMs = options.stale_after * 1000;
+    for (const name of sortedLinks(device)) {
+      const l = device.links.get(name)!;
       if (!l.up) down.push(name);
-      else if (fresh(l, now, options.stale_after * 1000)) rssi[name] = Math.round(l.filter.x * 10) / 10;
+      else if (fresh(l, now, staleMs)) rssi[name] = Math.round(l.filter.x * 10) / 10;
       else unheard.push(name);
     }
     const challengers: Record<string, number> = {};
-    for (const [room, e] of [...device.evidence].sort(([a], [b]) => a.localeCompare(b))) if (e > 0) challengers[room] = Math.round(e);
+    const leading: string[] = [];
+    for (const [room, e] of device.evidence) if (e > 0) leading.push(room);
+    for (const room of leading.length > 1 ? leading.sort(byName) : leading) challengers[room] = Math.round(device.evidence.get(room)!);
     const out: DeviceEvidence = { room: device.room, since: device.since, rssi, unheard, unavailable: down, challengers };
     if (device.lastSeen !== undefined) out.lastSeen = device.lastSeen;
     return out;
   }
 
   const ownDevices = new Map(
-    people.map((person) => [person, [...devices.values()].filter((d) => d.person === person).sort((a, b) => a.tracker.localeCompare(b.tracker))]),
+    people.map((person) => [person, [...devices.values()].filter((d) => d.person === person).sort((a, b) => byName(a.tracker, b.tracker))]),
   );
 
   function update(now: number, withEvidence = true): PersonPresence[] {
