@@ -56,11 +56,19 @@ async function loadService(conn: Connection, service: string, data: Record<strin
 
 /** CPU seconds of `pid` (and of `other`) over `run()`, with the wall time. */
 async function cpuOver(pids: number[], run: () => Promise<void>): Promise<{ wall: number; cpu: number[] }> {
-  const before = pids.map((p) => cpuTicks(p));
+  // HA's pid may be gone (HA restarted by the stack): its figure is then NaN, not a failed bench.
+  const ticks = (pid: number): number => {
+    try {
+      return cpuTicks(pid);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const before = pids.map(ticks);
   const t0 = performance.now();
   await run();
   const wall = (performance.now() - t0) / 1000;
-  return { wall, cpu: pids.map((p, i) => (cpuTicks(p) - before[i]!) / CLOCK_TICKS) };
+  return { wall, cpu: pids.map((p, i) => (ticks(p) - before[i]!) / CLOCK_TICKS) };
 }
 
 const memRow = (label: string, m: ReturnType<typeof memory>, target = ''): string[] => [
@@ -106,7 +114,9 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
   let compiled: Compiled | undefined;
   try {
     compiled = compileHearth();
-    console.log(`compiled with tsc in ${fmt(compiled.seconds, 1)} s${compiled.errors ? ` (tsc reported errors, emitted anyway: ${compiled.errors.split('\n')[0]})` : ''}`);
+    console.log(
+      `compiled with tsc in ${fmt(compiled.seconds, 1)} s${compiled.errors ? ` (tsc reported errors, emitted anyway: ${compiled.errors.split('\n')[0]})` : ''}`,
+    );
   } catch (e) {
     console.log(`could not compile hearth with tsc (${(e as Error).message}); measuring the tsx run only`);
   }
@@ -116,7 +126,14 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
     // 16 MB keep ~9 MB of RSS off a hub whose garbage is small and short-lived (NODE_OPTIONS of
     // the hub's service; --max-semi-space-size is allowed there).
     ...(compiled
-      ? [{ key: 'compiled-young1', name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1', compiled, nodeFlags: ['--max-semi-space-size=1'] }]
+      ? [
+          {
+            key: 'compiled-young1',
+            name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1',
+            compiled,
+            nodeFlags: ['--max-semi-space-size=1'],
+          },
+        ]
       : []),
     { key: 'tsx', name: 'tsx: node --import tsx src/cli.ts run (npx tsx src/cli.ts run, dev)' },
   ].filter((v) => chosen.includes(v.key));
@@ -182,7 +199,15 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
         table(
           ['window', 'seconds', 'hub CPU', 'HA CPU', 'HA changes', 'HA rate /s', 'load average'],
           [
-            ['idle (no load)', fmt(idle.wall, 1), pct(idle.cpu[0]!, idle.wall), haPid ? pct(idle.cpu[1]!, idle.wall) : '-', '0', '0', loadIdle],
+            [
+              'idle (no load)',
+              fmt(idle.wall, 1),
+              pct(idle.cpu[0]!, idle.wall),
+              haPid ? pct(idle.cpu[1]!, idle.wall) : '-',
+              '0',
+              '0',
+              loadIdle,
+            ],
             [
               `hearth_load ${rate}/s`,
               fmt(busy.wall, 1),
@@ -200,7 +225,9 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
           ` hub CPU ${fmt(busy.cpu[0], 2)} s in the load window, ${fmt(idle.cpu[0], 2)} s idle; state changes the hub received meanwhile` +
           ` (hearth_ha_state_changes_total): ${seen}`,
       );
-      console.log(`memory of the hub process (VmRSS/VmHWM from /proc/<pid>/status) after ${changes} state changes in HA with ${entities} extra entities`);
+      console.log(
+        `memory of the hub process (VmRSS/VmHWM from /proc/<pid>/status) after ${changes} state changes in HA with ${entities} extra entities`,
+      );
       console.log(
         table(
           ['when', 'VmRSS MB', 'RssAnon MB', 'RssFile MB', 'VmHWM MB', 'target'],
@@ -219,7 +246,10 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
           ` heapTotal ${fmt(m.heapTotal / MB)} MB, external ${fmt(m.external / MB)} MB, arrayBuffers ${fmt(m.arrayBuffers / MB)} MB;` +
           ` /metrics process_resident_memory_bytes ${fmt(metricValue(metrics, 'process_resident_memory_bytes') / MB)} MB`,
       );
-      if (phase2) console.log(`phase 2: ${phase2.changes} changes in ${fmt(phase2.seconds, 1)} s (${fmt(phase2.achieved_rate, 0)}/s); load average ${loadAverage()}`);
+      if (phase2)
+        console.log(
+          `phase 2: ${phase2.changes} changes in ${fmt(phase2.seconds, 1)} s (${fmt(phase2.achieved_rate, 0)}/s); load average ${loadAverage()}`,
+        );
     } finally {
       await hub.stop();
     }
