@@ -33,6 +33,7 @@
  *               `--seconds` of readings, whether hearth kept up (changes received against those
  *               made, how long its count took to settle), then presses without and under the
  *               readings (target: a p99 that does not move);
+ *   rssi-defaults  the same with node's default flags (the deployed flags' cost under readings);
  *   tsx         `npx tsx src/cli.ts run` (dev); no-deflate: a what-if where the probe keeps HA
  *               from negotiating permessage-deflate.
  * `--schedules never` moves every routine's schedule to 1 January (the streak hearth computes
@@ -202,6 +203,13 @@ const VARIANTS: Variant[] = [
     name: 'as deployed, 20 presence nodes × 10 trackers more: presses without, then under 200 RSSI readings/s',
     compiled: true,
     nodeFlags: DEPLOYED_NODE_FLAGS,
+    rssi: true,
+  },
+  {
+    key: 'rssi-defaults',
+    name: 'rssi with node defaults (no NODE_OPTIONS): what the deployed flags cost under readings',
+    compiled: true,
+    nodeFlags: [],
     rssi: true,
   },
   { key: 'tsx', name: 'tsx (npx tsx src/cli.ts run, dev)', compiled: false, nodeFlags: [] },
