@@ -3,7 +3,7 @@
  * 100,000 state changes with 2,000 extra entities in HA.
  *
  *   tsx bench/hub-load.ts [--entities 2000] [--rate 2000] [--seconds 30] [--changes 100000]
- *                         [--variants compiled,compiled-young1,tsx]
+ *                         [--variants compiled,compiled-young1,compiled-small,tsx]
  *
  * The load is made inside HA by the `hearth_load` custom integration
  * (tests/stack/load_integration/): `hearth_load.start` creates `sensor.load_<n>` and changes
@@ -132,6 +132,17 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
             name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1',
             compiled,
             nodeFlags: ['--max-semi-space-size=1'],
+          },
+        ]
+      : []),
+    // What-if: V8 also told to favour size over speed (fewer optimised functions, a tighter heap).
+    ...(compiled
+      ? [
+          {
+            key: 'compiled-small',
+            name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1 --optimize-for-size (what-if)',
+            compiled,
+            nodeFlags: ['--max-semi-space-size=1', '--optimize-for-size'],
           },
         ]
       : []),
