@@ -24,7 +24,7 @@
  *
  * Variants (`--variants`), each with its own hub, compiled with tsc as the Nix package runs it:
  *   compiled    node's default flags;
- *   deployed    the flags the service runs with (DEPLOYED_NODE_FLAGS: NODE_OPTIONS of
+ *   deployed    the flags the service runs with (bench/lib/deployed.ts: NODE_OPTIONS of
  *               nix/package.nix's wrapper and nix/module.nix's unit): this pair is the latency
  *               cost of those flags;
  *   rssi        as deployed, with `--nodes` × `--trackers` more presence sensors (200 by default,
@@ -49,6 +49,7 @@ import { clearLog, press, waitLight, waitLightCommand } from './lib/emulator.js'
 import { startHubProcess, type HubProcess, type ProbeDump } from './lib/hub-process.js';
 import { CLOCK_TICKS, cpuTicks, fmt, loadAverage, sleep, summarize, table, type Summary } from './lib/stats.js';
 import { compileHearth, type Compiled } from './lib/compile.js';
+import { DEPLOYED_NODE_FLAGS } from './lib/deployed.js';
 import { benchOptions, numberOption } from './lib/args.js';
 
 export const TARGETS = { pressToLedP99Ms: 50, handlingP99Ms: 2, rssiCpuPercent: 5 };
@@ -177,9 +178,6 @@ const row = (label: string, s: Summary, target?: string): string[] => [
   target ?? '',
 ];
 
-/** The flags the hub's service runs with (nix/package.nix's wrapper, nix/module.nix's NODE_OPTIONS). */
-export const DEPLOYED_NODE_FLAGS = ['--max-semi-space-size=1'];
-
 interface Variant {
   key: string;
   name: string;
@@ -297,11 +295,23 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
     const hearth: Sample[] = [];
     const anchor: Sample[] = [];
     const t0 = Date.now();
+    // A press whose LED command never came is counted and reported, not the end of the run.
+    const lost = { hearth: [] as string[], anchor: [] as string[] };
     for (let i = 0; i < presses; i++) {
-      hearth.push(await hearthPress(stack, hub));
-      anchor.push(await anchorPress(bs));
+      await hearthPress(stack, hub).then(
+        (x) => hearth.push(x),
+        (e: Error) => lost.hearth.push(e.message),
+      );
+      await anchorPress(bs).then(
+        (x) => anchor.push(x),
+        (e: Error) => lost.anchor.push(e.message),
+      );
     }
     const seconds = (Date.now() - t0) / 1000;
+    if (lost.hearth.length || lost.anchor.length)
+      console.log(
+        `LOST presses (no LED command within 10 s): hearth ${lost.hearth.length}, anchor ${lost.anchor.length}; first: ${lost.hearth[0] ?? lost.anchor[0]}`,
+      );
     const dump = await hub.probeDump();
     const parts = split(hearth, dump, pressEntity);
     const metrics = histogramFromMetrics(await hub.metrics(), 'hearth_press_handling_seconds');

@@ -3,15 +3,17 @@
  * 100,000 state changes with 2,000 extra entities in HA.
  *
  *   tsx bench/hub-load.ts [--entities 2000] [--rate 2000] [--seconds 30] [--changes 100000]
- *                         [--variants compiled,compiled-young1,compiled-small,tsx]
+ *                         [--variants compiled,deployed,tsx]
+ *   (what-ifs: compiled-young1, compiled-young1-pool1, compiled-small)
  *
  * The load is made inside HA by the `hearth_load` custom integration
  * (tests/stack/load_integration/): `hearth_load.start` creates `sensor.load_<n>` and changes
  * them round-robin with `hass.states.async_set` on HA's event loop (not over REST).
  *
  * The hub runs as its own process (`hearth run`, bench/lib/hub-process.ts, the memory-only
- * probe preloaded for heap figures), twice: compiled with tsc (`node dist/src/cli.js`, as the
- * Nix package runs it) and under tsx (`node --import tsx src/cli.ts`, what `npx tsx` runs;
+ * probe preloaded for heap figures), once per variant: compiled with tsc (`node dist/src/cli.js`, as the
+ * Nix package runs it) with node's defaults, the same with the deployed NODE_OPTIONS
+ * (bench/lib/deployed.ts: what the service runs with; the target applies to it), and under tsx (`node --import tsx src/cli.ts`, what `npx tsx` runs;
  * tsx's transpiler and source maps live in the process). Phase 1 (CPU): an idle window of the same length first,
  * then `--seconds` at `--rate`; the hub's utime+stime delta from /proc/<pid>/stat over each
  * window → % of one core. HA's own CPU (its python process) and achieved rate are printed
@@ -28,6 +30,7 @@ import { startHubProcess } from './lib/hub-process.js';
 import { sourceState } from './lib/source-state.js';
 import { CLOCK_TICKS, cpuTicks, findPids, fmt, loadAverage, MB, memory, sleep, table } from './lib/stats.js';
 import { benchOptions, numberOption } from './lib/args.js';
+import { DEPLOYED_NODE_FLAGS } from './lib/deployed.js';
 
 export const TARGETS = { rssMb: 80 };
 
@@ -97,7 +100,7 @@ interface Variant {
 
 export async function main(argv: string[] = process.argv.slice(2), ownStack = true): Promise<number> {
   const o = benchOptions(argv, ['entities', 'rate', 'seconds', 'changes', 'variants']);
-  const chosen = (o.variants ?? 'compiled,compiled-young1,tsx').split(',');
+  const chosen = (o.variants ?? 'compiled,deployed,tsx').split(',');
   const positive = (n: number) => Number.isFinite(n) && n > 0;
   const entities = numberOption(o.entities, 'entities', 2000, positive, 'a positive number');
   const rate = numberOption(o.rate, 'rate', 2000, positive, 'a positive number');
@@ -122,16 +125,36 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
   }
   const variants: Variant[] = [
     ...(compiled ? [{ key: 'compiled', name: 'compiled: node dist/src/cli.js run (as the Nix package runs it)', compiled }] : []),
-    // V8's young generation is the one large setting: semi-spaces of 1 MB instead of Node 20's
-    // 16 MB keep ~9 MB of RSS off a hub whose garbage is small and short-lived (NODE_OPTIONS of
-    // the hub's service; --max-semi-space-size is allowed there).
+    ...(compiled
+      ? [
+          {
+            key: 'deployed',
+            name: `compiled, as deployed: NODE_OPTIONS=${DEPLOYED_NODE_FLAGS.join(' ')} (bench/lib/deployed.ts)`,
+            compiled,
+            nodeFlags: DEPLOYED_NODE_FLAGS,
+          },
+        ]
+      : []),
+    // What-ifs, the deployed flags one by one and another: the young generation alone (semi-spaces
+    // of 1 MB instead of Node 20's 16 MB).
     ...(compiled
       ? [
           {
             key: 'compiled-young1',
-            name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1',
+            name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1 (what-if)',
             compiled,
             nodeFlags: ['--max-semi-space-size=1'],
+          },
+        ]
+      : []),
+    // What-if: one V8 worker thread instead of one per core (fewer thread stacks and malloc arenas).
+    ...(compiled
+      ? [
+          {
+            key: 'compiled-young1-pool1',
+            name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1 --v8-pool-size=1 (what-if)',
+            compiled,
+            nodeFlags: ['--max-semi-space-size=1', '--v8-pool-size=1'],
           },
         ]
       : []),
