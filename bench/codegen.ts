@@ -22,6 +22,7 @@ import { loadHousehold } from '../src/config/load.js';
 import { renderHousehold, writeGenerated } from '../src/esphome/generate.js';
 import { benchOptions, numberOption } from './lib/args.js';
 import { compileHearth } from './lib/compile.js';
+import { DEPLOYED_NODE_FLAGS } from './lib/deployed.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const TARGET_MS = 1000;
@@ -103,6 +104,8 @@ export interface CodegenFigures {
   firstRunMs: number;
   /** `node dist/src/cli.js esphome generate`: tsc output, as the Nix package runs it. */
   compiledMs: number;
+  /** The same with the NODE_OPTIONS the package's wrapper sets (bench/lib/deployed.ts). */
+  compiledDeployedMs: number;
   /** `node -e 0`: node's own start and exit, the anchor. */
   nodeMs: number;
   npxMs: number;
@@ -132,11 +135,11 @@ export async function runCodegenBench(devices = 200, runs = 9): Promise<CodegenF
       total.push(t3 - t0);
     }
 
-    const wholeProcess = (command: string, args: string[]): number => {
+    const wholeProcess = (command: string, args: string[], env: NodeJS.ProcessEnv = process.env): number => {
       const times: number[] = [];
       for (let run = 0; run < runs; run++) {
         const t = performance.now();
-        const result = spawnSync(command, args, { cwd: REPO, encoding: 'utf8' });
+        const result = spawnSync(command, args, { cwd: REPO, encoding: 'utf8', env });
         times.push(performance.now() - t);
         if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
       }
@@ -155,9 +158,15 @@ export async function runCodegenBench(devices = 200, runs = 9): Promise<CodegenF
     ];
     const compiled = compileHearth();
     let compiledMs: number;
+    let compiledDeployedMs: number;
     let nodeMs: number;
     try {
       compiledMs = wholeProcess(process.execPath, [compiled.cli, ...cli.slice(1)]);
+      // The package's wrapper sets the hub's NODE_OPTIONS by default for every command.
+      compiledDeployedMs = wholeProcess(process.execPath, [compiled.cli, ...cli.slice(1)], {
+        ...process.env,
+        NODE_OPTIONS: DEPLOYED_NODE_FLAGS.join(' '),
+      });
       nodeMs = wholeProcess(process.execPath, ['-e', '0']);
     } finally {
       compiled.remove();
@@ -173,6 +182,7 @@ export async function runCodegenBench(devices = 200, runs = 9): Promise<CodegenF
       inProcessMs: median(total),
       firstRunMs: total[0]!,
       compiledMs,
+      compiledDeployedMs,
       nodeMs,
       npxMs,
       tsxMs,
@@ -194,6 +204,7 @@ export function formatCodegenFigures(f: CodegenFigures, runs: number): string {
     `              total                      ${ms(f.inProcessMs)}   ${verdict(f.inProcessMs)}`,
     `              total, first (cold) run    ${ms(f.firstRunMs)}   ${verdict(f.firstRunMs)}`,
     `  process     node dist/src/cli.js esphome generate ${ms(f.compiledMs)}   ${verdict(f.compiledMs)}   (compiled, as packaged; the target)`,
+    `              the same, NODE_OPTIONS=${DEPLOYED_NODE_FLAGS.join(' ')} ${ms(f.compiledDeployedMs)}   ${verdict(f.compiledDeployedMs)}   (the package's wrapper default)`,
     `              anchor: node -e 0                    ${ms(f.nodeMs)}   (node's own start and exit)`,
     `              npx tsx src/cli.ts esphome generate  ${ms(f.npxMs)}   ${verdict(f.npxMs)}`,
     `              node_modules/.bin/tsx (no npx)       ${ms(f.tsxMs)}   ${verdict(f.tsxMs)}`,
