@@ -104,7 +104,7 @@ export interface CodegenFigures {
   firstRunMs: number;
   /** `node dist/src/cli.js esphome generate`: tsc output, as the Nix package runs it. */
   compiledMs: number;
-  /** The same with the NODE_OPTIONS the package's wrapper sets (bench/lib/deployed.ts). */
+  /** The same with the hub service's NODE_OPTIONS (bench/lib/deployed.ts). */
   compiledDeployedMs: number;
   /** `node -e 0`: node's own start and exit, the anchor. */
   nodeMs: number;
@@ -162,7 +162,7 @@ export async function runCodegenBench(devices = 200, runs = 9): Promise<CodegenF
     let nodeMs: number;
     try {
       compiledMs = wholeProcess(process.execPath, [compiled.cli, ...cli.slice(1)]);
-      // The package's wrapper sets the hub's NODE_OPTIONS by default for every command.
+      // The hub service's NODE_OPTIONS: a small young generation slows this allocation-heavy command.
       compiledDeployedMs = wholeProcess(process.execPath, [compiled.cli, ...cli.slice(1)], {
         ...process.env,
         NODE_OPTIONS: DEPLOYED_NODE_FLAGS.join(' '),
@@ -204,7 +204,7 @@ export function formatCodegenFigures(f: CodegenFigures, runs: number): string {
     `              total                      ${ms(f.inProcessMs)}   ${verdict(f.inProcessMs)}`,
     `              total, first (cold) run    ${ms(f.firstRunMs)}   ${verdict(f.firstRunMs)}`,
     `  process     node dist/src/cli.js esphome generate ${ms(f.compiledMs)}   ${verdict(f.compiledMs)}   (compiled, as packaged; the target)`,
-    `              the same, NODE_OPTIONS=${DEPLOYED_NODE_FLAGS.join(' ')} ${ms(f.compiledDeployedMs)}   ${verdict(f.compiledDeployedMs)}   (the package's wrapper default)`,
+    `              the same, NODE_OPTIONS=${DEPLOYED_NODE_FLAGS.join(' ')} ${ms(f.compiledDeployedMs)}   ${verdict(f.compiledDeployedMs)}   (the hub service's flags: why only its unit sets them)`,
     `              anchor: node -e 0                    ${ms(f.nodeMs)}   (node's own start and exit)`,
     `              npx tsx src/cli.ts esphome generate  ${ms(f.npxMs)}   ${verdict(f.npxMs)}`,
     `              node_modules/.bin/tsx (no npx)       ${ms(f.tsxMs)}   ${verdict(f.tsxMs)}`,

@@ -165,8 +165,7 @@ stdenv.mkDerivation (finalAttrs: {
     install -D -m 0555 "$TMPDIR/better_sqlite3.node" $bs/build/Release/better_sqlite3.node
     makeWrapper ${lib.getExe nodejs} $out/bin/hearth \
       --add-flags $out/lib/hearth/dist/src/cli.js \
-      --set-default NODE_ENV production \
-      --set-default NODE_OPTIONS "--max-semi-space-size=1 --v8-pool-size=1"
+      --set-default NODE_ENV production
     runHook postInstall
   '';
 
