@@ -50,7 +50,11 @@ if (unknown.length) {
 }
 const chosen = names.length ? names : Object.keys(benches);
 
-console.log(`benches: ${chosen.join(', ')}; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `benches: ${chosen.join(', ')}; ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const results: [string, string][] = [];
 try {
   for (const name of chosen) {
