@@ -3,15 +3,17 @@
  * 100,000 state changes with 2,000 extra entities in HA.
  *
  *   tsx bench/hub-load.ts [--entities 2000] [--rate 2000] [--seconds 30] [--changes 100000]
- *                         [--variants compiled,compiled-young1,tsx]
+ *                         [--variants compiled,deployed,tsx]
+ *   (what-ifs: compiled-young1, compiled-young1-pool1, compiled-small)
  *
  * The load is made inside HA by the `hearth_load` custom integration
  * (tests/stack/load_integration/): `hearth_load.start` creates `sensor.load_<n>` and changes
  * them round-robin with `hass.states.async_set` on HA's event loop (not over REST).
  *
  * The hub runs as its own process (`hearth run`, bench/lib/hub-process.ts, the memory-only
- * probe preloaded for heap figures), twice: compiled with tsc (`node dist/src/cli.js`, as the
- * Nix package runs it) and under tsx (`node --import tsx src/cli.ts`, what `npx tsx` runs;
+ * probe preloaded for heap figures), once per variant: compiled with tsc (`node dist/src/cli.js`, as the
+ * Nix package runs it) with node's defaults, the same with the deployed NODE_OPTIONS
+ * (bench/lib/deployed.ts: what the service runs with; the target applies to it), and under tsx (`node --import tsx src/cli.ts`, what `npx tsx` runs;
  * tsx's transpiler and source maps live in the process). Phase 1 (CPU): an idle window of the same length first,
  * then `--seconds` at `--rate`; the hub's utime+stime delta from /proc/<pid>/stat over each
  * window → % of one core. HA's own CPU (its python process) and achieved rate are printed
@@ -28,6 +30,7 @@ import { startHubProcess } from './lib/hub-process.js';
 import { sourceState } from './lib/source-state.js';
 import { CLOCK_TICKS, cpuTicks, findPids, fmt, loadAverage, MB, memory, sleep, table } from './lib/stats.js';
 import { benchOptions, numberOption } from './lib/args.js';
+import { DEPLOYED_NODE_FLAGS } from './lib/deployed.js';
 
 export const TARGETS = { rssMb: 80 };
 
@@ -56,11 +59,19 @@ async function loadService(conn: Connection, service: string, data: Record<strin
 
 /** CPU seconds of `pid` (and of `other`) over `run()`, with the wall time. */
 async function cpuOver(pids: number[], run: () => Promise<void>): Promise<{ wall: number; cpu: number[] }> {
-  const before = pids.map((p) => cpuTicks(p));
+  // HA's pid may be gone (HA restarted by the stack): its figure is then NaN, not a failed bench.
+  const ticks = (pid: number): number => {
+    try {
+      return cpuTicks(pid);
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const before = pids.map(ticks);
   const t0 = performance.now();
   await run();
   const wall = (performance.now() - t0) / 1000;
-  return { wall, cpu: pids.map((p, i) => (cpuTicks(p) - before[i]!) / CLOCK_TICKS) };
+  return { wall, cpu: pids.map((p, i) => (ticks(p) - before[i]!) / CLOCK_TICKS) };
 }
 
 const memRow = (label: string, m: ReturnType<typeof memory>, target = ''): string[] => [
@@ -89,7 +100,7 @@ interface Variant {
 
 export async function main(argv: string[] = process.argv.slice(2), ownStack = true): Promise<number> {
   const o = benchOptions(argv, ['entities', 'rate', 'seconds', 'changes', 'variants']);
-  const chosen = (o.variants ?? 'compiled,compiled-young1,tsx').split(',');
+  const chosen = (o.variants ?? 'compiled,deployed,tsx').split(',');
   const positive = (n: number) => Number.isFinite(n) && n > 0;
   const entities = numberOption(o.entities, 'entities', 2000, positive, 'a positive number');
   const rate = numberOption(o.rate, 'rate', 2000, positive, 'a positive number');
@@ -106,17 +117,57 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
   let compiled: Compiled | undefined;
   try {
     compiled = compileHearth();
-    console.log(`compiled with tsc in ${fmt(compiled.seconds, 1)} s${compiled.errors ? ` (tsc reported errors, emitted anyway: ${compiled.errors.split('\n')[0]})` : ''}`);
+    console.log(
+      `compiled with tsc in ${fmt(compiled.seconds, 1)} s${compiled.errors ? ` (tsc reported errors, emitted anyway: ${compiled.errors.split('\n')[0]})` : ''}`,
+    );
   } catch (e) {
     console.log(`could not compile hearth with tsc (${(e as Error).message}); measuring the tsx run only`);
   }
   const variants: Variant[] = [
     ...(compiled ? [{ key: 'compiled', name: 'compiled: node dist/src/cli.js run (as the Nix package runs it)', compiled }] : []),
-    // V8's young generation is the one large setting: semi-spaces of 1 MB instead of Node 20's
-    // 16 MB keep ~9 MB of RSS off a hub whose garbage is small and short-lived (NODE_OPTIONS of
-    // the hub's service; --max-semi-space-size is allowed there).
     ...(compiled
-      ? [{ key: 'compiled-young1', name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1', compiled, nodeFlags: ['--max-semi-space-size=1'] }]
+      ? [
+          {
+            key: 'deployed',
+            name: `compiled, as deployed: NODE_OPTIONS=${DEPLOYED_NODE_FLAGS.join(' ')} (bench/lib/deployed.ts)`,
+            compiled,
+            nodeFlags: DEPLOYED_NODE_FLAGS,
+          },
+        ]
+      : []),
+    // What-ifs, the deployed flags one by one and another: the young generation alone (semi-spaces
+    // of 1 MB instead of Node 20's 16 MB).
+    ...(compiled
+      ? [
+          {
+            key: 'compiled-young1',
+            name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1 (what-if)',
+            compiled,
+            nodeFlags: ['--max-semi-space-size=1'],
+          },
+        ]
+      : []),
+    // What-if: one V8 worker thread instead of one per core (fewer thread stacks and malloc arenas).
+    ...(compiled
+      ? [
+          {
+            key: 'compiled-young1-pool1',
+            name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1 --v8-pool-size=1 (what-if)',
+            compiled,
+            nodeFlags: ['--max-semi-space-size=1', '--v8-pool-size=1'],
+          },
+        ]
+      : []),
+    // What-if: V8 also told to favour size over speed (fewer optimised functions, a tighter heap).
+    ...(compiled
+      ? [
+          {
+            key: 'compiled-small',
+            name: 'compiled, NODE_OPTIONS=--max-semi-space-size=1 --optimize-for-size (what-if)',
+            compiled,
+            nodeFlags: ['--max-semi-space-size=1', '--optimize-for-size'],
+          },
+        ]
       : []),
     { key: 'tsx', name: 'tsx: node --import tsx src/cli.ts run (npx tsx src/cli.ts run, dev)' },
   ].filter((v) => chosen.includes(v.key));
@@ -182,7 +233,15 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
         table(
           ['window', 'seconds', 'hub CPU', 'HA CPU', 'HA changes', 'HA rate /s', 'load average'],
           [
-            ['idle (no load)', fmt(idle.wall, 1), pct(idle.cpu[0]!, idle.wall), haPid ? pct(idle.cpu[1]!, idle.wall) : '-', '0', '0', loadIdle],
+            [
+              'idle (no load)',
+              fmt(idle.wall, 1),
+              pct(idle.cpu[0]!, idle.wall),
+              haPid ? pct(idle.cpu[1]!, idle.wall) : '-',
+              '0',
+              '0',
+              loadIdle,
+            ],
             [
               `hearth_load ${rate}/s`,
               fmt(busy.wall, 1),
@@ -200,7 +259,9 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
           ` hub CPU ${fmt(busy.cpu[0], 2)} s in the load window, ${fmt(idle.cpu[0], 2)} s idle; state changes the hub received meanwhile` +
           ` (hearth_ha_state_changes_total): ${seen}`,
       );
-      console.log(`memory of the hub process (VmRSS/VmHWM from /proc/<pid>/status) after ${changes} state changes in HA with ${entities} extra entities`);
+      console.log(
+        `memory of the hub process (VmRSS/VmHWM from /proc/<pid>/status) after ${changes} state changes in HA with ${entities} extra entities`,
+      );
       console.log(
         table(
           ['when', 'VmRSS MB', 'RssAnon MB', 'RssFile MB', 'VmHWM MB', 'target'],
@@ -219,7 +280,10 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
           ` heapTotal ${fmt(m.heapTotal / MB)} MB, external ${fmt(m.external / MB)} MB, arrayBuffers ${fmt(m.arrayBuffers / MB)} MB;` +
           ` /metrics process_resident_memory_bytes ${fmt(metricValue(metrics, 'process_resident_memory_bytes') / MB)} MB`,
       );
-      if (phase2) console.log(`phase 2: ${phase2.changes} changes in ${fmt(phase2.seconds, 1)} s (${fmt(phase2.achieved_rate, 0)}/s); load average ${loadAverage()}`);
+      if (phase2)
+        console.log(
+          `phase 2: ${phase2.changes} changes in ${fmt(phase2.seconds, 1)} s (${fmt(phase2.achieved_rate, 0)}/s); load average ${loadAverage()}`,
+        );
     } finally {
       await hub.stop();
     }

@@ -6,11 +6,14 @@
  * --presses 50`). Each bench file exports `main()` and is also runnable on its own
  * (`tsx bench/<name>.ts`).
  *
- *   codegen      device specs → ESPHome YAML, in-process and whole-process (bench/codegen.ts)
+ *   codegen      device specs → ESPHome YAML, in-process and whole-process (the compiled CLI
+ *                beside `node -e 0`, and under tsx) (bench/codegen.ts)
  *   presence     room accuracy / flaps / switch and away delay / first room coming home on a
  *                realistic BLE radio, the earlier generator as anchor (bench/presence.ts)
  *   hub-latency  press → LED command through the real stack, hearth's handling time, native
- *                HA automation anchor (bench/hub-latency.ts)
+ *                HA automation anchor; compiled with node's defaults and with the deployed
+ *                NODE_OPTIONS; hub CPU at 200 RSSI readings/s made inside HA (hearth_rssi) and
+ *                the press under them (bench/hub-latency.ts)
  *   hub-load     hub RSS after 100,000 state changes with 2,000 extra entities, and hub CPU
  *                while HA changes 2,000 states/s (bench/hub-load.ts)
  *   presence-load  the presence unit's CPU at 200 RSSI readings/s (20 nodes × 10 trackers),
@@ -52,7 +55,11 @@ if (unknown.length) {
 }
 const chosen = names.length ? names : Object.keys(benches);
 
-console.log(`benches: ${chosen.join(', ')}; ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `benches: ${chosen.join(', ')}; ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const results: [string, string][] = [];
 try {
   for (const name of chosen) {

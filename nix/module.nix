@@ -266,6 +266,8 @@ let
     ];
 
     environment.NODE_ENV = "production";
+    # smaller V8 young generation, one V8 worker thread: less RSS (bench/lib/deployed.ts)
+    environment.NODE_OPTIONS = "--max-semi-space-size=1 --v8-pool-size=1";
 
     serviceConfig = {
       Type = "exec";

@@ -4,6 +4,8 @@
  *
  * - the `hearth_load` custom integration (tests/stack/load_integration/custom_components/),
  *   which changes entity states inside HA (`hearth_load.start`), not over REST;
+ * - the `hearth_rssi` custom integration (bench/lib/ha/custom_components/), which sets presence
+ *   nodes' RSSI sensors inside HA once a second (`hearth_rssi.start`): a load that reaches hearth;
  * - `automation:` with one native automation, the anchor for the press → LED figure:
  *   a state change of ANCHOR_BUTTON's event entity → `light.turn_off` on ANCHOR_LED_DEVICE's LED.
  *
@@ -20,6 +22,8 @@ import { REPO_ROOT } from '../../tests/stack/paths.js';
 import { getStates } from '../../tests/stack/ha-client.js';
 
 export const LOAD_INTEGRATION_DIR = join(REPO_ROOT, 'tests', 'stack', 'load_integration', 'custom_components');
+/** `hearth_rssi`: presence nodes' RSSI readings made inside HA (bench/lib/ha/custom_components/hearth_rssi). */
+export const RSSI_INTEGRATION_DIR = join(REPO_ROOT, 'bench', 'lib', 'ha', 'custom_components');
 
 /** The anchor automation: pressing this button turns off the other button's LED. */
 export const ANCHOR_BUTTON = 'desk-stretch-button';
@@ -69,6 +73,7 @@ async function startBenchStack(): Promise<BenchStack> {
     const ledEntity = haEntityId(stack, ANCHOR_LED_DEVICE, 'led');
     const configDir = stack.hass.configDir;
     cpSync(LOAD_INTEGRATION_DIR, join(configDir, 'custom_components'), { recursive: true });
+    cpSync(RSSI_INTEGRATION_DIR, join(configDir, 'custom_components'), { recursive: true });
     const automations = [
       {
         id: ANCHOR_AUTOMATION_ID,
@@ -81,7 +86,10 @@ async function startBenchStack(): Promise<BenchStack> {
       },
     ];
     writeFileSync(join(configDir, 'automations.yaml'), stringify(automations));
-    appendFileSync(join(configDir, 'configuration.yaml'), '\n# bench/lib/bench-stack.ts\nautomation: !include automations.yaml\nhearth_load:\n');
+    appendFileSync(
+      join(configDir, 'configuration.yaml'),
+      '\n# bench/lib/bench-stack.ts\nautomation: !include automations.yaml\nhearth_load:\nhearth_rssi:\n',
+    );
     log('restarting Home Assistant with hearth_load and the anchor automation');
     await stack.restartHA();
     const states = await getStates(stack.conn);
@@ -90,6 +98,7 @@ async function startBenchStack(): Promise<BenchStack> {
     if (automation.state !== 'on') throw new Error(`the anchor automation is ${automation.state}`);
     const services = await stack.conn.sendMessagePromise<Record<string, Record<string, unknown>>>({ type: 'get_services' });
     if (!services.hearth_load?.start) throw new Error(`hearth_load did not load; see ${stack.hass.logFile}`);
+    if (!services.hearth_rssi?.start) throw new Error(`hearth_rssi did not load; see ${stack.hass.logFile}`);
     return {
       stack,
       anchor: { button: ANCHOR_BUTTON, pressEntity, ledDevice: ANCHOR_LED_DEVICE, ledEntity, automationEntity: automation.entity_id },

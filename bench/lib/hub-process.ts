@@ -10,7 +10,7 @@
  * is the hub. `compiled` runs `node <dir>/src/cli.js` instead (tsc output, what the Nix
  * package runs: no transpiler in the process; bench/lib/compile.ts).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -19,6 +19,8 @@ import { ManagedProcess } from '../../tests/stack/process.js';
 import { REPO_ROOT } from '../../tests/stack/paths.js';
 import { freePort, poll } from '../../tests/stack/net.js';
 import { sleep } from './stats.js';
+import { loadHousehold } from '../../src/config/load.js';
+import { householdEntities } from '../../src/esphome/entity-ids.js';
 
 export const PROBE = join(REPO_ROOT, 'bench', 'lib', 'hub-probe.ts');
 
@@ -46,6 +48,13 @@ export interface HubProcessOptions {
   wrapper?: string[];
   /** Changes to the hearth.yaml (e.g. the life coach's sections, bench/lifecoach.ts). */
   configure?: (config: Record<string, unknown>) => void;
+  /**
+   * A bigger household's presence: `nodes` more presence nodes (`load-presence-<i>`, each in a
+   * room of its own) tracking `trackers` more trackers (`load-tracker-<j>`, one person each),
+   * beside the repo's devices. HA has no such devices: the hub watches the entity ids derived
+   * from the specs, which `hearth_rssi` sets (HubProcess.rssiSensors).
+   */
+  presenceLoad?: { nodes: number; trackers: number };
 }
 
 export interface ProbeDump {
@@ -65,6 +74,8 @@ export interface HubProcess {
   logFile: string;
   api<T = unknown>(method: string, path: string): Promise<T>;
   metrics(): Promise<string>;
+  /** With `presenceLoad`: [entity id, node index, tracker index] of each added RSSI sensor. */
+  rssiSensors: [string, number, number][];
   /** The probe's records since the last dump (needs `probe`). */
   probeDump(): Promise<ProbeDump>;
   stop(): Promise<void>;
@@ -91,9 +102,53 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
     http: { host: '127.0.0.1', port, token_file: join(dir, 'http-token') },
     state_dir: join(dir, 'state'),
   });
+  let devicesDir = join(REPO_ROOT, 'devices');
+  const load = options.presenceLoad;
+  if (load) {
+    devicesDir = join(dir, 'devices');
+    mkdirSync(devicesDir);
+    cpSync(join(REPO_ROOT, 'devices'), devicesDir, { recursive: true });
+    const trackers = Array.from({ length: load.trackers }, (_, j) => `load-tracker-${j}`);
+    const c = config as Record<string, unknown> & { people: unknown[]; trackers: unknown[] };
+    c.people = [...c.people, ...trackers.map((_, j) => ({ id: `load-person-${j}`, name: `Load person ${j}` }))];
+    c.trackers = [
+      ...c.trackers,
+      ...trackers.map((id, j) => ({
+        id,
+        person: `load-person-${j}`,
+        type: 'mac',
+        mac: `02:00:00:00:${(j >> 8).toString(16).padStart(2, '0')}:${(j & 255).toString(16).padStart(2, '0')}`,
+      })),
+    ];
+    for (let i = 0; i < load.nodes; i++) {
+      const spec = {
+        kind: 'presence-node',
+        name: `load-presence-${i}`,
+        area: `Load room ${i}`,
+        board: 'esp32dev',
+        room: `load-room-${i}`,
+        tracks: trackers,
+      };
+      writeFileSync(join(devicesDir, `load-presence-${i}.yaml`), stringify(spec));
+    }
+  }
   options.configure?.(config);
   const configFile = join(dir, 'hearth.yaml');
   writeFileSync(configFile, stringify(config));
+  const rssiSensors: [string, number, number][] = [];
+  if (load) {
+    const entities = householdEntities(await loadHousehold({ configFile, devicesDir }));
+    for (const d of entities) {
+      const node = /^load-presence-(\d+)$/.exec(d.device);
+      if (!node) continue;
+      for (const e of d.entities) {
+        const tracker = e.role === 'rssi' ? /^load-tracker-(\d+)$/.exec(e.tracker ?? '') : null;
+        if (tracker) rssiSensors.push([e.entityId, Number(node[1]), Number(tracker[1])]);
+      }
+    }
+    if (rssiSensors.length !== load.nodes * load.trackers)
+      throw new Error(`expected ${load.nodes * load.trackers} RSSI sensors, found ${rssiSensors.length}`);
+  }
 
   const probeFile = join(dir, 'probe.json');
   const nodeArgs = options.compiled
@@ -104,7 +159,7 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
   const child = new ManagedProcess({
     name: 'hearth hub',
     cmd: cmd!,
-    args: [...wrapperArgs, ...(options.nodeFlags ?? []), ...nodeArgs, 'run', '--config', configFile, '--devices', join(REPO_ROOT, 'devices')],
+    args: [...wrapperArgs, ...(options.nodeFlags ?? []), ...nodeArgs, 'run', '--config', configFile, '--devices', devicesDir],
     logFile,
     cwd: REPO_ROOT,
     env: {
@@ -113,7 +168,9 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
       TZ: process.env.TZ,
       HEARTH_LOG_LEVEL: options.logLevel ?? 'info',
       HEARTH_PROBE_FILE: probeFile,
-      ...(options.probe ? { HEARTH_PROBE_ENTITIES: options.probe.entities.join(','), HEARTH_PROBE_NO_DEFLATE: options.probe.noDeflate ? '1' : '0' } : {}),
+      ...(options.probe
+        ? { HEARTH_PROBE_ENTITIES: options.probe.entities.join(','), HEARTH_PROBE_NO_DEFLATE: options.probe.noDeflate ? '1' : '0' }
+        : {}),
     },
   });
   const base = `http://127.0.0.1:${port}`;
@@ -129,6 +186,7 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
     base,
     token,
     logFile,
+    rssiSensors,
     api,
     metrics: () => api<string>('GET', '/metrics'),
     async probeDump() {

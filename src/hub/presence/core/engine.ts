@@ -125,6 +125,12 @@ export interface PresenceSetup {
   start: number;
 }
 
+/**
+ * `a.localeCompare(b)` (ECMA-402: the same as `new Intl.Collator().compare`), with the collator
+ * made once instead of on every call.
+ */
+const byName = new Intl.Collator().compare;
+
 export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
   const options: PresenceOptions = { ...DEFAULT_PRESENCE_OPTIONS, ...setup.options };
   const nodes = new Map(setup.nodes.map((n) => [n.node, n]));
@@ -150,6 +156,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     const device = devices.get(r.tracker);
     const node = nodes.get(r.node);
     if (!device || !node) return;
+    touch(device);
     if (r.rssi === null) {
       if (r.missing === 'unheard') ingestUnheard(device, r.node, r.t);
       else ingestUnavailable(device, r.node, r.t);
@@ -168,20 +175,70 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
   }
 
   function unavailable(t: number, which?: readonly string[]): void {
-    for (const device of devices.values()) for (const node of which ?? [...nodes.keys()]) if (nodes.has(node)) ingestUnavailable(device, node, t);
+    for (const device of devices.values()) {
+      touch(device);
+      for (const node of which ?? [...nodes.keys()]) if (nodes.has(node)) ingestUnavailable(device, node, t);
+    }
+  }
+
+  // The nodes of each device in name order, sorted again only when a node joins (links are
+  // never removed): evidenceOf runs for every device on every reading the unit gets.
+  const linkOrder = new WeakMap<DeviceTrack, string[]>();
+  function sortedLinks(device: DeviceTrack): string[] {
+    let names = linkOrder.get(device);
+    if (names?.length !== device.links.size) {
+      names = [...device.links.keys()].sort(byName);
+      linkOrder.set(device, names);
+    }
+    return names;
+  }
+
+  // What each device's nodes say (rssi/unheard/unavailable), kept from the last evidenceOf
+  // until a node says something new about the device (`touch`, from ingest and unavailable) or
+  // a heard node goes stale: between two readings of one device the other devices' views
+  // do not change, and the unit asks for every device's evidence on every reading.
+  interface LinkView {
+    version: number;
+    at: number;
+    /** The oldest `filter.last` of the fresh nodes: the view holds while that one is fresh. */
+    oldest: number;
+    rssi: Record<string, number>;
+    unheard: string[];
+    down: string[];
+  }
+  const versions = new WeakMap<DeviceTrack, number>();
+  const views = new WeakMap<DeviceTrack, LinkView>();
+  const touch = (device: DeviceTrack): void => void versions.set(device, (versions.get(device) ?? 0) + 1);
+
+  function linkView(device: DeviceTrack, now: number): LinkView {
+    const version = versions.get(device) ?? 0;
+    const staleMs = options.stale_after * 1000;
+    const kept = views.get(device);
+    // Later than the view and its oldest fresh node still fresh: every node reads as it did then.
+    if (kept && kept.version === version && now >= kept.at && now - kept.oldest <= staleMs) return kept;
+    const view: LinkView = { version, at: now, oldest: Infinity, rssi: {}, unheard: [], down: [] };
+    for (const name of sortedLinks(device)) {
+      const l = device.links.get(name)!;
+      if (!l.up) view.down.push(name);
+      else if (fresh(l, now, staleMs)) {
+        view.rssi[name] = Math.round(l.filter.x * 10) / 10;
+        if (l.filter.last < view.oldest) view.oldest = l.filter.last;
+      } else view.unheard.push(name);
+    }
+    views.set(device, view);
+    return view;
   }
 
   function evidenceOf(device: DeviceTrack, now: number): DeviceEvidence {
-    const rssi: Record<string, number> = {};
-    const unheard: string[] = [];
-    const down: string[] = [];
-    for (const [name, l] of [...device.links].sort(([a], [b]) => a.localeCompare(b))) {
-      if (!l.up) down.push(name);
-      else if (fresh(l, now, options.stale_after * 1000)) rssi[name] = Math.round(l.filter.x * 10) / 10;
-      else unheard.push(name);
-    }
+    const view = linkView(device, now);
+    // Copies: what a caller gets is its own, as when it was built anew.
+    const rssi = { ...view.rssi };
+    const unheard = view.unheard.slice();
+    const down = view.down.slice();
     const challengers: Record<string, number> = {};
-    for (const [room, e] of [...device.evidence].sort(([a], [b]) => a.localeCompare(b))) if (e > 0) challengers[room] = Math.round(e);
+    const leading: string[] = [];
+    for (const [room, e] of device.evidence) if (e > 0) leading.push(room);
+    for (const room of leading.length > 1 ? leading.sort(byName) : leading) challengers[room] = Math.round(device.evidence.get(room)!);
     const out: DeviceEvidence = { room: device.room, since: device.since, rssi, unheard, unavailable: down, challengers };
     if (device.hmm && device.hmm.room === device.room) out.posterior = posterior(device.hmm);
     if (device.lastSeen !== undefined) out.lastSeen = device.lastSeen;
@@ -189,7 +246,7 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
   }
 
   const ownDevices = new Map(
-    people.map((person) => [person, [...devices.values()].filter((d) => d.person === person).sort((a, b) => a.tracker.localeCompare(b.tracker))]),
+    people.map((person) => [person, [...devices.values()].filter((d) => d.person === person).sort((a, b) => byName(a.tracker, b.tracker))]),
   );
 
   function update(now: number, withEvidence = true): PersonPresence[] {
