@@ -47,7 +47,9 @@ function option(argv: string[], name: string, fallback: number): number {
 
 function ffmpegAnchorMs(): number {
   const started = performance.now();
-  const out = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', lavfiGraph(CAMERA), '-frames:v', '1', '-f', 'null', '-'], { stdio: 'ignore' });
+  const out = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', lavfiGraph(CAMERA), '-frames:v', '1', '-f', 'null', '-'], {
+    stdio: 'ignore',
+  });
   if (out.status !== 0) throw new Error('ffmpeg anchor run failed');
   return performance.now() - started;
 }
@@ -76,22 +78,32 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     const started = performance.now();
     const round = await set.captureAll('bench');
     rounds.push(performance.now() - started);
-    if (round.failures.length) throw new Error(`capture failed: ${round.failures.map((f) => `${f.camera} ${f.reason} ${f.detail}`).join('; ')}`);
+    if (round.failures.length)
+      throw new Error(`capture failed: ${round.failures.map((f) => `${f.camera} ${f.reason} ${f.detail}`).join('; ')}`);
     for (const s of round.stills) {
-      if (Math.max(s.width, s.height) !== 1024) throw new Error(`still ${s.camera} is ${s.width}x${s.height}, not 1024 px on the long edge`);
+      if (Math.max(s.width, s.height) !== 1024)
+        throw new Error(`still ${s.camera} is ${s.width}x${s.height}, not 1024 px on the long edge`);
       sizes.push(s.jpeg.length);
     }
   }
   const r = summarize(rounds);
   const b = summarize(sizes);
   const a = summarize(anchors);
-  console.log(`\nstills: 2 lavfi webcams ${CAMERA.size}@${CAMERA.rate} (paced, noise, ${cameras[0]!.settle_frames} settle frames) → 1024 px JPEG`);
+  console.log(
+    `\nstills: 2 lavfi webcams ${CAMERA.size}@${CAMERA.rate} (paced, noise, ${cameras[0]!.settle_frames} settle frames) → 1024 px JPEG`,
+  );
   console.log(
     table(
       ['figure', 'p50', 'max', 'target', 'verdict'],
       [
         ['both stills, ms', fmt(r.p50, 0), fmt(r.max, 0), `≤ ${TARGETS.roundMs}`, r.max <= TARGETS.roundMs ? 'ok' : 'OVER'],
-        ['one still, KB', fmt(b.p50 / 1024, 0), fmt(b.max / 1024, 0), `≤ ${TARGETS.stillBytes / 1024}`, b.max <= TARGETS.stillBytes ? 'ok' : 'OVER'],
+        [
+          'one still, KB',
+          fmt(b.p50 / 1024, 0),
+          fmt(b.max / 1024, 0),
+          `≤ ${TARGETS.stillBytes / 1024}`,
+          b.max <= TARGETS.stillBytes ? 'ok' : 'OVER',
+        ],
         ['anchor: bare ffmpeg, 1 frame, ms', fmt(a.p50, 0), fmt(a.max, 0), '', ''],
       ],
     ),
@@ -131,7 +143,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       modelMs.push(record.timings.model_ms ?? 0);
     }
     clearInterval(sampler);
-    const body = JSON.stringify({ model: settings.model, messages: [{ role: 'user', content: 'x', images: [Buffer.alloc(150 * 1024, 1).toString('base64')] }], stream: false });
+    const body = JSON.stringify({
+      model: settings.model,
+      messages: [{ role: 'user', content: 'x', images: [Buffer.alloc(150 * 1024, 1).toString('base64')] }],
+      stream: false,
+    });
     const posts: number[] = [];
     for (let i = 0; i < runs; i++) {
       const started = performance.now();
@@ -147,7 +163,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       table(
         ['figure', 'p50', 'max', 'target', 'verdict'],
         [
-          ["hearth's share (total − capture), ms", fmt(s.p50, 0), fmt(s.max, 0), `≤ ${TARGETS.shareMs}`, s.max <= TARGETS.shareMs ? 'ok' : 'OVER'],
+          [
+            "hearth's share (total − capture), ms",
+            fmt(s.p50, 0),
+            fmt(s.max, 0),
+            `≤ ${TARGETS.shareMs}`,
+            s.max <= TARGETS.shareMs ? 'ok' : 'OVER',
+          ],
           ['  of it: model call (show + chat), ms', fmt(m.p50, 0), fmt(m.max, 0), '', ''],
           ['whole check-in, ms', fmt(t.p50, 0), fmt(t.max, 0), '', ''],
           ['anchor: one 200 KB POST round trip, ms', fmt(p.p50, 1), fmt(p.max, 1), '', ''],
@@ -209,7 +231,8 @@ async function hubRss(runs: number): Promise<void> {
         }
       }, 20);
       const outcomes: string[] = [];
-      for (let i = 0; i < runs; i++) outcomes.push((await hub.api<{ outcome: string; reason: string | null }>('POST', '/api/checkin?wait=1')).outcome);
+      for (let i = 0; i < runs; i++)
+        outcomes.push((await hub.api<{ outcome: string; reason: string | null }>('POST', '/api/checkin?wait=1')).outcome);
       clearInterval(sampler);
       const after = await settledRss(hub.pid);
       if (outcomes.some((o) => o !== 'model')) throw new Error(`a check-in in the hub fell back (${outcomes.join(', ')})`);
@@ -220,7 +243,14 @@ the hub's memory (VmRSS of \`node dist/src/cli.js run\`, compiled as the Nix pac
           ['figure', 'MB', 'target', 'verdict'],
           [
             ['coach configured, idle', fmt(idle / MB, 0), `≤ ${TARGETS.hubIdleMb}`, idle / MB <= TARGETS.hubIdleMb ? 'ok' : 'OVER'],
-            ['peak during check-ins', fmt(peak / MB, 0), `≤ idle + ${TARGETS.hubPeakExtraMb}`, (peak - idle) / MB <= TARGETS.hubPeakExtraMb ? `ok (+${fmt((peak - idle) / MB, 0)})` : `OVER (+${fmt((peak - idle) / MB, 0)})`],
+            [
+              'peak during check-ins',
+              fmt(peak / MB, 0),
+              `≤ idle + ${TARGETS.hubPeakExtraMb}`,
+              (peak - idle) / MB <= TARGETS.hubPeakExtraMb
+                ? `ok (+${fmt((peak - idle) / MB, 0)})`
+                : `OVER (+${fmt((peak - idle) / MB, 0)})`,
+            ],
             ['idle again, 5 s after', fmt(after / MB, 0), '', ''],
             ['anchor: the same hub without the coach', fmt(anchorRss / MB, 0), '', ''],
           ],

@@ -51,7 +51,11 @@ function household(nodes: number, trackers: number): { household: Household; dev
     device,
     kind: 'presence-node',
     room: `room-${i}`,
-    entities: trackerIds.map((tracker) => ({ role: 'rssi', tracker, entityId: `sensor.${device.replace('-', '_')}_${tracker.replace('-', '_')}_rssi` })),
+    entities: trackerIds.map((tracker) => ({
+      role: 'rssi',
+      tracker,
+      entityId: `sensor.${device.replace('-', '_')}_${tracker.replace('-', '_')}_rssi`,
+    })),
   })) as unknown as DeviceEntities[];
   return { household: h, devices };
 }
@@ -100,7 +104,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const seconds = numberOption(o.seconds, 'seconds', 20, whole, 'a whole number >= 1');
   const { household: h, devices } = household(nodes, trackers);
   const entityIds = devices.flatMap((d) => d.entities.map((e) => e.entityId));
-  console.log(`presence load: ${nodes} nodes × ${trackers} trackers = ${entityIds.length} readings/s for ${seconds} s, in process; load average ${loadAverage()}`);
+  console.log(
+    `presence load: ${nodes} nodes × ${trackers} trackers = ${entityIds.length} readings/s for ${seconds} s, in process; load average ${loadAverage()}`,
+  );
 
   let listener: StatesCallback = () => {};
   let published = 0;
@@ -119,8 +125,24 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const loaded = await feed(entityIds, seconds, (c) => listener(c));
   unit.stop();
   const rows = [
-    ['anchor: the feed alone', fmt(anchor.cpuPercent, 2), String(anchor.readings), fmt(anchor.backlogMs), fmt(anchor.loopDelayP99Ms), '', ''],
-    ['presence unit', fmt(loaded.cpuPercent, 2), String(loaded.readings), fmt(loaded.backlogMs), fmt(loaded.loopDelayP99Ms), fmt(loaded.cpuPercent - anchor.cpuPercent, 2), `< ${TARGETS.cpuPercent}`],
+    [
+      'anchor: the feed alone',
+      fmt(anchor.cpuPercent, 2),
+      String(anchor.readings),
+      fmt(anchor.backlogMs),
+      fmt(anchor.loopDelayP99Ms),
+      '',
+      '',
+    ],
+    [
+      'presence unit',
+      fmt(loaded.cpuPercent, 2),
+      String(loaded.readings),
+      fmt(loaded.backlogMs),
+      fmt(loaded.loopDelayP99Ms),
+      fmt(loaded.cpuPercent - anchor.cpuPercent, 2),
+      `< ${TARGETS.cpuPercent}`,
+    ],
   ];
   console.log(table(['window', 'CPU % of a core', 'readings', 'backlog ms', 'loop delay p99 ms', 'unit CPU %', 'target'], rows));
   console.log(`MQTT messages published (room changes): ${published}`);

@@ -58,7 +58,12 @@ export function checkRadioTargets(all: RadioScore): TargetCheck[] {
     target: `>= ${TARGETS.homecoming * 100} %`,
     pass: home >= TARGETS.homecoming,
   });
-  out.push({ name: 'never away while nothing is known', value: `${fmtRadio(all.awayWhileUnknownS)} s`, target: '0 s', pass: all.awayWhileUnknownS === 0 });
+  out.push({
+    name: 'never away while nothing is known',
+    value: `${fmtRadio(all.awayWhileUnknownS)} s`,
+    target: '0 s',
+    pass: all.awayWhileUnknownS === 0,
+  });
   return out;
 }
 
@@ -90,9 +95,24 @@ export function checkTargets(all: Score): TargetCheck[] {
   const awayMax = away.length ? Math.max(...away) : Infinity;
   return [
     { name: 'accuracy', value: pct(all.accuracy), target: `>= ${TARGETS.accuracy * 100} %`, pass: all.accuracy >= TARGETS.accuracy },
-    { name: 'flaps per hour', value: fmt(all.flapsPerHour, 2), target: `<= ${TARGETS.flapsPerHour}`, pass: all.flapsPerHour <= TARGETS.flapsPerHour },
-    { name: 'room change seen (switch delay p95)', value: `${fmt(p95)} s`, target: `<= ${TARGETS.switchDelayS} s`, pass: p95 <= TARGETS.switchDelayS },
-    { name: 'away seen (away delay max)', value: `${fmt(awayMax)} s`, target: `<= ${TARGETS.awayDelayS} s`, pass: awayMax <= TARGETS.awayDelayS },
+    {
+      name: 'flaps per hour',
+      value: fmt(all.flapsPerHour, 2),
+      target: `<= ${TARGETS.flapsPerHour}`,
+      pass: all.flapsPerHour <= TARGETS.flapsPerHour,
+    },
+    {
+      name: 'room change seen (switch delay p95)',
+      value: `${fmt(p95)} s`,
+      target: `<= ${TARGETS.switchDelayS} s`,
+      pass: p95 <= TARGETS.switchDelayS,
+    },
+    {
+      name: 'away seen (away delay max)',
+      value: `${fmt(awayMax)} s`,
+      target: `<= ${TARGETS.awayDelayS} s`,
+      pass: awayMax <= TARGETS.awayDelayS,
+    },
   ];
 }
 
@@ -173,7 +193,9 @@ export function main(argv: string[] = process.argv.slice(2)): number {
   const engine = DEFAULT_PRESENCE_OPTIONS;
   console.log(`seeds tuned on:   ${TUNING_SEEDS.join(',')}`);
   const heldOut = seeds.every((s) => !TUNING_SEEDS.includes(s));
-  console.log(`seeds reported:   ${seeds.join(',')}${heldOut ? ' (held out: never used for tuning)' : ' (NOT held out: includes tuning seeds)'}`);
+  console.log(
+    `seeds reported:   ${seeds.join(',')}${heldOut ? ' (held out: never used for tuning)' : ' (NOT held out: includes tuning seeds)'}`,
+  );
   console.log(`engine options:   ${JSON.stringify(engine)}`);
 
   console.log('');
@@ -197,7 +219,7 @@ export function main(argv: string[] = process.argv.slice(2)): number {
   console.log(meetsTargets ? 'all targets met' : 'targets NOT met');
 
   console.log('');
-  console.log('   the same with the floor plan configured (options.doors: the house\'s doors and [hall, away]):');
+  console.log("   the same with the floor plan configured (options.doors: the house's doors and [hall, away]):");
   const plan = runRadioBench({ seeds, hours, engine, adjacency: true });
   console.log(radioTable([], plan.all).replace(/^all {2}/m, 'doors'));
 

@@ -12,7 +12,11 @@ const program = new Command()
 
 registerEsphomeCommands(program);
 registerHubCommands(program);
-registerCheckinCommands(program, (opts) => apiTarget(opts as unknown as Parameters<typeof apiTarget>[0]), (c) => withConfig(c).option('--url <url>', 'HTTP API base URL (default from hearth.yaml http:)'));
+registerCheckinCommands(
+  program,
+  (opts) => apiTarget(opts as unknown as Parameters<typeof apiTarget>[0]),
+  (c) => withConfig(c).option('--url <url>', 'HTTP API base URL (default from hearth.yaml http:)'),
+);
 program.addCommand(dashboardCommand());
 
 await program.parseAsync(process.argv);

@@ -27,14 +27,25 @@ export function compileHearth(): Compiled {
     tsconfig,
     JSON.stringify({
       extends: join(REPO_ROOT, 'tsconfig.json'),
-      compilerOptions: { outDir: dir, rootDir: REPO_ROOT, typeRoots: [join(REPO_ROOT, 'node_modules', '@types')], sourceMap: false, noEmitOnError: false, incremental: false },
+      compilerOptions: {
+        outDir: dir,
+        rootDir: REPO_ROOT,
+        typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
+        sourceMap: false,
+        noEmitOnError: false,
+        incremental: false,
+      },
       include: [join(REPO_ROOT, 'src', '**', '*.ts'), join(REPO_ROOT, 'bench', 'lib', 'hub-probe.ts')],
     }),
   );
   const t0 = performance.now();
   let errors = '';
   try {
-    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { cwd: REPO_ROOT, encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: 'pipe',
+    });
   } catch (e) {
     errors = String((e as { stdout?: string }).stdout ?? e).trim();
   }

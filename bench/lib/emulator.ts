@@ -26,7 +26,8 @@ export const press = (stack: StackLike, device: string, type = 'single') => cont
 export const clearLog = (stack: StackLike, device: string) => control<unknown>(stack, 'POST', `${dev(device)}/log/clear`, {});
 export const lightCommands = async (stack: StackLike, device: string) =>
   (await control<{ light_commands: LightCommand[] }>(stack, 'GET', `${dev(device)}/log`)).light_commands;
-export const lights = (stack: StackLike, device: string) => control<{ object_id: string; state: boolean; effect: string }[]>(stack, 'GET', `${dev(device)}/lights`);
+export const lights = (stack: StackLike, device: string) =>
+  control<{ object_id: string; state: boolean; effect: string }[]>(stack, 'GET', `${dev(device)}/lights`);
 
 /** Polls the device's log until a light command matching `match` after `afterNs` is there. */
 export async function waitLightCommand(
@@ -46,7 +47,12 @@ export async function waitLightCommand(
 }
 
 /** Polls until the device's first light is on (`on` true) or off. */
-export async function waitLight(stack: StackLike, device: string, on: boolean, { timeoutMs = 10_000, intervalMs = 10 } = {}): Promise<void> {
+export async function waitLight(
+  stack: StackLike,
+  device: string,
+  on: boolean,
+  { timeoutMs = 10_000, intervalMs = 10 } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if ((await lights(stack, device))[0]?.state === on) return;

@@ -116,7 +116,8 @@ if (entities.length) {
 if (process.env.HEARTH_PROBE_NO_DEFLATE === '1') {
   const request = http.request;
   http.request = ((...args: unknown[]) => {
-    const options = args.find((a) => typeof a === 'object' && a !== null && 'headers' in a) as { headers?: Record<string, unknown> } | undefined;
+    const options = args.find((a) => typeof a === 'object' && a !== null && 'headers' in a) as
+      { headers?: Record<string, unknown> } | undefined;
     if (options?.headers) delete options.headers['Sec-WebSocket-Extensions'];
     return (request as (...a: unknown[]) => http.ClientRequest)(...args);
   }) as typeof http.request;

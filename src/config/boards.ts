@@ -187,7 +187,7 @@ export const pinName = (pin: number): string => `GPIO${pin}`;
 export function pinRanges(pins: readonly number[]): string {
   const out: string[] = [];
   const sorted = [...pins].sort((a, b) => a - b);
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     out.push(j > i + 1 ? `GPIO${sorted[i]}–${sorted[j]}` : j === i + 1 ? `GPIO${sorted[i]}, GPIO${sorted[j]}` : `GPIO${sorted[i]}`);

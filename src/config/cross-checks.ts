@@ -46,8 +46,7 @@ export function unknownRef(what: string, wanted: string, known: readonly string[
   return `unknown ${what} "${wanted}"; known: ${known.join(', ')}`;
 }
 
-const ids = (items: ReadonlyArray<{ id?: string | undefined }>): string[] =>
-  items.flatMap((i) => (i.id === undefined ? [] : [i.id]));
+const ids = (items: ReadonlyArray<{ id?: string | undefined }>): string[] => items.flatMap((i) => (i.id === undefined ? [] : [i.id]));
 
 /** Ids within people, trackers and routines are unique; trackers and routines name real people. */
 export function checkConfigRefs(configFile: string, config: ConfigRefs): ConfigIssue[] {
@@ -63,7 +62,10 @@ export function checkConfigRefs(configFile: string, config: ConfigRefs): ConfigI
       if (item.id === undefined) return;
       const first = firstIndex.get(item.id);
       if (first === undefined) firstIndex.set(item.id, i);
-      else issues.push(configError(configFile, `${section}[${i}].id`, `duplicate ${what} id "${item.id}"; ${section}[${first}] already has it`));
+      else
+        issues.push(
+          configError(configFile, `${section}[${i}].id`, `duplicate ${what} id "${item.id}"; ${section}[${first}] already has it`),
+        );
     });
   }
 
@@ -105,7 +107,8 @@ export function checkDeviceRefs(configFile: string, config: ConfigRefs, devices:
     const seen = new Set<string>();
     tracks?.forEach((id, i) => {
       if (id === undefined) return;
-      if (!trackers.includes(id)) issues.push(configError(file, `tracks[${i}]`, unknownRef('tracker', id, trackers, `${configFile} trackers:`)));
+      if (!trackers.includes(id))
+        issues.push(configError(file, `tracks[${i}]`, unknownRef('tracker', id, trackers, `${configFile} trackers:`)));
       else if (seen.has(id)) issues.push(configError(file, `tracks[${i}]`, `tracker "${id}" is listed twice`));
       seen.add(id);
     });

@@ -38,14 +38,17 @@ function messageKeys(message: MqttMessage): string[] {
 function derivedKeys(config: ConfigRefs): Array<{ owner: Owner; keys: string[] }> {
   const out: Array<{ owner: Owner; keys: string[] }> = [];
   config.people.forEach(({ id }, i) => {
-    if (id !== undefined) out.push({ owner: { path: `people[${i}].id`, id }, keys: personDiscovery(CTX, { id, name: id }).flatMap(messageKeys) });
+    if (id !== undefined)
+      out.push({ owner: { path: `people[${i}].id`, id }, keys: personDiscovery(CTX, { id, name: id }).flatMap(messageKeys) });
   });
   config.routines.forEach(({ id }, i) => {
-    if (id !== undefined) out.push({ owner: { path: `routines[${i}].id`, id }, keys: routineDiscovery(CTX, { id, title: id }).flatMap(messageKeys) });
+    if (id !== undefined)
+      out.push({ owner: { path: `routines[${i}].id`, id }, keys: routineDiscovery(CTX, { id, title: id }).flatMap(messageKeys) });
   });
   config.trackers.forEach(({ id }, i) => {
     // Each presence node has one RSSI sensor and one secret name per tracker, named after its slug.
-    if (id !== undefined) out.push({ owner: { path: `trackers[${i}].id`, id }, keys: [`tracker sensor and secret name ${entitySlug(id)}`] });
+    if (id !== undefined)
+      out.push({ owner: { path: `trackers[${i}].id`, id }, keys: [`tracker sensor and secret name ${entitySlug(id)}`] });
   });
   return out;
 }

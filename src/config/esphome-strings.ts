@@ -28,7 +28,10 @@ export function byteLimited(max: number, rule: string) {
       if (bytes <= max) return;
       const chars = [...text].length;
       const multibyte = bytes !== chars ? ` (${chars} characters; letters like "ü" take 2 bytes or more)` : '';
-      ctx.addIssue({ code: 'custom', message: `is ${bytes} bytes in UTF-8${multibyte}; ESPHome allows at most ${max} bytes (${rule}); shorten it` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `is ${bytes} bytes in UTF-8${multibyte}; ESPHome allows at most ${max} bytes (${rule}); shorten it`,
+      });
     });
 }
 

@@ -9,7 +9,6 @@ import { cronError } from './cron.js';
 import { SECRET_NAME, SecretReference } from './secret-ref.js';
 import { normaliseKey, type KeyValue, type TrackerKeyField } from './tracker-keys.js';
 
-
 const timezone = z.string().refine(
   (tz) => {
     try {
@@ -41,7 +40,8 @@ export const person = z
 const keyValue = (field: TrackerKeyField) =>
   z.union([z.string(), z.instanceof(SecretReference)]).transform((value, ctx): KeyValue => {
     if (value instanceof SecretReference) {
-      if (!SECRET_NAME.test(value.name)) ctx.addIssue({ code: 'custom', message: `"${value.name}" is not a secret name (letters, digits, "_", ".", "-")` });
+      if (!SECRET_NAME.test(value.name))
+        ctx.addIssue({ code: 'custom', message: `"${value.name}" is not a secret name (letters, digits, "_", ".", "-")` });
       return value;
     }
     const parsed = normaliseKey(field, value);
@@ -127,7 +127,9 @@ export const tracker = z.discriminatedUnion('type', [
     .superRefine(oneKeySource('mac')),
 ]);
 
-const dailyTimes = z.object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24 h)')).min(1) }).strict();
+const dailyTimes = z
+  .object({ daily: z.array(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM (24 h)')).min(1) })
+  .strict();
 
 /**
  * Five fields (minute hour day-of-month month day-of-week), as crontab takes them; each value
@@ -221,7 +223,10 @@ export const esphomeDefaults = z
     api_key_secret: z.string().default('{name}_api_key'),
     ota_password_secret: z.string().default('{name}_ota_password'),
     /** mDNS/DNS suffix the devices are reached by (`use_address`), e.g. `.local`. */
-    domain: z.string().regex(/^\.[a-z0-9.-]+$/, 'must be a DNS suffix starting with ".", e.g. .local').optional(),
+    domain: z
+      .string()
+      .regex(/^\.[a-z0-9.-]+$/, 'must be a DNS suffix starting with ".", e.g. .local')
+      .optional(),
     /** ESPHome's own version rule (esphome/core/__init__.py `Version.parse`): `2026.1.0`, `2026.1`, `2026.1.0-dev`. */
     min_version: z
       .string()

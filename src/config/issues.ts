@@ -53,7 +53,12 @@ export const configWarning = (file: string, path: string, message: string): Conf
 
 export class ConfigError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
-    super(issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n'));
+    super(
+      issues
+        .filter((i) => i.severity === 'error')
+        .map(formatIssue)
+        .join('\n'),
+    );
     this.name = 'ConfigError';
   }
 }

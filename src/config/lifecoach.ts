@@ -35,15 +35,27 @@ export const camera = z
   .object({
     /** In `/stills/<name>.jpg`, entity ids and topics: the slug rule keeps paths and topics safe. */
     name: slugId,
-    device: z.string().regex(/^\/dev\//, 'must be a device path under /dev (prefer /dev/v4l/by-id/…)').optional(),
+    device: z
+      .string()
+      .regex(/^\/dev\//, 'must be a device path under /dev (prefer /dev/v4l/by-id/…)')
+      .optional(),
     url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// snapshot URL' }).optional(),
     input: z.string().min(1).optional(),
     /** ffmpeg demuxer (`-f`): v4l2 (default for device), jpeg_pipe (default for url), lavfi, mjpeg, … */
-    format: z.string().regex(/^[a-z0-9_]+$/, 'must be an ffmpeg format name like v4l2 or lavfi').optional(),
+    format: z
+      .string()
+      .regex(/^[a-z0-9_]+$/, 'must be an ffmpeg format name like v4l2 or lavfi')
+      .optional(),
     /** V4L2 pixel format the camera is asked for (e.g. mjpeg: most webcams give full size only as MJPEG). */
-    input_format: z.string().regex(/^[a-z0-9_]+$/).optional(),
+    input_format: z
+      .string()
+      .regex(/^[a-z0-9_]+$/)
+      .optional(),
     /** Capture size asked of the device, `WIDTHxHEIGHT`. */
-    video_size: z.string().regex(/^\d+x\d+$/, 'must be WIDTHxHEIGHT, e.g. 1280x720').optional(),
+    video_size: z
+      .string()
+      .regex(/^\d+x\d+$/, 'must be WIDTHxHEIGHT, e.g. 1280x720')
+      .optional(),
     /** Frames dropped first so auto exposure and white balance settle (a cold webcam's first frames are dark). */
     settle_frames: z.number().int().min(0).max(300).default(15),
     /** Longest edge of the still, pixels (never upscaled). */
@@ -111,7 +123,10 @@ export const checkinSettings = z
 /** `http://host:port`: the port is explicit (Ollama on the mesh is never on a default port). */
 const ollamaHost = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-  .refine((u) => /^https?:\/\/(\[[^\]]+\]|[^/:]+):\d+\/?$/.test(u), 'must name the port and nothing else, e.g. http://total-eclipse.nebula:11434');
+  .refine(
+    (u) => /^https?:\/\/(\[[^\]]+\]|[^/:]+):\d+\/?$/.test(u),
+    'must name the port and nothing else, e.g. http://total-eclipse.nebula:11434',
+  );
 
 export const ollamaSettings = z
   .object({
@@ -219,7 +234,13 @@ export function checkLifecoachRefs(file: string, config: LifecoachRefs): ConfigI
   }
   if (person !== undefined && !people.includes(person)) {
     const guess = didYouMean(person, people);
-    issues.push(configError(file, 'checkins.person', `unknown person "${person}"${guess ? `; did you mean "${guess}"?` : `; known: ${people.join(', ')}`}`));
+    issues.push(
+      configError(
+        file,
+        'checkins.person',
+        `unknown person "${person}"${guess ? `; did you mean "${guess}"?` : `; known: ${people.join(', ')}`}`,
+      ),
+    );
   }
   return issues;
 }
@@ -228,7 +249,8 @@ export function checkLifecoachRefs(file: string, config: LifecoachRefs): ConfigI
 export function lifecoachRefsFromRaw(value: unknown): LifecoachRefs {
   const doc = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  const list = (v: unknown): Array<Record<string, unknown>> => (Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? (x as Record<string, unknown>) : {})) : []);
+  const list = (v: unknown): Array<Record<string, unknown>> =>
+    Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? (x as Record<string, unknown>) : {})) : [];
   const checkins = doc.checkins && typeof doc.checkins === 'object' ? (doc.checkins as Record<string, unknown>) : undefined;
   return {
     people: list(doc.people).map((p) => ({ id: str(p.id) })),

@@ -44,6 +44,9 @@ async function listSpecFiles(dir: string): Promise<{ files: string[]; problem?: 
     return { files: names.map((n) => join(dir, n)) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { files: [], problem: configError(dir, '', code === 'ENOENT' ? 'devices directory not found' : `cannot read directory (${code})`) };
+    return {
+      files: [],
+      problem: configError(dir, '', code === 'ENOENT' ? 'devices directory not found' : `cannot read directory (${code})`),
+    };
   }
 }

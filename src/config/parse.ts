@@ -72,7 +72,7 @@ function misplacedSecrets(file: string, value: unknown, path: (string | number)[
           configError(
             file,
             at,
-            '`!secret` is only for tracker keys (trackers[].irk, .mac, .uuid), which go to ESPHome; hearth\'s own secrets come from files or the environment (e.g. token_file, password_file)',
+            "`!secret` is only for tracker keys (trackers[].irk, .mac, .uuid), which go to ESPHome; hearth's own secrets come from files or the environment (e.g. token_file, password_file)",
           ),
         ];
   }
@@ -100,11 +100,18 @@ export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues
   const parsed = schema.safeParse(value);
   if (!parsed.success) return { issues: issuesFromZod(parsed.error, file, value, schema) };
   const device: LoadedDevice = { file, spec: parsed.data };
-  const issues = [...checkDeviceHardware(device), ...slashWarnings(file, { friendly_name: device.spec.friendly_name, area: device.spec.area })];
+  const issues = [
+    ...checkDeviceHardware(device),
+    ...slashWarnings(file, { friendly_name: device.spec.friendly_name, area: device.spec.area }),
+  ];
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
   if (stem !== device.spec.name) {
     issues.push(
-      configWarning(file, 'name', `"${device.spec.name}" differs from the file name "${stem}"; keep them the same so specs and generated files are easy to match`),
+      configWarning(
+        file,
+        'name',
+        `"${device.spec.name}" differs from the file name "${stem}"; keep them the same so specs and generated files are easy to match`,
+      ),
     );
   }
   return { device, issues };

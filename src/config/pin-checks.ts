@@ -104,7 +104,11 @@ function checkPin(file: string, claim: PinClaim, boardName: string, board: Board
   const needsOutput = use !== 'digital-in';
   if (needsOutput && !facts.digitalOut) {
     return [
-      configError(file, path, `${name} is input-only on the ${chip} and cannot drive ${role} (${USE_WORDS[use]}); pick an output-capable pin`),
+      configError(
+        file,
+        path,
+        `${name} is input-only on the ${chip} and cannot drive ${role} (${USE_WORDS[use]}); pick an output-capable pin`,
+      ),
     ];
   }
   const platformProblem = platformPinProblem(claim.platform, board, pin);
@@ -112,12 +116,19 @@ function checkPin(file: string, claim: PinClaim, boardName: string, board: Board
     return [configError(file, path, `${name} cannot be ${USE_WORDS[use]} for ${role}: ${platformProblem}`)];
   }
   if (use === 'digital-in' && claim.pullup && !facts.pullup) {
-    const why = board.chip === 'esp8266' && pin === 16 ? 'GPIO16 on the ESP8266 has only a pull-down' : `${name} has no internal pull-up on the ${chip}`;
+    const why =
+      board.chip === 'esp8266' && pin === 16
+        ? 'GPIO16 on the ESP8266 has only a pull-down'
+        : `${name} has no internal pull-up on the ${chip}`;
     issues.push(configError(file, path, `${why}; set pullup: false and fit an external pull-up resistor, or pick another pin`));
   }
   if (facts.usbJtag) {
     issues.push(
-      configWarning(file, path, `${name} is shared with the ${chip}'s USB-Serial-JTAG (ESPHome warns); using it as a GPIO cuts the USB serial console`),
+      configWarning(
+        file,
+        path,
+        `${name} is shared with the ${chip}'s USB-Serial-JTAG (ESPHome warns); using it as a GPIO cuts the USB serial console`,
+      ),
     );
   }
   if (use === 'digital-in' && facts.strapping) {

@@ -18,17 +18,14 @@ import { SecretReference } from './secret-ref.js';
 export type TrackerKeyField = 'irk' | 'mac' | 'uuid';
 
 /** Where a tracker's key comes from. */
-export type TrackerKey =
-  | { from: 'value'; value: string }
-  | { from: 'secret'; name: string }
-  | { from: 'file'; path: string };
+export type TrackerKey = { from: 'value'; value: string } | { from: 'secret'; name: string } | { from: 'file'; path: string };
 
 /** What a key field holds after parsing: the normalised value, or a `!secret` reference. */
 export type KeyValue = string | SecretReference;
 
 /** How a hex IRK in the wrong byte order happens, and what to do instead. */
 export const IRK_BYTE_ORDER_HINT =
-  'hex exactly as HA\'s Private BLE Device shows it; if you turned the keychain\'s base64 into hex yourself (base64 -d | xxd -p), ' +
+  "hex exactly as HA's Private BLE Device shows it; if you turned the keychain's base64 into hex yourself (base64 -d | xxd -p), " +
   'that hex is in reverse byte order and would never match: paste the base64 (ending in "=") instead, and hearth reverses it as HA does';
 
 /** A normalised IRK (32 lowercase hex digits, HA's order) or why the text is not one. */
@@ -51,14 +48,16 @@ export function parseIrk(text: string): { irk: string } | { problem: string } {
 /** `aa:bb:cc:dd:ee:ff`, `AA-BB-…` or `aabbccddeeff` → `AA:BB:CC:DD:EE:FF` (ESPHome's form). */
 export function parseMac(text: string): { mac: string } | { problem: string } {
   const t = text.trim();
-  if (!/^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(t) && !/^[0-9a-f]{12}$/i.test(t)) return { problem: 'must be a MAC address like AA:BB:CC:DD:EE:FF' };
+  if (!/^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$/i.test(t) && !/^[0-9a-f]{12}$/i.test(t))
+    return { problem: 'must be a MAC address like AA:BB:CC:DD:EE:FF' };
   return { mac: t.replace(/[:-]/g, '').toUpperCase().match(/../g)!.join(':') };
 }
 
 /** A UUID (8-4-4-4-12 hex digits, lowercase), as ESPHome's `ibeacon_uuid` takes it. */
 export function parseUuid(text: string): { uuid: string } | { problem: string } {
   const t = text.trim();
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t)) return { problem: 'must be a UUID like 8-4-4-4-12 hex digits' };
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(t))
+    return { problem: 'must be a UUID like 8-4-4-4-12 hex digits' };
   return { uuid: t.toLowerCase() };
 }
 
@@ -125,7 +124,9 @@ export async function readTrackerKey(
   try {
     text = await read(key.path);
   } catch (e) {
-    throw new TrackerKeyError(`${where}.${field}_file: cannot read ${key.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new TrackerKeyError(
+      `${where}.${field}_file: cannot read ${key.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const parsed = normaliseKey(field, text);
   if ('problem' in parsed) throw new TrackerKeyError(`${where}.${field}_file: the ${field} in ${key.path} ${parsed.problem}`);

@@ -189,12 +189,14 @@ export function keysAt(schema: z.ZodType, path: Path, input: unknown): string[] 
   let current = [schema];
   let value = input;
   for (const part of path) {
-    current = current.flatMap((s) => concrete(s, value)).flatMap((s) => {
-      const def = defOf(s);
-      if (def.type === 'object' && typeof part === 'string' && def.shape?.[part]) return [def.shape[part]];
-      if (def.type === 'array' && typeof part === 'number' && def.element) return [def.element];
-      return [];
-    });
+    current = current
+      .flatMap((s) => concrete(s, value))
+      .flatMap((s) => {
+        const def = defOf(s);
+        if (def.type === 'object' && typeof part === 'string' && def.shape?.[part]) return [def.shape[part]];
+        if (def.type === 'array' && typeof part === 'number' && def.element) return [def.element];
+        return [];
+      });
     value = valueAt(value, [part]);
   }
   const keys = new Set<string>();

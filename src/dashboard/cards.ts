@@ -40,7 +40,8 @@ export const heading = (text: string, icon?: string, style: 'title' | 'subtitle'
 export const tile = (entity: string, extra: Record<string, unknown> = {}): LovelaceCard => ({ type: 'tile', entity, ...extra });
 
 /** A tile across its section's whole width (long names and state lines stay readable). */
-export const wideTile = (entity: string, extra: Record<string, unknown> = {}): LovelaceCard => tile(entity, { ...extra, grid_options: { columns: 12 } });
+export const wideTile = (entity: string, extra: Record<string, unknown> = {}): LovelaceCard =>
+  tile(entity, { ...extra, grid_options: { columns: 12 } });
 
 /** A tile that presses a button entity when tapped (instead of opening its more-info). */
 export const pressTile = (entity: string, name: string, icon: string): LovelaceCard =>
@@ -100,7 +101,8 @@ export function entitiesOfCard(card: unknown): string[] {
   const found: string[] = [];
   const walk = (value: unknown, key?: string): void => {
     if (typeof value === 'string') {
-      if (key === 'entity' || key === 'entity_id' || key === 'done' || key === 'snooze' || key === 'skip' || key === 'checkin') found.push(value);
+      if (key === 'entity' || key === 'entity_id' || key === 'done' || key === 'snooze' || key === 'skip' || key === 'checkin')
+        found.push(value);
     } else if (Array.isArray(value)) {
       for (const v of value) walk(v, key);
     } else if (value && typeof value === 'object') {

@@ -40,14 +40,16 @@ export function dashboardCommand(): Command {
     .action(async (opts: DashboardOptions) => {
       if (!opts.out && !opts.push) fail('nothing to do: give --out FILE and/or --push', 2);
       if (opts.force && !opts.push) fail('--force only applies to --push', 2);
-      if (!/^[a-z0-9]+(-[a-z0-9]+)+$/.test(opts.urlPath)) fail(`--url-path: "${opts.urlPath}" must be lowercase words joined by hyphens, e.g. hearth-home`, 2);
-      const [{ loadHousehold }, { connectHomeAssistant }, { runDashboard }, { DashboardPushError }, { dashboardRecordFile }] = await Promise.all([
-        import('../config/load.js'),
-        import('./connect.js'),
-        import('./run.js'),
-        import('./push.js'),
-        import('./unit.js'),
-      ]);
+      if (!/^[a-z0-9]+(-[a-z0-9]+)+$/.test(opts.urlPath))
+        fail(`--url-path: "${opts.urlPath}" must be lowercase words joined by hyphens, e.g. hearth-home`, 2);
+      const [{ loadHousehold }, { connectHomeAssistant }, { runDashboard }, { DashboardPushError }, { dashboardRecordFile }] =
+        await Promise.all([
+          import('../config/load.js'),
+          import('./connect.js'),
+          import('./run.js'),
+          import('./push.js'),
+          import('./unit.js'),
+        ]);
       let household;
       try {
         household = await loadHousehold({ configFile: opts.config, devicesDir: opts.devices });
@@ -67,7 +69,10 @@ export function dashboardCommand(): Command {
         throw e;
       }
       const conn = await connectHomeAssistant(ha.url, token.value).catch((e: Error) =>
-        fail(`${e.message === 'invalid_auth' ? `Home Assistant rejected the token from ${token.source}` : `cannot reach Home Assistant at ${ha.url}: ${e.message}`}`, e.message === 'invalid_auth' ? 2 : 1),
+        fail(
+          `${e.message === 'invalid_auth' ? `Home Assistant rejected the token from ${token.source}` : `cannot reach Home Assistant at ${ha.url}: ${e.message}`}`,
+          e.message === 'invalid_auth' ? 2 : 1,
+        ),
       );
       try {
         const result = await runDashboard({
@@ -82,12 +87,14 @@ export function dashboardCommand(): Command {
         });
         for (const w of result.warnings) process.stderr.write(`hearth: warning: ${w}\n`);
         if (result.card) process.stdout.write(`card installed: ${result.card.path} (${result.card.url})\n`);
-        if (result.resource?.mode === 'storage') process.stdout.write(`card resource ${result.resource.action}: ${result.resource.resource.url}\n`);
+        if (result.resource?.mode === 'storage')
+          process.stdout.write(`card resource ${result.resource.action}: ${result.resource.resource.url}\n`);
         if (result.resource?.mode === 'yaml') process.stdout.write(`${result.resource.advice}\n`);
         if (opts.out) process.stdout.write(`wrote ${opts.out}\n`);
         if (result.push) {
           process.stdout.write(`dashboard ${result.push.urlPath}: ${result.push.action} (${ha.url}/${result.push.urlPath})\n`);
-          if (result.push.overwritten?.length) process.stdout.write(`overwrote the edits made in HA:\n  ${result.push.overwritten.join('\n  ')}\n`);
+          if (result.push.overwritten?.length)
+            process.stdout.write(`overwrote the edits made in HA:\n  ${result.push.overwritten.join('\n  ')}\n`);
         }
       } catch (e) {
         if (e instanceof DashboardPushError) fail(e.message, e.code === 'edited' ? 1 : 2);

@@ -75,7 +75,9 @@ function resolve(input: DashboardInput, warnings: string[]): Resolved {
   const devices = new Map<string, DeviceEntities>();
   for (const device of resolution.devices) {
     const present = device.entities.filter((e) => entityExists(snapshot, e.entityId));
-    for (const e of device.entities) if (!present.includes(e)) warnings.push(`device ${device.device}: HA has no ${e.domain} "${e.name}" (${e.entityId}); is the device added to HA?`);
+    for (const e of device.entities)
+      if (!present.includes(e))
+        warnings.push(`device ${device.device}: HA has no ${e.domain} "${e.name}" (${e.entityId}); is the device added to HA?`);
     devices.set(device.device, { ...device, entities: present });
   }
   const routineSensor = new Map<string, string>();
@@ -83,7 +85,8 @@ function resolve(input: DashboardInput, warnings: string[]): Resolved {
   for (const r of household.config.routines) {
     const sensor = mqttEntityId(snapshot, routineUniqueId(r.id));
     if (sensor) routineSensor.set(r.id, sensor);
-    else warnings.push(`routine ${r.id}: HA has no state sensor for it (unique_id ${routineUniqueId(r.id)}); has hearth run against this HA?`);
+    else
+      warnings.push(`routine ${r.id}: HA has no state sensor for it (unique_id ${routineUniqueId(r.id)}); has hearth run against this HA?`);
     const buttons: Partial<Record<RoutineCommand, string>> = {};
     for (const command of ROUTINE_COMMANDS) {
       const id = mqttEntityId(snapshot, routineUniqueId(r.id, command));
@@ -95,7 +98,10 @@ function resolve(input: DashboardInput, warnings: string[]): Resolved {
   for (const p of household.config.people) {
     const id = mqttEntityId(snapshot, personUniqueId(p.id, 'room'));
     if (id) personRoom.set(p.id, id);
-    else warnings.push(`person ${p.id}: HA has no room sensor for them (unique_id ${personUniqueId(p.id, 'room')}); has hearth run against this HA?`);
+    else
+      warnings.push(
+        `person ${p.id}: HA has no room sensor for them (unique_id ${personUniqueId(p.id, 'room')}); has hearth run against this HA?`,
+      );
   }
   return { devices, routineSensor, routineButtons, personRoom };
 }
@@ -188,7 +194,12 @@ function roomDeviceSections(input: DashboardInput, resolved: Resolved, room: Roo
     const device = resolved.devices.get(d.spec.name);
     return (device?.entities ?? [])
       .filter((e) => e.role === 'rssi' && e.tracker)
-      .map((e) => tile(e.entityId, { name: trackerLabel(household.config.trackers.find((t) => t.id === e.tracker) ?? { id: e.tracker! }), icon: 'mdi:bluetooth' }));
+      .map((e) =>
+        tile(e.entityId, {
+          name: trackerLabel(household.config.trackers.find((t) => t.id === e.tracker) ?? { id: e.tracker! }),
+          icon: 'mdi:bluetooth',
+        }),
+      );
   });
   if (signals.length) sections.push(section([heading('Signals heard here', 'mdi:bluetooth', 'subtitle'), ...signals]));
   return sections;
@@ -212,8 +223,10 @@ function roomView(input: DashboardInput, resolved: Resolved, room: Room, warning
     warnings.push(`room ${room.id}: HA has no entity ${id} (listed in hearth.yaml rooms:)`);
     return false;
   });
-  if (extras.length) sections.push(section([heading('More', 'mdi:home', 'subtitle'), ...extras.map((id) => extraEntityCard(input.snapshot, id))]));
-  if (!sections.length) sections.push(section([heading(room.name), markdown('Nothing of hearth\'s in this room is in Home Assistant yet.')]));
+  if (extras.length)
+    sections.push(section([heading('More', 'mdi:home', 'subtitle'), ...extras.map((id) => extraEntityCard(input.snapshot, id))]));
+  if (!sections.length)
+    sections.push(section([heading(room.name), markdown("Nothing of hearth's in this room is in Home Assistant yet.")]));
   return view(room.name, `room-${room.id}`, sections);
 }
 
@@ -245,7 +258,12 @@ export function coachEntities(household: Household, snapshot: HaSnapshot): Coach
       const entityId = mqttEntityId(snapshot, body.unique_id);
       if (!entityId) continue;
       const perPerson = body.unique_id.startsWith(`hearth_lifecoach_${entitySlug(person.id)}_checkin`);
-      found.set(body.unique_id, { domain: message.topic.split('/')[1]!, uniqueId: body.unique_id, entityId, ...(perPerson ? { person: person.id } : {}) });
+      found.set(body.unique_id, {
+        domain: message.topic.split('/')[1]!,
+        uniqueId: body.unique_id,
+        entityId,
+        ...(perPerson ? { person: person.id } : {}),
+      });
     }
   }
   return [...found.values()];

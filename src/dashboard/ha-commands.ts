@@ -54,8 +54,10 @@ export const entityRegistry = (c: HaCommander) => c.sendMessagePromise<RegistryE
 export const deviceRegistry = (c: HaCommander) => c.sendMessagePromise<RegistryDevice[]>({ type: 'config/device_registry/list' });
 
 export const listDashboards = (c: HaCommander) => c.sendMessagePromise<DashboardInfo[]>({ type: 'lovelace/dashboards/list' });
-export const createDashboard = (c: HaCommander, d: { url_path: string; title: string; icon?: string; show_in_sidebar?: boolean; require_admin?: boolean }) =>
-  c.sendMessagePromise<DashboardInfo>({ type: 'lovelace/dashboards/create', mode: 'storage', ...d });
+export const createDashboard = (
+  c: HaCommander,
+  d: { url_path: string; title: string; icon?: string; show_in_sidebar?: boolean; require_admin?: boolean },
+) => c.sendMessagePromise<DashboardInfo>({ type: 'lovelace/dashboards/create', mode: 'storage', ...d });
 
 /** The stored config of a dashboard, or undefined when it has none yet (`config_not_found`). */
 export async function dashboardConfig(c: HaCommander, urlPath: string): Promise<LovelaceConfig | undefined> {

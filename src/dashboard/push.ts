@@ -83,12 +83,20 @@ export async function pushDashboard(conn: HaCommander, config: LovelaceConfig, o
 
   const existing = (await listDashboards(conn)).find((d) => d.url_path === urlPath);
   if (!existing) {
-    await createDashboard(conn, { url_path: urlPath, title: options.title ?? config.title, icon: options.icon ?? 'mdi:home-heart', show_in_sidebar: true });
+    await createDashboard(conn, {
+      url_path: urlPath,
+      title: options.title ?? config.title,
+      icon: options.icon ?? 'mdi:home-heart',
+      show_in_sidebar: true,
+    });
     await saveDashboardConfig(conn, urlPath, config);
     return { action: 'created', urlPath, record };
   }
   if (existing.mode !== 'storage') {
-    throw new DashboardPushError('not_storage', `dashboard ${urlPath} is a YAML-mode dashboard in configuration.yaml; write it with --out FILE instead, or choose another url path`);
+    throw new DashboardPushError(
+      'not_storage',
+      `dashboard ${urlPath} is a YAML-mode dashboard in configuration.yaml; write it with --out FILE instead, or choose another url path`,
+    );
   }
 
   const current = await dashboardConfig(conn, urlPath);
@@ -101,7 +109,11 @@ export async function pushDashboard(conn: HaCommander, config: LovelaceConfig, o
       const what = ours
         ? `it was edited in Home Assistant since hearth last pushed it (${ours.pushed_at}):\n  ${differences.join('\n  ')}`
         : 'hearth has no record of pushing what it holds now (its state file is missing or another tool wrote it)';
-      throw new DashboardPushError('edited', `not overwriting dashboard ${urlPath}: ${what}\nRun again with --force to replace it with hearth's.`, differences);
+      throw new DashboardPushError(
+        'edited',
+        `not overwriting dashboard ${urlPath}: ${what}\nRun again with --force to replace it with hearth's.`,
+        differences,
+      );
     }
     overwritten = differences;
   }

@@ -42,7 +42,9 @@ export const isCardResource = (url: string): boolean => url.split('?')[0]!.endsW
 export function installCard(wwwDir: string, bundle = DEFAULT_BUNDLE): { path: string; url: string } {
   if (!existsSync(bundle)) throw new Error(`${bundle}: hearth's card is not built; run npm run build:card`);
   if (!existsSync(wwwDir) || !statSync(wwwDir).isDirectory()) {
-    throw new Error(`${wwwDir}: not a directory (HA's www folder, <config>/www; HA serves it as /local/ only if it existed when HA started)`);
+    throw new Error(
+      `${wwwDir}: not a directory (HA's www folder, <config>/www; HA serves it as /local/ only if it existed when HA started)`,
+    );
   }
   const content = readFileSync(bundle);
   const target = join(wwwDir, CARD_FILE);

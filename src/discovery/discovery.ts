@@ -81,15 +81,13 @@ export const personUniqueId = (id: string, entity: 'room' | 'ble'): string => `h
 export const availabilityTopic = (ctx: DiscoveryContext): string => `${ctx.baseTopic}/status`;
 export const haStatusTopic = (ctx: DiscoveryContext): string => `${ctx.prefix}/status`;
 export const routineStateTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/routine/${id}/state`;
-export const routineAttributesTopic = (ctx: DiscoveryContext, id: string): string =>
-  `${ctx.baseTopic}/routine/${id}/attributes`;
+export const routineAttributesTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/routine/${id}/attributes`;
 export const routineCommandTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/routine/${id}/set`;
 /** Subscription filter matching every routine's command topic. */
 export const routineCommandFilter = (ctx: DiscoveryContext): string => `${ctx.baseTopic}/routine/+/set`;
 export const personRoomTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/person/${id}/room`;
 export const personTrackerTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/person/${id}/tracker`;
-export const personAttributesTopic = (ctx: DiscoveryContext, id: string): string =>
-  `${ctx.baseTopic}/person/${id}/attributes`;
+export const personAttributesTopic = (ctx: DiscoveryContext, id: string): string => `${ctx.baseTopic}/person/${id}/attributes`;
 
 export const configTopic = (ctx: DiscoveryContext, component: string, objectId: string): string =>
   `${ctx.prefix}/${component}/${ctx.nodeId ?? 'hearth'}/${objectId}/config`;
@@ -124,12 +122,7 @@ function device(ctx: DiscoveryContext, identifier: string, name: string, model: 
   };
 }
 
-function config(
-  ctx: DiscoveryContext,
-  component: string,
-  objectId: string,
-  body: Record<string, unknown>,
-): MqttMessage {
+function config(ctx: DiscoveryContext, component: string, objectId: string, body: Record<string, unknown>): MqttMessage {
   const payload = { ...body, ...availability(ctx), origin: origin(ctx) };
   return { topic: configTopic(ctx, component, objectId), payload: JSON.stringify(payload), options: RETAINED };
 }
@@ -216,14 +209,8 @@ export function personDiscovery(ctx: DiscoveryContext, person: PersonEntity): Mq
 }
 
 /** Every config hearth publishes for a household, in a stable order. */
-export function householdDiscovery(
-  ctx: DiscoveryContext,
-  household: { routines: RoutineEntity[]; people: PersonEntity[] },
-): MqttMessage[] {
-  return [
-    ...household.routines.flatMap((r) => routineDiscovery(ctx, r)),
-    ...household.people.flatMap((p) => personDiscovery(ctx, p)),
-  ];
+export function householdDiscovery(ctx: DiscoveryContext, household: { routines: RoutineEntity[]; people: PersonEntity[] }): MqttMessage[] {
+  return [...household.routines.flatMap((r) => routineDiscovery(ctx, r)), ...household.people.flatMap((p) => personDiscovery(ctx, p))];
 }
 
 /**
@@ -241,7 +228,12 @@ export function entityStateTopics(config: MqttMessage): string[] {
   }
   if (typeof body !== 'object' || body === null) return [];
   return Object.entries(body as Record<string, unknown>)
-    .filter(([key, value]) => typeof value === 'string' && value !== '' && (key === 'state_topic' || key === 'json_attributes_topic' || key.endsWith('_state_topic')))
+    .filter(
+      ([key, value]) =>
+        typeof value === 'string' &&
+        value !== '' &&
+        (key === 'state_topic' || key === 'json_attributes_topic' || key.endsWith('_state_topic')),
+    )
     .map(([, value]) => value as string);
 }
 

@@ -38,9 +38,7 @@ export function baseConfig(spec: DeviceSpec, ctx: EmitContext, pins: readonly nu
   const defaults = ctx.household.config.esphome;
   const secrets = deviceSecretNames(defaults, spec.name);
   const platform: ConfigObject =
-    ctx.chip === 'esp32'
-      ? { esp32: { board: ctx.board, framework: { type: 'esp-idf' } } }
-      : { esp8266: { board: ctx.board } };
+    ctx.chip === 'esp32' ? { esp32: { board: ctx.board, framework: { type: 'esp-idf' } } } : { esp8266: { board: ctx.board } };
   return {
     esphome: {
       name: spec.name,

@@ -99,7 +99,7 @@ export function registerEsphomeCommands(program: Command): void {
 
   withSource(esphome.command('secrets'))
     .description(
-      'print a secrets.yaml template naming every secret the fleet needs (Wi-Fi, fallback hotspot, each device\'s API key and OTA ' +
+      "print a secrets.yaml template naming every secret the fleet needs (Wi-Fi, fallback hotspot, each device's API key and OTA " +
         'password, the BLE tracker keys with their values where hearth.yaml or a *_file gives them)',
     )
     .option('--generate', 'fill in fresh random API keys (32 bytes, base64) and passwords; Wi-Fi stays to fill in')
@@ -160,7 +160,8 @@ export function registerEsphomeCommands(program: Command): void {
       const passes = result.results.filter((r) => r.ok);
       const everywhere = passes.length > 0 ? passes[0]!.warnings.filter((w) => passes.every((r) => r.warnings.includes(w))) : [];
       for (const warning of everywhere) console.error(`all files: ${warning}`);
-      for (const r of passes) for (const warning of r.warnings.filter((w) => !everywhere.includes(w))) console.error(`${r.device}: ${warning}`);
+      for (const r of passes)
+        for (const warning of r.warnings.filter((w) => !everywhere.includes(w))) console.error(`${r.device}: ${warning}`);
       for (const failed of result.results.filter((r) => !r.ok)) {
         console.error(`\n--- ${failed.file}: esphome exited ${failed.exitCode ?? '(not run)'} ---\n${failed.output.trimEnd()}`);
       }

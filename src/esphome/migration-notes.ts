@@ -32,9 +32,9 @@ const TASMOTA_ESP8266 = [
 const TASMOTA_ESP32 = [
   'Tasmota32 -> ESPHome migration (serial, once):',
   '  Tasmota32 boots from its own safeboot partition layout, which ESPHome images do not use,',
-  '  so an upload through Tasmota\'s web UI does not give a working ESPHome device.',
+  "  so an upload through Tasmota's web UI does not give a working ESPHome device.",
   '  1. Connect a USB-serial adapter (3.3 V), hold GPIO0/BOOT low while powering up.',
-  '  2. esphome run this file --device /dev/ttyUSB0 (it writes ESPHome\'s own partition table).',
+  "  2. esphome run this file --device /dev/ttyUSB0 (it writes ESPHome's own partition table).",
   '  3. Later updates: esphome run / OTA as for every other device.',
 ];
 

@@ -11,7 +11,8 @@ import type { Tracker } from '../config/hearth-config.js';
 import { keyFieldOf, normaliseKey, readTrackerKey, trackerSecretName, type TrackerKeyField } from '../config/tracker-keys.js';
 import { configError, type ConfigIssue } from '../config/issues.js';
 
-export type SecretKind = 'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password' | 'irk' | 'mac' | 'ibeacon_uuid';
+export type SecretKind =
+  'wifi_ssid' | 'wifi_password' | 'fallback_ap_password' | 'api_key' | 'ota_password' | 'irk' | 'mac' | 'ibeacon_uuid';
 
 export interface SecretEntry {
   name: string;
@@ -113,7 +114,8 @@ export function secretsTemplate(
     let value = 'CHANGE ME';
     if (entry.tracker) value = options.trackerKeys?.get(entry.name) ?? 'CHANGE ME';
     if (options.generate && entry.kind === 'api_key') value = newApiKey(options.random);
-    else if (options.generate && (entry.kind === 'ota_password' || entry.kind === 'fallback_ap_password')) value = newPassword(options.random);
+    else if (options.generate && (entry.kind === 'ota_password' || entry.kind === 'fallback_ap_password'))
+      value = newPassword(options.random);
     return { name: entry.name, value, comment: commentFor(entry, entries[i - 1]) };
   });
   const header = [
@@ -189,7 +191,9 @@ export function trackerSecretProblems(household: Household, secretsText: string)
     const text = String(value).trim();
     // What ESPHome's own validators take: cv.uuid for irk and ibeacon_uuid, cv.mac_address (colons).
     const asWritten =
-      field === 'mac' ? /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(text) : /^[0-9a-f]{32}$/i.test(text) || /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(text);
+      field === 'mac'
+        ? /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(text)
+        : /^[0-9a-f]{32}$/i.test(text) || /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(text);
     if (asWritten) continue;
     const converted = normaliseKey(field, text);
     problems.push(
@@ -221,9 +225,17 @@ export function secretNameCollisions(household: Household): ConfigIssue[] {
     const sameKindDevices = first.kind === entry.kind && !first.tracker && !entry.tracker;
     if (sameKindDevices) continue;
     const index = entry.tracker ? household.config.trackers.findIndex((t) => t.id === entry.tracker) : -1;
-    const file = index >= 0 ? household.configFile : household.devices.find((d) => d.spec.name === entry.device)?.file ?? household.configFile;
-    const path = index >= 0 ? `trackers[${index}].${keyFieldOf(household.config.trackers[index]!.type)}` : entry.device ? 'name' : 'esphome';
-    issues.push(configError(file, path, `secret name "${entry.name}" of ${ownerOf(entry)} is also the secret name of ${ownerOf(first)}; each needs its own`));
+    const file =
+      index >= 0 ? household.configFile : (household.devices.find((d) => d.spec.name === entry.device)?.file ?? household.configFile);
+    const path =
+      index >= 0 ? `trackers[${index}].${keyFieldOf(household.config.trackers[index]!.type)}` : entry.device ? 'name' : 'esphome';
+    issues.push(
+      configError(
+        file,
+        path,
+        `secret name "${entry.name}" of ${ownerOf(entry)} is also the secret name of ${ownerOf(first)}; each needs its own`,
+      ),
+    );
   }
   return issues;
 }

@@ -139,7 +139,9 @@ export async function validateFiles(files: readonly string[], options: ValidateO
         const warnings = [...new Set(output.split('\n').filter((l) => l.startsWith('WARNING ')))];
         results[i] = { file, device, ok, exitCode, output: ok ? '' : output, warnings, ms: Math.round(performance.now() - t) };
         done++;
-        options.onProgress?.(`[${done}/${files.length}] ${device} ${ok ? 'ok' : 'FAILED'} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+        options.onProgress?.(
+          `[${done}/${files.length}] ${device} ${ok ? 'ok' : 'FAILED'} (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+        );
       }
     };
     await Promise.all(Array.from({ length: Math.min(jobs, files.length) }, worker));

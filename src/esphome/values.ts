@@ -18,15 +18,7 @@ export const secret = (name: string): SecretRef => new SecretRef(name);
 /** A string that is always written double-quoted (MACs, IRKs, UUIDs, keys). */
 export const quoted = (value: string): Quoted => new Quoted(value);
 
-export type ConfigValue =
-  | string
-  | number
-  | boolean
-  | null
-  | SecretRef
-  | Quoted
-  | readonly ConfigValue[]
-  | ConfigObject;
+export type ConfigValue = string | number | boolean | null | SecretRef | Quoted | readonly ConfigValue[] | ConfigObject;
 
 /** Keys in insertion order (that order is the output order); `undefined` values are left out. */
 export interface ConfigObject {

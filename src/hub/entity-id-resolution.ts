@@ -29,10 +29,19 @@ export async function readRegistries(ha: Pick<HaClient, 'sendMessage'>): Promise
  * The household's devices with HA's entity ids; undefined when they are the ones in use
  * (`current`), so nothing needs rebuilding. Renames and entities HA does not have are logged.
  */
-export function resolvedDevices(household: Household, registries: Registries, current: DeviceEntities[], log: Logger): DeviceEntities[] | undefined {
+export function resolvedDevices(
+  household: Household,
+  registries: Registries,
+  current: DeviceEntities[],
+  log: Logger,
+): DeviceEntities[] | undefined {
   const { devices, renamed, missing, unresolved } = resolveEntityIds(householdEntities(household), registries.entities, registries.devices);
   for (const u of unresolved) {
-    if (u.reason === 'ambiguous') log.warn(u, 'no Home Assistant device is identified as this device (several share its name; name one by its node name in HA): its entities are treated as missing');
+    if (u.reason === 'ambiguous')
+      log.warn(
+        u,
+        'no Home Assistant device is identified as this device (several share its name; name one by its node name in HA): its entities are treated as missing',
+      );
   }
   if (missing.length) log.warn({ missing }, 'entities of the device specs not found in Home Assistant (not adopted yet?)');
   if (JSON.stringify(devices) === JSON.stringify(current)) return undefined;

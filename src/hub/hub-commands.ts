@@ -60,7 +60,10 @@ export function registerHubCommands(program: Command): void {
     // The three placements of the life coach (docs/lifecoach.md, nix/module.nix): in this
     // process (default), in its own process beside the hub (`--only lifecoach` there,
     // `--no-lifecoach` here), on another host (`--only lifecoach` or `lifecoach.placement: remote`).
-    .option('--no-lifecoach', "do not run the life coach in this process (it runs in its own unit or on another host; the cameras' stills are still served)")
+    .option(
+      '--no-lifecoach',
+      "do not run the life coach in this process (it runs in its own unit or on another host; the cameras' stills are still served)",
+    )
     .option('--only <unit>', 'run only this unit: lifecoach (a coach-only hearth; stills from lifecoach.hub.url when set)')
     .option('--http-port <port>', 'HTTP API port instead of http.port (a coach-only hearth beside the hub)')
     .option('--store <file>', 'SQLite store instead of <state_dir>/hearth.sqlite')
@@ -68,7 +71,8 @@ export function registerHubCommands(program: Command): void {
       if (opts.only !== undefined && opts.only !== 'lifecoach') fail(`--only: unknown unit "${opts.only}" (known: lifecoach)`, 2);
       if (opts.only !== undefined && opts.lifecoach === false) fail('--only lifecoach and --no-lifecoach contradict each other', 2);
       const httpPort = opts.httpPort === undefined ? undefined : Number(opts.httpPort);
-      if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort <= 65535)) fail(`--http-port: "${opts.httpPort}" is not a port (0–65535)`, 2);
+      if (httpPort !== undefined && !(Number.isInteger(httpPort) && httpPort >= 0 && httpPort <= 65535))
+        fail(`--http-port: "${opts.httpPort}" is not a port (0–65535)`, 2);
       const [{ createLogger }, { createHub }] = await Promise.all([logging(), service()]);
       const logger = createLogger();
       let stopping = false;
@@ -115,7 +119,7 @@ export function registerHubCommands(program: Command): void {
 
   const routine = program.command('routine').description('routines of the running hub');
   withConfig(routine.command('due <id>'))
-    .description('make a routine due now (through the running service\'s HTTP API)')
+    .description("make a routine due now (through the running service's HTTP API)")
     .option('--url <url>', 'HTTP API base URL (default from hearth.yaml http:)')
     .action(async (id: string, opts: ConfigOptions & { url?: string }) => {
       const { base, token } = await apiTarget(opts);
@@ -135,7 +139,7 @@ export function registerHubCommands(program: Command): void {
     });
 
   withConfig(program.command('backup <file>'))
-    .description('write a consistent copy of the hub\'s SQLite store (for restic\'s backupPrepareCommand)')
+    .description("write a consistent copy of the hub's SQLite store (for restic's backupPrepareCommand)")
     .option('--store <file>', 'the store (default: state_dir from hearth.yaml, $STATE_DIRECTORY, ./state)')
     .action(async (file: string, opts: ConfigOptions & { store?: string }) => {
       const [{ createLogger }, { loadForHub }, { backupStoreFile, storePath }] = await Promise.all([logging(), configLoading(), store()]);

@@ -85,7 +85,8 @@ export function createMetrics(): Metrics {
       const sorted = [...buckets].sort((a, b) => a - b);
       const found = existing(name, 'histogram');
       if (found) {
-        if (JSON.stringify(found.buckets) !== JSON.stringify(sorted)) throw new Error(`metric ${name} is already registered with other buckets`);
+        if (JSON.stringify(found.buckets) !== JSON.stringify(sorted))
+          throw new Error(`metric ${name} is already registered with other buckets`);
         return found.instrument as Histogram;
       }
       const histogram = new PromHistogram({ name, help, buckets: sorted, labelNames, registers: [registry] });

@@ -32,7 +32,13 @@ export async function loadReloaded(prev: Household, configFile: string, devicesD
   }
   return {
     ...next,
-    config: { ...config, homeassistant: prev.config.homeassistant, mqtt: prev.config.mqtt, http: prev.config.http, state_dir: prev.config.state_dir },
+    config: {
+      ...config,
+      homeassistant: prev.config.homeassistant,
+      mqtt: prev.config.mqtt,
+      http: prev.config.http,
+      state_dir: prev.config.state_dir,
+    },
   };
 }
 

@@ -133,7 +133,19 @@ export function createHub(options: HubOptions): Hub {
     const ha = haUnit?.client;
     const mqtt = mqttUnit?.client;
     if (stopped || !household || !store || !ha || !mqtt || !context) return;
-    const deps: UnitDeps = { household, devices, ha, mqtt, store, context, clock, logger: log, metrics, stateDir, ...(coach ? { coach } : {}) };
+    const deps: UnitDeps = {
+      household,
+      devices,
+      ha,
+      mqtt,
+      store,
+      context,
+      clock,
+      logger: log,
+      metrics,
+      stateDir,
+      ...(coach ? { coach } : {}),
+    };
     for (const factory of CONFIG_UNITS) {
       if (coachOnly && factory.name !== 'lifecoach') continue;
       await units.run(factory.name, (previous) => factory.create(deps, previous));
@@ -155,7 +167,10 @@ export function createHub(options: HubOptions): Hub {
         await startConfigUnits();
       } catch (e) {
         if (stopped) return;
-        log.warn({ err: e instanceof Error ? e.message : JSON.stringify(e) }, 'could not read the entity registry; using derived entity ids');
+        log.warn(
+          { err: e instanceof Error ? e.message : JSON.stringify(e) },
+          'could not read the entity registry; using derived entity ids',
+        );
       } finally {
         resolving = undefined;
       }
@@ -220,10 +235,14 @@ export function createHub(options: HubOptions): Hub {
       coachOnly ||= config.lifecoach.placement === 'remote' && options.lifecoach !== false;
       const hubLink = coachOnly ? config.lifecoach.hub : undefined;
       const hubToken = hubLink
-        ? await readSecret({ setting: 'lifecoach.hub.token_file', file: hubLink.token_file, credentialName: 'hub-token', envVar: 'HEARTH_HUB_TOKEN' }, { env })
+        ? await readSecret(
+            { setting: 'lifecoach.hub.token_file', file: hubLink.token_file, credentialName: 'hub-token', envVar: 'HEARTH_HUB_TOKEN' },
+            { env },
+          )
         : undefined;
       if (stopped) return;
-      const coachHere = coachOnly || (options.lifecoach !== false && config.lifecoach.enabled && config.lifecoach.placement === 'same-unit');
+      const coachHere =
+        coachOnly || (options.lifecoach !== false && config.lifecoach.enabled && config.lifecoach.placement === 'same-unit');
       const ownAvailability = `${context.baseTopic}/lifecoach/status`;
       coach = {
         role: coachHere ? 'coach' : config.lifecoach.enabled ? 'stills' : 'off',
@@ -258,7 +277,13 @@ export function createHub(options: HubOptions): Hub {
 
       // A coach-only hearth's will and `online` go to its own topic (the hub's stay the hub's).
       const mqttContext = coachOnly ? { ...context, baseTopic: `${context.baseTopic}/lifecoach` } : context;
-      mqttUnit = createMqttUnit({ settings: config.mqtt, password: secrets.mqttPassword, context: mqttContext, logger: log, connect: options.overrides?.mqttConnect });
+      mqttUnit = createMqttUnit({
+        settings: config.mqtt,
+        password: secrets.mqttPassword,
+        context: mqttContext,
+        logger: log,
+        connect: options.overrides?.mqttConnect,
+      });
       await startUnit(mqttUnit);
 
       if (coachOnly) {
@@ -268,16 +293,17 @@ export function createHub(options: HubOptions): Hub {
         client?.subscribe(haStatusTopic(context), (_topic, payload) => {
           if (payload.toString().trim() === 'online') units.reconnect('mqtt');
         });
-      } else discoveryUnit = createDiscoveryUnit({
-        mqtt: mqttUnit.client,
-        context,
-        store: openStore,
-        clock,
-        logger: log,
-        configs: () => discoveryConfigs(household!),
-        // The one place states are republished on a connect (after their configs).
-        afterPublish: () => units.reconnect('mqtt'),
-      });
+      } else
+        discoveryUnit = createDiscoveryUnit({
+          mqtt: mqttUnit.client,
+          context,
+          store: openStore,
+          clock,
+          logger: log,
+          configs: () => discoveryConfigs(household!),
+          // The one place states are republished on a connect (after their configs).
+          afterPublish: () => units.reconnect('mqtt'),
+        });
       if (discoveryUnit) await startUnit(discoveryUnit);
 
       await startConfigUnits();

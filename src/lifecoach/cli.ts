@@ -27,9 +27,11 @@ async function call(target: ApiTarget, path: string, init: RequestInit = {}): Pr
   return body;
 }
 
-export const checkinNow = (target: ApiTarget): Promise<CheckinRecord> => call(target, '/api/checkin?wait=1', { method: 'POST' }) as Promise<CheckinRecord>;
+export const checkinNow = (target: ApiTarget): Promise<CheckinRecord> =>
+  call(target, '/api/checkin?wait=1', { method: 'POST' }) as Promise<CheckinRecord>;
 
-export const listCheckins = (target: ApiTarget, limit: number): Promise<CheckinRecord[]> => call(target, `/api/checkins?limit=${limit}`) as Promise<CheckinRecord[]>;
+export const listCheckins = (target: ApiTarget, limit: number): Promise<CheckinRecord[]> =>
+  call(target, `/api/checkins?limit=${limit}`) as Promise<CheckinRecord[]>;
 
 /** One line per check-in: when, outcome, reason (if any), summary. Pure. */
 export function formatCheckin(r: CheckinRecord): string {
@@ -39,7 +41,11 @@ export function formatCheckin(r: CheckinRecord): string {
   return `${when}  ${r.trigger.padEnd(8)}  ${r.outcome.padEnd(7)}  ${summary}${why}`;
 }
 
-export function registerCheckinCommands(program: Command, resolve: (opts: Record<string, unknown>) => Promise<ApiTarget>, configure: (c: Command) => Command = (c) => c): void {
+export function registerCheckinCommands(
+  program: Command,
+  resolve: (opts: Record<string, unknown>) => Promise<ApiTarget>,
+  configure: (c: Command) => Command = (c) => c,
+): void {
   const checkin = program.command('checkin').description("the life coach's check-ins (through the running hearth's HTTP API)");
   const fail = (error: unknown): never => {
     process.stderr.write(`hearth checkin: ${(error as Error).message}\n`);

@@ -175,7 +175,8 @@ export function createCheckinStore(db: Database): CheckinStore {
   const insertCapture = db.prepare(`
     INSERT INTO lifecoach_captures (checkin, at, camera, why, outcome, detail, ms, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   const writeCaptures = (checkin: string | null, captures: readonly CaptureRecord[]): void => {
-    for (const c of captures) insertCapture.run(checkin, c.at, c.camera, c.why, c.outcome, c.detail ?? null, Math.round(c.ms), c.bytes ?? null);
+    for (const c of captures)
+      insertCapture.run(checkin, c.at, c.camera, c.why, c.outcome, c.detail ?? null, Math.round(c.ms), c.bytes ?? null);
   };
   const save = db.transaction((record: CheckinRecord, captures: readonly CaptureRecord[]) => {
     insertCheckin.run({
@@ -204,13 +205,20 @@ export function createCheckinStore(db: Database): CheckinStore {
         .prepare(
           `SELECT * FROM lifecoach_checkins WHERE started_at < ? AND (? IS NULL OR person = ?) ORDER BY started_at DESC, rowid DESC LIMIT ?`,
         )
-        .all(options.before ?? Number.MAX_SAFE_INTEGER, options.person ?? null, options.person ?? null, Math.min(options.limit ?? 20, 500)) as Row[];
+        .all(
+          options.before ?? Number.MAX_SAFE_INTEGER,
+          options.person ?? null,
+          options.person ?? null,
+          Math.min(options.limit ?? 20, 500),
+        ) as Row[];
       return rows.map(fromRow);
     },
     recent(person, limit) {
       if (limit <= 0) return [];
       const rows = db
-        .prepare(`SELECT started_at, message FROM lifecoach_checkins WHERE person = ? AND outcome != 'skipped' AND message IS NOT NULL ORDER BY started_at DESC LIMIT ?`)
+        .prepare(
+          `SELECT started_at, message FROM lifecoach_checkins WHERE person = ? AND outcome != 'skipped' AND message IS NOT NULL ORDER BY started_at DESC LIMIT ?`,
+        )
         .all(person, limit) as Array<{ started_at: number; message: string }>;
       return rows.map((r) => {
         const m = JSON.parse(r.message) as CheckinMessage;
@@ -218,17 +226,23 @@ export function createCheckinStore(db: Database): CheckinStore {
       });
     },
     captures(checkin) {
-      const rows = db.prepare('SELECT at, camera, why, outcome, detail, ms, bytes FROM lifecoach_captures WHERE checkin = ? ORDER BY id').all(checkin) as Array<
-        CaptureRecord & { detail: string | null; bytes: number | null }
-      >;
-      return rows.map(({ detail, bytes, ...rest }) => ({ ...rest, ...(detail !== null ? { detail } : {}), ...(bytes !== null ? { bytes } : {}) }));
+      const rows = db
+        .prepare('SELECT at, camera, why, outcome, detail, ms, bytes FROM lifecoach_captures WHERE checkin = ? ORDER BY id')
+        .all(checkin) as Array<CaptureRecord & { detail: string | null; bytes: number | null }>;
+      return rows.map(({ detail, bytes, ...rest }) => ({
+        ...rest,
+        ...(detail !== null ? { detail } : {}),
+        ...(bytes !== null ? { bytes } : {}),
+      }));
     },
     setting(key) {
       const row = db.prepare('SELECT value FROM lifecoach_settings WHERE key = ?').get(key) as { value: string } | undefined;
       return row?.value;
     },
     setSetting(key, value, at) {
-      db.prepare('INSERT INTO lifecoach_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(key, value, at);
+      db.prepare(
+        'INSERT INTO lifecoach_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      ).run(key, value, at);
     },
   };
 }

@@ -8,9 +8,25 @@
  */
 import type { Database } from 'better-sqlite3';
 import { join } from 'node:path';
-import { CheckinRunner, type CameraPort, type CheckinNotification, type CheckinSources, type CheckinTrigger, type ModelPort } from './checkin/runner.js';
+import {
+  CheckinRunner,
+  type CameraPort,
+  type CheckinNotification,
+  type CheckinSources,
+  type CheckinTrigger,
+  type ModelPort,
+} from './checkin/runner.js';
 import type { CameraConfig, CheckinSettings, LifecoachSettings, OllamaSettings } from '../config/lifecoach.js';
-import { checkinMessages, coachDiscovery, coachHealth, coachTopics, stillMessage, type CoachDiscoveryContext, type CoachHealth, type CoachMqttMessage } from './ha/discovery.js';
+import {
+  checkinMessages,
+  coachDiscovery,
+  coachHealth,
+  coachTopics,
+  stillMessage,
+  type CoachDiscoveryContext,
+  type CoachHealth,
+  type CoachMqttMessage,
+} from './ha/discovery.js';
 import { createOllamaClient, type ModelCheck, type OllamaClient } from './ollama/client.js';
 import { mayCapture } from './checkin/rules.js';
 import { createCheckinScheduler, type CheckinScheduler } from './scheduler.js';
@@ -123,7 +139,13 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
     cameras: cameraPort,
     camerasOn: () => camerasOn,
     model,
-    modelOptions: { num_ctx: deps.ollama.num_ctx, num_predict: deps.ollama.num_predict, keep_alive: deps.ollama.keep_alive, temperature: 0, think: false },
+    modelOptions: {
+      num_ctx: deps.ollama.num_ctx,
+      num_predict: deps.ollama.num_predict,
+      keep_alive: deps.ollama.keep_alive,
+      temperature: 0,
+      think: false,
+    },
     store,
     notifier: { deliver: (n) => deps.notify(n) },
     ...(keeper ? { keeper } : {}),
@@ -145,7 +167,10 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
 
   const publish = (messages: readonly CoachMqttMessage[]): void => {
     if (stopped || deps.mqtt.state !== 'connected') return; // published again on reconnect
-    for (const m of messages) void deps.mqtt.publish(m).catch((error: unknown) => deps.log?.warn({ topic: m.topic, error: (error as Error).message }, 'publish failed'));
+    for (const m of messages)
+      void deps.mqtt
+        .publish(m)
+        .catch((error: unknown) => deps.log?.warn({ topic: m.topic, error: (error as Error).message }, 'publish failed'));
   };
 
   const health = (): ReturnType<Lifecoach['health']> => ({
@@ -158,13 +183,23 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
     // Until the first /api/show has answered, the health is not known: HA keeps showing unknown.
     if (lastCheck === undefined) return [];
     const h = health();
-    const attributes = { model: deps.ollama.model, host: deps.ollama.host, model_check: h.model ?? null, last_failure: lastFailure ?? null, next_checkin: h.next_checkin ?? null };
+    const attributes = {
+      model: deps.ollama.model,
+      host: deps.ollama.host,
+      model_check: h.model ?? null,
+      last_failure: lastFailure ?? null,
+      next_checkin: h.next_checkin ?? null,
+    };
     return [
       { topic: topics.healthAttributes, payload: JSON.stringify(attributes), options: { retain: true, qos: 1 } },
       { topic: topics.health, payload: h.state, options: { retain: true, qos: 1 } },
     ];
   };
-  const switchMessage = (): CoachMqttMessage => ({ topic: topics.camerasState, payload: camerasOn ? 'ON' : 'OFF', options: { retain: true, qos: 1 } });
+  const switchMessage = (): CoachMqttMessage => ({
+    topic: topics.camerasState,
+    payload: camerasOn ? 'ON' : 'OFF',
+    options: { retain: true, qos: 1 },
+  });
   const stillMessages = (): CoachMqttMessage[] =>
     cameraPort.names.flatMap((name) => {
       const still = cameraPort.latest?.(name);
@@ -181,7 +216,11 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
   async function checkin(trigger: CheckinTrigger): Promise<CheckinRecord> {
     const record = await runner.run(trigger);
     const reason = record.reason ?? '';
-    lastFailure = /^(model_unreachable|ollama_unreachable)/.test(reason) ? 'unreachable' : record.outcome === 'model' ? undefined : reason.split(':')[0] || undefined;
+    lastFailure = /^(model_unreachable|ollama_unreachable)/.test(reason)
+      ? 'unreachable'
+      : record.outcome === 'model'
+        ? undefined
+        : reason.split(':')[0] || undefined;
     publish([...checkinMessages(deps.discovery, record), ...stillMessages(), ...healthMessages()]);
     return record;
   }
@@ -220,7 +259,11 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
       // Not awaited: an unreachable Ollama must not hold up the hub's start by its timeout.
       void model.checkModel().then(
         (check) => {
-          if (check.status !== 'ok') deps.log?.warn({ model: check.model, status: check.status, detail: check.detail }, 'model not usable: check-ins fall back to routine data');
+          if (check.status !== 'ok')
+            deps.log?.warn(
+              { model: check.model, status: check.status, detail: check.detail },
+              'model not usable: check-ins fall back to routine data',
+            );
           publish(healthMessages());
         },
         () => {},

@@ -28,9 +28,21 @@ export async function loginToken(url: string, username: string, password: string
     if (!r.ok) throw new Error(`POST ${path}: HTTP ${r.status} ${await r.text()}`);
     return (await r.json()) as T;
   };
-  const flow = await post<{ flow_id: string }>('/auth/login_flow', { client_id: clientId, handler: ['homeassistant', null], redirect_uri: `${clientId}?auth_callback=1` });
-  const done = await post<{ type: string; result?: string; errors?: unknown }>(`/auth/login_flow/${flow.flow_id}`, { client_id: clientId, username, password });
+  const flow = await post<{ flow_id: string }>('/auth/login_flow', {
+    client_id: clientId,
+    handler: ['homeassistant', null],
+    redirect_uri: `${clientId}?auth_callback=1`,
+  });
+  const done = await post<{ type: string; result?: string; errors?: unknown }>(`/auth/login_flow/${flow.flow_id}`, {
+    client_id: clientId,
+    username,
+    password,
+  });
   if (done.type !== 'create_entry' || !done.result) throw new Error(`login flow for ${username} did not finish: ${JSON.stringify(done)}`);
-  const tokens = await post<{ access_token: string }>('/auth/token', { grant_type: 'authorization_code', code: done.result, client_id: clientId }, true);
+  const tokens = await post<{ access_token: string }>(
+    '/auth/token',
+    { grant_type: 'authorization_code', code: done.result, client_id: clientId },
+    true,
+  );
   return tokens.access_token;
 }

@@ -45,7 +45,11 @@ export function setRssi(stack: StackLike, device: string, sensor: string, value:
  * `ble_rssi` with `throttle_average` reports while it hears the device (it sends each average
  * once; the emulator repeats nothing by itself). Returns the stop function (awaits the last round).
  */
-export function keepHearing(stack: StackLike, readings: ReadonlyArray<readonly [string, string, number]>, everyMs = 2_000): () => Promise<void> {
+export function keepHearing(
+  stack: StackLike,
+  readings: ReadonlyArray<readonly [string, string, number]>,
+  everyMs = 2_000,
+): () => Promise<void> {
   let feeding = true;
   let wake: (() => void) | undefined;
   const loop = (async () => {
@@ -121,6 +125,8 @@ export function deviceLog(stack: StackLike, device: string): Promise<DeviceLog> 
   return control(stack, 'GET', `/devices/${encodeURIComponent(device)}/log`);
 }
 
-export function emulatedDevices(stack: StackLike): Promise<{ name: string; port: number; online: boolean; entities: { object_id: string; name: string; domain: string }[] }[]> {
+export function emulatedDevices(
+  stack: StackLike,
+): Promise<{ name: string; port: number; online: boolean; entities: { object_id: string; name: string; domain: string }[] }[]> {
   return control(stack, 'GET', '/devices');
 }

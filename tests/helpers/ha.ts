@@ -51,7 +51,10 @@ export function waitForState(
       fn();
     };
     const timer = setTimeout(
-      () => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${entityId}; last state: ${JSON.stringify(last ?? null)}`))),
+      () =>
+        finish(() =>
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${entityId}; last state: ${JSON.stringify(last ?? null)}`)),
+        ),
       timeoutMs,
     );
     sub.off = subscribeEntities(conn, (entities) => {

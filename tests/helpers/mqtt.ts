@@ -53,8 +53,14 @@ export async function mqttMessages(stack: StackLike, topicFilter: string | strin
     messages,
     on: (topic) => (topic === undefined ? [...messages] : messages.filter((m) => m.topic === topic)),
     waitFor: (predicate, timeoutMs = 10_000) =>
-      recorder.waitFor(predicate, timeoutMs, () =>
-        `no MQTT message matched within ${timeoutMs} ms on ${String(topicFilter)}; got ${messages.length}: ${messages.slice(-5).map((m) => m.topic).join(', ')}`,
+      recorder.waitFor(
+        predicate,
+        timeoutMs,
+        () =>
+          `no MQTT message matched within ${timeoutMs} ms on ${String(topicFilter)}; got ${messages.length}: ${messages
+            .slice(-5)
+            .map((m) => m.topic)
+            .join(', ')}`,
       ),
     stop: () => client.endAsync(),
   };

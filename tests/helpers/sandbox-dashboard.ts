@@ -40,7 +40,10 @@ export interface SandboxDashboard {
 /** Builds and installs the card, then pushes hearth's dashboard into the sandbox's HA. */
 export async function pushSandboxDashboard(options: SandboxDashboardOptions): Promise<SandboxDashboard> {
   const www = join(options.haConfigDir, 'www');
-  if (!existsSync(www)) throw new Error(`${www} is missing: HA serves /local/ only from a www folder that existed when it started (tests/stack/hass.ts writeConfig)`);
+  if (!existsSync(www))
+    throw new Error(
+      `${www} is missing: HA serves /local/ only from a www folder that existed when it started (tests/stack/hass.ts writeConfig)`,
+    );
   execFileSync('npm', ['run', '-s', 'build:card'], { stdio: 'ignore' });
   const household = await loadHousehold({ configFile: options.configFile, devicesDir: options.devicesDir });
   const { conn } = options;
@@ -51,6 +54,13 @@ export async function pushSandboxDashboard(options: SandboxDashboardOptions): Pr
     if (!warnings.length) break;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
-  const result = await runDashboard({ household, conn, push: true, www, recordFile: join(options.stateDir, 'dashboard.json'), urlPath: household.config.dashboard.url_path });
+  const result = await runDashboard({
+    household,
+    conn,
+    push: true,
+    www,
+    recordFile: join(options.stateDir, 'dashboard.json'),
+    urlPath: household.config.dashboard.url_path,
+  });
   return { url: `${options.haUrl}/${result.push!.urlPath}`, warnings: result.warnings };
 }

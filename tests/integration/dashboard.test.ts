@@ -19,7 +19,20 @@ import { join } from 'node:path';
 import type { Connection, HassEntity } from 'home-assistant-js-websocket';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, connectHA, dumpLogsOnFailure, getStates, keepHearing, lightState, SAM_IN_OFFICE, sharedStack, startStack, waitForState, type Stack, type StackInfo } from '../helpers/index.js';
+import {
+  connect,
+  connectHA,
+  dumpLogsOnFailure,
+  getStates,
+  keepHearing,
+  lightState,
+  SAM_IN_OFFICE,
+  sharedStack,
+  startStack,
+  waitForState,
+  type Stack,
+  type StackInfo,
+} from '../helpers/index.js';
 import { startHub, waitFor, type RunningHub } from './hub-harness.js';
 import { DESKTOP, launchBrowser, loginThroughAuthFlow, PHONE, type Browser } from '../browser/browser.js';
 import { createUser, loginToken } from '../browser/ha-users.js';
@@ -54,7 +67,10 @@ let www: string;
 dumpLogsOnFailure(() => own ?? stack);
 
 /** The person's own dashboard, which hearth must leave alone. */
-const PERSONAL = { url_path: 'my-home', config: { title: 'Mine', views: [{ title: 'Mine', cards: [{ type: 'markdown', content: 'my own' }] }] } };
+const PERSONAL = {
+  url_path: 'my-home',
+  config: { title: 'Mine', views: [{ title: 'Mine', cards: [{ type: 'markdown', content: 'my own' }] }] },
+};
 
 beforeAll(async () => {
   execFileSync('npm', ['run', '-s', 'build:card'], { stdio: 'ignore' });
@@ -77,7 +93,11 @@ beforeAll(async () => {
   stopHearing = keepHearing(stack, SAM_IN_OFFICE);
   await waitForState(conn, 'sensor.sam_room', (s) => s.state === 'office', 60_000);
   // hearth's entities are in HA's registry once discovery went through: nothing left out.
-  await waitFor(async () => generateDashboard({ household, snapshot: await readSnapshot(conn), customCard: true }).warnings.length === 0, 60_000, 'every household entity in HA');
+  await waitFor(
+    async () => generateDashboard({ household, snapshot: await readSnapshot(conn), customCard: true }).warnings.length === 0,
+    60_000,
+    'every household entity in HA',
+  );
   if (!(await listDashboards(conn)).some((d) => d.url_path === PERSONAL.url_path)) {
     await createDashboard(conn, { url_path: PERSONAL.url_path, title: 'Mine' });
   }
@@ -137,7 +157,8 @@ function expectedStateText(state: HassEntity): string | undefined {
   if (state.state === 'unknown' || domain === 'button') return undefined;
   if (domain === 'light') return state.state === 'on' ? 'On' : 'Off';
   // Numbers as the frontend formats them: -90.0 → "-90" (then the unit).
-  if (state.state.trim() !== '' && Number.isFinite(Number(state.state))) return `${Number(state.state)} ${String(state.attributes.unit_of_measurement ?? '')}`.trim();
+  if (state.state.trim() !== '' && Number.isFinite(Number(state.state)))
+    return `${Number(state.state)} ${String(state.attributes.unit_of_measurement ?? '')}`.trim();
   return state.state;
 }
 
@@ -171,7 +192,11 @@ async function checkView(page: Page, view: LovelaceView): Promise<void> {
         await wait('hui-tile-card', name);
         const shown = (await deepText(page, 'hui-tile-card')).filter((t) => t.includes(name));
         const live = expectedStateText(state!);
-        if (live) expect(shown.some((t) => t.toLowerCase().includes(live.toLowerCase())), `${view.path}: tile ${name} shows ${live}: ${shown.join(' | ')}`).toBe(true);
+        if (live)
+          expect(
+            shown.some((t) => t.toLowerCase().includes(live.toLowerCase())),
+            `${view.path}: tile ${name} shows ${live}: ${shown.join(' | ')}`,
+          ).toBe(true);
         break;
       }
       default:
@@ -184,7 +209,10 @@ async function checkView(page: Page, view: LovelaceView): Promise<void> {
   const warnings = await deepText(page, 'hui-warning');
   expect(warnings, `${view.path}: warnings`).toEqual([]);
   const tileTexts = await deepText(page, 'hui-tile-card');
-  expect(tileTexts.filter((t) => /unavailable|not found/i.test(t)), `${view.path}: unavailable tiles`).toEqual([]);
+  expect(
+    tileTexts.filter((t) => /unavailable|not found/i.test(t)),
+    `${view.path}: unavailable tiles`,
+  ).toEqual([]);
   expect((await deepText(page, 'hearth-card .warning')).join(' '), `${view.path}: hearth-card warnings`).toBe('');
 }
 
@@ -236,15 +264,29 @@ describe('hearth dashboard in a real HA and browser', () => {
     await openView(page, office);
     await page.locator('hui-tile-card').filter({ hasText: 'Sam' }).first().waitFor();
     expect((await deepText(page, 'hui-markdown-card')).join(' ')).not.toContain('Nobody');
-    await openView(page, pushed.config.views.find((v) => v.path === 'room-kitchen')!);
+    await openView(
+      page,
+      pushed.config.views.find((v) => v.path === 'room-kitchen')!,
+    );
     await page.locator('hui-markdown-card').filter({ hasText: 'Nobody is in the kitchen' }).first().waitFor();
   });
 
   it('would notice a card naming an entity HA lacks (the check above can fail)', async () => {
     const page = browser.page;
     const control = 'hearth-control';
-    if (!(await listDashboards(conn)).some((d) => d.url_path === control)) await createDashboard(conn, { url_path: control, title: 'Control' });
-    const config = { title: 'Control', views: [{ title: 'X', path: 'x', type: 'sections' as const, sections: [{ type: 'grid' as const, cards: [{ type: 'tile', entity: 'sensor.hearth_no_such_entity' }] }] }] };
+    if (!(await listDashboards(conn)).some((d) => d.url_path === control))
+      await createDashboard(conn, { url_path: control, title: 'Control' });
+    const config = {
+      title: 'Control',
+      views: [
+        {
+          title: 'X',
+          path: 'x',
+          type: 'sections' as const,
+          sections: [{ type: 'grid' as const, cards: [{ type: 'tile', entity: 'sensor.hearth_no_such_entity' }] }],
+        },
+      ],
+    };
     await saveDashboardConfig(conn, control, config);
     await page.goto(`${stack.hass.url}/${control}/x`);
     await page.locator('hui-warning').first().waitFor({ timeout: 30_000 });
@@ -257,8 +299,12 @@ describe('hearth dashboard in a real HA and browser', () => {
     await openView(page, pushed.config.views[0]!);
     await page.locator('hearth-card').waitFor();
     // Registered in the card picker, sized for sections views.
-    expect(await page.evaluate(() => (window as unknown as { customCards?: { type: string }[] }).customCards?.map((c) => c.type))).toContain('hearth-card');
-    expect(await page.locator('hearth-card').evaluate((el) => (el as unknown as { getGridOptions(): unknown }).getGridOptions())).toMatchObject({ columns: 'full' });
+    expect(
+      await page.evaluate(() => (window as unknown as { customCards?: { type: string }[] }).customCards?.map((c) => c.type)),
+    ).toContain('hearth-card');
+    expect(
+      await page.locator('hearth-card').evaluate((el) => (el as unknown as { getGridOptions(): unknown }).getGridOptions()),
+    ).toMatchObject({ columns: 'full' });
     const marker = await page.evaluate(() => ((window as unknown as { hearthMarker: number }).hearthMarker = Math.random()));
     // Made due through hearth (not the page): the row must appear/change by itself.
     const r = await hearth.api<{ phase: string }>('POST', '/api/routines/morning-meds/due');
@@ -277,10 +323,16 @@ describe('hearth dashboard in a real HA and browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      for (const [size, viewport] of [
+        ['desktop', DESKTOP],
+        ['phone', PHONE],
+      ] as const) {
         await page.setViewportSize(viewport);
         for (const path of ['routines', 'room-office', 'room-bedroom']) {
-          await openView(page, pushed.config.views.find((v) => v.path === path)!);
+          await openView(
+            page,
+            pushed.config.views.find((v) => v.path === path)!,
+          );
           await page.locator('hui-tile-card').first().waitFor();
           await page.screenshot({ path: join(SHOTS, `dashboard-${path}-${scheme}-${size}.png`), fullPage: true });
         }
@@ -314,10 +366,26 @@ describe('hearth dashboard in a real HA and browser', () => {
     writeFileSync(tokenFile, `${token}\n`);
     const guestConfig = join(hearth.dir, 'guest.yaml');
     writeFileSync(guestConfig, stringify({ ...hearth.files.config, homeassistant: { url: stack.hass.url, token_file: tokenFile } }));
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'tests/browser/dashboard-cli.ts', 'dashboard', '--push', '-c', guestConfig, '-d', 'devices', '--record', join(hearth.dir, 'guest.json')], {
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'tests/browser/dashboard-cli.ts',
+        'dashboard',
+        '--push',
+        '-c',
+        guestConfig,
+        '-d',
+        'devices',
+        '--record',
+        join(hearth.dir, 'guest.json'),
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(cli.stderr).toContain('is not an administrator');
     expect(cli.status).toBe(2);
   });
@@ -326,7 +394,23 @@ describe('hearth dashboard in a real HA and browser', () => {
     const config = join(hearth.dir, 'owner.yaml');
     writeFileSync(config, stringify({ ...hearth.files.config, homeassistant: { url: stack.hass.url, token_file: stack.hass.tokenFile } }));
     const out = join(hearth.dir, 'cli-dashboard.yaml');
-    const args = ['--import', 'tsx', 'tests/browser/dashboard-cli.ts', 'dashboard', '--push', '--url-path', 'hearth-cli', '--out', out, '-c', config, '-d', 'devices', '--record', join(hearth.dir, 'cli.json')];
+    const args = [
+      '--import',
+      'tsx',
+      'tests/browser/dashboard-cli.ts',
+      'dashboard',
+      '--push',
+      '--url-path',
+      'hearth-cli',
+      '--out',
+      out,
+      '-c',
+      config,
+      '-d',
+      'devices',
+      '--record',
+      join(hearth.dir, 'cli.json'),
+    ];
     const cli = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
     expect(cli.stderr).toBe('');
     expect(cli.stdout).toContain(`dashboard hearth-cli: created (${stack.hass.url}/hearth-cli)`);

@@ -41,7 +41,8 @@ describe('generated configs pass the real `esphome config`', () => {
     }
     // First use builds the rootfs (toolchain/ensure.sh); later runs take well under a second.
     const version = spawnSync(ESPHOME, ['version'], { encoding: 'utf8', timeout: 280_000 });
-    if (version.status !== 0) throw new Error(`toolchain/esphome version failed (exit ${version.status}):\n${version.stdout}${version.stderr}`);
+    if (version.status !== 0)
+      throw new Error(`toolchain/esphome version failed (exit ${version.status}):\n${version.stdout}${version.stderr}`);
     expect(version.stdout.trim()).toBe(`Version: ${PINNED}`);
     root = mkdtempSync(join(tmpdir(), 'hearth-esphome-it-'));
   });
@@ -135,7 +136,8 @@ describe("haSlugify agrees with Home Assistant's own slugify (toolchain/hass-pyt
 
   it('for Latin-script names, edge cases included', () => {
     if (!existsSync(HASS_PYTHON)) throw new Error(`${HASS_PYTHON} is missing: this test needs hearth's toolchain (toolchain/README.md)`);
-    const script = 'import json, sys\nfrom homeassistant.util import slugify\nprint(json.dumps([slugify(c) for c in json.load(sys.stdin)]))';
+    const script =
+      'import json, sys\nfrom homeassistant.util import slugify\nprint(json.dumps([slugify(c) for c in json.load(sys.stdin)]))';
     const run = spawnSync(HASS_PYTHON, ['-c', script], { input: JSON.stringify(CASES), encoding: 'utf8', timeout: 280_000 });
     if (run.status !== 0) throw new Error(`hass-python failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
     const theirs = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as string[];
@@ -190,7 +192,10 @@ describe("hearth's pin and string rules agree with ESPHome's", () => {
       // Rows over a string limit fail hearth's schema: build them from a valid spec to render anyway.
       const spec = parsed.success ? parsed.data : { ...deviceSpec.parse({ ...raw, name }), ...overrides };
       const loaded = { file: `devices/${name}.yaml`, spec: overrides ? { ...spec, ...overrides } : spec } as LoadedDevice;
-      const issues = [...checkDeviceHardware(loaded), ...slashWarnings(loaded.file, { friendly_name: loaded.spec.friendly_name, area: loaded.spec.area })];
+      const issues = [
+        ...checkDeviceHardware(loaded),
+        ...slashWarnings(loaded.file, { friendly_name: loaded.spec.friendly_name, area: loaded.spec.area }),
+      ];
       const schemaFails = overrides !== undefined && !deviceSpec.safeParse({ ...raw, name, ...overrides }).success;
       verdicts.set(name, schemaFails || issues.some((i) => i.severity === 'error') ? 'error' : issues.length > 0 ? 'warning' : 'clean');
       writeFileSync(join(out, `${name}.yaml`), renderDevice(loaded, h));

@@ -40,7 +40,8 @@ afterAll(async () => {
 type RoutineView = { id: string; phase: string; led: boolean };
 const phase = async () => (await hearth.api<RoutineView[]>('GET', '/api/routines')).body.find((r) => r.id === ROUTINE)!.phase;
 const ledOn = async () => (await lightState(stack, BUTTON)).state;
-const isReminder = (since: number) => (n: PhoneNotification) => n.at >= since && n.data?.tag === ROUTINE && n.message !== 'clear_notification';
+const isReminder = (since: number) => (n: PhoneNotification) =>
+  n.at >= since && n.data?.tag === ROUTINE && n.message !== 'clear_notification';
 const isClear = (since: number) => (n: PhoneNotification) => n.at >= since && n.message === 'clear_notification' && n.data?.tag === ROUTINE;
 
 /** Makes the routine due and waits for the escalation to reach the phone. */
@@ -109,7 +110,7 @@ describe('hub: escalation to the phone', () => {
     await waitFor(async () => (await phase()) === 'done', 10_000, 'done');
   });
 
-  it('a notification HA cannot deliver (phone not connected) is recorded as failed, with HA\'s reason', async () => {
+  it("a notification HA cannot deliver (phone not connected) is recorded as failed, with HA's reason", async () => {
     await phone.disconnect();
     const t0 = Date.now();
     expect((await hearth.api('POST', `/api/routines/${ROUTINE}/due`)).status).toBe(200);

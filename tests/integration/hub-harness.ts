@@ -149,7 +149,8 @@ export async function startHub(stack: StackInfo, options: HubHarnessOptions = {}
       if (!options.dir) files.remove();
     },
   };
-  if (options.waitConnected !== false) await waitFor(() => hub.health().ha === 'connected' && hub.health().mqtt === 'connected', 30_000, 'hub connected');
+  if (options.waitConnected !== false)
+    await waitFor(() => hub.health().ha === 'connected' && hub.health().mqtt === 'connected', 30_000, 'hub connected');
   return running;
 }
 
@@ -187,12 +188,29 @@ const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * HOME only (secrets come from the files in hearth.yaml), log level info. `args` are added to
  * `hearth run`'s (e.g. `--only lifecoach`).
  */
-export async function spawnHearth(files: HubFiles, options: { waitConnected?: boolean; args?: readonly string[] } = {}): Promise<HearthProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '-c', files.configFile, '-d', join(REPO_ROOT, 'devices'), ...(options.args ?? [])], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HEARTH_LOG_LEVEL: 'debug' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+export async function spawnHearth(
+  files: HubFiles,
+  options: { waitConnected?: boolean; args?: readonly string[] } = {},
+): Promise<HearthProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'src/cli.ts'),
+      'run',
+      '-c',
+      files.configFile,
+      '-d',
+      join(REPO_ROOT, 'devices'),
+      ...(options.args ?? []),
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, HEARTH_LOG_LEVEL: 'debug' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   if (child.pid === undefined) throw new Error('could not start hearth');
   const logs = createRecorder<LogLine>();
   let stderr = '';
@@ -203,7 +221,9 @@ export async function spawnHearth(files: HubFiles, options: { waitConnected?: bo
       exitInfo = { code, signal };
       r(exitInfo);
       const tail = stderr.split('\n').slice(-30).join('\n');
-      logs.failAll(() => new Error(`hearth exited (${JSON.stringify(exitInfo)}) before logging what a test waits for; stderr tail:\n${tail}`));
+      logs.failAll(
+        () => new Error(`hearth exited (${JSON.stringify(exitInfo)}) before logging what a test waits for; stderr tail:\n${tail}`),
+      );
     }),
   );
   child.stderr!.setEncoding('utf8');
@@ -238,7 +258,12 @@ export async function spawnHearth(files: HubFiles, options: { waitConnected?: bo
       if (exitInfo !== undefined && !logs.items.some(predicate)) {
         return Promise.reject(new Error(`hearth exited (${JSON.stringify(exitInfo)}) before logging ${what}`));
       }
-      return logs.waitFor(predicate, timeoutMs, () => `hearth (pid ${child.pid}) logged no ${what} within ${timeoutMs} ms; stderr tail:\n${stderr.split('\n').slice(-30).join('\n')}`);
+      return logs.waitFor(
+        predicate,
+        timeoutMs,
+        () =>
+          `hearth (pid ${child.pid}) logged no ${what} within ${timeoutMs} ms; stderr tail:\n${stderr.split('\n').slice(-30).join('\n')}`,
+      );
     },
     exited,
     get running() {
@@ -269,11 +294,15 @@ export async function runHearthUntilExit(
   timeoutMs = 30_000,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }> {
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '-c', files.configFile, '-d', join(REPO_ROOT, 'devices')], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'src/cli.ts'), 'run', '-c', files.configFile, '-d', join(REPO_ROOT, 'devices')],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => void (stderr += chunk));
@@ -376,21 +405,30 @@ export async function registerFakePhone(stack: Pick<StackInfo, 'hass'>, deviceNa
     app_data: { push_websocket_channel: true },
   });
   const webhookId = registration.webhook_id;
-  const notifyService = `mobile_app_${deviceName.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
+  const notifyService = `mobile_app_${deviceName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')}`;
 
   const conn = await connect(stack);
   const notifications = createRecorder<PhoneNotification>();
   let unsub: (() => Promise<void>) | undefined;
   try {
-    await waitFor(async () => {
-      const services = await conn.sendMessagePromise<Record<string, Record<string, unknown>>>({ type: 'get_services' });
-      return notifyService in (services.notify ?? {});
-    }, 15_000, `notify.${notifyService} in HA`);
+    await waitFor(
+      async () => {
+        const services = await conn.sendMessagePromise<Record<string, Record<string, unknown>>>({ type: 'get_services' });
+        return notifyService in (services.notify ?? {});
+      },
+      15_000,
+      `notify.${notifyService} in HA`,
+    );
     unsub = await conn.subscribeMessage<Record<string, unknown>>(
       (event) => {
         const { hass_confirm_id: confirmId, ...payload } = event;
         if (typeof confirmId === 'string') {
-          void conn.sendMessagePromise({ type: 'mobile_app/push_notification_confirm', webhook_id: webhookId, confirm_id: confirmId }).catch(() => {});
+          void conn
+            .sendMessagePromise({ type: 'mobile_app/push_notification_confirm', webhook_id: webhookId, confirm_id: confirmId })
+            .catch(() => {});
         }
         const n = { ...(payload as Omit<PhoneNotification, 'at'>), at: Date.now() };
         notifications.push(n);
@@ -408,11 +446,20 @@ export async function registerFakePhone(stack: Pick<StackInfo, 'hass'>, deviceNa
     notifyService,
     notifications: notifications.items,
     waitForNotification(predicate, timeoutMs = 10_000) {
-      return notifications.waitFor(predicate, timeoutMs, () => `the phone got no matching notification within ${timeoutMs} ms; got: ${JSON.stringify(notifications.items)}`);
+      return notifications.waitFor(
+        predicate,
+        timeoutMs,
+        () => `the phone got no matching notification within ${timeoutMs} ms; got: ${JSON.stringify(notifications.items)}`,
+      );
     },
     async tapAction(action, extra = {}) {
       // The webhook needs no token: its id is the secret (as for the app).
-      await rest('POST', `/api/webhook/${webhookId}`, { type: 'fire_event', data: { event_type: 'mobile_app_notification_action', event_data: { action, ...extra } } }, false);
+      await rest(
+        'POST',
+        `/api/webhook/${webhookId}`,
+        { type: 'fire_event', data: { event_type: 'mobile_app_notification_action', event_data: { action, ...extra } } },
+        false,
+      );
     },
     async disconnect() {
       await unsub?.().catch(() => {});
@@ -421,7 +468,10 @@ export async function registerFakePhone(stack: Pick<StackInfo, 'hass'>, deviceNa
     async remove() {
       await unsub?.().catch(() => {});
       conn.close();
-      const entries = await rest<Array<{ entry_id: string; domain: string; title: string }>>('GET', '/api/config/config_entries/entry?domain=mobile_app');
+      const entries = await rest<Array<{ entry_id: string; domain: string; title: string }>>(
+        'GET',
+        '/api/config/config_entries/entry?domain=mobile_app',
+      );
       for (const entry of entries.filter((e) => e.title === deviceName)) {
         await rest('DELETE', `/api/config/config_entries/entry/${entry.entry_id}`);
       }

@@ -93,7 +93,9 @@ describe('hub: kill -9', () => {
       // The LED is told again what it should show (whatever it shows now).
       await waitFor(
         async () =>
-          (await deviceLog(stack, BUTTON)).light_commands.some((c) => c.wall_ms >= restartAt && c.command.state === true && c.command.effect === REMINDER_EFFECT),
+          (await deviceLog(stack, BUTTON)).light_commands.some(
+            (c) => c.wall_ms >= restartAt && c.command.state === true && c.command.effect === REMINDER_EFFECT,
+          ),
         15_000,
         'LED pulse re-asserted after the restart',
       );

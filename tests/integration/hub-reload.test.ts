@@ -6,7 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'home-assistant-js-websocket';
-import { connect, dumpLogsOnFailure, getState, mqttMessages, press, sharedStack, waitForState, type MqttRecorder, type StackInfo } from '../helpers/index.js';
+import {
+  connect,
+  dumpLogsOnFailure,
+  getState,
+  mqttMessages,
+  press,
+  sharedStack,
+  waitForState,
+  type MqttRecorder,
+  type StackInfo,
+} from '../helpers/index.js';
 import { spawnHearth, startHub, waitFor, writeHubFiles, type HearthProcess, type HubFiles, type LogLine } from './hub-harness.js';
 
 const stack: StackInfo = sharedStack();
@@ -14,9 +24,12 @@ dumpLogsOnFailure(() => stack);
 
 // Due six hours from now (household time zone), so it is idle, not already nagging, whatever
 // the time the test runs: "make due" must then report exactly `due`.
-const inSixHours = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-  new Date(Date.now() + 6 * 3600_000),
-);
+const inSixHours = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+}).format(new Date(Date.now() + 6 * 3600_000));
 const NEW_ROUTINE = { id: 'evening-walk', title: 'Evening walk', person: 'sam', due: { daily: [inSixHours] }, window: '2h' };
 const SENSOR_TOPIC = 'homeassistant/sensor/hearth/routine_evening_walk/config';
 const DONE_BUTTON_TOPIC = 'homeassistant/button/hearth/routine_evening_walk_done/config';
@@ -71,9 +84,17 @@ describe('hub: SIGHUP reload', () => {
     expect(await routineIds()).toEqual([...before, NEW_ROUTINE.id]);
     const config = await discovery.waitFor((m) => m.topic === SENSOR_TOPIC && m.at >= since && m.payload !== '', 10_000);
     expect(await retained(SENSOR_TOPIC)).toBe(config.payload);
-    expect(JSON.parse(config.payload)).toMatchObject({ unique_id: 'hearth_routine_evening_walk', default_entity_id: 'sensor.routine_evening_walk' });
+    expect(JSON.parse(config.payload)).toMatchObject({
+      unique_id: 'hearth_routine_evening_walk',
+      default_entity_id: 'sensor.routine_evening_walk',
+    });
     await discovery.waitFor((m) => m.topic === DONE_BUTTON_TOPIC && m.at >= since && m.payload !== '', 10_000);
-    await waitForState(conn, 'sensor.routine_evening_walk', (s) => s.state !== 'unavailable' && s.attributes.title === 'Evening walk', 15_000);
+    await waitForState(
+      conn,
+      'sensor.routine_evening_walk',
+      (s) => s.state !== 'unavailable' && s.attributes.title === 'Evening walk',
+      15_000,
+    );
 
     // And it works like the others.
     const due = await hearth.api<{ phase: string }>('POST', `/api/routines/${NEW_ROUTINE.id}/due`);
@@ -119,7 +140,11 @@ describe('hub: SIGHUP reload', () => {
     expect(await routineIds()).not.toContain(NEW_ROUTINE.id);
     await discovery.waitFor((m) => m.topic === SENSOR_TOPIC && m.at >= since && m.payload === '', 10_000);
     expect(await retained(SENSOR_TOPIC)).toBeUndefined();
-    await waitFor(async () => (await getState(stack, 'sensor.routine_evening_walk')) === undefined, 15_000, 'sensor.routine_evening_walk removed from HA');
+    await waitFor(
+      async () => (await getState(stack, 'sensor.routine_evening_walk')) === undefined,
+      15_000,
+      'sensor.routine_evening_walk removed from HA',
+    );
   });
 });
 
@@ -127,7 +152,9 @@ describe('hub: overlapping reloads', () => {
   it('three reloads at once leave exactly one set of units: a press is recorded once', async () => {
     const inProcess = await startHub(stack);
     try {
-      const entity = inProcess.hub.devices.find((d) => d.device === 'kitchen-meds-button')!.entities.find((e) => e.role === 'press')!.entityId;
+      const entity = inProcess.hub.devices
+        .find((d) => d.device === 'kitchen-meds-button')!
+        .entities.find((e) => e.role === 'press')!.entityId;
       expect(await Promise.all([inProcess.hub.reload(), inProcess.hub.reload(), inProcess.hub.reload()])).toEqual([true, true, true]);
       await waitFor(() => inProcess.hub.health().ha === 'connected', 10_000, 'connected');
       // Let the registry resolution that follows a reload settle.

@@ -42,7 +42,12 @@ describe('devices sharing a friendly name, in HA (case same-friendly-name-two-ar
       for (const device of r.devices) {
         const own = new Set((s.haEntities[device.device] ?? []).map((e) => e.entityId));
         expect(own.size).toBeGreaterThan(0);
-        for (const e of device.entities) expect({ device: device.device, entity: e.entityId, own: own.has(e.entityId) }).toEqual({ device: device.device, entity: e.entityId, own: true });
+        for (const e of device.entities)
+          expect({ device: device.device, entity: e.entityId, own: own.has(e.entityId) }).toEqual({
+            device: device.device,
+            entity: e.entityId,
+            own: true,
+          });
       }
     } finally {
       conn.close();

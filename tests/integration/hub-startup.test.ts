@@ -27,7 +27,9 @@ describe('hub: fatal at start', () => {
     const run = await runHearthUntilExit(f);
     expect(run.signal).toBeNull();
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`hearth: homeassistant.token_file: cannot read file (homeassistant.token_file) ${join(f.dir, 'ha-token')} (ENOENT)`);
+    expect(run.stderr).toContain(
+      `hearth: homeassistant.token_file: cannot read file (homeassistant.token_file) ${join(f.dir, 'ha-token')} (ENOENT)`,
+    );
   });
 
   it('an unreadable MQTT password file: exit 2 naming mqtt.password_file', async () => {
@@ -55,7 +57,9 @@ describe('hub: fatal at start', () => {
     chmodSync(join(f.dir, 'state'), 0o444);
     const run = await runHearthUntilExit(f);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`hearth: cannot start: the store ${join(f.dir, 'state', 'hearth.sqlite')} (state_dir) could not be opened`);
+    expect(run.stderr).toContain(
+      `hearth: cannot start: the store ${join(f.dir, 'state', 'hearth.sqlite')} (state_dir) could not be opened`,
+    );
   });
 
   it('an invalid hearth.yaml: exit 2 with the issues', async () => {

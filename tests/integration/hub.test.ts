@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'home-assistant-js-websocket';
 import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
-import { connect, dumpLogsOnFailure, lightState, keepHearing, press, SAM_IN_OFFICE, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
+import {
+  connect,
+  dumpLogsOnFailure,
+  lightState,
+  keepHearing,
+  press,
+  SAM_IN_OFFICE,
+  sharedStack,
+  waitForState,
+  type StackInfo,
+} from '../helpers/index.js';
 import { startHub, waitFor, type RunningHub } from './hub-harness.js';
 
 const stack: StackInfo = sharedStack();
@@ -26,7 +36,8 @@ afterAll(async () => {
 
 const BUTTON = 'kitchen-meds-button';
 const ROUTINE = 'morning-meds';
-const phase = async () => (await hearth.api<Array<{ id: string; phase: string }>>('GET', '/api/routines')).body.find((r) => r.id === ROUTINE)?.phase;
+const phase = async () =>
+  (await hearth.api<Array<{ id: string; phase: string }>>('GET', '/api/routines')).body.find((r) => r.id === ROUTINE)?.phase;
 const ledOn = async () => (await lightState(stack, BUTTON)).state;
 
 async function makeDue(): Promise<void> {
@@ -92,7 +103,11 @@ describe('hub: routines and buttons', () => {
   it('a press with nothing pending is recorded and changes nothing', async () => {
     const before = hearth.hub.store!.history({ routine: ROUTINE, kind: 'press', limit: 1000 }).length;
     await press(stack, BUTTON, 'single');
-    await waitFor(() => hearth.hub.store!.history({ routine: ROUTINE, kind: 'press', limit: 1000 }).length === before + 1, 10_000, 'press recorded');
+    await waitFor(
+      () => hearth.hub.store!.history({ routine: ROUTINE, kind: 'press', limit: 1000 }).length === before + 1,
+      10_000,
+      'press recorded',
+    );
     expect(await phase()).toBe('skipped');
     expect(await ledOn()).toBe(false);
   });

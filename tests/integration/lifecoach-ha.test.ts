@@ -14,7 +14,16 @@ import type { CheckinNotification } from '../../src/lifecoach/checkin/runner.js'
 import { checkinSettings, lifecoachSettings, ollamaSettings } from '../../src/config/lifecoach.js';
 import { coachDiscovery, type CoachMqttMessage } from '../../src/lifecoach/ha/discovery.js';
 import { createLifecoach, type CoachMqttPort, type Lifecoach } from '../../src/lifecoach/unit.js';
-import { callService, connect, dumpLogsOnFailure, haRest, mqttClient, sharedStack, waitForState, type StackInfo } from '../helpers/index.js';
+import {
+  callService,
+  connect,
+  dumpLogsOnFailure,
+  haRest,
+  mqttClient,
+  sharedStack,
+  waitForState,
+  type StackInfo,
+} from '../helpers/index.js';
 import { fetchTodos } from '../../src/lifecoach/ha/todos.js';
 import { haSources } from '../../src/lifecoach/ha/sources.js';
 import { sendCheckinNotification } from '../../src/lifecoach/ha/notification.js';
@@ -27,7 +36,12 @@ const stack: StackInfo = sharedStack();
 dumpLogsOnFailure(() => stack);
 
 const discovery = { prefix: 'homeassistant', baseTopic: 'hearthcoach', nodeId: 'hearthcoach', version: 'test' };
-const answer = JSON.stringify({ summary: 'Meds first, then a stretch', message: 'Your meds are waiting.', observations: ['The desk is tidy.'], routines: [{ id: 'morning-meds', suggestion: 'do_now' }] });
+const answer = JSON.stringify({
+  summary: 'Meds first, then a stretch',
+  message: 'Your meds are waiting.',
+  observations: ['The desk is tidy.'],
+  routines: [{ id: 'morning-meds', suggestion: 'do_now' }],
+});
 
 /** The coach's MQTT port over a plain mqtt.js client (the hub's client does the same). */
 function port(client: MqttClient): CoachMqttPort {
@@ -61,9 +75,13 @@ beforeAll(async () => {
   standIn = await startOllamaStandIn();
   standIn.set({ answer: () => answer });
   phone = await registerFakePhone(stack, 'Coach Test Phone');
-  const haPort = { callService: (domain: string, service: string, data?: Record<string, unknown>) => callService(conn, domain, service, data) };
+  const haPort = {
+    callService: (domain: string, service: string, data?: Record<string, unknown>) => callService(conn, domain, service, data),
+  };
   const titles = new Map(routines.map((r) => [r.id, r.title]));
-  client = await mqttClient(stack, 'hearth', { will: { topic: 'hearthcoach/status', payload: Buffer.from('offline'), retain: true, qos: 1 } });
+  client = await mqttClient(stack, 'hearth', {
+    will: { topic: 'hearthcoach/status', payload: Buffer.from('offline'), retain: true, qos: 1 },
+  });
   await client.publishAsync('hearthcoach/status', 'online', { retain: true, qos: 1 });
   coach = createLifecoach({
     cameras: [lavfiCamera('desk', { size: '640x360', unpaced: true }), lavfiCamera('kitchen', { size: '640x360', unpaced: true })],
@@ -77,7 +95,10 @@ beforeAll(async () => {
     discovery,
     notify: async (n) => {
       notifications.push(n);
-      await sendCheckinNotification(haPort, phone.notifyService, n, { actionId: (r, a) => `HEARTH_${a.toUpperCase()}:${r}`, titleOf: (r) => titles.get(r) });
+      await sendCheckinNotification(haPort, phone.notifyService, n, {
+        actionId: (r, a) => `HEARTH_${a.toUpperCase()}:${r}`,
+        titleOf: (r) => titles.get(r),
+      });
     },
     db: new Database(':memory:'),
     stateDir: '/nonexistent',
@@ -89,7 +110,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await coach?.stop();
   if (client) {
-    for (const m of coachDiscovery(discovery, person, ['desk', 'kitchen'])) await client.publishAsync(m.topic, '', { retain: true, qos: 1 });
+    for (const m of coachDiscovery(discovery, person, ['desk', 'kitchen']))
+      await client.publishAsync(m.topic, '', { retain: true, qos: 1 });
     // Every retained state under the test's own base topic, too: the broker is shared.
     const retained = new Set<string>();
     client.on('message', (topic, payload, packet) => packet.retain && payload.length > 0 && retained.add(topic));
@@ -107,7 +129,9 @@ afterAll(async () => {
 describe('life coach in Home Assistant', () => {
   it('HA takes every entity: switch on, health ok', async () => {
     expect((await waitForState(conn, 'switch.lifecoach_cameras', (s) => s.state === 'on', 60_000)).state).toBe('on');
-    expect((await waitForState(conn, 'sensor.lifecoach_health', (s) => s.state === 'ok', 30_000)).attributes.options).toContain('no_vision');
+    expect((await waitForState(conn, 'sensor.lifecoach_health', (s) => s.state === 'ok', 30_000)).attributes.options).toContain(
+      'no_vision',
+    );
     await waitForState(conn, 'image.lifecoach_desk', () => true, 30_000);
     await waitForState(conn, 'event.sam_checkin', () => true, 30_000);
     await waitForState(conn, 'button.sam_checkin_now', (s) => s.state !== 'unavailable', 30_000);
@@ -116,7 +140,12 @@ describe('life coach in Home Assistant', () => {
   it('the check-in button in HA runs a check-in: summary, event and stills appear', async () => {
     await callService(conn, 'button', 'press', {}, { entity_id: 'button.sam_checkin_now' });
     const sensor = await waitForState(conn, 'sensor.sam_checkin', (s) => s.state === 'Meds first, then a stretch', 60_000);
-    expect(sensor.attributes).toMatchObject({ outcome: 'model', message: 'Your meds are waiting.', observations: ['The desk is tidy.'], trigger: 'button' });
+    expect(sensor.attributes).toMatchObject({
+      outcome: 'model',
+      message: 'Your meds are waiting.',
+      observations: ['The desk is tidy.'],
+      trigger: 'button',
+    });
     const event = await waitForState(conn, 'event.sam_checkin', (s) => s.attributes.event_type === 'model', 30_000);
     expect(event.attributes.summary).toBe('Meds first, then a stretch');
     const image = await waitForState(conn, 'image.lifecoach_kitchen', (s) => s.state !== 'unknown' && s.state !== 'unavailable', 30_000);
@@ -157,7 +186,12 @@ describe('to-do items from Home Assistant', () => {
   it('todo.get_items gives the open items of a local to-do list, completed ones left out', async () => {
     // A list of the test's own, made through local_todo's config flow.
     const flow = await haRest<{ flow_id: string }>(stack, 'POST', '/api/config/config_entries/flow', { handler: 'local_todo' });
-    const done = await haRest<{ type: string; result?: { entry_id: string } }>(stack, 'POST', `/api/config/config_entries/flow/${flow.flow_id}`, { todo_list_name: 'Coach test' });
+    const done = await haRest<{ type: string; result?: { entry_id: string } }>(
+      stack,
+      'POST',
+      `/api/config/config_entries/flow/${flow.flow_id}`,
+      { todo_list_name: 'Coach test' },
+    );
     expect(done.type).toBe('create_entry');
     entryId = done.result?.entry_id;
     const list = 'todo.coach_test';
@@ -187,19 +221,61 @@ describe('facts read from HA (how a coach on another host sees the hub)', () => 
   it('routine sensors and the room sensor, as the hub publishes them, become facts', async () => {
     // The hub's routine and room entities, published the way its discovery.ts does.
     const availability = { availability_topic: 'hearthcoach/status', payload_available: 'online', payload_not_available: 'offline' };
-    await client.publishAsync(topics[0]!, JSON.stringify({ name: 'Coach meds', unique_id: 'hearthcoach_routine_coach_meds', default_entity_id: 'sensor.routine_coach_meds', state_topic: 'hearthcoach/routine/coach-meds/state', json_attributes_topic: 'hearthcoach/routine/coach-meds/attributes', ...availability }), { retain: true, qos: 1 });
-    await client.publishAsync(topics[1]!, JSON.stringify({ name: 'Room', unique_id: 'hearthcoach_coachperson_room', default_entity_id: 'sensor.coachperson_room', state_topic: 'hearthcoach/person/coachperson/room', ...availability }), { retain: true, qos: 1 });
+    await client.publishAsync(
+      topics[0]!,
+      JSON.stringify({
+        name: 'Coach meds',
+        unique_id: 'hearthcoach_routine_coach_meds',
+        default_entity_id: 'sensor.routine_coach_meds',
+        state_topic: 'hearthcoach/routine/coach-meds/state',
+        json_attributes_topic: 'hearthcoach/routine/coach-meds/attributes',
+        ...availability,
+      }),
+      { retain: true, qos: 1 },
+    );
+    await client.publishAsync(
+      topics[1]!,
+      JSON.stringify({
+        name: 'Room',
+        unique_id: 'hearthcoach_coachperson_room',
+        default_entity_id: 'sensor.coachperson_room',
+        state_topic: 'hearthcoach/person/coachperson/room',
+        ...availability,
+      }),
+      { retain: true, qos: 1 },
+    );
     const now = Date.now();
     const dueSince = new Date(now - 10 * 60_000).toISOString();
-    await client.publishAsync('hearthcoach/routine/coach-meds/attributes', JSON.stringify({ title: 'Take the coach meds', due_since: dueSince, last_done: null, next_due: null, snoozed_until: null, streak: '5 of 7' }), { retain: true, qos: 1 });
+    await client.publishAsync(
+      'hearthcoach/routine/coach-meds/attributes',
+      JSON.stringify({
+        title: 'Take the coach meds',
+        due_since: dueSince,
+        last_done: null,
+        next_due: null,
+        snoozed_until: null,
+        streak: '5 of 7',
+      }),
+      { retain: true, qos: 1 },
+    );
     await client.publishAsync('hearthcoach/routine/coach-meds/state', 'nagging', { retain: true, qos: 1 });
     await client.publishAsync('hearthcoach/person/coachperson/room', 'office', { retain: true, qos: 1 });
     await waitForState(conn, 'sensor.routine_coach_meds', (s) => s.state === 'nagging' && s.attributes.streak === '5 of 7', 30_000);
     await waitForState(conn, 'sensor.coachperson_room', (s) => s.state === 'office', 30_000);
 
     const ha = { sendMessage: <T>(m: { type: string }) => conn.sendMessagePromise<T>(m) };
-    const sources = haSources({ ha, person: { id: 'coachperson' }, routines: [{ id: 'coach-meds', title: 'Coach meds' }, { id: 'not-published', title: 'x' }], timezone: 'Europe/London' });
-    expect(await sources.routines(now)).toEqual([{ id: 'coach-meds', title: 'Take the coach meds', status: 'pending', dueAt: Date.parse(dueSince), streak: { done: 5, of: 7 } }]);
+    const sources = haSources({
+      ha,
+      person: { id: 'coachperson' },
+      routines: [
+        { id: 'coach-meds', title: 'Coach meds' },
+        { id: 'not-published', title: 'x' },
+      ],
+      timezone: 'Europe/London',
+    });
+    expect(await sources.routines(now)).toEqual([
+      { id: 'coach-meds', title: 'Take the coach meds', status: 'pending', dueAt: Date.parse(dueSince), streak: { done: 5, of: 7 } },
+    ]);
     expect(await sources.presence()).toEqual({ home: true, room: 'office' });
     await client.publishAsync('hearthcoach/person/coachperson/room', 'away', { retain: true, qos: 1 });
     await waitForState(conn, 'sensor.coachperson_room', (s) => s.state === 'away', 30_000);

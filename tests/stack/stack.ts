@@ -332,8 +332,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // the sandbox hand on.
     info: (): StackInfo => {
       const fields: Array<keyof StackInfo> = [
-        'dir', 'hass', 'mqtt', 'emulator', 'devices', 'haEntities', 'esphomeEntries',
-        'mqttEntryId', 'todoEntityId', 'startupSeconds', 'timings', 'flowSteps', 'logs',
+        'dir',
+        'hass',
+        'mqtt',
+        'emulator',
+        'devices',
+        'haEntities',
+        'esphomeEntries',
+        'mqttEntryId',
+        'todoEntityId',
+        'startupSeconds',
+        'timings',
+        'flowSteps',
+        'logs',
       ];
       return JSON.parse(JSON.stringify(Object.fromEntries(fields.map((k) => [k, stack[k]])))) as StackInfo;
     },

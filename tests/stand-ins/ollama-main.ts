@@ -17,7 +17,9 @@ const port = Number(option('--port') ?? 0);
 const coldLoadMs = Number(option('--cold-load-ms') ?? 0);
 const mode = (option('--mode') ?? 'answer') as StandInMode;
 if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isFinite(coldLoadMs) || coldLoadMs < 0) {
-  console.error('usage: ollama-main.ts [--port N] [--cold-load-ms N] [--mode answer|invalid_json|cut_off|thinking|error_500|error_midstream|stall|hang|empty|wrong_json]');
+  console.error(
+    'usage: ollama-main.ts [--port N] [--cold-load-ms N] [--mode answer|invalid_json|cut_off|thinking|error_500|error_midstream|stall|hang|empty|wrong_json]',
+  );
   process.exit(2);
 }
 const standIn = await startOllamaStandIn({ port });

@@ -314,14 +314,30 @@ export async function startOllamaStandIn(options: { models?: StandInModel[]; por
       if (req.method === 'GET' && path === '/api/version') return sendJson(res, 200, { version: VERSION });
       if (req.method === 'GET' && path === '/api/tags') {
         return sendJson(res, 200, {
-          models: models.map((m) => ({ name: m.name, model: m.name, modified_at: '2026-10-01T12:00:00Z', size: 3_300_000_000, digest: m.digest ?? digestOf(m.name), details: details(m) })),
+          models: models.map((m) => ({
+            name: m.name,
+            model: m.name,
+            modified_at: '2026-10-01T12:00:00Z',
+            size: 3_300_000_000,
+            digest: m.digest ?? digestOf(m.name),
+            details: details(m),
+          })),
         });
       }
       if (req.method === 'GET' && path === '/api/ps') {
         return sendJson(res, 200, {
           models: [...state.loaded].map(([name, numCtx]) => {
             const m = find(name)!;
-            return { name, model: name, size: 5_000_000_000, digest: m.digest ?? digestOf(name), details: details(m), expires_at: new Date(Date.now() + 300_000).toISOString(), size_vram: 5_000_000_000, context_length: numCtx };
+            return {
+              name,
+              model: name,
+              size: 5_000_000_000,
+              digest: m.digest ?? digestOf(name),
+              details: details(m),
+              expires_at: new Date(Date.now() + 300_000).toISOString(),
+              size_vram: 5_000_000_000,
+              context_length: numCtx,
+            };
           }),
         });
       }
@@ -373,7 +389,11 @@ export function realOllamaFromEnv(): { url: string; model: string } | undefined 
 export function answerFromFacts(request: ChatBody): string {
   const prompt = request.messages?.at(-1)?.content ?? '';
   const at = prompt.indexOf('Facts:');
-  let facts: { person?: { name?: string }; routines?: Array<{ id: string; title: string; status: string }>; todos?: Array<{ summary: string }> } = {};
+  let facts: {
+    person?: { name?: string };
+    routines?: Array<{ id: string; title: string; status: string }>;
+    todos?: Array<{ summary: string }>;
+  } = {};
   try {
     facts = JSON.parse(prompt.slice(at + 'Facts:'.length)) as typeof facts;
   } catch {
@@ -394,6 +414,9 @@ export function answerFromFacts(request: ChatBody): string {
     summary: summary.slice(0, 120),
     message: parts.join(' ').slice(0, 800),
     observations: images ? [`${images} picture${images > 1 ? 's' : ''} looked at.`] : [],
-    routines: [...open.map((r) => ({ id: r.id, suggestion: 'do_now' })), ...done.map((r) => ({ id: r.id, suggestion: 'well_done' }))].slice(0, 8),
+    routines: [...open.map((r) => ({ id: r.id, suggestion: 'do_now' })), ...done.map((r) => ({ id: r.id, suggestion: 'well_done' }))].slice(
+      0,
+      8,
+    ),
   });
 }

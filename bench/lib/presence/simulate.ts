@@ -276,8 +276,7 @@ export function simulate(options: SimulationOptions): Trace {
     }
   }
   const personPath = walker.path;
-  const phoneAt = (t: number): Point =>
-    phoneDown && t >= phoneDown.from && t < phoneDown.to ? DESK : positionAt(personPath, t);
+  const phoneAt = (t: number): Point => (phoneDown && t >= phoneDown.from && t < phoneDown.to ? DESK : positionAt(personPath, t));
 
   // A node offline: the office node, from 30 to 45 minutes (HA shows its sensors unavailable).
   const offline = options.scenario === 'node-offline' ? { node: 'office' as Room, from: 30 * 60_000, to: 45 * 60_000 } : undefined;

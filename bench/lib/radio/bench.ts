@@ -66,7 +66,11 @@ export function mergeRadio(scores: readonly RadioScore[]): RadioScore {
     homecomings: { right: sum((s) => s.homecomings.right), n: sum((s) => s.homecomings.n) },
     awayWhileUnknownS: sum((s) => s.awayWhileUnknownS),
   };
-  if (desk.length) out.phoneDown = { correct: desk.reduce((s, x) => s + x.phoneDown!.correct, 0), counted: desk.reduce((s, x) => s + x.phoneDown!.counted, 0) };
+  if (desk.length)
+    out.phoneDown = {
+      correct: desk.reduce((s, x) => s + x.phoneDown!.correct, 0),
+      counted: desk.reduce((s, x) => s + x.phoneDown!.counted, 0),
+    };
   return out;
 }
 
@@ -96,7 +100,8 @@ export function runRadioBench(options: RadioBenchOptions): { rows: RadioRow[]; a
   return { rows, all: mergeRadio(all), solvable: solvN ? solv / solvN : NaN };
 }
 
-export const fmt = (v: number | undefined, digits = 1): string => (v === undefined ? '-' : Number.isFinite(v) ? v.toFixed(digits) : 'not seen');
+export const fmt = (v: number | undefined, digits = 1): string =>
+  v === undefined ? '-' : Number.isFinite(v) ? v.toFixed(digits) : 'not seen';
 export const pct = (v: number): string => `${(v * 100).toFixed(2)} %`;
 
 export function withMisses(delays: readonly number[], misses: number): number[] {
@@ -104,7 +109,19 @@ export function withMisses(delays: readonly number[], misses: number): number[] 
 }
 
 export function radioTable(rows: readonly RadioRow[], all: RadioScore): string {
-  const header = ['scenario', 'hours', 'accuracy', 'flaps/h', 'switch p50 / p95 s', 'not seen', 'away p50 / max s', 'first room: start', 'home', 'desk acc.', 'away unknown s'];
+  const header = [
+    'scenario',
+    'hours',
+    'accuracy',
+    'flaps/h',
+    'switch p50 / p95 s',
+    'not seen',
+    'away p50 / max s',
+    'first room: start',
+    'home',
+    'desk acc.',
+    'away unknown s',
+  ];
   const line = (name: string, s: RadioScore): string[] => {
     const delays = withMisses(s.switchDelays, s.switchesNotSeen);
     const away = withMisses(s.awayDelays, s.awaysNotSeen);

@@ -131,23 +131,46 @@ export function drawHouse(random: Random, pathLossExponent: number): House {
     const u = 0.2 + random.next() * 0.6;
     const px = b.x0 + u * (b.x1 - b.x0);
     const py = b.y0 + u * (b.y1 - b.y0);
-    return side === 0 ? { x: px, y: b.y0 + off } : side === 1 ? { x: px, y: b.y1 - off } : side === 2 ? { x: b.x0 + off, y: py } : { x: b.x1 - off, y: py };
+    return side === 0
+      ? { x: px, y: b.y0 + off }
+      : side === 1
+        ? { x: px, y: b.y1 - off }
+        : side === 2
+          ? { x: b.x0 + off, y: py }
+          : { x: b.x1 - off, y: py };
   };
   const off = 0.2;
   const names = [HALL, ...south, ...north];
   let nodes: Record<string, Point> = {};
   let bestScore = -Infinity;
-  const draft: House = { rooms, names, walls, nodes, doors, frontDoor: { x: 0, y: 0 }, outside: [], adjacency, desk: { room: '', at: { x: 0, y: 0 } } };
+  const draft: House = {
+    rooms,
+    names,
+    walls,
+    nodes,
+    doors,
+    frontDoor: { x: 0, y: 0 },
+    outside: [],
+    adjacency,
+    desk: { room: '', at: { x: 0, y: 0 } },
+  };
   for (let attempt = 0; attempt < 300 && bestScore < 1; attempt++) {
     draft.nodes = Object.fromEntries(names.map((n) => [n, place(n)]));
     // Every room (the hall, a passage, less strictly) mostly its own node's.
-    const score = Math.min(...names.map((n) => Math.min(1, ownShare(draft, n, pathLossExponent, n === HALL ? 0 : 3) / (n === HALL ? 0.7 : 1))));
+    const score = Math.min(
+      ...names.map((n) => Math.min(1, ownShare(draft, n, pathLossExponent, n === HALL ? 0 : 3) / (n === HALL ? 0.7 : 1))),
+    );
     if (score > bestScore) [nodes, bestScore] = [draft.nodes, score];
   }
 
   const frontDoor = { x: 0, y: (yH0 + yH1) / 2 };
   // Home along the south (front) side of the house, past the kitchen's outside wall.
-  const outside = [{ x: -0.6, y: frontDoor.y }, { x: -1.2, y: -1.2 }, { x: 6, y: -6 }, { x: 40, y: -40 }];
+  const outside = [
+    { x: -0.6, y: frontDoor.y },
+    { x: -1.2, y: -1.2 },
+    { x: 6, y: -6 },
+    { x: 40, y: -40 },
+  ];
   const deskRoom = north[0]!;
   const db = rooms[deskRoom]!;
   const desk = { room: deskRoom, at: { x: db.x0 + 0.6 + random.next() * (db.x1 - db.x0 - 1.2), y: db.y1 - 0.6 } };

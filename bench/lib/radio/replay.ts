@@ -24,7 +24,8 @@ export interface ReplayOptions {
 /** Detected room changes of the trace's person; evaluated after each reading instant and every second. */
 export function replayRadio(trace: RadioTrace, options: ReplayOptions = {}): Change[] {
   const engineOptions: Partial<PresenceOptions> = { ...options.engine };
-  if (options.adjacency) engineOptions.doors = [...Object.keys(trace.house.doors).map((k) => k.split('|') as [string, string]), [HALL, AWAY]];
+  if (options.adjacency)
+    engineOptions.doors = [...Object.keys(trace.house.doors).map((k) => k.split('|') as [string, string]), [HALL, AWAY]];
   const engine = createPresenceEngine({ nodes: trace.nodes, devices: trace.devices, options: engineOptions, start: 0 });
   const detected: Change[] = [];
   const end = trace.truth.at(-1)!.t + 1000;

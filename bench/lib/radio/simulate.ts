@@ -146,7 +146,9 @@ export function simulateRadio(options: RadioSimOptions): RadioTrace {
   const chan = root.split('channel');
   const shared = new Map(rooms.map((r) => [r, { x: chan.gauss() * radio.shadowSigmaDb * Math.sqrt(radio.shadowShared), t: 0 }]));
   const own = new Map<string, { x: number; t: number }>();
-  for (const r of rooms) for (const d of DEVICES) own.set(`${r}|${d.tracker}`, { x: chan.gauss() * radio.shadowSigmaDb * Math.sqrt(1 - radio.shadowShared), t: 0 });
+  for (const r of rooms)
+    for (const d of DEVICES)
+      own.set(`${r}|${d.tracker}`, { x: chan.gauss() * radio.shadowSigmaDb * Math.sqrt(1 - radio.shadowShared), t: 0 });
   const sigShared = radio.shadowSigmaDb * Math.sqrt(radio.shadowShared);
   const sigOwn = radio.shadowSigmaDb * Math.sqrt(1 - radio.shadowShared);
 

@@ -61,7 +61,8 @@ export class Walker {
   /** Stays put for `seconds`, turning every 20–60 s. */
   stay(seconds: number): void {
     const end = this.t + seconds * 1000;
-    for (let t = this.t; t < end; t += this.random.between(20, 60) * 1000) this.turns.push({ t, angle: this.random.between(0, 2 * Math.PI) });
+    for (let t = this.t; t < end; t += this.random.between(20, 60) * 1000)
+      this.turns.push({ t, angle: this.random.between(0, 2 * Math.PI) });
     this.path.push({ t: end, p: this.at });
   }
 

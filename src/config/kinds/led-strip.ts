@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { deviceBase } from './base.js';
 import { gpio } from '../pin.js';
 
-const pwmChannels = z
-  .object({ red: gpio, green: gpio, blue: gpio, white: gpio.optional() })
-  .strict();
+const pwmChannels = z.object({ red: gpio, green: gpio, blue: gpio, white: gpio.optional() }).strict();
 
 /** A light controller (often an ESP8266 that shipped with Tasmota), reflashed to ESPHome. */
 export const ledStripSpec = deviceBase
@@ -12,7 +10,13 @@ export const ledStripSpec = deviceBase
     kind: z.literal('led-strip'),
     light: z.discriminatedUnion('type', [
       z.object({ type: z.literal('rgb'), pins: pwmChannels, frequency: z.number().int().min(100).max(40000).default(1000) }).strict(),
-      z.object({ type: z.literal('rgbw'), pins: pwmChannels.required({ white: true }), frequency: z.number().int().min(100).max(40000).default(1000) }).strict(),
+      z
+        .object({
+          type: z.literal('rgbw'),
+          pins: pwmChannels.required({ white: true }),
+          frequency: z.number().int().min(100).max(40000).default(1000),
+        })
+        .strict(),
       z
         .object({
           type: z.literal('ws2812'),

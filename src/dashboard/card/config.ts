@@ -30,7 +30,8 @@ export function checkConfig(config: unknown): HearthCardConfig {
   const c = config as Partial<HearthCardConfig> | undefined;
   if (!c || !Array.isArray(c.routines)) throw new Error('hearth-card: `routines` must be a list of { entity, done, snooze }');
   for (const [i, r] of c.routines.entries()) {
-    if (!r || typeof r.entity !== 'string') throw new Error(`hearth-card: routines[${i}].entity must be an entity id like sensor.routine_morning_meds`);
+    if (!r || typeof r.entity !== 'string')
+      throw new Error(`hearth-card: routines[${i}].entity must be an entity id like sensor.routine_morning_meds`);
   }
   if (c.checkin !== undefined && typeof c.checkin !== 'string') throw new Error('hearth-card: `checkin` must be an entity id');
   return { type: CARD_TYPE, routines: c.routines, ...(c.title ? { title: c.title } : {}), ...(c.checkin ? { checkin: c.checkin } : {}) };

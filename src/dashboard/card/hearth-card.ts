@@ -78,9 +78,11 @@ export class HearthCard extends LitElement {
           ${row.streak ? html`<span class="streak" title="days done in the last 7">${row.streak}</span>` : nothing}
         </span>
       </span>
-      ${row.snooze
-        ? html`<button class="snooze" ?disabled=${this.pressing === row.snooze} @click=${() => this.press(row.snooze!)}>Snooze</button>`
-        : nothing}
+      ${
+        row.snooze
+          ? html`<button class="snooze" ?disabled=${this.pressing === row.snooze} @click=${() => this.press(row.snooze!)}>Snooze</button>`
+          : nothing
+      }
       ${row.done ? html`<button class="done" ?disabled=${this.pressing === row.done} @click=${() => this.press(row.done!)}>Done</button>` : nothing}
     </li>`;
   }
@@ -92,16 +94,24 @@ export class HearthCard extends LitElement {
     const checkin = this.config.checkin ? checkinView(this.hass.states, this.config.checkin, clock) : undefined;
     return html`<ha-card .header=${this.config.title ?? ''}>
       <div class="content">
-        ${rows.length ? html`<ul>${rows.map((r) => this.renderRow(r))}</ul>` : html`<p class="empty">Nothing else is due today.</p>`}
-        ${checkin
-          ? checkin.kind === 'missing'
-            ? html`<p class="warning checkin">${checkin.message}</p>`
-            : html`<div class="checkin">
-                <span class="label">Latest check-in${checkin.at ? html` · ${checkin.at}` : nothing}</span>
-                <p>${checkin.text}</p>
-                ${checkin.detail ? html`<p class="detail">${checkin.detail}</p>` : nothing}
-              </div>`
-          : nothing}
+        ${
+          rows.length
+            ? html`<ul>
+                ${rows.map((r) => this.renderRow(r))}
+              </ul>`
+            : html`<p class="empty">Nothing else is due today.</p>`
+        }
+        ${
+          checkin
+            ? checkin.kind === 'missing'
+              ? html`<p class="warning checkin">${checkin.message}</p>`
+              : html`<div class="checkin">
+                  <span class="label">Latest check-in${checkin.at ? html` · ${checkin.at}` : nothing}</span>
+                  <p>${checkin.text}</p>
+                  ${checkin.detail ? html`<p class="detail">${checkin.detail}</p>` : nothing}
+                </div>`
+            : nothing
+        }
       </div>
     </ha-card>`;
   }

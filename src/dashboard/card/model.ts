@@ -57,7 +57,8 @@ export interface Clock {
   timeZone: string;
 }
 
-const day = (d: Date, timeZone: string): string => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+const day = (d: Date, timeZone: string): string =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 const timeOfDay = (d: Date, timeZone: string): string =>
   new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
 
@@ -132,7 +133,11 @@ export function checkinView(states: States, entity: string, clock: Clock): Check
   return {
     kind: 'checkin',
     text: message ?? s.state,
-    ...(at ? { at: `${day(at, clock.timeZone) === day(clock.now, clock.timeZone) ? 'today' : day(at, clock.timeZone)} ${timeOfDay(at, clock.timeZone)}` } : {}),
+    ...(at
+      ? {
+          at: `${day(at, clock.timeZone) === day(clock.now, clock.timeZone) ? 'today' : day(at, clock.timeZone)} ${timeOfDay(at, clock.timeZone)}`,
+        }
+      : {}),
     ...(detail ? { detail } : {}),
   };
 }

@@ -19,8 +19,7 @@ const ADDRESSABLE_EFFECTS: Record<string, ConfigObject> = {
   Twinkle: { addressable_twinkle: { name: 'Twinkle' } },
 };
 
-const effectsFor = (spec: LedStripSpec): Record<string, ConfigObject> =>
-  spec.light.type === 'ws2812' ? ADDRESSABLE_EFFECTS : PWM_EFFECTS;
+const effectsFor = (spec: LedStripSpec): Record<string, ConfigObject> => (spec.light.type === 'ws2812' ? ADDRESSABLE_EFFECTS : PWM_EFFECTS);
 
 const CHANNELS: readonly Channel[] = ['red', 'green', 'blue', 'white'];
 
@@ -38,13 +37,23 @@ export const ledStrip: KindEmitter<'led-strip'> = {
   pins: (spec, board) => {
     const light = spec.light;
     if (light.type === 'ws2812') {
-      return [{ path: 'light.pin', pin: light.pin, use: 'addressable', platform: addressablePlatform(board.chip), role: 'the LED data line' }];
+      return [
+        { path: 'light.pin', pin: light.pin, use: 'addressable', platform: addressablePlatform(board.chip), role: 'the LED data line' },
+      ];
     }
     return CHANNELS.flatMap((channel) => {
       const pin = light.pins[channel];
       return pin === undefined
         ? []
-        : [{ path: `light.pins.${channel}`, pin, use: 'pwm' as const, platform: pwmPlatform(board.chip), role: `the ${channel} PWM channel` }];
+        : [
+            {
+              path: `light.pins.${channel}`,
+              pin,
+              use: 'pwm' as const,
+              platform: pwmPlatform(board.chip),
+              role: `the ${channel} PWM channel`,
+            },
+          ];
     });
   },
 
@@ -84,6 +93,4 @@ export const ledStrip: KindEmitter<'led-strip'> = {
       light: [{ platform: spec.light.type, ...common, ...lightChannels, effects }],
     };
   },
-
 };
-

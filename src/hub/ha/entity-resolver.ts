@@ -123,7 +123,11 @@ export function matchDevices(
  * Resolves every spec entity to the entity id HA gave it (see the file's doc for the rules).
  * `entities`: `config/entity_registry/list`; `registryDevices`: `config/device_registry/list`.
  */
-export function resolveEntityIds(devices: readonly DeviceEntities[], entities: readonly RegistryEntity[], registryDevices: readonly RegistryDevice[]): Resolution {
+export function resolveEntityIds(
+  devices: readonly DeviceEntities[],
+  entities: readonly RegistryEntity[],
+  registryDevices: readonly RegistryDevice[],
+): Resolution {
   const renamed: Record<string, string> = {};
   const missing: string[] = [];
   const esphome = entities.filter((e) => e.platform === 'esphome' && !e.disabled_by);

@@ -82,7 +82,11 @@ export function createRunningGate(deps: RunningGateDeps): RunningGate {
     const sub: NonNullable<typeof startedSub> = { conn: c, closed: false };
     startedSub = sub;
     // Not replayed by the library on reconnect: a new connection asks get_config again.
-    c.subscribeMessage(() => void checkRunning(c), { type: 'subscribe_events', event_type: 'homeassistant_started' }, { resubscribe: false }).then(
+    c.subscribeMessage(
+      () => void checkRunning(c),
+      { type: 'subscribe_events', event_type: 'homeassistant_started' },
+      { resubscribe: false },
+    ).then(
       (u) => {
         if (sub.closed) {
           if (c.connected) void u().catch(() => {});

@@ -99,7 +99,8 @@ export function createWsSocketFactory(deps: SocketFactoryDeps): () => Promise<Ha
       if (result.error === 'invalid_auth') throw ERR_INVALID_AUTH;
       deps.onAttempt?.(n, result.error);
       const delay = backoffDelay(n, deps.backoff ?? DEFAULT_BACKOFF);
-      if (n === 0 || n % 10 === 0) log.warn({ url: wsUrl, err: result.error, attempt: n + 1, retryInMs: delay }, 'cannot connect to Home Assistant; retrying');
+      if (n === 0 || n % 10 === 0)
+        log.warn({ url: wsUrl, err: result.error, attempt: n + 1, retryInMs: delay }, 'cannot connect to Home Assistant; retrying');
       await sleepUnlessStopped(delay, deps.isStopped);
     }
   };

@@ -82,10 +82,13 @@ export function createDiscoveryPublisher(deps: DiscoveryPublisherDeps): Discover
         deps.mqtt.subscribe(haStatusTopic(deps.context), (_topic, payload) => {
           if (payload.toString() !== 'online') return;
           log.info('Home Assistant announced online: republishing discovery');
-          const t = setTimeout(() => {
-            timers.delete(t);
-            run();
-          }, deps.republishDelay ?? 1000 + Math.random() * 1000);
+          const t = setTimeout(
+            () => {
+              timers.delete(t);
+              run();
+            },
+            deps.republishDelay ?? 1000 + Math.random() * 1000,
+          );
           timers.add(t);
         }),
       );

@@ -13,7 +13,13 @@ import { MAX_TIMER_MS, type Clock } from '../clock.js';
 import type { HaClient, Unsubscribe } from '../ha/client.js';
 import type { StateChange } from '../ha/state-changes.js';
 import type { HubMqtt } from '../mqtt/client.js';
-import { personAttributesTopic, personRoomTopic, personTrackerTopic, stateMessage, type DiscoveryContext } from '../../discovery/discovery.js';
+import {
+  personAttributesTopic,
+  personRoomTopic,
+  personTrackerTopic,
+  stateMessage,
+  type DiscoveryContext,
+} from '../../discovery/discovery.js';
 import type { HubUnit, Link, UnitFactory } from '../unit.js';
 import {
   AWAY,
@@ -99,7 +105,9 @@ export function readingOf(change: StateChange, source: RssiSource | undefined, n
 function engineInputs(household: Household, devices: DeviceEntities[]): { nodes: PresenceNode[]; devices: TrackedDevice[] } {
   // The firmware already applies `rssi_offset` (an ESPHome `offset` filter), so HA's readings
   // are calibrated; adding it here again would count it twice.
-  const nodes = household.devices.flatMap(({ spec }) => (spec.kind === 'presence-node' ? [{ node: spec.name, room: spec.room, rssi_offset: 0 }] : []));
+  const nodes = household.devices.flatMap(({ spec }) =>
+    spec.kind === 'presence-node' ? [{ node: spec.name, room: spec.room, rssi_offset: 0 }] : [],
+  );
   const known = new Set(devices.filter((d) => d.kind === 'presence-node').map((d) => d.device));
   return {
     nodes: nodes.filter((n) => known.has(n.node) || known.size === 0),

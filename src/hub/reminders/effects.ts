@@ -71,7 +71,13 @@ export function createReminderEffects(deps: ReminderEffectsDeps): ReminderEffect
   /** The history says when a notification did not reach the phone (HA refused it). */
   const notificationFailed = (plan: RoutinePlan, service: string) => (error: string) => {
     if (deps.isStopped()) return;
-    deps.store.record({ at: deps.clock.now(), kind: 'notification_failed', routine: plan.id, source: 'hearth', detail: { service, error } });
+    deps.store.record({
+      at: deps.clock.now(),
+      kind: 'notification_failed',
+      routine: plan.id,
+      source: 'hearth',
+      detail: { service, error },
+    });
   };
 
   const syncLed = (slot: RoutineSlot, force = false): boolean => {
@@ -97,7 +103,7 @@ export function createReminderEffects(deps: ReminderEffectsDeps): ReminderEffect
       else if (e.type === 'notify') {
         const service = notifyService(plan);
         if (!service) {
-          log.info({ routine: plan.id }, 'no notify service for this routine\'s person: notification not sent');
+          log.info({ routine: plan.id }, "no notify service for this routine's person: notification not sent");
           continue;
         }
         void call(

@@ -21,7 +21,10 @@ const HANDLING_BUCKETS = [0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05];
 
 export function createPressTiming(ha: Pick<HaClient, 'lastDataAt' | 'onNextWrite'>, metrics: Metrics | undefined): PressTiming {
   // Get-or-create: a reload's new instance shares these series with the one it replaces.
-  const pressesCounter = metrics?.counter('hearth_button_presses_total', 'Button presses handled, by routine and kind', ['routine', 'kind']);
+  const pressesCounter = metrics?.counter('hearth_button_presses_total', 'Button presses handled, by routine and kind', [
+    'routine',
+    'kind',
+  ]);
   const handlingHist = metrics?.histogram(
     'hearth_press_handling_seconds',
     "Presses that send a command: from the press's websocket data reaching hearth's socket to the LED command written to it",

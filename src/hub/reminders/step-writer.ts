@@ -58,7 +58,10 @@ export function createStepWriter(deps: { store: Store; clock: Clock; log: Logger
       const persisted = saved.get(id) as ReminderState | undefined;
       const before = slot.state.phase;
       slot.state = persisted?.routine === id ? persisted : initialState(id, deps.clock.now());
-      log.error({ routine: id, phase: before, restored: slot.state.phase }, 'reminder step not saved: state put back to what the store holds');
+      log.error(
+        { routine: id, phase: before, restored: slot.state.phase },
+        'reminder step not saved: state put back to what the store holds',
+      );
     }
     return { slots: [...failedSlots], pressMarks };
   };

@@ -150,7 +150,8 @@ export function createReminders(deps: RemindersDeps): Reminders {
       { deferred: options.deferred ?? false, publish: stepEffects.some((e) => e.type === 'publish') },
     );
     wakeups.schedule(slot);
-    if (event.type !== 'tick' || stepEffects.length) log.debug({ routine: id, event: event.type, phase: state.phase, effects: stepEffects.map((e) => e.type) }, 'reminder step');
+    if (event.type !== 'tick' || stepEffects.length)
+      log.debug({ routine: id, event: event.type, phase: state.phase, effects: stepEffects.map((e) => e.type) }, 'reminder step');
     return { slot, led };
   };
 
@@ -182,7 +183,10 @@ export function createReminders(deps: RemindersDeps): Reminders {
     timing.counted(press.routine, press.event.press);
     const { routine, device } = press;
     if (press.event.at !== undefined) {
-      log.info({ device, routine, press: press.event.press, pressedAt: new Date(press.event.at).toISOString() }, 'button press made while hearth was not watching');
+      log.info(
+        { device, routine, press: press.event.press, pressedAt: new Date(press.event.at).toISOString() },
+        'button press made while hearth was not watching',
+      );
     } else log.info({ device, routine, press: press.event.press }, 'button press');
   };
 
@@ -211,7 +215,11 @@ export function createReminders(deps: RemindersDeps): Reminders {
       }
       presses.loadHandledMarks();
       for (const [id, slot] of slots) {
-        if (slot.plan.scheduleError) log.error({ routine: id, err: slot.plan.scheduleError }, 'routine schedule cannot be evaluated: it never falls due by itself, only by hand; the other routines run');
+        if (slot.plan.scheduleError)
+          log.error(
+            { routine: id, err: slot.plan.scheduleError },
+            'routine schedule cannot be evaluated: it never falls due by itself, only by hand; the other routines run',
+          );
       }
       for (const [id, slot] of slots) {
         const persisted = saved.get(id) as ReminderState | undefined;
@@ -223,8 +231,14 @@ export function createReminders(deps: RemindersDeps): Reminders {
         }
       }
       if (pressEntities.size) unsubs.push(deps.ha.subscribeStates([...pressEntities.keys()], onPressChange));
-      unsubs.push(deps.ha.subscribeEvents('mobile_app_notification_action', (e) => applyAction(actions.fromNotification(e as Parameters<typeof actions.fromNotification>[0]))));
-      unsubs.push(deps.mqtt.subscribe(routineCommandFilter(deps.context), (topic, payload) => applyAction(actions.fromCommand(topic, payload))));
+      unsubs.push(
+        deps.ha.subscribeEvents('mobile_app_notification_action', (e) =>
+          applyAction(actions.fromNotification(e as Parameters<typeof actions.fromNotification>[0])),
+        ),
+      );
+      unsubs.push(
+        deps.mqtt.subscribe(routineCommandFilter(deps.context), (topic, payload) => applyAction(actions.fromCommand(topic, payload))),
+      );
       if (deps.ha.state === 'connected') syncAllLeds();
       log.info({ routines: slots.size, buttons: pressEntities.size }, 'reminders started');
     },

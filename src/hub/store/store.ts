@@ -107,9 +107,7 @@ export function createStore(deps: StoreDeps): Store {
   db.pragma('busy_timeout = 5000');
   const schemaVersion = migrate(db, deps.migrations ?? MIGRATIONS);
 
-  const insertHistory = db.prepare(
-    'INSERT INTO history (at, kind, routine, device, source, detail) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  const insertHistory = db.prepare('INSERT INTO history (at, kind, routine, device, source, detail) VALUES (?, ?, ?, ?, ?, ?)');
   const upsertState = db.prepare(
     `INSERT INTO reminder_state (routine, state, updated_at) VALUES (?, ?, ?)
      ON CONFLICT(routine) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
@@ -225,7 +223,9 @@ export function migrate(db: Database.Database, migrations: readonly Migration[])
   const current = (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
   const known = sorted.at(-1)?.version ?? 0;
   if (current > known) {
-    throw new Error(`the store's schema version ${current} is newer than this hearth knows (${known}); refusing to run an older hearth on it`);
+    throw new Error(
+      `the store's schema version ${current} is newer than this hearth knows (${known}); refusing to run an older hearth on it`,
+    );
   }
   const insert = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of sorted) {

@@ -9,7 +9,10 @@ export const checkinAnswer = z
   .object({
     summary: z.string().min(1).max(120).describe('One short sentence: the gist of the check-in.'),
     message: z.string().min(1).max(800).describe('The check-in to the person: warm, concrete, two to four sentences.'),
-    observations: z.array(z.string().min(1).max(200)).max(4).describe('What the pictures show that bears on the routines or tasks (rooms and things, never judging the person).'),
+    observations: z
+      .array(z.string().min(1).max(200))
+      .max(4)
+      .describe('What the pictures show that bears on the routines or tasks (rooms and things, never judging the person).'),
     routines: z
       .array(
         z.object({

@@ -70,7 +70,9 @@ export function buildContext(inputs: ContextInputs, options: ContextOptions): Ch
       return out;
     });
   const maxTodos = options.maxTodos ?? 10;
-  const todos = inputs.todos.slice(0, maxTodos).map((t) => (t.due ? { list: t.list, summary: t.summary, due: t.due } : { list: t.list, summary: t.summary }));
+  const todos = inputs.todos
+    .slice(0, maxTodos)
+    .map((t) => (t.due ? { list: t.list, summary: t.summary, due: t.due } : { list: t.list, summary: t.summary }));
   const recent = [...inputs.recent]
     .sort((a, b) => b.at - a.at)
     .slice(0, options.recent)

@@ -9,7 +9,8 @@ import { actionableOf, type CheckinMessage } from './message.js';
 const list = (items: readonly string[]): string =>
   items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 
-const titled = (routines: readonly ContextRoutine[]): string => list(routines.map((r) => r.title.charAt(0).toLowerCase() + r.title.slice(1)));
+const titled = (routines: readonly ContextRoutine[]): string =>
+  list(routines.map((r) => r.title.charAt(0).toLowerCase() + r.title.slice(1)));
 
 export function fallbackCheckin(context: CheckinContext, reason: string, options: { short?: boolean } = {}): CheckinMessage {
   const by = (status: string) => context.routines.filter((r) => r.status === status);
@@ -35,14 +36,27 @@ export function fallbackCheckin(context: CheckinContext, reason: string, options
   if (snoozed.length) sentences.push(`Snoozed: ${titled(snoozed)}.`);
   if (!options.short) {
     if (missed.length) sentences.push(`${titled(missed).replace(/^./, (c) => c.toUpperCase())} slipped earlier; no worries, next time.`);
-    if (upcoming.length) sentences.push(`Later: ${list(upcoming.map((r) => `${r.title.charAt(0).toLowerCase()}${r.title.slice(1)}${r.due ? ` at ${r.due}` : ''}`))}.`);
+    if (upcoming.length)
+      sentences.push(
+        `Later: ${list(upcoming.map((r) => `${r.title.charAt(0).toLowerCase()}${r.title.slice(1)}${r.due ? ` at ${r.due}` : ''}`))}.`,
+      );
     if (context.todos.length) {
       const more = context.more_todos ? ` (and ${context.more_todos} more)` : '';
-      sentences.push(`On your lists: ${list(context.todos.slice(0, 3).map((t) => t.summary))}${context.todos.length > 3 ? ', …' : ''}${more}.`);
+      sentences.push(
+        `On your lists: ${list(context.todos.slice(0, 3).map((t) => t.summary))}${context.todos.length > 3 ? ', …' : ''}${more}.`,
+      );
     }
   }
   if (sentences.length === 1) sentences.push('Nothing is waiting for you right now.');
 
   const routines = [...open, ...(options.short ? [] : done)].map((r) => r.id);
-  return { source: 'data', reason, summary, message: sentences.join(' '), observations: [], routines, actionable: actionableOf(routines, context) };
+  return {
+    source: 'data',
+    reason,
+    summary,
+    message: sentences.join(' '),
+    observations: [],
+    routines,
+    actionable: actionableOf(routines, context),
+  };
 }

@@ -19,7 +19,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(timezone: string): Intl.DateTimeFormat {
   let f = formatters.get(timezone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'long' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: timezone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'long',
+    });
     formatters.set(timezone, f);
   }
   return f;
@@ -34,9 +43,19 @@ export function dayPartOf(minute: number): DayPart {
 }
 
 export function localTime(t: number, timezone: string): LocalTime {
-  const parts = Object.fromEntries(formatter(timezone).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timezone)
+      .formatToParts(new Date(t))
+      .map((p) => [p.type, p.value]),
+  );
   const minute = Number(parts.hour) * 60 + Number(parts.minute);
-  return { time: `${parts.hour}:${parts.minute}`, minute, weekday: parts.weekday!, date: `${parts.year}-${parts.month}-${parts.day}`, dayPart: dayPartOf(minute) };
+  return {
+    time: `${parts.hour}:${parts.minute}`,
+    minute,
+    weekday: parts.weekday!,
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    dayPart: dayPartOf(minute),
+  };
 }
 
 /** Whether a local minute lies in a daily span `from`–`to` (minutes; `from > to` crosses midnight). */

@@ -31,7 +31,14 @@ export function actionableOf(routines: readonly string[], context: CheckinContex
 /** The model's (fact-checked) answer as a message. */
 export function messageFromAnswer(answer: CheckinAnswer, context: CheckinContext): CheckinMessage {
   const routines = answer.routines.map((r) => r.id);
-  return { source: 'model', summary: answer.summary, message: answer.message, observations: answer.observations, routines, actionable: actionableOf(routines, context) };
+  return {
+    source: 'model',
+    summary: answer.summary,
+    message: answer.message,
+    observations: answer.observations,
+    routines,
+    actionable: actionableOf(routines, context),
+  };
 }
 
 /** HA state is at most 255 characters. */

@@ -42,7 +42,12 @@ export interface CaptureDecision {
   reason?: string;
 }
 
-export function mayCapture(input: { camerasOn: boolean; cameraCount: number; when: CaptureWhen; presence: PresenceFacts }): CaptureDecision {
+export function mayCapture(input: {
+  camerasOn: boolean;
+  cameraCount: number;
+  when: CaptureWhen;
+  presence: PresenceFacts;
+}): CaptureDecision {
   if (!input.camerasOn) return { allowed: false, reason: 'cameras_off' };
   if (input.cameraCount === 0) return { allowed: false, reason: 'no_cameras' };
   if (input.when.person_home && !input.presence.home) return { allowed: false, reason: 'person_away' };

@@ -190,7 +190,10 @@ export class CheckinRunner {
     }
     const recent = d.store.recent(d.person.id, d.settings.recent);
     const contextOf = (stills: CheckinContext['stills']): CheckinContext =>
-      buildContext({ now: startedAt, timezone: d.timezone, person: d.person, routines, todos, presence, recent, stills }, { recent: d.settings.recent });
+      buildContext(
+        { now: startedAt, timezone: d.timezone, person: d.person, routines, todos, presence, recent, stills },
+        { recent: d.settings.recent },
+      );
     timings.context_ms = Math.round(performance.now() - contextStarted);
 
     if (plan.run === 'short') {
@@ -250,7 +253,13 @@ export class CheckinRunner {
       return fallback(`model_${check.status}${check.detail ? `: ${check.detail}` : ''}`);
     }
     try {
-      const result = await d.model.chat({ system: prompt.system, prompt: prompt.prompt, images: usable.map((s) => s.jpeg), schema: checkinAnswer, signal });
+      const result = await d.model.chat({
+        system: prompt.system,
+        prompt: prompt.prompt,
+        images: usable.map((s) => s.jpeg),
+        schema: checkinAnswer,
+        signal,
+      });
       timings.model_ms = Math.round(performance.now() - modelStarted);
       timings.first_token_ms = result.timings.firstTokenMs;
       if (result.timings.loadMs !== undefined) timings.load_ms = result.timings.loadMs;

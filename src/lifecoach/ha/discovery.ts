@@ -61,14 +61,28 @@ function config(ctx: CoachDiscoveryContext, component: string, objectId: string,
     payload_not_available: 'offline',
     origin: { name: 'hearth', sw_version: ctx.version },
   };
-  return { topic: `${ctx.prefix}/${component}/${ctx.nodeId ?? 'hearth'}/${objectId}/config`, payload: JSON.stringify(payload), options: RETAINED };
+  return {
+    topic: `${ctx.prefix}/${component}/${ctx.nodeId ?? 'hearth'}/${objectId}/config`,
+    payload: JSON.stringify(payload),
+    options: RETAINED,
+  };
 }
 
 /** Every discovery config of the coach, for one person and the given cameras. */
-export function coachDiscovery(ctx: CoachDiscoveryContext, person: { id: string; name: string }, cameras: readonly string[]): CoachMqttMessage[] {
+export function coachDiscovery(
+  ctx: CoachDiscoveryContext,
+  person: { id: string; name: string },
+  cameras: readonly string[],
+): CoachMqttMessage[] {
   const t = coachTopics(ctx);
   const p = slug(person.id);
-  const device = { identifiers: ['hearth_lifecoach'], name: 'Life coach', manufacturer: 'hearth', model: 'Life coach', sw_version: ctx.version };
+  const device = {
+    identifiers: ['hearth_lifecoach'],
+    name: 'Life coach',
+    manufacturer: 'hearth',
+    model: 'Life coach',
+    sw_version: ctx.version,
+  };
   return [
     config(ctx, 'sensor', `${p}_checkin`, {
       name: `${person.name} check-in`,
@@ -160,7 +174,11 @@ export function checkinMessages(ctx: CoachDiscoveryContext, record: CheckinRecor
 }
 
 /** The health sensor from what is known: the cameras switch, the last model check, the last call. */
-export function coachHealth(input: { camerasOn: boolean; model?: { status: string } | undefined; lastFailure?: string | undefined }): CoachHealth {
+export function coachHealth(input: {
+  camerasOn: boolean;
+  model?: { status: string } | undefined;
+  lastFailure?: string | undefined;
+}): CoachHealth {
   if (input.model?.status === 'model_missing') return 'model_missing';
   if (input.model?.status === 'no_vision') return 'no_vision';
   if (input.model?.status === 'unreachable' || input.lastFailure === 'unreachable') return 'ollama_unreachable';

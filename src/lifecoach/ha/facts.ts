@@ -38,7 +38,12 @@ export function routineFactsFromPublished(r: PublishedRoutine, now: number, time
   const dueLaterToday = nextDue !== undefined && nextDue > now && localTime(nextDue, timezone).date === today;
   const status = routineStatus({ phase: r.phase, doneToday, dueLaterToday });
   const match = /^(\d+) of (\d+)/.exec(r.streak ?? '');
-  const facts: RoutineFacts = { id: r.id, title: r.title, status, streak: match ? { done: Number(match[1]), of: Number(match[2]) } : { done: 0, of: 0 } };
+  const facts: RoutineFacts = {
+    id: r.id,
+    title: r.title,
+    status,
+    streak: match ? { done: Number(match[1]), of: Number(match[2]) } : { done: 0, of: 0 },
+  };
   const dueAt = dueSince ?? (status === 'upcoming' ? nextDue : undefined);
   if (dueAt !== undefined) facts.dueAt = dueAt;
   if (doneToday) facts.doneAt = lastDone!;

@@ -14,7 +14,10 @@ export interface HaMessagePort {
 /** Every `todo.*` entity HA has now. */
 export async function todoEntities(ha: HaMessagePort): Promise<string[]> {
   const states = await ha.sendMessage<Array<{ entity_id: string }>>({ type: 'get_states' });
-  return states.map((s) => s.entity_id).filter((id) => id.startsWith('todo.')).sort();
+  return states
+    .map((s) => s.entity_id)
+    .filter((id) => id.startsWith('todo.'))
+    .sort();
 }
 
 /** Open items of `lists` (default: every to-do list). Throws when HA refuses (the runner notes it). */

@@ -35,23 +35,38 @@ export function coachRouter(deps: CoachRouteDeps): Router {
     const file = String(req.params.file);
     const name = file.endsWith('.jpg') ? file.slice(0, -4) : '';
     if (!CAMERA_NAME.test(name) || !deps.cameras.names.includes(name)) {
-      return void res.status(404).json({ error: `no camera "${file}" (known: ${deps.cameras.names.map((n) => `${n}.jpg`).join(', ') || 'none'})` });
+      return void res
+        .status(404)
+        .json({ error: `no camera "${file}" (known: ${deps.cameras.names.map((n) => `${n}.jpg`).join(', ') || 'none'})` });
     }
     const blocked = await deps.captureBlocked();
-    if (blocked) return void res.status(503).set('Retry-After', '60').json({ error: `no still: ${blocked}`, reason: blocked });
+    if (blocked)
+      return void res
+        .status(503)
+        .set('Retry-After', '60')
+        .json({ error: `no still: ${blocked}`, reason: blocked });
     const round = await deps.cameras.captureAll('http', { only: [name] });
     deps.store.saveCaptures(round.records);
     const still = round.stills[0];
     if (!still) {
       const failure = round.failures[0];
-      return void res.status(503).set('Retry-After', '10').json({ error: `camera ${name}: ${failure?.reason ?? 'no still'}: ${failure?.detail ?? ''}`.trim(), reason: failure?.reason ?? 'no_still' });
+      return void res
+        .status(503)
+        .set('Retry-After', '10')
+        .json({
+          error: `camera ${name}: ${failure?.reason ?? 'no still'}: ${failure?.detail ?? ''}`.trim(),
+          reason: failure?.reason ?? 'no_still',
+        });
     }
     res.set({ 'Cache-Control': 'no-store', 'X-Still-Quality': still.quality, 'Last-Modified': new Date(still.capturedAt).toUTCString() });
     res.type('image/jpeg').send(still.jpeg);
   });
 
   router.post('/api/checkin', async (req, res) => {
-    if (!deps.runCheckin) return void res.status(404).json({ error: 'the life coach does not run in this hearth (lifecoach.placement: it runs in its own process or on another host)' });
+    if (!deps.runCheckin)
+      return void res
+        .status(404)
+        .json({ error: 'the life coach does not run in this hearth (lifecoach.placement: it runs in its own process or on another host)' });
     const run = deps.runCheckin('api');
     if (req.query.wait === '1' || req.query.wait === 'true') return void res.json(await run);
     run.catch(() => {}); // the runner records and logs its own faults
@@ -61,7 +76,8 @@ export function coachRouter(deps: CoachRouteDeps): Router {
   router.get('/api/checkins', (req, res) => {
     const limit = req.query.limit === undefined ? 20 : Number(req.query.limit);
     const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return void res.status(400).json({ error: 'limit must be a whole number from 1 to 500' });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      return void res.status(400).json({ error: 'limit must be a whole number from 1 to 500' });
     if (before !== undefined && !Number.isFinite(before)) return void res.status(400).json({ error: 'before must be epoch milliseconds' });
     res.json(deps.store.list(before === undefined ? { limit } : { limit, before }));
   });

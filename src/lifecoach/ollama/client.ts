@@ -111,13 +111,16 @@ export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch
       show = await client.show({ model });
     } catch (error) {
       const failure = classifyOllamaError(error, false);
-      if (failure.kind === 'model_not_found') return { status: 'model_missing', model, detail: `model "${model}" is not on ${settings.host} (ollama pull ${model})` };
-      if (failure.kind === 'unreachable' || (error as Error)?.name === 'TimeoutError') return { status: 'unreachable', model, detail: failure.message };
+      if (failure.kind === 'model_not_found')
+        return { status: 'model_missing', model, detail: `model "${model}" is not on ${settings.host} (ollama pull ${model})` };
+      if (failure.kind === 'unreachable' || (error as Error)?.name === 'TimeoutError')
+        return { status: 'unreachable', model, detail: failure.message };
       return { status: 'error', model, detail: `${failure.kind}: ${failure.message}` };
     }
     const capabilities = Array.isArray(show.capabilities) ? show.capabilities : [];
     const check: ModelCheck = { status: capabilities.includes('vision') ? 'ok' : 'no_vision', model, capabilities };
-    if (check.status === 'no_vision') check.detail = `model "${model}" has no vision capability (it has ${capabilities.join(', ') || 'none'})`;
+    if (check.status === 'no_vision')
+      check.detail = `model "${model}" has no vision capability (it has ${capabilities.join(', ') || 'none'})`;
     try {
       const tags = await client.list();
       const wanted = model.includes(':') ? model : `${model}:latest`;
@@ -131,10 +134,19 @@ export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch
 
   async function warmUp(signal?: AbortSignal): Promise<number> {
     const started = performance.now();
-    const deadlines = startDeadlines({ totalMs: settings.deadline * 1000, firstTokenMs: settings.first_token_timeout * 1000, stallMs: settings.deadline * 1000 }, signal);
+    const deadlines = startDeadlines(
+      { totalMs: settings.deadline * 1000, firstTokenMs: settings.first_token_timeout * 1000, stallMs: settings.deadline * 1000 },
+      signal,
+    );
     try {
       // No prompt: Ollama loads the model and answers done_reason "load".
-      await clientFor(deadlines.signal).generate({ model: settings.model, prompt: '', keep_alive: keepAlive, stream: false, options: { num_ctx: settings.num_ctx } });
+      await clientFor(deadlines.signal).generate({
+        model: settings.model,
+        prompt: '',
+        keep_alive: keepAlive,
+        stream: false,
+        options: { num_ctx: settings.num_ctx },
+      });
       return performance.now() - started;
     } catch (error) {
       if (deadlines.fired) throw new OllamaFailure(deadlines.fired, `warm-up: ${deadlines.fired}`);
@@ -183,7 +195,8 @@ export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch
       deadlines.dispose();
     }
     if (!final) throw new OllamaFailure('incomplete_stream', 'the stream ended without its done chunk');
-    if (final.done_reason === 'length') throw new OllamaFailure('cut_off', `the answer was cut off at num_predict ${settings.num_predict} tokens`);
+    if (final.done_reason === 'length')
+      throw new OllamaFailure('cut_off', `the answer was cut off at num_predict ${settings.num_predict} tokens`);
     if (raw.trim() === '') throw new OllamaFailure('empty', 'the model answered nothing');
     let json: unknown;
     try {

@@ -44,7 +44,16 @@ export class OllamaFailure extends Error {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 
 function causeCode(error: unknown): string | undefined {
   let e: unknown = error;
@@ -70,10 +79,13 @@ export function classifyOllamaError(error: unknown, started: boolean): OllamaFai
     return new OllamaFailure('bad_request', message, status);
   }
   // ollama-js throws a plain Error for these two stream conditions.
-  if (message === 'Did not receive done or success response in stream.') return new OllamaFailure('incomplete_stream', 'the stream ended without its done chunk');
+  if (message === 'Did not receive done or success response in stream.')
+    return new OllamaFailure('incomplete_stream', 'the stream ended without its done chunk');
   const code = causeCode(error);
   if (code !== undefined && NETWORK_CODES.has(code)) {
-    return started ? new OllamaFailure('incomplete_stream', `connection lost mid-stream (${code})`) : new OllamaFailure('unreachable', `${message} (${code})`);
+    return started
+      ? new OllamaFailure('incomplete_stream', `connection lost mid-stream (${code})`)
+      : new OllamaFailure('unreachable', `${message} (${code})`);
   }
   if (/terminated|other side closed/i.test(message)) return new OllamaFailure('incomplete_stream', message);
   if (error instanceof TypeError && /fetch failed/i.test(message)) return new OllamaFailure('unreachable', message);

@@ -91,9 +91,22 @@ export function createCameraSet(deps: CameraSetDeps): CameraSet {
         continue;
       }
       const digest = stillDigest(result.jpeg);
-      const quality = judgeStill({ digest, previousDigest: previousDigest.get(camera.name), luma: result.luma, darkBelow: camera.dark_below });
+      const quality = judgeStill({
+        digest,
+        previousDigest: previousDigest.get(camera.name),
+        luma: result.luma,
+        darkBelow: camera.dark_below,
+      });
       previousDigest.set(camera.name, digest);
-      const still: Still = { camera: camera.name, jpeg: result.jpeg, width: result.width, height: result.height, quality, digest, capturedAt: at };
+      const still: Still = {
+        camera: camera.name,
+        jpeg: result.jpeg,
+        width: result.width,
+        height: result.height,
+        quality,
+        digest,
+        capturedAt: at,
+      };
       if (result.luma !== undefined) still.luma = result.luma;
       round.stills.push(still);
       if (quality === 'ok') latest.set(camera.name, still);

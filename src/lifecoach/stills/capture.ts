@@ -76,7 +76,8 @@ export function classifyFfmpegError(stderr: string): CaptureFailure {
   if (/Device or resource busy/i.test(stderr)) return 'busy';
   if (/Permission denied/i.test(stderr)) return 'permission';
   if (/Server returned [45]\d\d|HTTP error [45]\d\d/i.test(stderr)) return 'http_error';
-  if (/Connection refused|No route to host|Network is unreachable|Name or service not known|Failed to resolve/i.test(stderr)) return 'unreachable';
+  if (/Connection refused|No route to host|Network is unreachable|Name or service not known|Failed to resolve/i.test(stderr))
+    return 'unreachable';
   return 'ffmpeg_failed';
 }
 
@@ -109,7 +110,13 @@ export function captureStill(spec: CaptureSpec, options: CaptureOptions): Promis
   // The watchdog's own budget is a little longer than ours: normally we kill first.
   const watchdogSeconds = Math.ceil(options.timeoutMs / 1000) + 2;
   const [cmd, argv] = watchdog === false ? [ffmpeg, args] : [watchdog, ['-k', '1', '-s', 'KILL', String(watchdogSeconds), ffmpeg, ...args]];
-  const fail = (reason: CaptureFailure, detail: string): CaptureFailed => ({ ok: false, camera: spec.name, reason, detail, ms: performance.now() - started });
+  const fail = (reason: CaptureFailure, detail: string): CaptureFailed => ({
+    ok: false,
+    camera: spec.name,
+    reason,
+    detail,
+    ms: performance.now() - started,
+  });
 
   return new Promise((resolve) => {
     if (options.signal?.aborted) return resolve(fail('aborted', 'capture aborted before it started'));
@@ -174,7 +181,14 @@ export function captureStill(spec: CaptureSpec, options: CaptureOptions): Promis
       const jpeg = Buffer.concat(chunks);
       const info = completeJpeg(jpeg);
       if (code === 0 && info) {
-        const ok: CaptureOk = { ok: true, camera: spec.name, jpeg, width: info.width, height: info.height, ms: performance.now() - started };
+        const ok: CaptureOk = {
+          ok: true,
+          camera: spec.name,
+          jpeg,
+          width: info.width,
+          height: info.height,
+          ms: performance.now() - started,
+        };
         if (luma !== undefined) ok.luma = luma;
         return resolve(ok);
       }

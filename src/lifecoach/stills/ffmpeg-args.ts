@@ -11,7 +11,10 @@
 import type { CameraConfig, PrivacyMask } from '../../config/lifecoach.js';
 
 /** The capture-relevant part of a camera's config. */
-export type CaptureSpec = Pick<CameraConfig, 'name' | 'device' | 'url' | 'input' | 'format' | 'input_format' | 'video_size' | 'settle_frames' | 'max_edge' | 'jpeg_quality' | 'masks'>;
+export type CaptureSpec = Pick<
+  CameraConfig,
+  'name' | 'device' | 'url' | 'input' | 'format' | 'input_format' | 'video_size' | 'settle_frames' | 'max_edge' | 'jpeg_quality' | 'masks'
+>;
 
 /** Where the luma figure appears on ffmpeg's stderr. */
 export const LUMA_KEY = 'lavfi.signalstats.YAVG';

@@ -14,7 +14,12 @@ export const stillDigest = (jpeg: Uint8Array): string => createHash('sha256').up
  * `frozen` wins over `dark` (a frozen dark frame says more about the camera than the room).
  * `luma` undefined (not measured) never counts as dark.
  */
-export function judgeStill(input: { digest: string; previousDigest?: string | undefined; luma?: number | undefined; darkBelow: number }): StillQuality {
+export function judgeStill(input: {
+  digest: string;
+  previousDigest?: string | undefined;
+  luma?: number | undefined;
+  darkBelow: number;
+}): StillQuality {
   if (input.previousDigest !== undefined && input.previousDigest === input.digest) return 'frozen';
   if (input.luma !== undefined && input.luma < input.darkBelow) return 'dark';
   return 'ok';

@@ -19,7 +19,19 @@ export interface RemoteCameraDeps {
   fetch?: typeof fetch;
 }
 
-const KNOWN: ReadonlySet<string> = new Set(['missing', 'busy', 'permission', 'unreachable', 'http_error', 'timeout', 'incomplete', 'too_large', 'aborted', 'spawn_failed', 'ffmpeg_failed']);
+const KNOWN: ReadonlySet<string> = new Set([
+  'missing',
+  'busy',
+  'permission',
+  'unreachable',
+  'http_error',
+  'timeout',
+  'incomplete',
+  'too_large',
+  'aborted',
+  'spawn_failed',
+  'ffmpeg_failed',
+]);
 
 export function createRemoteCameraSet(deps: RemoteCameraDeps): Pick<CameraSet, 'names' | 'captureAll' | 'latest'> {
   const now = deps.now ?? Date.now;
@@ -55,7 +67,15 @@ export function createRemoteCameraSet(deps: RemoteCameraDeps): Pick<CameraSet, '
       const quality = judgeStill({ digest, previousDigest: previous.get(camera), darkBelow: 0 });
       previous.set(camera, digest);
       const hubQuality = res.headers.get('x-still-quality');
-      return { camera, jpeg, width: info.width, height: info.height, digest, capturedAt: now(), quality: hubQuality === 'dark' ? 'dark' : quality };
+      return {
+        camera,
+        jpeg,
+        width: info.width,
+        height: info.height,
+        digest,
+        capturedAt: now(),
+        quality: hubQuality === 'dark' ? 'dark' : quality,
+      };
     } catch (error) {
       if (timeout.aborted) return fail('timeout', `no still from the hub within ${deps.timeoutMs} ms`);
       if (signal?.aborted) return fail('aborted', 'aborted');

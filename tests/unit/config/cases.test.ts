@@ -26,7 +26,11 @@ const files = (c: string) => ({ config: join(CASES, c, 'hearth.yaml'), devices: 
 function hearth(c: string, ...args: string[]) {
   const { config, devices } = files(c);
   const run = spawnSync(TSX, [CLI, ...args, '--config', config, '--devices', devices], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
-  const lines = run.stderr.replaceAll(`${join(CASES, c)}/`, '').trim().split('\n').filter(Boolean);
+  const lines = run.stderr
+    .replaceAll(`${join(CASES, c)}/`, '')
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   return { status: run.status, stdout: run.stdout, lines };
 }
 
@@ -64,7 +68,9 @@ describe('issue 10 cases: device specs and hearth.yaml', { timeout: 90_000 }, ()
     expect(run.status).toBe(2);
     expect(existsSync(run.out)).toBe(false);
     expect(run.lines).toHaveLength(1);
-    expect(run.lines[0]).toMatch(/^hearth\.yaml: routines\[1\]\.id: "water_plants" collides with routines\[0\]\.id "water-plants" once "-" and "_" are treated alike/);
+    expect(run.lines[0]).toMatch(
+      /^hearth\.yaml: routines\[1\]\.id: "water_plants" collides with routines\[0\]\.id "water-plants" once "-" and "_" are treated alike/,
+    );
     expect(run.lines[0]).toContain('MQTT unique_id hearth_routine_water_plants');
     expect(run.lines[0]).toContain('discovery topic homeassistant/sensor/hearth/routine_water_plants/config');
   });
@@ -89,7 +95,10 @@ describe('issue 10 cases: device specs and hearth.yaml', { timeout: 90_000 }, ()
     expect(run.lines).toEqual([]);
     expect(run.status).toBe(0);
     expect(readFileSync(join(run.out, 'study-presence.yaml'), 'utf8')).toContain('- throttle_average: 1500ms');
-    const household = await loadHousehold({ configFile: files('esphome-time-periods').config, devicesDir: files('esphome-time-periods').devices });
+    const household = await loadHousehold({
+      configFile: files('esphome-time-periods').config,
+      devicesDir: files('esphome-time-periods').devices,
+    });
     expect(household.config.routines[0]).toMatchObject({ window: 90 * 60, nag_every: 90 });
     expect(household.devices[0]!.spec).toMatchObject({ report_interval: 1.5 });
   });
@@ -143,7 +152,9 @@ describe('issue 10 cases: device specs and hearth.yaml', { timeout: 90_000 }, ()
     const household = await loadHousehold({ configFile: join(dir, 'hearth.yaml'), devicesDir: join(dir, 'devices') });
     expect(household.warnings.map((w) => w.path)).toEqual(['routines[1].due.cron']);
     const now = Date.UTC(2026, 10, 29, 12);
-    const next = household.config.routines.map((r) => createSchedule('daily' in r.due ? ['0 8 * * *'] : [r.due.cron], household.config.timezone, r.window).next(now));
+    const next = household.config.routines.map((r) =>
+      createSchedule('daily' in r.due ? ['0 8 * * *'] : [r.due.cron], household.config.timezone, r.window).next(now),
+    );
     expect(next[0]).toBe(Date.UTC(2026, 11, 6, 0)); // Sunday 29 Nov 2026 12:00 → next Sunday 00:00 London (GMT)
     expect(next[1]).toBeUndefined();
   });

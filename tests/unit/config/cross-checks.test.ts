@@ -31,7 +31,10 @@ describe('devices', () => {
   });
 
   it('a routine when hearth.yaml has none', async () => {
-    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.slice(0, BASE_CONFIG.indexOf('routines:')), 'devices/x.yaml': button('x') });
+    const loaded = await loadFiles({
+      'hearth.yaml': BASE_CONFIG.slice(0, BASE_CONFIG.indexOf('routines:')),
+      'devices/x.yaml': button('x'),
+    });
     expectOnlyError(loaded, 'devices/x.yaml', 'routine', 'unknown routine "kitchen-meds"', 'routines: defines none');
   });
 
@@ -57,9 +60,14 @@ describe('devices', () => {
 
   it('a presence node tracking everything when there are no trackers: a warning', async () => {
     const config = BASE_CONFIG.replace(/trackers:[\s\S]*?routines:/, 'routines:');
-    const loaded = await loadFiles({ 'hearth.yaml': config, 'devices/kitchen.yaml': presence('kitchen', 'kitchen').replace(/tracks:.*\n/, '') });
+    const loaded = await loadFiles({
+      'hearth.yaml': config,
+      'devices/kitchen.yaml': presence('kitchen', 'kitchen').replace(/tracks:.*\n/, ''),
+    });
     expect(loaded.errors).toEqual([]);
-    expect(loaded.household?.warnings.map(formatIssue)).toEqual(['devices/kitchen.yaml: tracks: warning: tracks nothing: hearth.yaml has no trackers']);
+    expect(loaded.household?.warnings.map(formatIssue)).toEqual([
+      'devices/kitchen.yaml: tracks: warning: tracks nothing: hearth.yaml has no trackers',
+    ]);
   });
 
   it('reference errors are found even when the file has other errors', async () => {
@@ -70,18 +78,25 @@ describe('devices', () => {
 
 describe('hearth.yaml', () => {
   it('a tracker of an unknown person: did you mean', async () => {
-    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('    person: sam\n    type: irk\n    irk: fedc', '    person: samm\n    type: irk\n    irk: fedc') });
+    const loaded = await loadFiles({
+      'hearth.yaml': BASE_CONFIG.replace('    person: sam\n    type: irk\n    irk: fedc', '    person: samm\n    type: irk\n    irk: fedc'),
+    });
     const issue = expectOnlyError(loaded, 'hearth.yaml', 'trackers[1].person', 'unknown person "samm"; did you mean "sam"?');
     expect(issue.line).toBe(12);
   });
 
   it('a routine for an unknown person', async () => {
-    const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('    title: Take the meds', '    title: Take the meds\n    person: alex') });
+    const loaded = await loadFiles({
+      'hearth.yaml': BASE_CONFIG.replace('    title: Take the meds', '    title: Take the meds\n    person: alex'),
+    });
     expectOnlyError(loaded, 'hearth.yaml', 'routines[0].person', 'unknown person "alex"; known: sam');
   });
 
   it('an unknown person is still found when another part of hearth.yaml is invalid', async () => {
-    const config = BASE_CONFIG.replace('person: sam\n    type: irk\n    irk: fedc', 'person: samm\n    type: irk\n    irk: fedc').replace('Europe/London', 'Mars/Olympus');
+    const config = BASE_CONFIG.replace('person: sam\n    type: irk\n    irk: fedc', 'person: samm\n    type: irk\n    irk: fedc').replace(
+      'Europe/London',
+      'Mars/Olympus',
+    );
     const loaded = await loadFiles({ 'hearth.yaml': config });
     expect(loaded.errors.map((i) => i.path)).toEqual(['timezone', 'trackers[1].person']);
   });
@@ -125,11 +140,20 @@ describe('derived names: ids whose HA / MQTT keys would coincide', () => {
     const loaded = await loadFiles({
       'hearth.yaml': BASE_CONFIG.replace('  - id: sam-watch', '  - id: sam_iphone'),
     });
-    expectOnlyError(loaded, 'hearth.yaml', 'trackers[1].id', '"sam_iphone" collides with trackers[0].id "sam-iphone"', 'secret name sam_iphone');
+    expectOnlyError(
+      loaded,
+      'hearth.yaml',
+      'trackers[1].id',
+      '"sam_iphone" collides with trackers[0].id "sam-iphone"',
+      'secret name sam_iphone',
+    );
   });
 
   it('two people differing only in separators would share sensor.<person>_room', async () => {
-    const config = BASE_CONFIG.replace('people:\n  - id: sam\n    name: Sam', 'people:\n  - id: jo-ann\n    name: Jo\n  - id: jo_ann\n    name: Jo A\n  - id: sam\n    name: Sam');
+    const config = BASE_CONFIG.replace(
+      'people:\n  - id: sam\n    name: Sam',
+      'people:\n  - id: jo-ann\n    name: Jo\n  - id: jo_ann\n    name: Jo A\n  - id: sam\n    name: Sam',
+    );
     const loaded = await loadFiles({ 'hearth.yaml': config });
     const issue = expectOnlyError(loaded, 'hearth.yaml', 'people[1].id', 'collides with people[0].id "jo-ann"');
     expect(issue.message).toContain('MQTT unique_id hearth_jo_ann_room');
@@ -147,7 +171,10 @@ describe('derived names: ids whose HA / MQTT keys would coincide', () => {
   });
 
   it('an exact duplicate is reported once, as a duplicate', async () => {
-    const config = BASE_CONFIG.replace('  - id: kitchen-meds', '  - id: kitchen-meds\n    title: A\n    due: { daily: ["09:00"] }\n  - id: kitchen-meds');
+    const config = BASE_CONFIG.replace(
+      '  - id: kitchen-meds',
+      '  - id: kitchen-meds\n    title: A\n    due: { daily: ["09:00"] }\n  - id: kitchen-meds',
+    );
     const loaded = await loadFiles({ 'hearth.yaml': config });
     expectOnlyError(loaded, 'hearth.yaml', 'routines[1].id', 'duplicate routine id "kitchen-meds"');
   });
@@ -157,12 +184,19 @@ describe('derived names: HA entity ids of the ESPHome devices', () => {
   it('two devices whose expected entity ids coincide are an error naming both files', async () => {
     const named = (name: string, friendly: string) => button(name).replace(`name: ${name}`, `name: ${name}\nfriendly_name: "${friendly}"`);
     const loaded = await loadFiles({ 'devices/a.yaml': named('a', 'Hall button'), 'devices/b.yaml': named('b', 'Hall-button') });
-    const issue = expectOnlyError(loaded, 'devices/b.yaml', 'friendly_name', '"Hall-button" gives the same HA entity id as devices/a.yaml', 'event.hall_button_button');
+    const issue = expectOnlyError(
+      loaded,
+      'devices/b.yaml',
+      'friendly_name',
+      '"Hall-button" gives the same HA entity id as devices/a.yaml',
+      'event.hall_button_button',
+    );
     expect(issue.message).toContain('_2');
   });
 
   it('the same friendly name in two areas is fine: HA puts the area first', async () => {
-    const inArea = (name: string, area: string) => button(name).replace(`name: ${name}`, `name: ${name}\nfriendly_name: Meds button\narea: ${area}`);
+    const inArea = (name: string, area: string) =>
+      button(name).replace(`name: ${name}`, `name: ${name}\nfriendly_name: Meds button\narea: ${area}`);
     const loaded = await loadFiles({ 'devices/a.yaml': inArea('a', 'Kitchen'), 'devices/b.yaml': inArea('b', 'Bedroom') });
     expect(loaded.issues).toEqual([]);
   });
@@ -175,13 +209,23 @@ describe('derived names: ESPHome secret names', () => {
       'irk: !secret phone_irk',
     );
     const loaded = await loadFiles({ 'hearth.yaml': config, 'devices/p.yaml': presence('p', 'kitchen') });
-    expectOnlyError(loaded, 'hearth.yaml', 'trackers[1].irk', 'secret name "phone_irk" of tracker "sam-watch" is also the secret name of tracker "sam-iphone"');
+    expectOnlyError(
+      loaded,
+      'hearth.yaml',
+      'trackers[1].irk',
+      'secret name "phone_irk" of tracker "sam-watch" is also the secret name of tracker "sam-iphone"',
+    );
   });
 
   it("a tracker key named like a device's API key is an error; devices sharing one API key name is a choice", async () => {
     const config = BASE_CONFIG.replace('irk: 0123456789abcdef0123456789abcdef', 'irk: !secret b_api_key');
     const clash = await loadFiles({ 'hearth.yaml': config, 'devices/p.yaml': presence('p', 'kitchen'), 'devices/b.yaml': button('b') });
-    expectOnlyError(clash, 'hearth.yaml', 'trackers[0].irk', 'secret name "b_api_key" of tracker "sam-iphone" is also the secret name of device "b" (api_key)');
+    expectOnlyError(
+      clash,
+      'hearth.yaml',
+      'trackers[0].irk',
+      'secret name "b_api_key" of tracker "sam-iphone" is also the secret name of device "b" (api_key)',
+    );
     const shared = await loadFiles({
       'hearth.yaml': `${BASE_CONFIG}esphome:\n  api_key_secret: fleet_api_key\n`,
       'devices/a.yaml': button('a'),

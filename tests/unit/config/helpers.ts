@@ -98,7 +98,13 @@ export function expectOnlyError(loaded: Loaded, file: string, path: string, ...w
   return expectIssue(loaded, 'error', file, path, ...words);
 }
 
-export function expectIssue(loaded: Loaded, severity: ConfigIssue['severity'], file: string, path: string, ...words: string[]): ConfigIssue {
+export function expectIssue(
+  loaded: Loaded,
+  severity: ConfigIssue['severity'],
+  file: string,
+  path: string,
+  ...words: string[]
+): ConfigIssue {
   const issue = loaded.issues.find((i) => i.severity === severity && i.file === file && i.path === path);
   expect(issue, `no ${severity} at ${file}: ${path} in:\n${loaded.lines.join('\n')}`).toBeDefined();
   for (const word of words) expect(issue!.message).toContain(word);

@@ -108,9 +108,10 @@ describe('loadHousehold', () => {
   });
 
   it('a missing hearth.yaml is an error, and the device specs are still checked', async () => {
-    const error = await loadHousehold({ configFile: 'tests/fixtures/specs/nope.yaml', devicesDir: 'tests/fixtures/specs/bad-many/devices' }).catch(
-      (e: unknown) => e as ConfigError,
-    );
+    const error = await loadHousehold({
+      configFile: 'tests/fixtures/specs/nope.yaml',
+      devicesDir: 'tests/fixtures/specs/bad-many/devices',
+    }).catch((e: unknown) => e as ConfigError);
     const lines = (error as ConfigError).issues.map(formatIssue);
     expect(lines).toContain('tests/fixtures/specs/nope.yaml: file not found');
     expect(lines.some((l) => l.includes('c-light.yaml: kind: unknown kind'))).toBe(true);

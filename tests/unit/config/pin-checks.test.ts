@@ -23,7 +23,13 @@ describe('pins', () => {
 
   it.each([6, 7, 8, 11])('GPIO%i is a flash pin on every ESP32 module (ESPHome refuses it)', async (pin) => {
     const loaded = await loadFiles({ 'devices/a.yaml': button('a', { led: `GPIO${pin}` }) });
-    expectOnlyError(loaded, 'devices/a.yaml', 'led.pin', `GPIO${pin} is wired to the flash on the esp32dev (ESP32-WROOM-32`, 'ESPHome refuses it');
+    expectOnlyError(
+      loaded,
+      'devices/a.yaml',
+      'led.pin',
+      `GPIO${pin} is wired to the flash on the esp32dev (ESP32-WROOM-32`,
+      'ESPHome refuses it',
+    );
   });
 
   it.each([9, 10])('GPIO%i on a WROOM module is a warning, as in ESPHome (quad-IO flash)', async (pin) => {
@@ -33,7 +39,9 @@ describe('pins', () => {
   });
 
   it('the M5Stack Atom (ESP32-PICO-D4) wires its flash to GPIO16/17 and frees GPIO9/10', async () => {
-    const flash = await loadFiles({ 'devices/a.yaml': button('a', { board: 'm5stack-atom', button: 'GPIO39\n  pullup: false', led: 'GPIO17' }) });
+    const flash = await loadFiles({
+      'devices/a.yaml': button('a', { board: 'm5stack-atom', button: 'GPIO39\n  pullup: false', led: 'GPIO17' }),
+    });
     expectOnlyError(flash, 'devices/a.yaml', 'led.pin', 'GPIO17 is wired to the flash on the m5stack-atom (ESP32-PICO-D4');
     const free = await loadFiles({ 'devices/a.yaml': button('a', { board: 'm5stack-atom', button: 'GPIO9', led: 'GPIO10' }) });
     expect(free.issues).toEqual([]);
@@ -53,7 +61,14 @@ describe('pins', () => {
     const loaded = await loadFiles({ 'devices/a.yaml': button('a', { button: 'GPIO0' }) });
     expect(loaded.errors).toEqual([]);
     expect(loaded.household).toBeDefined();
-    const warning = expectIssue(loaded, 'warning', 'devices/a.yaml', 'button.pin', 'GPIO0 is a strapping pin on the ESP32', 'can stop the board from booting');
+    const warning = expectIssue(
+      loaded,
+      'warning',
+      'devices/a.yaml',
+      'button.pin',
+      'GPIO0 is a strapping pin on the ESP32',
+      'can stop the board from booting',
+    );
     expect(loaded.household!.warnings).toEqual([warning]);
     expect(formatIssue(warning)).toMatch(/^devices\/a\.yaml: button\.pin: warning: GPIO0 is a strapping pin/);
   });
@@ -105,7 +120,14 @@ describe('pins', () => {
   });
 
   it('GPIO16 on the ESP8266 has no pull-up', () => {
-    const spec = reminderButtonSpec.parse({ kind: 'reminder-button', name: 'a', board: 'd1_mini', routine: 'r', button: { pin: 16 }, led: { pin: 4 } });
+    const spec = reminderButtonSpec.parse({
+      kind: 'reminder-button',
+      name: 'a',
+      board: 'd1_mini',
+      routine: 'r',
+      button: { pin: 16 },
+      led: { pin: 4 },
+    });
     const issues = checkDeviceHardware({ file: 'devices/a.yaml', spec });
     expect(issues.map(formatIssue)).toEqual([
       'devices/a.yaml: button.pin: GPIO16 on the ESP8266 has only a pull-down; set pullup: false and fit an external pull-up resistor, or pick another pin',
@@ -113,7 +135,14 @@ describe('pins', () => {
   });
 
   it('pinClaims lists every pin a spec claims, with its use and ESPHome platform', () => {
-    const spec = reminderButtonSpec.parse({ kind: 'reminder-button', name: 'a', board: 'esp32dev', routine: 'r', button: { pin: 'GPIO25' }, led: { pin: 26 } });
+    const spec = reminderButtonSpec.parse({
+      kind: 'reminder-button',
+      name: 'a',
+      board: 'esp32dev',
+      routine: 'r',
+      button: { pin: 'GPIO25' },
+      led: { pin: 26 },
+    });
     expect(pinClaims(spec).map(({ path, pin, use, platform }) => ({ path, pin, use, platform }))).toEqual([
       { path: 'button.pin', pin: 25, use: 'digital-in', platform: 'gpio' },
       { path: 'led.pin', pin: 26, use: 'pwm', platform: 'ledc' },
@@ -122,7 +151,12 @@ describe('pins', () => {
 
   it('GPIO17 (A0) of an ESP8266 is analog-only: never a button, LED or PWM channel', async () => {
     const buttonA0 = await loadFiles({ 'devices/a.yaml': button('a', { board: 'd1_mini', button: '17\n  pullup: false', led: 'GPIO4' }) });
-    expectOnlyError(buttonA0, 'devices/a.yaml', 'button.pin', 'GPIO17 (A0/TOUT) is analog-only on the ESP8266 and cannot be a digital input');
+    expectOnlyError(
+      buttonA0,
+      'devices/a.yaml',
+      'button.pin',
+      'GPIO17 (A0/TOUT) is analog-only on the ESP8266 and cannot be a digital input',
+    );
     const ledA0 = await loadFiles({ 'devices/a.yaml': button('a', { board: 'd1_mini', button: 'GPIO5', led: 'GPIO17' }) });
     expectOnlyError(ledA0, 'devices/a.yaml', 'led.pin', 'GPIO17 (A0/TOUT) is analog-only', 'a PWM output');
   });

@@ -10,7 +10,12 @@ describe('device kind and board', () => {
 
   it('a kind close to a known one gets a did-you-mean', async () => {
     const loaded = await loadFiles({ 'devices/a.yaml': button('a').replace('kind: reminder-button', 'kind: reminder-buton') });
-    expectOnlyError(loaded, 'devices/a.yaml', 'kind', 'unknown kind "reminder-buton"; did you mean "reminder-button"? (known kinds: reminder-button, presence-node, led-strip)');
+    expectOnlyError(
+      loaded,
+      'devices/a.yaml',
+      'kind',
+      'unknown kind "reminder-buton"; did you mean "reminder-button"? (known kinds: reminder-button, presence-node, led-strip)',
+    );
   });
 
   it('missing kind is an error listing the known kinds', async () => {
@@ -98,7 +103,9 @@ describe('schema messages', () => {
   });
 
   it('wrong type says what was expected and what was found', async () => {
-    const loaded = await loadFiles({ 'devices/a.yaml': presence('a', 'kitchen').replace('tracks: [sam-iphone, sam-watch]', 'tracks: sam-iphone') });
+    const loaded = await loadFiles({
+      'devices/a.yaml': presence('a', 'kitchen').replace('tracks: [sam-iphone, sam-watch]', 'tracks: sam-iphone'),
+    });
     expectOnlyError(loaded, 'devices/a.yaml', 'tracks', 'must be a list, not "sam-iphone"');
   });
 
@@ -198,7 +205,7 @@ describe('hearth.yaml values', () => {
   });
 
   it("a tracker's label names its RSSI sensors, so ESPHome's entity-name rules apply", async () => {
-    const ok = await loadFiles({ 'hearth.yaml': withTracker("    type: mac\n    mac: AA:BB:CC:DD:EE:FF\n    label: \"Sam's iPad \"") });
+    const ok = await loadFiles({ 'hearth.yaml': withTracker('    type: mac\n    mac: AA:BB:CC:DD:EE:FF\n    label: "Sam\'s iPad "') });
     expect(ok.household!.config.trackers[2]).toMatchObject({ label: "Sam's iPad" });
     const slash = await loadFiles({ 'hearth.yaml': withTracker('    type: mac\n    mac: AA:BB:CC:DD:EE:FF\n    label: Keys/bag') });
     expectOnlyError(slash, 'hearth.yaml', 'trackers[2].label', 'must not contain "/"');
@@ -240,7 +247,7 @@ describe('hearth.yaml values', () => {
     ['0 8 * 13 *', 'invalid value for month: 13 (months are 1–12'],
     ['0 8 * * 8', 'invalid value for day of week: 8'],
     ['0 8-25 * * *', 'invalid value for hour: 8-25'],
-  ])('cron %j is parsed by croner, the hub\'s scheduler, at load: %s', async (cron, message) => {
+  ])("cron %j is parsed by croner, the hub's scheduler, at load: %s", async (cron, message) => {
     const loaded = await loadFiles({ 'hearth.yaml': BASE_CONFIG.replace('daily: ["08:00"]', `cron: "${cron}"`) });
     expectOnlyError(loaded, 'hearth.yaml', 'routines[0].due.cron', message);
   });

@@ -33,7 +33,9 @@ describe('readSecret', () => {
     await expect(readSecret(HA_TOKEN(), { env: {} })).rejects.toThrow(
       /homeassistant\.token_file: no secret found \(set homeassistant\.token_file in hearth\.yaml, or \$CREDENTIALS_DIRECTORY\/ha-token, or \$HEARTH_HA_TOKEN\)/,
     );
-    await expect(readSecret(HA_TOKEN(join(dir, 'missing')), { env: {} })).rejects.toThrow(/homeassistant\.token_file: cannot read .*ENOENT/);
+    await expect(readSecret(HA_TOKEN(join(dir, 'missing')), { env: {} })).rejects.toThrow(
+      /homeassistant\.token_file: cannot read .*ENOENT/,
+    );
     await expect(readSecret(HA_TOKEN(file('empty', ' \n')), { env: {} })).rejects.toThrow(/is empty/);
     await expect(readSecret(HA_TOKEN(), { env: {} })).rejects.toBeInstanceOf(SecretError);
   });

@@ -21,8 +21,14 @@ const run = (...args: string[]) =>
 describe('hearth dashboard command', () => {
   it('refuses options that make no sense, with exit code 2', () => {
     expect(run()).toMatchObject({ status: 2, stderr: expect.stringContaining('nothing to do: give --out FILE and/or --push') });
-    expect(run('--out', join(dir, 'x.yaml'), '--force')).toMatchObject({ status: 2, stderr: expect.stringContaining('--force only applies to --push') });
-    expect(run('--push', '--url-path', 'home')).toMatchObject({ status: 2, stderr: expect.stringContaining('--url-path: "home" must be lowercase words joined by hyphens') });
+    expect(run('--out', join(dir, 'x.yaml'), '--force')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--force only applies to --push'),
+    });
+    expect(run('--push', '--url-path', 'home')).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining('--url-path: "home" must be lowercase words joined by hyphens'),
+    });
   });
 
   it('reports a configuration error by file and field and writes nothing', () => {

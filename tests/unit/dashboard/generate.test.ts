@@ -28,7 +28,10 @@ describe('generated dashboard', () => {
     const used = new Set(allEntities(config));
     // every device: at least one of its entities is on the dashboard
     for (const device of householdEntities(household)) {
-      expect(device.entities.some((e) => used.has(e.entityId)), device.device).toBe(true);
+      expect(
+        device.entities.some((e) => used.has(e.entityId)),
+        device.device,
+      ).toBe(true);
     }
     // every room: a view of its own
     for (const room of householdRooms(household)) expect(config.views.map((v) => v.path)).toContain(`room-${room.id}`);
@@ -39,12 +42,20 @@ describe('generated dashboard', () => {
     for (const r of household.config.routines) {
       expect(routines.some((c) => c.type === 'heading' && c.heading === r.title)).toBe(true);
       expect(used.has(`sensor.routine_${r.id.replace(/-/g, '_')}`)).toBe(true);
-      expect(card?.routines).toContainEqual(expect.objectContaining({ entity: `sensor.routine_${r.id.replace(/-/g, '_')}`, done: `button.routine_${r.id.replace(/-/g, '_')}_done` }));
+      expect(card?.routines).toContainEqual(
+        expect.objectContaining({
+          entity: `sensor.routine_${r.id.replace(/-/g, '_')}`,
+          done: `button.routine_${r.id.replace(/-/g, '_')}_done`,
+        }),
+      );
     }
     // every person: in "who is here" of every presence room, visible only while there
     for (const room of ['kitchen', 'bedroom', 'living-room', 'office']) {
       const sam = viewCards(config, `room-${room}`).find((c) => c.type === 'tile' && c.name === 'Sam');
-      expect(sam).toMatchObject({ entity: 'sensor.sam_room', visibility: [{ condition: 'state', entity: 'sensor.sam_room', state: room }] });
+      expect(sam).toMatchObject({
+        entity: 'sensor.sam_room',
+        visibility: [{ condition: 'state', entity: 'sensor.sam_room', state: room }],
+      });
     }
   });
 
@@ -64,7 +75,9 @@ describe('generated dashboard', () => {
     const snapshot = snapshotOf(household);
     rename(snapshot, 'sensor.routine_morning_meds', 'sensor.pills');
     rename(snapshot, 'sensor.sam_room', 'sensor.where_is_sam');
-    const led = householdEntities(household).find((d) => d.device === 'kitchen-meds-button')!.entities.find((e) => e.role === 'led')!.entityId;
+    const led = householdEntities(household)
+      .find((d) => d.device === 'kitchen-meds-button')!
+      .entities.find((e) => e.role === 'led')!.entityId;
     rename(snapshot, led, 'light.pills_led');
     const { config } = generateDashboard({ household, snapshot, customCard: true });
     const used = allEntities(config);
@@ -81,13 +94,17 @@ describe('generated dashboard', () => {
     snapshot.states = snapshot.entities.map((e) => e.entity_id);
     const { config, warnings } = generateDashboard({ household, snapshot, customCard: true });
     expect(cardsOf(config).some((c) => c.type === 'custom:hearth-card')).toBe(false);
-    expect(warnings).toContain('routine morning-meds: HA has no state sensor for it (unique_id hearth_routine_morning_meds); has hearth run against this HA?');
+    expect(warnings).toContain(
+      'routine morning-meds: HA has no state sensor for it (unique_id hearth_routine_morning_meds); has hearth run against this HA?',
+    );
     expect(warnings.some((w) => w.startsWith('person sam:'))).toBe(true);
   });
 
   it('names trackers by their label from hearth.yaml', () => {
     const { config } = generateDashboard({ household, snapshot: snapshotOf(household), customCard: false });
-    const names = viewCards(config, 'room-kitchen').filter((c) => c.icon === 'mdi:bluetooth' && c.type === 'tile').map((c) => c.name);
+    const names = viewCards(config, 'room-kitchen')
+      .filter((c) => c.icon === 'mdi:bluetooth' && c.type === 'tile')
+      .map((c) => c.name);
     expect(names).toEqual(["Sam's iPhone", "Sam's Apple Watch"]);
   });
 
@@ -95,7 +112,9 @@ describe('generated dashboard', () => {
     const { config } = generateDashboard({ household, snapshot: snapshotOf(household), customCard: false });
     const strip = householdEntities(household).find((d) => d.device === 'bedroom-strip')!.entities[0]!;
     const cards = viewCards(config, 'room-bedroom');
-    expect(cards).toContainEqual(expect.objectContaining({ type: 'tile', entity: strip.entityId, features: [{ type: 'light-brightness' }] }));
+    expect(cards).toContainEqual(
+      expect.objectContaining({ type: 'tile', entity: strip.entityId, features: [{ type: 'light-brightness' }] }),
+    );
     const effects = cards.filter((c) => c.type === 'button').map((c) => c.name);
     expect(effects).toEqual(strip.effects);
     expect(effects.length).toBeGreaterThan(0);
@@ -107,12 +126,20 @@ describe('generated dashboard', () => {
   });
 
   it('lists extra room entities; to-do lists and stills only when their integration is loaded', () => {
-    const withRooms = { ...household, config: { ...household.config, rooms: [{ id: 'kitchen', entities: ['todo.shopping', 'image.kitchen_still', 'vacuum.robot', 'light.gone'] }] } } as Household;
+    const withRooms = {
+      ...household,
+      config: {
+        ...household.config,
+        rooms: [{ id: 'kitchen', entities: ['todo.shopping', 'image.kitchen_still', 'vacuum.robot', 'light.gone'] }],
+      },
+    } as Household;
     const snapshot = snapshotOf(withRooms);
     snapshot.states.push('todo.shopping', 'image.kitchen_still', 'vacuum.robot');
     const plain = generateDashboard({ household: withRooms, snapshot, customCard: false });
     const kitchen = viewCards(plain.config, 'room-kitchen');
-    expect(kitchen.filter((c) => ['todo.shopping', 'image.kitchen_still', 'vacuum.robot'].includes(c.entity as string)).map((c) => c.type)).toEqual(['tile', 'tile', 'tile']);
+    expect(
+      kitchen.filter((c) => ['todo.shopping', 'image.kitchen_still', 'vacuum.robot'].includes(c.entity as string)).map((c) => c.type),
+    ).toEqual(['tile', 'tile', 'tile']);
     expect(plain.warnings).toContain('room kitchen: HA has no entity light.gone (listed in hearth.yaml rooms:)');
     snapshot.components.push('todo', 'image');
     const rich = viewCards(generateDashboard({ household: withRooms, snapshot, customCard: false }).config, 'room-kitchen');
@@ -126,7 +153,13 @@ describe('generated dashboard', () => {
     const withCameras = { ...household, config: { ...household.config, cameras: [{ name: 'desk' }] } } as Household;
     withCoach(snapshot, household.config.people[0]!, ['desk']);
     // Something else of hearth's that merely looks like the coach's is not taken for it.
-    snapshot.entities.push({ entity_id: 'sensor.fake_checkin', platform: 'mqtt', unique_id: 'hearth_coach_checkin', device_id: null, disabled_by: null });
+    snapshot.entities.push({
+      entity_id: 'sensor.fake_checkin',
+      platform: 'mqtt',
+      unique_id: 'hearth_coach_checkin',
+      device_id: null,
+      disabled_by: null,
+    });
     snapshot.states.push('sensor.fake_checkin');
     const { config, warnings } = generateDashboard({ household: withCameras, snapshot, customCard: true });
     expect(warnings).toEqual([]);

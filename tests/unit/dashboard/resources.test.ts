@@ -35,6 +35,8 @@ describe("hearth's card resource", () => {
   });
 
   it('tells what to add when resources are kept in YAML', () => {
-    expect(yamlAdvice('/local/hearth-card.js?v=abc')).toContain('lovelace:\n    resources:\n      - url: /local/hearth-card.js?v=abc\n        type: module');
+    expect(yamlAdvice('/local/hearth-card.js?v=abc')).toContain(
+      'lovelace:\n    resources:\n      - url: /local/hearth-card.js?v=abc\n        type: module',
+    );
   });
 });

@@ -18,7 +18,14 @@ export function snapshotOf(household: Household, components = ['mqtt', 'esphome'
     const deviceId = `dev${i}`;
     devices.push({ id: deviceId, name: d.friendlyName, name_by_user: null });
     for (const e of d.entities) {
-      entities.push({ entity_id: e.entityId, platform: 'esphome', unique_id: `AA:BB:CC:00:00:0${i}/${d.device}/${e.domain}/${e.name}`, device_id: deviceId, original_name: e.name, disabled_by: null });
+      entities.push({
+        entity_id: e.entityId,
+        platform: 'esphome',
+        unique_id: `AA:BB:CC:00:00:0${i}/${d.device}/${e.domain}/${e.name}`,
+        device_id: deviceId,
+        original_name: e.name,
+        disabled_by: null,
+      });
     }
   }
   const ctx = { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' };
@@ -51,7 +58,13 @@ export function withCoach(snapshot: HaSnapshot, person: { id: string; name: stri
   const ctx = { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' };
   for (const m of coachDiscovery(ctx, person, cameras)) {
     const body = JSON.parse(String(m.payload)) as { unique_id: string; default_entity_id: string };
-    snapshot.entities.push({ entity_id: body.default_entity_id, platform: 'mqtt', unique_id: body.unique_id, device_id: 'coach', disabled_by: null });
+    snapshot.entities.push({
+      entity_id: body.default_entity_id,
+      platform: 'mqtt',
+      unique_id: body.unique_id,
+      device_id: 'coach',
+      disabled_by: null,
+    });
     snapshot.states.push(body.default_entity_id);
   }
   return snapshot;

@@ -69,7 +69,12 @@ describe('stale configs', () => {
     expect(staleConfigClears(before, now)).toEqual([
       { topic: 'homeassistant/sensor/hearth/routine_gone/config', payload: '', options: { retain: true, qos: 1 } },
     ]);
-    expect(staleConfigClears(now.map((m) => m.topic), now)).toEqual([]);
+    expect(
+      staleConfigClears(
+        now.map((m) => m.topic),
+        now,
+      ),
+    ).toEqual([]);
   });
 
   it('keeps states within 255 characters', () => {

@@ -69,11 +69,33 @@ describe('householdEntities', () => {
       { device: 'bedroom-strip', ids: [['light', null, 'light.bedroom_bedroom_strip_light']] },
     ]);
     const button = devices[0]!;
-    expect(button).toMatchObject({ kind: 'reminder-button', friendlyName: 'Kitchen meds button', area: 'Kitchen', routine: 'morning-meds' });
-    expect(button.entities[0]).toMatchObject({ domain: 'event', name: 'Button', objectId: 'button', eventTypes: ['single', 'double', 'long'], deviceClass: 'button' });
-    expect(button.entities[1]).toMatchObject({ domain: 'light', name: 'LED', objectId: 'led', effects: ['Pulse', 'Fast pulse'], colorModes: ['brightness'] });
+    expect(button).toMatchObject({
+      kind: 'reminder-button',
+      friendlyName: 'Kitchen meds button',
+      area: 'Kitchen',
+      routine: 'morning-meds',
+    });
+    expect(button.entities[0]).toMatchObject({
+      domain: 'event',
+      name: 'Button',
+      objectId: 'button',
+      eventTypes: ['single', 'double', 'long'],
+      deviceClass: 'button',
+    });
+    expect(button.entities[1]).toMatchObject({
+      domain: 'light',
+      name: 'LED',
+      objectId: 'led',
+      effects: ['Pulse', 'Fast pulse'],
+      colorModes: ['brightness'],
+    });
     expect(devices[1]).toMatchObject({ room: 'kitchen' });
-    expect(devices[1]!.entities[0]).toMatchObject({ unit: 'dBm', deviceClass: 'signal_strength', forceUpdate: true, friendlyName: 'Presence kitchen Sam iphone RSSI' });
+    expect(devices[1]!.entities[0]).toMatchObject({
+      unit: 'dBm',
+      deviceClass: 'signal_strength',
+      forceUpdate: true,
+      friendlyName: 'Presence kitchen Sam iphone RSSI',
+    });
   });
 
   it('uses the friendly name (apostrophes, repeated spaces) and the default one', () => {
@@ -93,7 +115,11 @@ describe('householdEntities', () => {
     h.config.trackers[0] = { ...h.config.trackers[0]!, label: "Sam's iPhone" };
     const [presence] = householdEntities(h);
     const iphone = presence!.entities.find((e) => e.tracker === 'sam-iphone')!;
-    expect(iphone).toMatchObject({ name: "Sam's iPhone RSSI", friendlyName: "Presence all Sam's iPhone RSSI", entityId: 'sensor.presence_all_sam_s_iphone_rssi' });
+    expect(iphone).toMatchObject({
+      name: "Sam's iPhone RSSI",
+      friendlyName: "Presence all Sam's iPhone RSSI",
+      entityId: 'sensor.presence_all_sam_s_iphone_rssi',
+    });
     // Trackers without a label keep the humanised id, and their entity ids.
     expect(presence!.entities.find((e) => e.tracker === 'sam-watch')!.entityId).toBe('sensor.presence_all_sam_watch_rssi');
     const sensors = emitDevice(h.devices[0]!, h).config.sensor as Record<string, unknown>[];
@@ -103,7 +129,9 @@ describe('householdEntities', () => {
   it('lookups by role/tracker and by entity id', () => {
     const devices = householdEntities(goldenHousehold());
     expect(findEntityId(devices, { device: 'kitchen-meds-button', role: 'led' })).toBe('light.kitchen_kitchen_meds_button_led');
-    expect(findEntityId(devices, { device: 'presence-kitchen', role: 'rssi', tracker: 'sam-watch' })).toBe('sensor.presence_kitchen_sam_watch_rssi');
+    expect(findEntityId(devices, { device: 'presence-kitchen', role: 'rssi', tracker: 'sam-watch' })).toBe(
+      'sensor.presence_kitchen_sam_watch_rssi',
+    );
     expect(findEntityId(devices, { device: 'nope', role: 'led' })).toBeUndefined();
     expect(entityIndex(devices).get('event.kitchen_kitchen_meds_button_button')?.device.device).toBe('kitchen-meds-button');
   });

@@ -76,7 +76,9 @@ describe('generate (atomic write)', () => {
         return fs.rename(from, to);
       }) as typeof fs.rename,
     };
-    await expect(writeGenerated(renderHousehold(household([device(WIDE_SPECS[0]!)])), { outDir: out, fs: failing })).rejects.toThrow('simulated');
+    await expect(writeGenerated(renderHousehold(household([device(WIDE_SPECS[0]!)])), { outDir: out, fs: failing })).rejects.toThrow(
+      'simulated',
+    );
     expect(snapshot(out)).toEqual(before);
     expect(readdirSync(join(root, 'build'))).toEqual(['esphome']);
   });

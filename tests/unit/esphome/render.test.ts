@@ -19,7 +19,10 @@ describe('renderYaml', () => {
   });
 
   it('double-quotes marked values and whatever YAML 1.1 would misread', () => {
-    const text = renderYaml({ mac: quoted('11:22:33:44:55:66'), irk: quoted('12345678901234567890123456789012'), a: 'on', b: 'yes', c: '0x1F', d: 'plain' }, []);
+    const text = renderYaml(
+      { mac: quoted('11:22:33:44:55:66'), irk: quoted('12345678901234567890123456789012'), a: 'on', b: 'yes', c: '0x1F', d: 'plain' },
+      [],
+    );
     expect(text).toContain('mac: "11:22:33:44:55:66"');
     expect(text).toContain('irk: "12345678901234567890123456789012"');
     expect(text).toContain('a: "on"');
@@ -27,7 +30,14 @@ describe('renderYaml', () => {
     expect(text).toContain('c: "0x1F"');
     expect(text).toContain('d: plain');
     // Read back as YAML 1.1 (ESPHome's loader): all strings.
-    expect(parse(text, { version: '1.1' })).toEqual({ mac: '11:22:33:44:55:66', irk: '12345678901234567890123456789012', a: 'on', b: 'yes', c: '0x1F', d: 'plain' });
+    expect(parse(text, { version: '1.1' })).toEqual({
+      mac: '11:22:33:44:55:66',
+      irk: '12345678901234567890123456789012',
+      a: 'on',
+      b: 'yes',
+      c: '0x1F',
+      d: 'plain',
+    });
   });
 
   it('leaves out undefined keys, writes empty sections bare and keeps key order', () => {
@@ -63,7 +73,10 @@ describe('generated configs', () => {
 
   it('carry every tracker key (IRK, iBeacon UUID, MAC) as a !secret reference, never its value', () => {
     const h = goldenHousehold();
-    const text = renderDevice(h.devices.find((d) => d.spec.kind === 'presence-node')!, h);
+    const text = renderDevice(
+      h.devices.find((d) => d.spec.kind === 'presence-node')!,
+      h,
+    );
     expect(text).toContain('irk: !secret sam_iphone_irk');
     expect(text).toContain('ibeacon_uuid: !secret sam_watch_uuid');
     expect(text).toContain('mac_address: !secret old_tag_mac');
@@ -114,13 +127,21 @@ describe('logger and UART0', () => {
     const h = household([device(spec)]);
     return (parse(renderDevice(h.devices[0]!, h), { customTags: [secretTag] }) as { logger: unknown }).logger;
   };
-  const buttonOn = (board: string, pin: number, led: number) =>
-    ({ name: 'b', kind: 'reminder-button', board, routine: 'morning-meds', button: { pin, pullup: false }, led: { pin: led } });
+  const buttonOn = (board: string, pin: number, led: number) => ({
+    name: 'b',
+    kind: 'reminder-button',
+    board,
+    routine: 'morning-meds',
+    button: { pin, pullup: false },
+    led: { pin: led },
+  });
 
   it('a device using GPIO1/GPIO3 of an ESP8266 or ESP32 (any kind) keeps the logger off UART0', () => {
     expect(loggerOf(buttonOn('esp01_1m', 3, 2))).toEqual({ baud_rate: 0 }); // an ESP-01's button on RX
     expect(loggerOf(buttonOn('esp32dev', 25, 1))).toEqual({ baud_rate: 0 });
-    expect(loggerOf({ name: 's', kind: 'led-strip', board: 'nodemcuv2', light: { type: 'ws2812', pin: 3, num_leds: 5 } })).toEqual({ baud_rate: 0 });
+    expect(loggerOf({ name: 's', kind: 'led-strip', board: 'nodemcuv2', light: { type: 'ws2812', pin: 3, num_leds: 5 } })).toEqual({
+      baud_rate: 0,
+    });
   });
 
   it('other pins, and the C3 (which logs over USB), keep the default logger', () => {

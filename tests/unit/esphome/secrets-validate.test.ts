@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate, renderHousehold } from '../../../src/esphome/generate.js';
-import { fleetSecrets, missingSecrets, placeholderSecrets, readTrackerKeys, secretsTemplate, trackerSecretProblems } from '../../../src/esphome/secrets.js';
+import {
+  fleetSecrets,
+  missingSecrets,
+  placeholderSecrets,
+  readTrackerKeys,
+  secretsTemplate,
+  trackerSecretProblems,
+} from '../../../src/esphome/secrets.js';
 import { hearthConfig } from '../../../src/config/hearth-config.js';
 import { SecretReference } from '../../../src/config/secret-ref.js';
 import { TrackerKeyError } from '../../../src/config/tracker-keys.js';
@@ -53,7 +60,11 @@ describe('secrets', () => {
     const refs = referencedSecrets(texts);
     expect(refs.find((r) => r.name === 'kitchen_meds_button_api_key')?.kind).toBe('api_key');
     const values = parse(placeholderSecrets(refs)) as Record<string, string>;
-    expect(Object.keys(values).sort()).toEqual(fleetSecrets(goldenHousehold()).map((s) => s.name).sort());
+    expect(Object.keys(values).sort()).toEqual(
+      fleetSecrets(goldenHousehold())
+        .map((s) => s.name)
+        .sort(),
+    );
     expect(Buffer.from(values.presence_kitchen_api_key!, 'base64')).toHaveLength(32);
     expect(values.fallback_ap_password!.length).toBeGreaterThanOrEqual(8);
   });
@@ -117,7 +128,10 @@ describe('missingSecrets', () => {
     const all = fleetSecrets(h).map((e) => e.name);
     const full = all.map((n) => `${n}: "x"`).join('\n');
     expect(missingSecrets(h, full)).toEqual([]);
-    const withoutKeys = all.filter((n) => !/_(irk|uuid|mac)$/.test(n)).map((n) => `${n}: "x"`).join('\n');
+    const withoutKeys = all
+      .filter((n) => !/_(irk|uuid|mac)$/.test(n))
+      .map((n) => `${n}: "x"`)
+      .join('\n');
     expect(missingSecrets(h, withoutKeys)).toEqual(['sam_iphone_irk', 'sam_watch_uuid', 'old_tag_mac']);
     expect(missingSecrets(h, 'not: [valid')).toEqual(all);
   });
@@ -169,13 +183,16 @@ describe('tracker keys from files (irk_file, mac_file, uuid_file)', () => {
 describe('trackerSecretProblems', () => {
   it('flags tracker keys in secrets.yaml that ESPHome would not take as written, naming the secret, never the value', () => {
     const h = goldenHousehold();
-    const ok = 'sam_iphone_irk: "00112233445566778899aabbccddeeff"\nsam_watch_uuid: "e2c56db5-dffb-48d2-b060-d0f5a71096e0"\nold_tag_mac: "11:22:33:44:55:66"\n';
+    const ok =
+      'sam_iphone_irk: "00112233445566778899aabbccddeeff"\nsam_watch_uuid: "e2c56db5-dffb-48d2-b060-d0f5a71096e0"\nold_tag_mac: "11:22:33:44:55:66"\n';
     expect(trackerSecretProblems(h, ok)).toEqual([]);
     const base64 = ok.replace('"00112233445566778899aabbccddeeff"', '"ESIzRFVmd4iZqrvM3e7/AA=="');
     const [problem, ...rest] = trackerSecretProblems(h, base64);
     expect(rest).toEqual([]);
     expect(problem).toMatch(/^sam_iphone_irk: ESPHome does not take this irk as written \(it needs 32 hex digits in HA's byte order\)/);
-    expect(trackerSecretProblems(h, ok.replace('"11:22:33:44:55:66"', '"11-22-33-44-55-66"'))[0]).toMatch(/^old_tag_mac: .*AA:BB:CC:DD:EE:FF/);
+    expect(trackerSecretProblems(h, ok.replace('"11:22:33:44:55:66"', '"11-22-33-44-55-66"'))[0]).toMatch(
+      /^old_tag_mac: .*AA:BB:CC:DD:EE:FF/,
+    );
     expect(problem).not.toContain('ESIzRFVm');
     expect(trackerSecretProblems(h, ok.replace('"11:22:33:44:55:66"', '"nope"'))).toEqual([
       'old_tag_mac: not a valid mac (must be a MAC address like AA:BB:CC:DD:EE:FF)',

@@ -38,7 +38,20 @@ describe('unit runner', () => {
     expect(runner.failures).toEqual({ b: 'b cannot start', d: 'cannot be made' });
     runner.reconnect('mqtt');
     await runner.stopAll();
-    expect(calls).toEqual(['start a', 'start b', 'start c', 'start e', 'mqtt a', 'mqtt b', 'mqtt c', 'mqtt e', 'stop e', 'stop c', 'stop b', 'stop a']);
+    expect(calls).toEqual([
+      'start a',
+      'start b',
+      'start c',
+      'start e',
+      'mqtt a',
+      'mqtt b',
+      'mqtt c',
+      'mqtt e',
+      'stop e',
+      'stop c',
+      'stop b',
+      'stop a',
+    ]);
     // A second stopAll stops nothing twice, and nothing starts after stopAll.
     await runner.stopAll();
     await runner.run('f', () => unit('f'));
@@ -62,9 +75,17 @@ describe('unit runner', () => {
     runner.reconnect('homeassistant');
     await runner.stopAll();
     expect(calls).toEqual([
-      'start a', 'start b1', 'start c', 'stop b1', 'start b2',
-      'homeassistant a', 'homeassistant b2', 'homeassistant c',
-      'stop c', 'stop b2', 'stop a',
+      'start a',
+      'start b1',
+      'start c',
+      'stop b1',
+      'start b2',
+      'homeassistant a',
+      'homeassistant b2',
+      'homeassistant c',
+      'stop c',
+      'stop b2',
+      'stop a',
     ]);
   });
 

@@ -13,7 +13,10 @@ import { captureWhen } from '../../../src/config/lifecoach.js';
 import { MORNING, TZ, at, person, routines, todos } from './fixtures.js';
 
 const context = (overrides: Partial<Parameters<typeof buildContext>[0]> = {}) =>
-  buildContext({ now: MORNING, timezone: TZ, person, routines, todos, presence: { home: true, room: 'kitchen' }, recent: [], ...overrides }, { recent: 2 });
+  buildContext(
+    { now: MORNING, timezone: TZ, person, routines, todos, presence: { home: true, room: 'kitchen' }, recent: [], ...overrides },
+    { recent: 2 },
+  );
 
 describe('context', () => {
   it('orders routines by what matters now, leaves out the ones not due today, uses local times', () => {
@@ -29,7 +32,10 @@ describe('context', () => {
     ]);
     expect(c.routines[1]).toMatchObject({ snoozed_until: '08:40', streak: '3 of 7 days' });
     expect(c.routines[3]).toMatchObject({ due: '07:30', done_at: '07:41' });
-    expect(c.todos).toEqual([{ list: 'todo.shopping', summary: 'Oat milk' }, { list: 'todo.errands', summary: 'Post the parcel', due: '2026-11-30' }]);
+    expect(c.todos).toEqual([
+      { list: 'todo.shopping', summary: 'Oat milk' },
+      { list: 'todo.errands', summary: 'Post the parcel', due: '2026-11-30' },
+    ]);
   });
 
   it('local time follows the time zone across DST', () => {
@@ -99,7 +105,11 @@ describe('fact check', () => {
 describe('fallback', () => {
   it('builds a check-in from routine data alone, marked with the reason', () => {
     const m = fallbackCheckin(context(), 'ollama_timeout_first_token');
-    expect(m).toMatchObject({ source: 'data', reason: 'ollama_timeout_first_token', summary: 'Still open: take morning meds and stretch.' });
+    expect(m).toMatchObject({
+      source: 'data',
+      reason: 'ollama_timeout_first_token',
+      summary: 'Still open: take morning meds and stretch.',
+    });
     expect(m.message).toContain('Good morning, Sam.');
     expect(m.message).toContain('Done today: make the bed');
     expect(m.message).toContain('Later: water the plants at 18:00.');
@@ -127,7 +137,14 @@ describe('fallback', () => {
 });
 
 describe('rules', () => {
-  const base = { presence: { home: true }, minute: 8 * 60, quietHours: { from: 22 * 60, to: 7 * 60 }, whenAway: 'skip' as const, inQuietHours: 'short' as const, manual: false };
+  const base = {
+    presence: { home: true },
+    minute: 8 * 60,
+    quietHours: { from: 22 * 60, to: 7 * 60 },
+    whenAway: 'skip' as const,
+    inQuietHours: 'short' as const,
+    manual: false,
+  };
 
   it('runs in full at home outside quiet hours', () => {
     expect(planCheckin(base)).toEqual({ run: 'full' });
@@ -142,9 +159,21 @@ describe('rules', () => {
   it('captures only with the switch on, the person home and in an allowed room', () => {
     const when = captureWhen.parse({ rooms: ['office', 'kitchen'] });
     expect(mayCapture({ camerasOn: true, cameraCount: 2, when, presence: { home: true, room: 'kitchen' } })).toEqual({ allowed: true });
-    expect(mayCapture({ camerasOn: false, cameraCount: 2, when, presence: { home: true, room: 'kitchen' } })).toEqual({ allowed: false, reason: 'cameras_off' });
-    expect(mayCapture({ camerasOn: true, cameraCount: 2, when, presence: { home: false } })).toEqual({ allowed: false, reason: 'person_away' });
-    expect(mayCapture({ camerasOn: true, cameraCount: 2, when, presence: { home: true, room: 'bedroom' } })).toEqual({ allowed: false, reason: 'room:bedroom' });
-    expect(mayCapture({ camerasOn: true, cameraCount: 0, when, presence: { home: true } })).toEqual({ allowed: false, reason: 'no_cameras' });
+    expect(mayCapture({ camerasOn: false, cameraCount: 2, when, presence: { home: true, room: 'kitchen' } })).toEqual({
+      allowed: false,
+      reason: 'cameras_off',
+    });
+    expect(mayCapture({ camerasOn: true, cameraCount: 2, when, presence: { home: false } })).toEqual({
+      allowed: false,
+      reason: 'person_away',
+    });
+    expect(mayCapture({ camerasOn: true, cameraCount: 2, when, presence: { home: true, room: 'bedroom' } })).toEqual({
+      allowed: false,
+      reason: 'room:bedroom',
+    });
+    expect(mayCapture({ camerasOn: true, cameraCount: 0, when, presence: { home: true } })).toEqual({
+      allowed: false,
+      reason: 'no_cameras',
+    });
   });
 });

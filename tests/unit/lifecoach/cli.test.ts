@@ -60,12 +60,18 @@ describe('hearth checkin', () => {
     await checkinNow({ base, token: 'tok' });
     const list = await listCheckins({ base, token: 'tok' }, 10);
     expect(list.map((x) => x.id)).toEqual(['c2', 'c1']);
-    expect(formatCheckin(list[0]!)).toBe('2026-11-30 08:31  api       data     Still open: meds. (ollama_timeout_first_token: no first token within 120s (mod…)');
-    expect(formatCheckin(record('s', 0, { outcome: 'skipped', reason: 'away', message: null, trigger: 'schedule' }))).toBe('1970-01-01 00:00  schedule  skipped  — (away)');
+    expect(formatCheckin(list[0]!)).toBe(
+      '2026-11-30 08:31  api       data     Still open: meds. (ollama_timeout_first_token: no first token within 120s (mod…)',
+    );
+    expect(formatCheckin(record('s', 0, { outcome: 'skipped', reason: 'away', message: null, trigger: 'schedule' }))).toBe(
+      '1970-01-01 00:00  schedule  skipped  — (away)',
+    );
   });
 
   it('says what is wrong: a bad token, no hub', async () => {
     await expect(listCheckins({ base, token: 'nope' }, 5)).rejects.toThrow(/^401: invalid bearer token/);
-    await expect(listCheckins({ base: 'http://127.0.0.1:9', token: 'tok' }, 5)).rejects.toThrow(/cannot reach hearth at http:\/\/127.0.0.1:9/);
+    await expect(listCheckins({ base: 'http://127.0.0.1:9', token: 'tok' }, 5)).rejects.toThrow(
+      /cannot reach hearth at http:\/\/127.0.0.1:9/,
+    );
   });
 });

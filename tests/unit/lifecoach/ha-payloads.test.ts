@@ -22,7 +22,11 @@ describe('discovery', () => {
     ]);
     for (const m of messages) expect(m.options).toEqual({ retain: true, qos: 1 });
     for (const p of byTopic.values()) {
-      expect(p).toMatchObject({ availability_topic: 'hearth/status', origin: { name: 'hearth', sw_version: '0.1.0' }, device: { identifiers: ['hearth_lifecoach'] } });
+      expect(p).toMatchObject({
+        availability_topic: 'hearth/status',
+        origin: { name: 'hearth', sw_version: '0.1.0' },
+        device: { identifiers: ['hearth_lifecoach'] },
+      });
       expect(p).not.toHaveProperty('object_id');
     }
   });
@@ -33,13 +37,24 @@ describe('discovery', () => {
       content_type: 'image/jpeg',
       default_entity_id: 'image.lifecoach_kitchen_cam',
     });
-    expect(byTopic.get('homeassistant/switch/hearth/lifecoach_cameras/config')).toMatchObject({ command_topic: 'hearth/lifecoach/cameras/set', state_topic: 'hearth/lifecoach/cameras/state', payload_on: 'ON' });
+    expect(byTopic.get('homeassistant/switch/hearth/lifecoach_cameras/config')).toMatchObject({
+      command_topic: 'hearth/lifecoach/cameras/set',
+      state_topic: 'hearth/lifecoach/cameras/state',
+      payload_on: 'ON',
+    });
     expect(byTopic.get('homeassistant/event/hearth/sam_checkin/config')).toMatchObject({ event_types: ['model', 'data', 'skipped'] });
-    expect(byTopic.get('homeassistant/sensor/hearth/lifecoach_health/config')).toMatchObject({ device_class: 'enum', options: ['ok', 'model_missing', 'no_vision', 'ollama_unreachable', 'cameras_off', 'error'] });
+    expect(byTopic.get('homeassistant/sensor/hearth/lifecoach_health/config')).toMatchObject({
+      device_class: 'enum',
+      options: ['ok', 'model_missing', 'no_vision', 'ollama_unreachable', 'cameras_off', 'error'],
+    });
   });
 
   it('stills are never retained', () => {
-    expect(stillMessage(ctx, 'desk', Buffer.from([0xff, 0xd8]))).toEqual({ topic: 'hearth/lifecoach/camera/desk/image', payload: Buffer.from([0xff, 0xd8]), options: { retain: false, qos: 0 } });
+    expect(stillMessage(ctx, 'desk', Buffer.from([0xff, 0xd8]))).toEqual({
+      topic: 'hearth/lifecoach/camera/desk/image',
+      payload: Buffer.from([0xff, 0xd8]),
+      options: { retain: false, qos: 0 },
+    });
   });
 });
 
@@ -58,7 +73,14 @@ describe('check-in messages', () => {
     model_digest: 'd',
     options: null,
     timings: { total_ms: 5000 },
-    message: { source: 'model', summary: 'S'.repeat(300), message: 'Long message', observations: ['o'], routines: ['morning-meds'], actionable: ['morning-meds'] },
+    message: {
+      source: 'model',
+      summary: 'S'.repeat(300),
+      message: 'Long message',
+      observations: ['o'],
+      routines: ['morning-meds'],
+      actionable: ['morning-meds'],
+    },
     dropped: [],
     delivered: true,
   };
@@ -67,7 +89,13 @@ describe('check-in messages', () => {
     const [attributes, state, event] = checkinMessages(ctx, record);
     expect(state!.topic).toBe('hearth/lifecoach/sam/checkin/state');
     expect(String(state!.payload)).toHaveLength(255);
-    expect(JSON.parse(String(attributes!.payload))).toMatchObject({ message: 'Long message', observations: ['o'], model: 'qwen3-vl:4b-instruct', timings: { total_ms: 5000 }, at: '2026-11-30T08:30:00.000Z' });
+    expect(JSON.parse(String(attributes!.payload))).toMatchObject({
+      message: 'Long message',
+      observations: ['o'],
+      model: 'qwen3-vl:4b-instruct',
+      timings: { total_ms: 5000 },
+      at: '2026-11-30T08:30:00.000Z',
+    });
     expect(event).toMatchObject({ topic: 'hearth/lifecoach/sam/checkin/event', options: { retain: false, qos: 1 } });
     expect(JSON.parse(String(event!.payload))).toMatchObject({ event_type: 'model', id: 'c1' });
   });
@@ -87,7 +115,10 @@ describe('check-in messages', () => {
 });
 
 describe('notification', () => {
-  const deps = { actionId: (r: string, a: string) => `HEARTH_${a.toUpperCase()}:${r}`, titleOf: (r: string) => ({ 'morning-meds': 'Take morning meds', stretch: 'Stretch' })[r] };
+  const deps = {
+    actionId: (r: string, a: string) => `HEARTH_${a.toUpperCase()}:${r}`,
+    titleOf: (r: string) => ({ 'morning-meds': 'Take morning meds', stretch: 'Stretch' })[r],
+  };
   const base = { person: 'sam', tag: 'hearth-checkin-sam', title: 'Meds first', message: 'm', source: 'model' as const, replaces: false };
 
   it('offers done and snooze for one open routine, with the tag', () => {
@@ -107,7 +138,11 @@ describe('notification', () => {
 
   it('several: one done per routine, at most three; a replacement does not alert again', () => {
     const data = checkinNotifyData({ ...base, actionable: ['morning-meds', 'stretch', 'a', 'b'], replaces: true }, deps).data;
-    expect((data.actions as Array<{ action: string }>).map((a) => a.action)).toEqual(['HEARTH_DONE:morning-meds', 'HEARTH_DONE:stretch', 'HEARTH_DONE:a']);
+    expect((data.actions as Array<{ action: string }>).map((a) => a.action)).toEqual([
+      'HEARTH_DONE:morning-meds',
+      'HEARTH_DONE:stretch',
+      'HEARTH_DONE:a',
+    ]);
     expect(data).toMatchObject({ alert_once: true, push: { 'interruption-level': 'passive' } });
   });
 });

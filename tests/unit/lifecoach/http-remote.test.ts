@@ -144,7 +144,12 @@ describe('a coach on another host', () => {
     const wrong = await createRemoteCameraSet({ hubUrl: base, token: () => 'nope', names: ['desk'], timeoutMs: 5000 }).captureAll('x');
     expect(wrong.failures[0]).toMatchObject({ reason: 'http_error' });
     expect(wrong.failures[0]!.detail).toMatch(/401/);
-    const down = await createRemoteCameraSet({ hubUrl: 'http://127.0.0.1:9', token: () => TOKEN, names: ['desk'], timeoutMs: 5000 }).captureAll('x');
+    const down = await createRemoteCameraSet({
+      hubUrl: 'http://127.0.0.1:9',
+      token: () => TOKEN,
+      names: ['desk'],
+      timeoutMs: 5000,
+    }).captureAll('x');
     expect(down.failures[0]).toMatchObject({ reason: 'unreachable' });
   });
 });

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { createStillsKeeper } from '../../../src/lifecoach/stills/keep.js';
 import type { Still } from '../../../src/lifecoach/stills/camera-set.js';
 
-const still = (camera: string, at: number): Still => ({ camera, jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]), width: 1, height: 1, quality: 'ok', digest: 'x', capturedAt: at });
+const still = (camera: string, at: number): Still => ({
+  camera,
+  jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]),
+  width: 1,
+  height: 1,
+  quality: 'ok',
+  digest: 'x',
+  capturedAt: at,
+});
 
 describe('stills keeper', () => {
   it('writes 0600 files in 0700 folders (also tightening an existing folder) and prunes after the retention', async () => {

@@ -33,7 +33,9 @@ it('kill -9 mid-capture leaves no ffmpeg and no half record', async () => {
   execFileSync('mkfifo', [fifo]);
   const path = join(dir, 'hearth.sqlite');
   {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'checkin-child.ts'), path, fifo], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'checkin-child.ts'), path, fifo], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const pgid = await new Promise<number>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         const m = /pgid (\d+)/.exec(d.toString());
@@ -52,7 +54,27 @@ it('kill -9 mid-capture leaves no ffmpeg and no half record', async () => {
 
     const store = createCheckinStore(new Database(path));
     expect(store.list()).toEqual([]);
-    store.save({ id: 'next', person: 'sam', trigger: 'manual', started_at: 1, finished_at: 2, outcome: 'data', reason: 'x', context: null, prompt_hash: null, model: null, model_digest: null, options: null, timings: { total_ms: 1 }, message: null, dropped: [], delivered: true }, []);
+    store.save(
+      {
+        id: 'next',
+        person: 'sam',
+        trigger: 'manual',
+        started_at: 1,
+        finished_at: 2,
+        outcome: 'data',
+        reason: 'x',
+        context: null,
+        prompt_hash: null,
+        model: null,
+        model_digest: null,
+        options: null,
+        timings: { total_ms: 1 },
+        message: null,
+        dropped: [],
+        delivered: true,
+      },
+      [],
+    );
     expect(store.list().map((r) => r.id)).toEqual(['next']);
   }
 }, 60_000);

@@ -23,7 +23,15 @@ let url: string;
 const model = real?.model ?? 'qwen3-vl:4b-instruct';
 
 const settings = (overrides: Record<string, unknown> = {}) =>
-  ollamaSettings.parse({ host: url, model, deadline: '20s', first_token_timeout: '10s', stall_timeout: '5s', request_timeout: '5s', ...overrides });
+  ollamaSettings.parse({
+    host: url,
+    model,
+    deadline: '20s',
+    first_token_timeout: '10s',
+    stall_timeout: '5s',
+    request_timeout: '5s',
+    ...overrides,
+  });
 
 async function failure(promise: Promise<unknown>): Promise<OllamaFailure> {
   try {
@@ -57,7 +65,13 @@ beforeEach(() => {
   standIn.set({ answer: () => good });
 });
 
-const chatInput = (signal?: AbortSignal) => ({ system: 'You are a kind coach. Answer in JSON.', prompt: 'Check in.', images: [jpeg, jpeg], schema: answer, ...(signal ? { signal } : {}) });
+const chatInput = (signal?: AbortSignal) => ({
+  system: 'You are a kind coach. Answer in JSON.',
+  prompt: 'Check in.',
+  images: [jpeg, jpeg],
+  schema: answer,
+  ...(signal ? { signal } : {}),
+});
 
 describe('model check', () => {
   it('says ok for a vision model, with its digest', async () => {
@@ -88,7 +102,13 @@ describe('chat', () => {
     if (real) return;
     expect(result.answer).toEqual(JSON.parse(good));
     const body = standIn.requests.find((r) => r.path === '/api/chat')!.body!;
-    expect(body).toMatchObject({ model, stream: true, think: false, keep_alive: '600s', options: { temperature: 0, num_ctx: 8192, num_predict: 768 } });
+    expect(body).toMatchObject({
+      model,
+      stream: true,
+      think: false,
+      keep_alive: '600s',
+      options: { temperature: 0, num_ctx: 8192, num_predict: 768 },
+    });
     expect(body.format).toEqual(answerFormat(answer));
     expect(body.format).toMatchObject({ type: 'object', required: ['summary', 'mentioned'] });
     const images = body.messages!.at(-1)!.images!;
@@ -138,7 +158,9 @@ describe('chat', () => {
 
   standInOnly('a slow stream that keeps going still ends at the total deadline', async () => {
     standIn.set({ chunkDelayMs: 150, chunkSize: 2 });
-    const f = await failure(createOllamaClient(settings({ deadline: '0.8s', stall_timeout: '1s', first_token_timeout: '0.8s' })).chat(chatInput()));
+    const f = await failure(
+      createOllamaClient(settings({ deadline: '0.8s', stall_timeout: '1s', first_token_timeout: '0.8s' })).chat(chatInput()),
+    );
     expect(f.kind).toBe('timeout_total');
     await until(() => standIn.aborted.includes('/api/chat'));
   });
@@ -205,4 +227,3 @@ describe('the stand-in itself', () => {
     expect(ps.models).toEqual([expect.objectContaining({ name: model, context_length: 4096 })]);
   });
 });
-

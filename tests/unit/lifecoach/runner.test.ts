@@ -35,7 +35,10 @@ const modelAnswer = JSON.stringify({
   ],
 });
 
-const cams = (): CameraConfig[] => [lavfiCamera('desk', { size: '640x360', unpaced: true }), lavfiCamera('kitchen', { size: '640x360', unpaced: true })];
+const cams = (): CameraConfig[] => [
+  lavfiCamera('desk', { size: '640x360', unpaced: true }),
+  lavfiCamera('kitchen', { size: '640x360', unpaced: true }),
+];
 
 interface Setup {
   cameras?: CameraConfig[];
@@ -49,7 +52,13 @@ interface Setup {
 }
 
 function runner(setup: Setup = {}): CheckinRunner {
-  const settings = ollamaSettings.parse({ host: standIn.url, deadline: '20s', first_token_timeout: '10s', stall_timeout: '5s', ...setup.ollama });
+  const settings = ollamaSettings.parse({
+    host: standIn.url,
+    deadline: '20s',
+    first_token_timeout: '10s',
+    stall_timeout: '5s',
+    ...setup.ollama,
+  });
   const cameraSet = createCameraSet({
     cameras: setup.cameras ?? cams(),
     capture: (spec, options) => {
@@ -64,7 +73,11 @@ function runner(setup: Setup = {}): CheckinRunner {
     quietHours: { from: 22 * 60, to: 7 * 60 },
     captureWhen: captureWhen.parse({}),
     clock: { now: () => setup.now ?? MORNING },
-    sources: setup.sources ?? { routines: () => routines, todos: async () => todos, presence: () => setup.presence ?? { home: true, room: 'office' } },
+    sources: setup.sources ?? {
+      routines: () => routines,
+      todos: async () => todos,
+      presence: () => setup.presence ?? { home: true, room: 'office' },
+    },
     cameras: cameraSet,
     camerasOn: () => setup.camerasOn ?? true,
     model: createOllamaClient(settings),
@@ -96,7 +109,12 @@ describe('a full check-in', () => {
     expect(record.outcome).toBe('model');
     expect(record.reason).toBeNull();
     expect(record.dropped).toEqual(['feed-the-cat']);
-    expect(record.message).toMatchObject({ source: 'model', summary: 'Meds, then a stretch', routines: ['morning-meds', 'make-bed'], actionable: ['morning-meds'] });
+    expect(record.message).toMatchObject({
+      source: 'model',
+      summary: 'Meds, then a stretch',
+      routines: ['morning-meds', 'make-bed'],
+      actionable: ['morning-meds'],
+    });
     expect(record.model).toBe('qwen3-vl:4b-instruct');
     expect(record.model_digest).toMatch(/^[0-9a-f]+$/);
     expect(record.prompt_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -104,7 +122,12 @@ describe('a full check-in', () => {
       { camera: 'desk', seen: true },
       { camera: 'kitchen', seen: true },
     ]);
-    expect(record.timings).toMatchObject({ capture_ms: expect.any(Number), context_ms: expect.any(Number), model_ms: expect.any(Number), first_token_ms: expect.any(Number) });
+    expect(record.timings).toMatchObject({
+      capture_ms: expect.any(Number),
+      context_ms: expect.any(Number),
+      model_ms: expect.any(Number),
+      first_token_ms: expect.any(Number),
+    });
 
     expect(chats()).toHaveLength(1);
     expect(chats()[0]!.body!.messages!.at(-1)!.images).toHaveLength(2);
@@ -201,7 +224,9 @@ describe('the person still gets a check-in when', () => {
 });
 
 it('one missing camera: the model sees the other one', async () => {
-  const record = await runner({ cameras: [camera.parse({ name: 'desk', device: '/dev/video9' }), lavfiCamera('kitchen', { size: '640x360', unpaced: true })] }).run('schedule');
+  const record = await runner({
+    cameras: [camera.parse({ name: 'desk', device: '/dev/video9' }), lavfiCamera('kitchen', { size: '640x360', unpaced: true })],
+  }).run('schedule');
   expect(record.outcome).toBe('model');
   expect(record.context?.stills).toEqual([
     { camera: 'desk', seen: false, note: 'missing' },
@@ -236,7 +261,11 @@ it('the stand-in answering from the facts (sandbox): a valid answer naming only 
   const record = await runner().run('manual');
   expect(record.outcome).toBe('model');
   expect(record.dropped).toEqual([]);
-  expect(record.message).toMatchObject({ summary: 'Next up: take morning meds, stretch', routines: ['morning-meds', 'stretch', 'make-bed'], actionable: ['morning-meds', 'stretch'] });
+  expect(record.message).toMatchObject({
+    summary: 'Next up: take morning meds, stretch',
+    routines: ['morning-meds', 'stretch', 'make-bed'],
+    actionable: ['morning-meds', 'stretch'],
+  });
   expect(record.message!.message).toContain('Hi Sam!');
 });
 

@@ -15,7 +15,11 @@ import { lavfiCamera } from '../../stand-ins/lavfi-cameras.js';
 
 /** The still decoded by ffmpeg to an 8×8 gray image: 64 luma bytes, row by row. */
 function grayThumb(jpeg: Buffer): Buffer {
-  const out = spawnSync('ffmpeg', ['-v', 'error', '-f', 'image2pipe', '-i', 'pipe:0', '-vf', 'scale=8:8,format=gray', '-f', 'rawvideo', 'pipe:1'], { input: jpeg });
+  const out = spawnSync(
+    'ffmpeg',
+    ['-v', 'error', '-f', 'image2pipe', '-i', 'pipe:0', '-vf', 'scale=8:8,format=gray', '-f', 'rawvideo', 'pipe:1'],
+    { input: jpeg },
+  );
   return out.stdout;
 }
 
@@ -51,7 +55,12 @@ describe('capture from lavfi webcams', () => {
   });
 
   it('blacks out privacy masks before the luma is measured', async () => {
-    const left = lavfiCamera('masked', { source: 'color=c=white', noise: 0, unpaced: true, overrides: { masks: [{ x: 0, y: 0, width: 0.5, height: 1 }] } });
+    const left = lavfiCamera('masked', {
+      source: 'color=c=white',
+      noise: 0,
+      unpaced: true,
+      overrides: { masks: [{ x: 0, y: 0, width: 0.5, height: 1 }] },
+    });
     const result = ok(await captureStill(left, { timeoutMs: 15_000 }));
     const thumb = grayThumb(result.jpeg);
     expect(thumb.length).toBe(64);
@@ -62,7 +71,12 @@ describe('capture from lavfi webcams', () => {
     expect(result.luma).toBeGreaterThan(100);
     expect(result.luma).toBeLessThan(160);
 
-    const whole = lavfiCamera('hidden', { source: 'color=c=white', noise: 0, unpaced: true, overrides: { masks: [{ x: 0, y: 0, width: 1, height: 1 }] } });
+    const whole = lavfiCamera('hidden', {
+      source: 'color=c=white',
+      noise: 0,
+      unpaced: true,
+      overrides: { masks: [{ x: 0, y: 0, width: 1, height: 1 }] },
+    });
     const dark = ok(await captureStill(whole, { timeoutMs: 15_000 }));
     expect(dark.luma).toBeLessThan(20);
   });
@@ -139,12 +153,16 @@ describe('cameras that fail', () => {
   const port = (s: { address(): unknown }): number => (s.address() as AddressInfo).port;
 
   it('reads an HTTP snapshot URL', async () => {
-    const result = ok(await captureStill(camera.parse({ name: 'door', url: `http://127.0.0.1:${port(snapshot)}/snap.jpg` }), { timeoutMs: 15_000 }));
+    const result = ok(
+      await captureStill(camera.parse({ name: 'door', url: `http://127.0.0.1:${port(snapshot)}/snap.jpg` }), { timeoutMs: 15_000 }),
+    );
     expect([result.width, result.height]).toEqual([640, 480]);
   });
 
   it('names an HTTP error and a refused connection', async () => {
-    const notFound = await captureStill(camera.parse({ name: 'door', url: `http://127.0.0.1:${port(snapshot)}/nope.jpg` }), { timeoutMs: 15_000 });
+    const notFound = await captureStill(camera.parse({ name: 'door', url: `http://127.0.0.1:${port(snapshot)}/nope.jpg` }), {
+      timeoutMs: 15_000,
+    });
     expect(notFound).toMatchObject({ ok: false, reason: 'http_error' });
     const closed = createTcpServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
@@ -174,14 +192,23 @@ describe('cameras that fail', () => {
 
   it('an abort ends the capture at once', async () => {
     const controller = new AbortController();
-    const pending = captureStill(camera.parse({ name: 'hang', url: `http://127.0.0.1:${port(hang)}/snap.jpg` }), { timeoutMs: 60_000, signal: controller.signal });
+    const pending = captureStill(camera.parse({ name: 'hang', url: `http://127.0.0.1:${port(hang)}/snap.jpg` }), {
+      timeoutMs: 60_000,
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 300);
     expect(await pending).toMatchObject({ ok: false, reason: 'aborted' });
   });
 
   it('a missing ffmpeg binary is a spawn failure, with or without the watchdog', async () => {
     const spec = lavfiCamera('x', { unpaced: true });
-    expect(await captureStill(spec, { timeoutMs: 5000, ffmpeg: '/nonexistent/ffmpeg' })).toMatchObject({ ok: false, reason: 'spawn_failed' });
-    expect(await captureStill(spec, { timeoutMs: 5000, ffmpeg: '/nonexistent/ffmpeg', watchdog: false })).toMatchObject({ ok: false, reason: 'spawn_failed' });
+    expect(await captureStill(spec, { timeoutMs: 5000, ffmpeg: '/nonexistent/ffmpeg' })).toMatchObject({
+      ok: false,
+      reason: 'spawn_failed',
+    });
+    expect(await captureStill(spec, { timeoutMs: 5000, ffmpeg: '/nonexistent/ffmpeg', watchdog: false })).toMatchObject({
+      ok: false,
+      reason: 'spawn_failed',
+    });
   });
 });

@@ -8,12 +8,33 @@ import { judgeStill } from '../../../src/lifecoach/stills/quality.js';
 
 describe('ffmpeg arguments', () => {
   it('V4L2 with its pixel format and size; masks before the scale; one JPEG on stdout', () => {
-    const spec = camera.parse({ name: 'desk', device: '/dev/v4l/by-id/cam', input_format: 'mjpeg', video_size: '1920x1080', masks: [{ x: 0.5, y: 0, width: 0.5, height: 0.25 }] });
+    const spec = camera.parse({
+      name: 'desk',
+      device: '/dev/v4l/by-id/cam',
+      input_format: 'mjpeg',
+      video_size: '1920x1080',
+      masks: [{ x: 0.5, y: 0, width: 0.5, height: 0.25 }],
+    });
     expect(inputArgs(spec)).toEqual(['-f', 'v4l2', '-input_format', 'mjpeg', '-video_size', '1920x1080', '-i', '/dev/v4l/by-id/cam']);
     expect(filterGraph(spec)).toBe(
       "select='gte(n\\,15)',drawbox=x=iw*0.5:y=ih*0:w=iw*0.5:h=ih*0.25:color=black:t=fill,scale='min(iw,1024)':'min(ih,1024)':force_original_aspect_ratio=decrease,signalstats,metadata=mode=print:key=lavfi.signalstats.YAVG",
     );
-    expect(ffmpegArgs(spec).slice(-14)).toEqual(['-fps_mode', 'passthrough', '-frames:v', '1', '-an', '-sn', '-dn', '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '5', 'pipe:1']);
+    expect(ffmpegArgs(spec).slice(-14)).toEqual([
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      '1',
+      '-an',
+      '-sn',
+      '-dn',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '5',
+      'pipe:1',
+    ]);
     expect(ffmpegArgs(spec)).toContain('-nostdin');
   });
 
@@ -25,7 +46,10 @@ describe('ffmpeg arguments', () => {
 });
 
 describe('JPEG completeness', () => {
-  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x02, 0x40, 0x04, 0x00, 0x01, 0x01, 0x11, 0x00, 0xff, 0xda, 0x00, 0x02, 0x12, 0x34, 0xff, 0xd9]);
+  const jpeg = Buffer.from([
+    0xff, 0xd8, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x02, 0x40, 0x04, 0x00, 0x01, 0x01, 0x11, 0x00, 0xff, 0xda, 0x00, 0x02, 0x12, 0x34, 0xff,
+    0xd9,
+  ]);
   it('reads the size of a complete one', () => {
     expect(completeJpeg(jpeg)).toEqual({ width: 1024, height: 576 });
   });
@@ -40,7 +64,9 @@ describe('JPEG completeness', () => {
 
 describe('ffmpeg error words', () => {
   it('tells missing, busy, permission, HTTP error and unreachable apart', () => {
-    expect(classifyFfmpegError('[video4linux2,v4l2 @ 0x1] Cannot open video device /dev/video9: No such file or directory')).toBe('missing');
+    expect(classifyFfmpegError('[video4linux2,v4l2 @ 0x1] Cannot open video device /dev/video9: No such file or directory')).toBe(
+      'missing',
+    );
     expect(classifyFfmpegError('[video4linux2,v4l2 @ 0x1] ioctl(VIDIOC_STREAMON): Device or resource busy')).toBe('busy');
     expect(classifyFfmpegError('/dev/video0: Permission denied')).toBe('permission');
     expect(classifyFfmpegError('[http @ 0x1] HTTP error 404 Not Found\nhttp://x: Server returned 404 Not Found')).toBe('http_error');
@@ -48,7 +74,9 @@ describe('ffmpeg error words', () => {
     expect(classifyFfmpegError('Invalid data found when processing input')).toBe('ffmpeg_failed');
   });
   it('keeps the last line that says something', () => {
-    expect(lastErrorLine('Input #0\n[Parsed_metadata_4 @ 0x1] lavfi.signalstats.YAVG=12\n/dev/video9: No such file or directory\n\n')).toBe('/dev/video9: No such file or directory');
+    expect(lastErrorLine('Input #0\n[Parsed_metadata_4 @ 0x1] lavfi.signalstats.YAVG=12\n/dev/video9: No such file or directory\n\n')).toBe(
+      '/dev/video9: No such file or directory',
+    );
   });
 });
 

@@ -21,7 +21,15 @@ const record = (id: string, at: number, overrides: Partial<CheckinRecord> = {}):
   model_digest: null,
   options: { num_ctx: 8192 },
   timings: { total_ms: 10, capture_ms: 5 },
-  message: { source: 'data', reason: 'x', summary: `summary ${id}`, message: 'm', observations: [], routines: ['morning-meds'], actionable: [] },
+  message: {
+    source: 'data',
+    reason: 'x',
+    summary: `summary ${id}`,
+    message: 'm',
+    observations: [],
+    routines: ['morning-meds'],
+    actionable: [],
+  },
   dropped: [],
   delivered: true,
   ...overrides,
@@ -33,8 +41,12 @@ describe('lifecoach store', () => {
     db.exec('CREATE TABLE history (id INTEGER PRIMARY KEY)');
     migrateLifecoach(db);
     migrateLifecoach(db);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
-    expect(tables).toEqual(expect.arrayContaining(['history', 'lifecoach_checkins', 'lifecoach_captures', 'lifecoach_settings', 'lifecoach_schema']));
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map(
+      (t) => t.name,
+    );
+    expect(tables).toEqual(
+      expect.arrayContaining(['history', 'lifecoach_checkins', 'lifecoach_captures', 'lifecoach_settings', 'lifecoach_schema']),
+    );
     expect(db.prepare('SELECT COUNT(*) AS n FROM lifecoach_schema').get()).toEqual({ n: 1 });
   });
 
@@ -71,7 +83,9 @@ describe('lifecoach store', () => {
 
   it('a kill -9 mid-write leaves only complete records, and the next writer goes on', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'hearth-coach-')), 'hearth.sqlite');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'store-writer.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'helpers', 'store-writer.ts'), path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
       child.on('exit', (code) => reject(new Error(`writer exited early (${code})`)));
@@ -82,10 +96,16 @@ describe('lifecoach store', () => {
 
     const db = new Database(path);
     const store = createCheckinStore(db);
-    const rows = db.prepare('SELECT c.id, c.capture_count, COUNT(k.id) AS n FROM lifecoach_checkins c LEFT JOIN lifecoach_captures k ON k.checkin = c.id GROUP BY c.id').all() as Array<{ id: string; capture_count: number; n: number }>;
+    const rows = db
+      .prepare(
+        'SELECT c.id, c.capture_count, COUNT(k.id) AS n FROM lifecoach_checkins c LEFT JOIN lifecoach_captures k ON k.checkin = c.id GROUP BY c.id',
+      )
+      .all() as Array<{ id: string; capture_count: number; n: number }>;
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows) expect(row.n, row.id).toBe(row.capture_count);
-    const orphans = db.prepare('SELECT COUNT(*) AS n FROM lifecoach_captures WHERE checkin NOT IN (SELECT id FROM lifecoach_checkins)').get();
+    const orphans = db
+      .prepare('SELECT COUNT(*) AS n FROM lifecoach_captures WHERE checkin NOT IN (SELECT id FROM lifecoach_checkins)')
+      .get();
     expect(orphans).toEqual({ n: 0 });
     store.save(record('after', Date.now()), [{ at: 1, camera: 'desk', why: 'x', outcome: 'ok', ms: 1 }]);
     expect(store.get('after')?.id).toBe('after');

@@ -38,7 +38,12 @@ let mqtt: RecordingMqtt;
 let notifications: CheckinNotification[];
 let db: Database.Database;
 
-const answer = JSON.stringify({ summary: 'Meds first', message: 'Your meds are waiting.', observations: [], routines: [{ id: 'morning-meds', suggestion: 'do_now' }] });
+const answer = JSON.stringify({
+  summary: 'Meds first',
+  message: 'Your meds are waiting.',
+  observations: [],
+  routines: [{ id: 'morning-meds', suggestion: 'do_now' }],
+});
 
 const deps = (overrides: Partial<LifecoachDeps> = {}): LifecoachDeps => ({
   cameras: [lavfiCamera('desk', { size: '640x360', unpaced: true }), lavfiCamera('kitchen', { size: '640x360', unpaced: true })],

@@ -228,7 +228,13 @@ export function needed(from: string, to: string, evidence: number, ctx: DeviceCo
 }
 
 /** Brings the device's room up to `now`; returns its room scores. */
-export function updateDevice(device: DeviceTrack, now: number, ctx: DeviceContext, rule: SwitchRule, companions: readonly DeviceTrack[] = []): RoomScores {
+export function updateDevice(
+  device: DeviceTrack,
+  now: number,
+  ctx: DeviceContext,
+  rule: SwitchRule,
+  companions: readonly DeviceTrack[] = [],
+): RoomScores {
   const { options } = ctx;
   const dt = device.at === undefined ? 0 : Math.max(0, now - device.at) / 1000;
   device.at = Math.max(device.at ?? now, now);
@@ -298,7 +304,9 @@ function fix(device: DeviceTrack, scores: RoomScores, now: number, dt: number, c
   // Coming home, a room heard only as weakly as from outside (hmm_outside_rssi) is not where they came in.
   const outside = options.estimator === 'hmm' ? options.hmm_outside_rssi : null;
   const allowed = (room: string): boolean =>
-    !entering || waited >= 6 * options.fix_wait * 1000 || (ctx.adjacent(AWAY, room) && (outside === null || (scores.high.get(room) ?? -Infinity) >= outside));
+    !entering ||
+    waited >= 6 * options.fix_wait * 1000 ||
+    (ctx.adjacent(AWAY, room) && (outside === null || (scores.high.get(room) ?? -Infinity) >= outside));
   let winner: string | undefined;
   let most = 0;
   let strongest: string | undefined;

@@ -18,7 +18,13 @@ export interface Fused {
  * @param current the person's room so far
  * @param holdMs when the devices disagree, how long the mover must have stayed before it is followed
  */
-export function fuse(own: readonly DeviceTrack[], strongest: ReadonlyMap<string, number>, current: string | null, now: number, holdMs: number): Fused {
+export function fuse(
+  own: readonly DeviceTrack[],
+  strongest: ReadonlyMap<string, number>,
+  current: string | null,
+  now: number,
+  holdMs: number,
+): Fused {
   let pick: DeviceTrack | undefined;
   for (const d of own) {
     if (d.room === null) continue;

@@ -194,11 +194,16 @@ export function stepHmm(
     const level = scores.high.get(r);
     // Another room whose nodes are all unavailable can be neither confirmed nor ruled out: halfway.
     const strongest =
-      level !== undefined ? Math.max(-cap, level - best) : r === state.room ? Math.max(-cap, Math.min(0, state.darkBest! - best)) : -cap / 2;
+      level !== undefined
+        ? Math.max(-cap, level - best)
+        : r === state.room
+          ? Math.max(-cap, Math.min(0, state.darkBest! - best))
+          : -cap / 2;
     const fp = fps.get(r) ?? UNLEARNED;
     emission.set(r, options.hmm_sharpness * strongest + options.hmm_fingerprint * fp);
   }
-  if (outsideLevel !== null) emission.set(AWAY, options.hmm_sharpness * Math.max(-cap, Math.min(cap, outsideLevel - best)) + options.hmm_fingerprint * UNLEARNED);
+  if (outsideLevel !== null)
+    emission.set(AWAY, options.hmm_sharpness * Math.max(-cap, Math.min(cap, outsideLevel - best)) + options.hmm_fingerprint * UNLEARNED);
   state.emission = emission;
   // Companions carried together look at the same move: their emissions add, while their best
   // rooms agree or have disagreed for less than `hmm_pool_hold` (a device left on a desk then
@@ -232,7 +237,11 @@ export function stepHmm(
   }
   const outside = state.logp.get(AWAY) ?? -Infinity;
   // Learn while sure and settled.
-  if (here - Math.max(top, outside) >= 2 * options.hmm_threshold && now - device.since >= 20_000 && (state.learnedAt === undefined || now - state.learnedAt >= 1000)) {
+  if (
+    here - Math.max(top, outside) >= 2 * options.hmm_threshold &&
+    now - device.since >= 20_000 &&
+    (state.learnedAt === undefined || now - state.learnedAt >= 1000)
+  ) {
     state.learnedAt = now;
     learn(state, state.room, obs);
   }

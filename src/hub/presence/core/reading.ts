@@ -9,10 +9,7 @@
  *   so that a node that keeps sending them is reported).
  */
 export type HaRssi =
-  | { kind: 'reading'; rssi: number }
-  | { kind: 'unheard' }
-  | { kind: 'unavailable' }
-  | { kind: 'impossible'; state: string };
+  { kind: 'reading'; rssi: number } | { kind: 'unheard' } | { kind: 'unavailable' } | { kind: 'impossible'; state: string };
 
 /** Weakest and strongest RSSI a node can report for a device in the house, dBm. */
 export const RSSI_RANGE = { min: -120, max: -10 } as const;

@@ -163,8 +163,7 @@ export class Run {
     const s = this.s;
     const quiet = this.quiet(now);
     const horizon = now + coalesceMs(plan);
-    const escalationDue =
-      !s.escalated && plan.escalateAfterMs !== undefined && horizon >= (s.pendingSince ?? now) + plan.escalateAfterMs;
+    const escalationDue = !s.escalated && plan.escalateAfterMs !== undefined && horizon >= (s.pendingSince ?? now) + plan.escalateAfterMs;
 
     if (quiet) {
       if (!s.held) {

@@ -133,7 +133,9 @@ const midnight = (timezone: string): Cron => compile('0 0 * * *', timezone);
 
 /** The instant the local day containing t started (DST-correct). */
 export function startOfLocalDay(t: number, timezone: string): number {
-  return midnight(timezone).previousRuns(1, new Date(t + 1))[0]!.getTime();
+  return midnight(timezone)
+    .previousRuns(1, new Date(t + 1))[0]!
+    .getTime();
 }
 
 /** The instant the local day after the one containing t starts. */
@@ -143,10 +145,14 @@ export function startOfNextLocalDay(t: number, timezone: string): number {
 
 /** The next instant strictly after t at which the local clock reads `minute` minutes after midnight. */
 export function nextLocalMinute(t: number, minute: number, timezone: string): number {
-  return compile(`${minute % 60} ${Math.floor(minute / 60)} * * *`, timezone).nextRun(new Date(t))!.getTime();
+  return compile(`${minute % 60} ${Math.floor(minute / 60)} * * *`, timezone)
+    .nextRun(new Date(t))!
+    .getTime();
 }
 
 /** The last instant at or before t at which the local clock read `minute` minutes after midnight. */
 export function previousLocalMinute(t: number, minute: number, timezone: string): number {
-  return compile(`${minute % 60} ${Math.floor(minute / 60)} * * *`, timezone).previousRuns(1, new Date(t + 1))[0]!.getTime();
+  return compile(`${minute % 60} ${Math.floor(minute / 60)} * * *`, timezone)
+    .previousRuns(1, new Date(t + 1))[0]!
+    .getTime();
 }

@@ -21,7 +21,8 @@ describe('presence trace', () => {
   });
 
   it('keeps null readings (sensor unavailable)', () => {
-    const head = '{"format":"hearth-presence-trace","version":1,"report_interval":10,"nodes":[{"node":"n","room":"r","rssi_offset":0}],"devices":[{"tracker":"p","person":"sam"}]}';
+    const head =
+      '{"format":"hearth-presence-trace","version":1,"report_interval":10,"nodes":[{"node":"n","room":"r","rssi_offset":0}],"devices":[{"tracker":"p","person":"sam"}]}';
     const trace = parseTrace(`${head}\n{"t":5,"node":"n","tracker":"p","rssi":null}\n{"t":0,"person":"sam","room":"r"}\n`);
     expect(trace.readings).toEqual([{ t: 5, node: 'n', tracker: 'p', rssi: null }]);
     expect(formatTrace(trace)).toBe(`${head}\n{"t":0,"person":"sam","room":"r"}\n{"t":5,"node":"n","tracker":"p","rssi":null}\n`);

@@ -175,7 +175,9 @@ export class FakeHa {
     for (const s of this.sockets) {
       for (const [id, type] of s.subscriptions) {
         if (type !== 'entities') continue;
-        const event = had ? { c: { [entityId]: { '+': { s: state, lc: lastChangedSeconds, c: entity.c } } } } : { a: { [entityId]: entity } };
+        const event = had
+          ? { c: { [entityId]: { '+': { s: state, lc: lastChangedSeconds, c: entity.c } } } }
+          : { a: { [entityId]: entity } };
         s.deliver({ id, type: 'event', event });
       }
     }
@@ -218,7 +220,12 @@ export class FakeHa {
         this.serviceCalls.push(msg);
         return result({ context: { id: 'ctx' } });
       default:
-        socket.deliver({ id, type: 'result', success: false, error: { code: 'unknown_command', message: `Unknown command ${String(msg.type)}` } });
+        socket.deliver({
+          id,
+          type: 'result',
+          success: false,
+          error: { code: 'unknown_command', message: `Unknown command ${String(msg.type)}` },
+        });
     }
   }
 }

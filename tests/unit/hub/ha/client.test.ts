@@ -185,7 +185,9 @@ describe('HA client: RUNNING gate', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(c.state).toBe('connected');
     await call;
-    expect(ha.serviceCalls).toEqual([expect.objectContaining({ domain: 'light', service: 'turn_on', target: { entity_id: 'light.kitchen_led' } })]);
+    expect(ha.serviceCalls).toEqual([
+      expect.objectContaining({ domain: 'light', service: 'turn_on', target: { entity_id: 'light.kitchen_led' } }),
+    ]);
     expect(running).toBe(1);
   });
 
@@ -235,7 +237,9 @@ describe('HA client: service calls', () => {
     await flush();
     expect(c.state).toBe('connected');
     const done = c.callService('light', 'turn_off', undefined, { entity_id: 'light.kitchen_led' });
-    expect(ha.current!.sent('call_service')).toEqual([expect.objectContaining({ service: 'turn_off', target: { entity_id: 'light.kitchen_led' } })]);
+    expect(ha.current!.sent('call_service')).toEqual([
+      expect.objectContaining({ service: 'turn_off', target: { entity_id: 'light.kitchen_led' } }),
+    ]);
     await flush();
     await expect(done).resolves.toEqual({ context: { id: 'ctx' } });
   });

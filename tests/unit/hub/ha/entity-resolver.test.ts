@@ -57,7 +57,10 @@ describe('resolveEntityIds: devices sharing a friendly name (case same-friendly-
   const caseDir = 'tests/fixtures/cases/same-friendly-name-two-areas';
   const load = async (): Promise<DeviceEntities[]> =>
     householdEntities(await loadHousehold({ configFile: `${caseDir}/hearth.yaml`, devicesDir: `${caseDir}/devices` }));
-  const registries = (devices: DeviceEntities[], entityId: (e: DeviceEntities['entities'][number], i: number) => string = (e) => e.entityId) => ({
+  const registries = (
+    devices: DeviceEntities[],
+    entityId: (e: DeviceEntities['entities'][number], i: number) => string = (e) => e.entityId,
+  ) => ({
     devices: devices.map((d, i) => ({ id: `dev${i}`, name: d.friendlyName })),
     entities: devices.flatMap((d, i) =>
       d.entities.map((e) => ({
@@ -90,11 +93,13 @@ describe('resolveEntityIds: devices sharing a friendly name (case same-friendly-
     expect(r.unresolved).toEqual([]);
   });
 
-  it('treats a device it cannot tell apart as missing, and never reads another device\'s entity', async () => {
+  it("treats a device it cannot tell apart as missing, and never reads another device's entity", async () => {
     const devices = await load();
     // Both buttons in HA with ids that match neither derivation (renamed), same device name:
     // nothing unique says which HA device is the kitchen's.
-    const reg = registries(devices, (e, i) => (e.domain === 'event' || e.domain === 'light' ? `${e.domain}.meds_button_${e.objectId}_${i}` : e.entityId));
+    const reg = registries(devices, (e, i) =>
+      e.domain === 'event' || e.domain === 'light' ? `${e.domain}.meds_button_${e.objectId}_${i}` : e.entityId,
+    );
     const r = resolveEntityIds(devices, reg.entities, reg.devices);
     const buttons = r.unresolved.filter((u) => u.device.endsWith('meds-button'));
     expect(buttons.map((u) => u.device).sort()).toEqual(['bedroom-meds-button', 'kitchen-meds-button']);

@@ -14,7 +14,9 @@ const parse = (p: string) => JSON.parse(p) as Record<string, unknown> & { device
 
 describe('discovery naming', () => {
   it("names a routine's device by its title and gives its buttons names without it", () => {
-    const [sensor, done, snooze, skip] = routineDiscovery(ctx, { id: 'morning-meds', title: 'Take morning meds', area: 'Kitchen' }).map((m) => parse(m.payload));
+    const [sensor, done, snooze, skip] = routineDiscovery(ctx, { id: 'morning-meds', title: 'Take morning meds', area: 'Kitchen' }).map(
+      (m) => parse(m.payload),
+    );
     expect(sensor!.device).toMatchObject({ name: 'Take morning meds', model: 'Routine', suggested_area: 'Kitchen' });
     expect(sensor!.name).toBeNull();
     expect([done!.name, snooze!.name, skip!.name]).toEqual(['Done', 'Snooze', 'Skip today']);

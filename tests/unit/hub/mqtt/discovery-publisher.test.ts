@@ -90,7 +90,8 @@ const flush = async (n = 10) => {
   for (let i = 0; i < n; i++) await Promise.resolve();
 };
 
-const routines = (...ids: string[]) => householdDiscovery(ctx, { routines: ids.map((id) => ({ id, title: id.toUpperCase() })), people: [] });
+const routines = (...ids: string[]) =>
+  householdDiscovery(ctx, { routines: ids.map((id) => ({ id, title: id.toUpperCase() })), people: [] });
 const people = (...ids: string[]) => householdDiscovery(ctx, { routines: [], people: ids.map((id) => ({ id, name: id })) });
 const configTopics = (messages: MqttMessage[]) => messages.map((m) => m.topic);
 
@@ -292,8 +293,12 @@ describe('discovery publisher: overlapping runs', () => {
       'hearth/routine/b/state',
     ]);
     // No config of b is published after b was cleared.
-    const lastClearOfB = mqtt.published.map((m) => m.topic === 'homeassistant/sensor/hearth/routine_b/config' && m.payload === '').lastIndexOf(true);
-    const lastConfigOfB = mqtt.published.map((m) => m.topic === 'homeassistant/sensor/hearth/routine_b/config' && m.payload !== '').lastIndexOf(true);
+    const lastClearOfB = mqtt.published
+      .map((m) => m.topic === 'homeassistant/sensor/hearth/routine_b/config' && m.payload === '')
+      .lastIndexOf(true);
+    const lastConfigOfB = mqtt.published
+      .map((m) => m.topic === 'homeassistant/sensor/hearth/routine_b/config' && m.payload !== '')
+      .lastIndexOf(true);
     expect(lastConfigOfB).toBeLessThan(lastClearOfB);
     // The list saved last is the newest run's.
     expect(store.saves.at(-1)).toEqual([...configTopics(routines('a')), 'hearth/routine/a/state', 'hearth/routine/a/attributes']);

@@ -53,7 +53,14 @@ describe.each(ESTIMATORS)('case presence-impossible-rssi (estimator %s)', (e) =>
       if (room !== null) seen.add(room);
     }
     expect([...seen]).toEqual(['kitchen']);
-    expect(engine.faults()).toEqual([{ node: 'bedroom-presence', count: 1, last: Number.isFinite(Number(value)) && value.trim() !== '' ? Number(value) : null, at: 60_000 }]);
+    expect(engine.faults()).toEqual([
+      {
+        node: 'bedroom-presence',
+        count: 1,
+        last: Number.isFinite(Number(value)) && value.trim() !== '' ? Number(value) : null,
+        at: 60_000,
+      },
+    ]);
   });
 
   it('drops impossible numbers handed straight to the engine and reports the node that keeps sending them', async () => {

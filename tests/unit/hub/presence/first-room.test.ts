@@ -10,10 +10,16 @@ const nodes = [
 const phone = [{ tracker: 'phone', person: 'sam' }];
 
 /** Readings every 2 s from `from` to `to` (ms); returns the rooms shown, in order. */
-function walk(engine: PresenceEngine, from: number, to: number, rssi: (t: number) => Record<string, number | undefined>): (string | null)[] {
+function walk(
+  engine: PresenceEngine,
+  from: number,
+  to: number,
+  rssi: (t: number) => Record<string, number | undefined>,
+): (string | null)[] {
   const shown: (string | null)[] = [];
   for (let t = from; t <= to; t += S) {
-    if (t % (2 * S) === 0) for (const [node, v] of Object.entries(rssi(t))) if (v !== undefined) engine.ingest({ t, node, tracker: 'phone', rssi: v });
+    if (t % (2 * S) === 0)
+      for (const [node, v] of Object.entries(rssi(t))) if (v !== undefined) engine.ingest({ t, node, tracker: 'phone', rssi: v });
     const room = engine.update(t)[0]!.room;
     if (shown.at(-1) !== room) shown.push(room);
   }
@@ -26,7 +32,8 @@ describe('HA states of an RSSI sensor', () => {
     expect(fromHaState('-71.5')).toEqual({ kind: 'reading', rssi: -71.5 });
     expect(fromHaState('unknown')).toEqual({ kind: 'unheard' });
     expect(fromHaState('unavailable')).toEqual({ kind: 'unavailable' });
-    for (const bad of ['0', '31', '127', '', ' ', '-3', '-200', 'nan', 'on']) expect(fromHaState(bad)).toEqual({ kind: 'impossible', state: bad });
+    for (const bad of ['0', '31', '127', '', ' ', '-3', '-200', 'nan', 'on'])
+      expect(fromHaState(bad)).toEqual({ kind: 'impossible', state: bad });
   });
 });
 
@@ -42,7 +49,11 @@ describe('the first room', () => {
   });
 
   it('coming home with the doors known is the entrance, not the room heard through the outside wall', () => {
-    const doors: [string, string][] = [['hall', 'kitchen'], ['hall', 'office'], ['hall', 'away']];
+    const doors: [string, string][] = [
+      ['hall', 'kitchen'],
+      ['hall', 'office'],
+      ['hall', 'away'],
+    ];
     const engine = createPresenceEngine({ nodes, devices: phone, start: 0, options: { doors } });
     walk(engine, 0, 20 * S, () => ({ 'hall-presence': -60, 'kitchen-presence': -75 }));
     // Out of the front door: nothing heard for away_after.
@@ -56,7 +67,11 @@ describe('the first room', () => {
   });
 
   it('coming home through a door nobody configured is still seen, a while later', () => {
-    const doors: [string, string][] = [['hall', 'kitchen'], ['hall', 'office'], ['hall', 'away']];
+    const doors: [string, string][] = [
+      ['hall', 'kitchen'],
+      ['hall', 'office'],
+      ['hall', 'away'],
+    ];
     const engine = createPresenceEngine({ nodes, devices: phone, start: 0, options: { doors } });
     walk(engine, 0, 20 * S, () => ({ 'kitchen-presence': -60 }));
     walk(engine, 22 * S, 80 * S, () => ({}));

@@ -43,7 +43,12 @@ describe('case presence-no-data-is-not-away: the presence unit', () => {
       WebSocketImpl: fakeHa.WebSocket,
       backoff: { initialMs: 200, maxMs: 500 },
     });
-    const mqtt = createHubMqtt({ url: 'mqtt://127.0.0.1', availabilityTopic: 'hearth/status', logger: silentLogger(), connect: broker.connect });
+    const mqtt = createHubMqtt({
+      url: 'mqtt://127.0.0.1',
+      availabilityTopic: 'hearth/status',
+      logger: silentLogger(),
+      connect: broker.connect,
+    });
     const now = (): number => Date.now() / 1000;
     ha.start();
     mqtt.start();
@@ -63,7 +68,8 @@ describe('case presence-no-data-is-not-away: the presence unit', () => {
     let phase = 'start';
     const watch = (): void => {
       for (const p of broker.publishes.splice(0)) {
-        if (p.topic === 'hearth/person/sam/tracker' || p.topic === 'hearth/person/sam/room') seen.push(`${phase}: ${p.topic.split('/').at(-1)}=${String(p.payload)}`);
+        if (p.topic === 'hearth/person/sam/tracker' || p.topic === 'hearth/person/sam/room')
+          seen.push(`${phase}: ${p.topic.split('/').at(-1)}=${String(p.payload)}`);
       }
     };
     const run = async (ms: number, heard: boolean): Promise<void> => {

@@ -34,7 +34,10 @@ async function setup() {
   const deps: UnitDeps = {
     household,
     devices,
-    ha: { state: 'connected', subscribeStates: (_ids: string[], cb: StatesCallback) => (listeners.push(cb), () => listeners.splice(listeners.indexOf(cb), 1)) } as unknown as HaClient,
+    ha: {
+      state: 'connected',
+      subscribeStates: (_ids: string[], cb: StatesCallback) => (listeners.push(cb), () => listeners.splice(listeners.indexOf(cb), 1)),
+    } as unknown as HaClient,
     mqtt: { state: 'connected', publish: (m: MqttMessage) => (published.push(m), Promise.resolve()) } as unknown as HubMqtt,
     store: {} as Store,
     context: { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' },
@@ -53,11 +56,33 @@ async function setup() {
 
 describe('presence unit', () => {
   it('turns an RSSI state change into the engine reading: dBm, unheard (unknown) vs offline (unavailable), never later than now', () => {
-    const source = { entityId: 'sensor.kitchen_presence_sam_iphone_rssi', device: 'kitchen-presence', room: 'kitchen', tracker: 'sam-iphone' };
+    const source = {
+      entityId: 'sensor.kitchen_presence_sam_iphone_rssi',
+      device: 'kitchen-presence',
+      room: 'kitchen',
+      tracker: 'sam-iphone',
+    };
     const now = Date.parse('2026-11-29T08:00:00Z');
-    expect(readingOf(change(source.entityId, '-61', now - 500), source, now)).toEqual({ node: 'kitchen-presence', tracker: 'sam-iphone', rssi: -61, t: now - 500 });
-    expect(readingOf(change(source.entityId, 'unavailable', now + 9000), source, now)).toEqual({ node: 'kitchen-presence', tracker: 'sam-iphone', rssi: null, missing: 'unavailable', t: now });
-    expect(readingOf(change(source.entityId, 'unknown', now), source, now)).toEqual({ node: 'kitchen-presence', tracker: 'sam-iphone', rssi: null, missing: 'unheard', t: now });
+    expect(readingOf(change(source.entityId, '-61', now - 500), source, now)).toEqual({
+      node: 'kitchen-presence',
+      tracker: 'sam-iphone',
+      rssi: -61,
+      t: now - 500,
+    });
+    expect(readingOf(change(source.entityId, 'unavailable', now + 9000), source, now)).toEqual({
+      node: 'kitchen-presence',
+      tracker: 'sam-iphone',
+      rssi: null,
+      missing: 'unavailable',
+      t: now,
+    });
+    expect(readingOf(change(source.entityId, 'unknown', now), source, now)).toEqual({
+      node: 'kitchen-presence',
+      tracker: 'sam-iphone',
+      rssi: null,
+      missing: 'unheard',
+      t: now,
+    });
     expect(readingOf(change(source.entityId, '-61', now), undefined, now)).toBeUndefined();
   });
 

@@ -9,16 +9,22 @@ const context = { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' 
 const intake = createActionIntake({ context, log: silentLogger(), isRoutine: (id) => id === 'morning-meds' });
 
 describe('action intake', () => {
-  it('an MQTT command is the routine\'s action from HA; anything else is nothing', () => {
+  it("an MQTT command is the routine's action from HA; anything else is nothing", () => {
     const topic = routineCommandTopic(context, 'morning-meds');
-    expect(intake.fromCommand(topic, Buffer.from(' Done\n'))).toEqual({ routine: 'morning-meds', event: { type: 'action', action: 'done', source: 'ha' } });
+    expect(intake.fromCommand(topic, Buffer.from(' Done\n'))).toEqual({
+      routine: 'morning-meds',
+      event: { type: 'action', action: 'done', source: 'ha' },
+    });
     expect(intake.fromCommand(topic, Buffer.from('later'))).toBeUndefined();
     expect(intake.fromCommand(routineCommandTopic(context, 'gone'), Buffer.from('done'))).toBeUndefined();
   });
 
   it('a notification action of a known routine is its action from the phone', () => {
     const action = notificationActionId('morning-meds', 'snooze');
-    expect(intake.fromNotification({ data: { action } })).toEqual({ routine: 'morning-meds', event: { type: 'action', action: 'snooze', source: 'notification' } });
+    expect(intake.fromNotification({ data: { action } })).toEqual({
+      routine: 'morning-meds',
+      event: { type: 'action', action: 'snooze', source: 'notification' },
+    });
     expect(intake.fromNotification({ data: { action: notificationActionId('gone', 'done') } })).toBeUndefined();
     expect(intake.fromNotification({ data: {} })).toBeUndefined();
     expect(intake.fromNotification({ data: { action: 'OTHER_APP_ACTION' } })).toBeUndefined();

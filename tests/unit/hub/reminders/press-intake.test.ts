@@ -6,7 +6,13 @@ import type { PressEntities } from '../../../../src/hub/reminders/routine-slot.j
 import { createStore } from '../../../../src/hub/store/store.js';
 
 const ENTITY = 'event.kitchen_meds_button_press';
-const state = (iso: string, type = 'single') => ({ entity_id: ENTITY, state: iso, attributes: { event_type: type }, last_changed: iso, last_updated: iso });
+const state = (iso: string, type = 'single') => ({
+  entity_id: ENTITY,
+  state: iso,
+  attributes: { event_type: type },
+  last_changed: iso,
+  last_updated: iso,
+});
 const change = (from: string | undefined, to: string, type?: string): StateChange => ({
   entityId: ENTITY,
   old: from === undefined ? undefined : state(from),
@@ -22,11 +28,15 @@ function setup() {
 }
 
 describe('press intake', () => {
-  it('a new event state is the routine\'s press event, with the handled mark to write in its step', () => {
+  it("a new event state is the routine's press event, with the handled mark to write in its step", () => {
     const { store, intake } = setup();
     intake.loadHandledMarks();
     const out = intake.take(change('2026-03-10T08:00:00.000Z', '2026-03-10T08:29:59.000Z', 'double'))!;
-    expect(out).toMatchObject({ routine: 'morning-meds', device: 'kitchen-meds-button', event: { type: 'press', press: 'double', entity: ENTITY } });
+    expect(out).toMatchObject({
+      routine: 'morning-meds',
+      device: 'kitchen-meds-button',
+      event: { type: 'press', press: 'double', entity: ENTITY },
+    });
     expect(out.event!.at).toBeUndefined();
     out.markHandled!();
     expect(store.lastHandledPress(ENTITY)).toBe(String(Date.parse('2026-03-10T08:29:59.000Z')));
@@ -37,7 +47,7 @@ describe('press intake', () => {
     expect(again.markHandled).toBeUndefined();
   });
 
-  it('an entity that is not a button\'s is not taken; an unknown event type moves the mark without a press', () => {
+  it("an entity that is not a button's is not taken; an unknown event type moves the mark without a press", () => {
     const { intake } = setup();
     expect(intake.take({ ...change(undefined, '2026-03-10T08:00:00.000Z'), entityId: 'event.other' })).toBeUndefined();
     const out = intake.take(change('2026-03-10T08:00:00.000Z', '2026-03-10T08:10:00.000Z', 'triple'))!;
@@ -50,7 +60,13 @@ describe('press intake', () => {
     store.markPressHandled(ENTITY, String(Date.parse('2026-03-10T07:00:00.000Z')), 0);
     intake.loadHandledMarks();
     const out = intake.take(change(undefined, '2026-03-10T08:05:00.000Z'))!;
-    expect(out.event).toEqual({ type: 'press', press: 'single', entity: ENTITY, device: 'kitchen-meds-button', at: Date.parse('2026-03-10T08:05:00.000Z') });
+    expect(out.event).toEqual({
+      type: 'press',
+      press: 'single',
+      entity: ENTITY,
+      device: 'kitchen-meds-button',
+      at: Date.parse('2026-03-10T08:05:00.000Z'),
+    });
   });
 
   it('restoreHandledMark puts the filter back: the same press counts again', () => {

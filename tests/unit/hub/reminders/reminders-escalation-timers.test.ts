@@ -23,13 +23,19 @@ describe('escalation and a nag at the same moment, real timers (case nag-and-esc
     const t0 = Date.now();
     h = await remindersHarness(household, base);
     h.clock.now = () => base + (Date.now() - t0);
-    const notes = () => h!.fakeHa.serviceCalls.filter((c) => c.domain === 'notify' && (c.service_data as { message?: string }).message !== 'clear_notification');
+    const notes = () =>
+      h!.fakeHa.serviceCalls.filter(
+        (c) => c.domain === 'notify' && (c.service_data as { message?: string }).message !== 'clear_notification',
+      );
     h.reminders.due('morning-meds');
     const dueAt = h.clock.now();
     // Poll (timers run late on a busy machine) until the escalation and the next nag notified.
     const end = Date.now() + 25_000;
     while (notes().length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    const at = h.store.history({ routine: 'morning-meds', kind: 'notification', limit: 10 }).map((r) => r.at).sort((a, b) => a - b);
+    const at = h.store
+      .history({ routine: 'morning-meds', kind: 'notification', limit: 10 })
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
     expect(notes().length).toBe(at.length);
     expect(at.length).toBeGreaterThanOrEqual(2);
     // The first at escalation (6 s; a deadline up to 1 s ahead is taken by the tick before it),

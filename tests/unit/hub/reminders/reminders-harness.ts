@@ -45,7 +45,14 @@ export async function remindersHarness(
   const broker = new FakeMqttClient();
   const store = createStore({ path: ':memory:' });
   const clock = { t: start, now: () => clock.t };
-  const ha = createHaClient({ url: 'http://127.0.0.1:8123', token: () => 'good-token', tokenSource: 'test', logger, onFatal: () => {}, WebSocketImpl: fakeHa.WebSocket });
+  const ha = createHaClient({
+    url: 'http://127.0.0.1:8123',
+    token: () => 'good-token',
+    tokenSource: 'test',
+    logger,
+    onFatal: () => {},
+    WebSocketImpl: fakeHa.WebSocket,
+  });
   const mqtt = createHubMqtt({ url: 'mqtt://127.0.0.1', availabilityTopic: 'hearth/status', logger, connect: broker.connect });
   before?.(fakeHa, store);
   ha.start();

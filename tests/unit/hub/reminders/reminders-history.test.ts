@@ -24,7 +24,7 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 }
 
 describe('history rows: source and device', () => {
-  it('due by CLI and API, a button press and its done, the schedule\'s own rows', async () => {
+  it("due by CLI and API, a button press and its done, the schedule's own rows", async () => {
     const household = await loadHousehold({ configFile: `${dir}/hearth.yaml`, devicesDir: `${dir}/devices` });
     const button = householdEntities(household).find((d) => d.kind === 'reminder-button')!;
     const press = button.entities.find((e) => e.role === 'press')!.entityId;
@@ -40,7 +40,11 @@ describe('history rows: source and device', () => {
 
     h.fakeHa.setEntity(press, '2026-06-02T09:00:01.000+00:00', 1_780_390_801, { event_type: 'single' });
     await until(() => rows().some((r) => r.kind === 'done'), 'the press written');
-    expect(rows().slice(1).map((r) => [r.kind, r.source, r.device])).toEqual([
+    expect(
+      rows()
+        .slice(1)
+        .map((r) => [r.kind, r.source, r.device]),
+    ).toEqual([
       ['press', 'button', button.device],
       ['done', 'button', button.device],
     ]);
@@ -49,7 +53,11 @@ describe('history rows: source and device', () => {
     h.clock.t += 60_000;
     h.reminders.due('morning-meds');
     h.reminders.action('morning-meds', 'done', 'api');
-    expect(rows().slice(3).map((r) => [r.kind, r.source])).toEqual([
+    expect(
+      rows()
+        .slice(3)
+        .map((r) => [r.kind, r.source]),
+    ).toEqual([
       ['due', 'api'],
       ['done', 'api'],
     ]);
@@ -59,7 +67,9 @@ describe('history rows: source and device', () => {
     h.restart();
     h.clock.t = Date.parse('2026-06-03T08:00:01Z');
     h.restart();
-    const scheduled = rows().slice(5).map((r) => [r.kind, r.source]);
+    const scheduled = rows()
+      .slice(5)
+      .map((r) => [r.kind, r.source]);
     expect(scheduled[0]).toEqual(['due', 'schedule']);
     expect(scheduled).toContainEqual(['miss', 'schedule']);
     expect(rows().every((r) => r.source !== null)).toBe(true);

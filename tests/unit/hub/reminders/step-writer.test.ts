@@ -54,8 +54,20 @@ async function setup() {
   function fail(): never {
     throw new Error('SQLITE_FULL: database or disk is full (simulated)');
   }
-  const ha: HaClient = createHaClient({ url: 'http://127.0.0.1:8123', token: () => 'good-token', tokenSource: 'test', logger: silentLogger(), onFatal: () => {}, WebSocketImpl: fakeHa.WebSocket });
-  const mqtt: HubMqtt = createHubMqtt({ url: 'mqtt://127.0.0.1', availabilityTopic: 'hearth/status', logger: silentLogger(), connect: broker.connect });
+  const ha: HaClient = createHaClient({
+    url: 'http://127.0.0.1:8123',
+    token: () => 'good-token',
+    tokenSource: 'test',
+    logger: silentLogger(),
+    onFatal: () => {},
+    WebSocketImpl: fakeHa.WebSocket,
+  });
+  const mqtt: HubMqtt = createHubMqtt({
+    url: 'mqtt://127.0.0.1',
+    availabilityTopic: 'hearth/status',
+    logger: silentLogger(),
+    connect: broker.connect,
+  });
   // The button has fired before (handled): a newer event is a press.
   fakeHa.setEntity(pressEntity, '2026-01-01T00:00:00.000+00:00', 1_767_225_600, { event_type: 'single' });
   real.markPressHandled(pressEntity, String(Date.parse('2026-01-01T00:00:00.000Z')), Date.now());
@@ -64,7 +76,11 @@ async function setup() {
   broker.brokerConnect();
   await until(() => ha.state === 'connected', 'HA connected');
   const reminders: Reminders = createReminders({
-    household, devices, ha, mqtt, store,
+    household,
+    devices,
+    ha,
+    mqtt,
+    store,
     context: { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' },
     // A Saturday 14:00 BST, whatever the time the test runs: no routine is due by its schedule
     // (morning-meds pending since 08:00 would be nagging already), no quiet hours.
@@ -72,7 +88,12 @@ async function setup() {
     logger: silentLogger(),
   });
   reminders.start();
-  cleanup.push(() => ha.stop(), () => mqtt.stop(), () => reminders.stop(), () => real.close());
+  cleanup.push(
+    () => ha.stop(),
+    () => mqtt.stop(),
+    () => reminders.stop(),
+    () => real.close(),
+  );
   const phase = () => reminders.list().find((r) => r.id === ROUTINE)!.phase;
   const onDisk = () => (real.loadReminderStates().get(ROUTINE) as { phase: string } | undefined)?.phase;
   const ledCalls = () => fakeHa.serviceCalls.filter((c) => JSON.stringify(c.target).includes(led)).map((c) => c.service);

@@ -27,7 +27,12 @@ describe('reminders: removed routines', () => {
     const reminders = createReminders({
       household,
       devices: householdEntities(household),
-      ha: { state: 'disconnected', subscribeStates: none, subscribeEvents: none, callService: () => Promise.resolve() } as unknown as HaClient,
+      ha: {
+        state: 'disconnected',
+        subscribeStates: none,
+        subscribeEvents: none,
+        callService: () => Promise.resolve(),
+      } as unknown as HaClient,
       mqtt: { state: 'disconnected', subscribe: none, onConnect: none } as unknown as HubMqtt,
       store,
       context: { prefix: 'homeassistant', baseTopic: 'hearth', version: 'test' },

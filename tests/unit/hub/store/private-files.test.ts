@@ -57,7 +57,7 @@ describe('private files (umask 022)', () => {
     store.close();
   });
 
-  it('backups: `hearth backup FILE` and the live store\'s backup', async () => {
+  it("backups: `hearth backup FILE` and the live store's backup", async () => {
     const dir = tmp();
     const source = join(dir, 'state', 'hearth.sqlite');
     const store = createStore({ path: source });

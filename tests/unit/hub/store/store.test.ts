@@ -78,7 +78,7 @@ describe('store', () => {
     expect(storePath(undefined, {})).toBe('state/hearth.sqlite');
   });
 
-  it('a transaction lands whole or not at all (a step\'s records and state together)', () => {
+  it("a transaction lands whole or not at all (a step's records and state together)", () => {
     const store = createStore({ path: ':memory:' });
     expect(() =>
       store.transaction(() => {

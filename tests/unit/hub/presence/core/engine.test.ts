@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AWAY, createPresenceEngine, DEFAULT_PRESENCE_OPTIONS, presenceOptions, type Reading } from '../../../../../src/hub/presence/core/engine.js';
+import {
+  AWAY,
+  createPresenceEngine,
+  DEFAULT_PRESENCE_OPTIONS,
+  presenceOptions,
+  type Reading,
+} from '../../../../../src/hub/presence/core/engine.js';
 
 const nodes = [
   { node: 'kitchen-presence', room: 'kitchen' },

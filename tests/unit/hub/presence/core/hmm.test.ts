@@ -83,8 +83,20 @@ describe('presence engine, estimator hmm (forward filter over rooms)', () => {
       ['a', { n: 100, mean: -60, v: 4 }],
       ['b', { n: 100, mean: -80, v: 4 }],
     ]);
-    const near = printScore(stats, new Map([['a', -61], ['b', -79]]))!;
-    const far = printScore(stats, new Map([['a', -80], ['b', -60]]))!;
+    const near = printScore(
+      stats,
+      new Map([
+        ['a', -61],
+        ['b', -79],
+      ]),
+    )!;
+    const far = printScore(
+      stats,
+      new Map([
+        ['a', -80],
+        ['b', -60],
+      ]),
+    )!;
     expect(near).toBeGreaterThan(far);
     // Each node's z is clipped: one wildly odd node costs at most 4.5 (z = 3).
     expect(far).toBeGreaterThanOrEqual(-4.5);
@@ -115,7 +127,8 @@ describe('presence engine, estimator hmm (forward filter over rooms)', () => {
       for (let t = 0; t <= 120 * S; t += S) {
         const values = t < 60 * S ? before : after;
         if (t % (2 * S) === 0) {
-          for (const tracker of ['phone', 'watch']) for (const [node, rssi] of Object.entries(values)) engine.ingest({ t, node, tracker, rssi });
+          for (const tracker of ['phone', 'watch'])
+            for (const [node, rssi] of Object.entries(values)) engine.ingest({ t, node, tracker, rssi });
         }
         const out = engine.update(t)[0]!;
         if (t >= 60 * S && out.room === 'office') {

@@ -6,7 +6,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../../../src/config/load.js';
-import { initialState, nextWakeup, planRoutine, step, type ReminderState, type RoutinePlan } from '../../../../../src/hub/reminders/core/reminder.js';
+import {
+  initialState,
+  nextWakeup,
+  planRoutine,
+  step,
+  type ReminderState,
+  type RoutinePlan,
+} from '../../../../../src/hub/reminders/core/reminder.js';
 
 /** Notification instants from `from` to `until`, each tick `late(i)` ms after the wakeup asked for. */
 function notifications(plan: RoutinePlan, from: number, until: number, late: (i: number) => number, due?: 'by-hand'): number[] {
@@ -66,7 +73,15 @@ describe('deadlines that fall together are one step (case nag-and-escalation-tog
   it('an escalation and a nag after quiet hours end are one step as well', () => {
     // Falls due at 06:00 inside quiet hours (until 07:00); escalation 90 min after due = 07:30,
     // the nags from 07:00 every 15 min: 07:15, 07:30 (together with the escalation).
-    const r = { id: 'x', title: 'X', due: { daily: ['06:00'] }, window: 14_400, nag_every: 900, escalate_after: 5400, snooze: 600 } as const;
+    const r = {
+      id: 'x',
+      title: 'X',
+      due: { daily: ['06:00'] },
+      window: 14_400,
+      nag_every: 900,
+      escalate_after: 5400,
+      snooze: 600,
+    } as const;
     const plan = planRoutine(r as never, { timezone: 'UTC', quiet_hours: { from: 22 * 60, to: 7 * 60 } });
     for (const late of lateness) {
       const notes = notifications(plan, Date.parse('2026-06-02T05:00:00Z'), Date.parse('2026-06-02T07:50:00Z'), late);

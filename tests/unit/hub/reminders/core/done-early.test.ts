@@ -6,7 +6,17 @@
  * scheduled occurrence and acknowledged covers it too.
  */
 import { describe, expect, it } from 'vitest';
-import { initialState, nextDue, nextWakeup, planRoutine, step, type Effect, type ReminderEvent, type ReminderState, type RoutinePlan } from '../../../../../src/hub/reminders/core/reminder.js';
+import {
+  initialState,
+  nextDue,
+  nextWakeup,
+  planRoutine,
+  step,
+  type Effect,
+  type ReminderEvent,
+  type ReminderState,
+  type RoutinePlan,
+} from '../../../../../src/hub/reminders/core/reminder.js';
 import { streak } from '../../../../../src/hub/reminders/core/streak.js';
 
 const T = (iso: string): number => Date.parse(iso);
@@ -38,10 +48,21 @@ function sim(p: RoutinePlan, start: string) {
     }
     send({ type: 'tick' }, until);
   };
-  return { send, runUntil, effects, get state() { return state; }, get now() { return now; } };
+  return {
+    send,
+    runUntil,
+    effects,
+    get state() {
+      return state;
+    },
+    get now() {
+      return now;
+    },
+  };
 }
 
-const records = (effects: Array<{ e: Effect }>, kind: string) => effects.flatMap(({ e }) => (e.type === 'record' && e.kind === kind ? [e] : []));
+const records = (effects: Array<{ e: Effect }>, kind: string) =>
+  effects.flatMap(({ e }) => (e.type === 'record' && e.kind === kind ? [e] : []));
 
 describe('done early', () => {
   it('the issue: made due by hand at 07:10, done at 07:14: the 08:00 reminder does not come, next_due is tomorrow', () => {
@@ -122,8 +143,10 @@ describe('done early', () => {
     expect(records(t.effects, 'done').map((d) => d.occurrence)).toEqual([T('2026-06-01T09:00:00Z'), T('2026-06-01T11:00:00Z')]);
   });
 
-  it('a done ahead of an occurrence just after midnight counts for that occurrence\'s day', () => {
-    const p = planRoutine({ id: 'late', title: 'Late', due: { daily: ['00:30'] }, window: 3600, nag_every: 900, snooze: 600 } as never, { timezone: 'Europe/London' });
+  it("a done ahead of an occurrence just after midnight counts for that occurrence's day", () => {
+    const p = planRoutine({ id: 'late', title: 'Late', due: { daily: ['00:30'] }, window: 3600, nag_every: 900, snooze: 600 } as never, {
+      timezone: 'Europe/London',
+    });
     const s = sim(p, '2026-06-01T22:30:00Z'); // Mon 23:30 BST
     s.send({ type: 'press', press: 'single' }, '2026-06-01T22:50:00Z'); // Mon 23:50, for Tue 00:30
     const [done] = records(s.effects, 'done');

@@ -9,7 +9,16 @@
  * October/April).
  */
 import { describe, expect, it } from 'vitest';
-import { initialState, nextWakeup, planRoutine, step, type Effect, type ReminderEvent, type ReminderState, type RoutinePlan } from '../../../../../src/hub/reminders/core/reminder.js';
+import {
+  initialState,
+  nextWakeup,
+  planRoutine,
+  step,
+  type Effect,
+  type ReminderEvent,
+  type ReminderState,
+  type RoutinePlan,
+} from '../../../../../src/hub/reminders/core/reminder.js';
 import { inQuietHours, nextQuietBoundary } from '../../../../../src/hub/reminders/core/quiet.js';
 import { localDate, startOfNextLocalDay } from '../../../../../src/hub/reminders/core/schedule.js';
 import { streak } from '../../../../../src/hub/reminders/core/streak.js';
@@ -29,12 +38,42 @@ interface Night {
 }
 
 const NIGHTS: Night[] = [
-  { name: 'Europe/London, spring forward (29 Mar 2026)', zone: 'Europe/London', inHour: '01:30', means: '2026-03-29T01:00:00Z', kind: 'gap' },
+  {
+    name: 'Europe/London, spring forward (29 Mar 2026)',
+    zone: 'Europe/London',
+    inHour: '01:30',
+    means: '2026-03-29T01:00:00Z',
+    kind: 'gap',
+  },
   { name: 'Europe/London, fall back (25 Oct 2026)', zone: 'Europe/London', inHour: '01:30', means: '2026-10-25T00:30:00Z', kind: 'repeat' },
-  { name: 'America/New_York, spring forward (8 Mar 2026)', zone: 'America/New_York', inHour: '02:30', means: '2026-03-08T07:00:00Z', kind: 'gap' },
-  { name: 'America/New_York, fall back (1 Nov 2026)', zone: 'America/New_York', inHour: '01:30', means: '2026-11-01T05:30:00Z', kind: 'repeat' },
-  { name: 'Australia/Sydney, spring forward (4 Oct 2026)', zone: 'Australia/Sydney', inHour: '02:30', means: '2026-10-03T16:00:00Z', kind: 'gap' },
-  { name: 'Australia/Sydney, fall back (5 Apr 2026)', zone: 'Australia/Sydney', inHour: '02:30', means: '2026-04-04T15:30:00Z', kind: 'repeat' },
+  {
+    name: 'America/New_York, spring forward (8 Mar 2026)',
+    zone: 'America/New_York',
+    inHour: '02:30',
+    means: '2026-03-08T07:00:00Z',
+    kind: 'gap',
+  },
+  {
+    name: 'America/New_York, fall back (1 Nov 2026)',
+    zone: 'America/New_York',
+    inHour: '01:30',
+    means: '2026-11-01T05:30:00Z',
+    kind: 'repeat',
+  },
+  {
+    name: 'Australia/Sydney, spring forward (4 Oct 2026)',
+    zone: 'Australia/Sydney',
+    inHour: '02:30',
+    means: '2026-10-03T16:00:00Z',
+    kind: 'gap',
+  },
+  {
+    name: 'Australia/Sydney, fall back (5 Apr 2026)',
+    zone: 'Australia/Sydney',
+    inHour: '02:30',
+    means: '2026-04-04T15:30:00Z',
+    kind: 'repeat',
+  },
 ];
 
 const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
@@ -112,7 +151,9 @@ for (const night of NIGHTS) {
       const backOn = leds.find(([at, on]) => on && at > offs[0]!)![0];
       expect(backOn - means).toBeGreaterThanOrEqual(0);
       expect(backOn - means).toBeLessThan(1000);
-      const notes = recordsOf(out, 'notify').map((n) => n.at).filter((t) => t >= means);
+      const notes = recordsOf(out, 'notify')
+        .map((n) => n.at)
+        .filter((t) => t >= means);
       expect(notes.length).toBeGreaterThanOrEqual(10);
       for (let i = 1; i < notes.length; i++) expect(Math.abs(notes[i]! - notes[i - 1]! - 15 * MIN)).toBeLessThan(1000);
     });
@@ -124,11 +165,19 @@ for (const night of NIGHTS) {
         p,
         start - HOUR,
         means + 4 * 24 * HOUR,
-        Array.from({ length: 7 }, (_, i) => [p.schedule.next(start - 1 + i * 24 * HOUR - HOUR)! + 10 * MIN, { type: 'press', press: 'single' }] as [number, ReminderEvent]),
+        Array.from(
+          { length: 7 },
+          (_, i) =>
+            [p.schedule.next(start - 1 + i * 24 * HOUR - HOUR)! + 10 * MIN, { type: 'press', press: 'single' }] as [number, ReminderEvent],
+        ),
       );
       const dones = recordsOf(out, 'done');
       expect(dones).toHaveLength(7);
-      const s = streak(dones.map((d) => ({ kind: 'done', at: d.at, occurrence: d.occurrence ?? null })), p.schedule, means + 4 * 24 * HOUR - 1);
+      const s = streak(
+        dones.map((d) => ({ kind: 'done', at: d.at, occurrence: d.occurrence ?? null })),
+        p.schedule,
+        means + 4 * 24 * HOUR - 1,
+      );
       const dates = s.history.map((d) => d.date);
       expect(new Set(dates).size).toBe(7);
       expect(s.done).toBe(7);
@@ -142,7 +191,11 @@ for (const night of NIGHTS) {
       expect(skips.map((s) => s.reason)).toEqual([undefined, 'skip-day']);
       expect(skips[1]!.at).toBeLessThan(startOfNextLocalDay(means, night.zone));
       expect(state.phase).not.toBe('skipped');
-      expect(recordsOf(out, 'due').map((d) => d.at).filter((t) => t > means)).toHaveLength(1); // the next day's
+      expect(
+        recordsOf(out, 'due')
+          .map((d) => d.at)
+          .filter((t) => t > means),
+      ).toHaveLength(1); // the next day's
     });
   });
 }

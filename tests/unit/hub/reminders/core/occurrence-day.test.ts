@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../../../src/config/load.js';
-import { initialState, nextWakeup, planRoutine, step, type Effect, type ReminderEvent, type ReminderState } from '../../../../../src/hub/reminders/core/reminder.js';
+import {
+  initialState,
+  nextWakeup,
+  planRoutine,
+  step,
+  type Effect,
+  type ReminderEvent,
+  type ReminderState,
+} from '../../../../../src/hub/reminders/core/reminder.js';
 import { streak } from '../../../../../src/hub/reminders/core/streak.js';
 import { createStore } from '../../../../../src/hub/store/store.js';
 
@@ -36,10 +44,17 @@ function driver(plan: Awaited<ReturnType<typeof casePlan>>, start: number) {
     }
     send({ type: 'tick' }, end);
   };
-  return { send, runUntil, log, get state() { return state; } };
+  return {
+    send,
+    runUntil,
+    log,
+    get state() {
+      return state;
+    },
+  };
 }
 
-describe('acknowledgements belong to the occurrence\'s local day (case skip-after-midnight)', () => {
+describe("acknowledgements belong to the occurrence's local day (case skip-after-midnight)", () => {
   it("skipping Monday's 23:30 at 00:10 on Tuesday leaves Tuesday's 23:30 due (LED on, due)", async () => {
     const plan = await casePlan();
     const d = driver(plan, T('2026-06-01T20:00:00Z')); // Mon 21:00 BST
@@ -89,15 +104,22 @@ describe('acknowledgements belong to the occurrence\'s local day (case skip-afte
     const s = streak(store.streakRecords(plan.id, 0), plan.schedule, now);
     // Every settled day (Mon 25 … Sun 31) is done; none counted for the day of the press.
     expect(s.history.map((h) => [h.date, h.done])).toEqual([
-      ['2026-05-31', true], ['2026-05-30', true], ['2026-05-29', true], ['2026-05-28', true],
-      ['2026-05-27', true], ['2026-05-26', true], ['2026-05-25', true],
+      ['2026-05-31', true],
+      ['2026-05-30', true],
+      ['2026-05-29', true],
+      ['2026-05-28', true],
+      ['2026-05-27', true],
+      ['2026-05-26', true],
+      ['2026-05-25', true],
     ]);
     expect(s.done).toBe(7);
     store.close();
   });
 
-  it('a skip recorded after midnight leaves out the occurrence\'s day, not the next', () => {
-    const plan = planRoutine({ id: 'x', title: 'X', due: { daily: ['23:30'] }, window: 7200, nag_every: 900, snooze: 600 } as never, { timezone: 'Europe/London' });
+  it("a skip recorded after midnight leaves out the occurrence's day, not the next", () => {
+    const plan = planRoutine({ id: 'x', title: 'X', due: { daily: ['23:30'] }, window: 7200, nag_every: 900, snooze: 600 } as never, {
+      timezone: 'Europe/London',
+    });
     const records = [
       { kind: 'skip', at: T('2026-06-01T23:10:00Z'), occurrence: T('2026-06-01T22:30:00Z') }, // Mon's, at Tue 00:10
       { kind: 'done', at: T('2026-06-02T22:40:00Z'), occurrence: T('2026-06-02T22:30:00Z') }, // Tue's

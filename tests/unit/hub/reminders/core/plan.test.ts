@@ -4,7 +4,7 @@ import { planRoutine } from '../../../../../src/hub/reminders/core/plan.js';
 const routine = (due: { cron: string } | { daily: string[] }) =>
   ({ id: 'r', title: 'R', due, window: 3600, nag_every: 900, snooze: 600 }) as never;
 
-describe('planRoutine: one routine\'s schedule cannot break the hub (case invalid-cron)', () => {
+describe("planRoutine: one routine's schedule cannot break the hub (case invalid-cron)", () => {
   it('an invalid cron gives a plan that never falls due, with the reason', () => {
     const plan = planRoutine(routine({ cron: '0 24 * * 0' }), { timezone: 'Europe/London' });
     expect(plan.scheduleError).toMatch(/hour: 24/);

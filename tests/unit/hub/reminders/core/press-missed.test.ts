@@ -40,23 +40,39 @@ describe('press filter: first sight', () => {
 });
 
 describe('reminder: a late press', () => {
-  const plan = planRoutine(routine.parse({ id: 'morning-meds', title: 'Meds', due: { daily: ['08:00'] }, window: '4h' }), { timezone: 'UTC' });
+  const plan = planRoutine(routine.parse({ id: 'morning-meds', title: 'Meds', due: { daily: ['08:00'] }, window: '4h' }), {
+    timezone: 'UTC',
+  });
   const dueAt = (t: string): ReminderState => step(initialState('morning-meds', T(t)), { type: 'tick' }, T(t), plan).state;
 
   it('acknowledges the occurrence it was made for', () => {
     const pending = dueAt('2026-03-02T08:05:00Z');
     expect(pending.phase).toBe('due');
-    const { state, effects } = step(pending, { type: 'press', press: 'single', at: T('2026-03-02T08:10:00Z') }, T('2026-03-02T08:12:00Z'), plan);
+    const { state, effects } = step(
+      pending,
+      { type: 'press', press: 'single', at: T('2026-03-02T08:10:00Z') },
+      T('2026-03-02T08:12:00Z'),
+      plan,
+    );
     expect(state.phase).toBe('done');
-    expect(effects).toContainEqual(expect.objectContaining({ type: 'record', kind: 'press', pending: true, pressedAt: T('2026-03-02T08:10:00Z') }));
+    expect(effects).toContainEqual(
+      expect.objectContaining({ type: 'record', kind: 'press', pending: true, pressedAt: T('2026-03-02T08:10:00Z') }),
+    );
     expect(effects).toContainEqual({ type: 'led', on: false });
   });
 
   it('a press from before the occurrence started is recorded and changes nothing', () => {
     const pending = dueAt('2026-03-02T08:05:00Z');
-    const { state, effects } = step(pending, { type: 'press', press: 'single', at: T('2026-03-02T07:30:00Z') }, T('2026-03-02T08:06:00Z'), plan);
+    const { state, effects } = step(
+      pending,
+      { type: 'press', press: 'single', at: T('2026-03-02T07:30:00Z') },
+      T('2026-03-02T08:06:00Z'),
+      plan,
+    );
     expect(state.phase).toBe('due');
     expect(state.led).toBe(true);
-    expect(effects).toEqual([expect.objectContaining({ type: 'record', kind: 'press', pending: false, pressedAt: T('2026-03-02T07:30:00Z') })]);
+    expect(effects).toEqual([
+      expect.objectContaining({ type: 'record', kind: 'press', pending: false, pressedAt: T('2026-03-02T07:30:00Z') }),
+    ]);
   });
 });

@@ -11,7 +11,10 @@ const change = (old: StateChange['old_state'], next: StateChange['new_state']): 
 
 describe('press filter', () => {
   it('takes a new timestamp after a real state as a press of its event type', () => {
-    const { verdict, filter } = classifyPress({}, change(ev('2025-06-01T08:00:00.000+00:00'), ev('2025-06-01T08:05:00.123+00:00', 'double')));
+    const { verdict, filter } = classifyPress(
+      {},
+      change(ev('2025-06-01T08:00:00.000+00:00'), ev('2025-06-01T08:05:00.123+00:00', 'double')),
+    );
     expect(verdict).toEqual({ press: 'double', at: Date.parse('2025-06-01T08:05:00.123Z') });
     expect(filter[E]).toBe(Date.parse('2025-06-01T08:05:00.123Z'));
   });
@@ -53,11 +56,15 @@ describe('press filter', () => {
     const restored = classifyPress({}, change({ state: 'unknown' }, ev('2025-06-01T08:00:00+00:00')), undefined, at + 60_000);
     expect(restored.verdict).toEqual({ reason: 'restored' });
     // `unavailable` is a restore whatever the age.
-    expect(classifyPress({}, change({ state: 'unavailable' }, ev('2025-06-01T08:00:00+00:00')), undefined, at).verdict).toEqual({ reason: 'restored' });
+    expect(classifyPress({}, change({ state: 'unavailable' }, ev('2025-06-01T08:00:00+00:00')), undefined, at).verdict).toEqual({
+      reason: 'restored',
+    });
   });
 
   it('ignores states that are not timestamps, and unknown event types', () => {
-    expect(classifyPress({}, change(ev('2025-06-01T07:00:00+00:00'), { state: 'unavailable' })).verdict).toEqual({ reason: 'not-a-timestamp' });
+    expect(classifyPress({}, change(ev('2025-06-01T07:00:00+00:00'), { state: 'unavailable' })).verdict).toEqual({
+      reason: 'not-a-timestamp',
+    });
     expect(classifyPress({}, change(ev('2025-06-01T07:00:00+00:00'), null)).verdict).toEqual({ reason: 'no-new-state' });
     const odd = classifyPress({}, change(ev('2025-06-01T07:00:00+00:00'), ev('2025-06-01T08:00:00+00:00', 'triple')));
     expect(odd.verdict).toEqual({ reason: 'unknown-event-type' });
@@ -75,6 +82,8 @@ describe('press filter', () => {
   it('seeding keeps the newest timestamp and ignores non-timestamps', () => {
     const filter = seedPress({ [E]: 5 }, E, { state: 'unknown' });
     expect(filter).toEqual({ [E]: 5 });
-    expect(seedPress({ [E]: Date.parse('2025-06-02T00:00:00Z') }, E, ev('2025-06-01T00:00:00+00:00'))[E]).toBe(Date.parse('2025-06-02T00:00:00Z'));
+    expect(seedPress({ [E]: Date.parse('2025-06-02T00:00:00Z') }, E, ev('2025-06-01T00:00:00+00:00'))[E]).toBe(
+      Date.parse('2025-06-02T00:00:00Z'),
+    );
   });
 });

@@ -51,9 +51,7 @@ class Sim {
 }
 
 const kinds = (effects: Effect[]): string[] =>
-  effects.map((e) =>
-    e.type === 'led' ? `led:${e.on ? 'on' : 'off'}` : e.type === 'record' ? `record:${e.kind}` : e.type,
-  );
+  effects.map((e) => (e.type === 'led' ? `led:${e.on ? 'on' : 'off'}` : e.type === 'record' ? `record:${e.kind}` : e.type));
 
 function plan(extra: Record<string, unknown> = {}, household: Parameters<typeof planRoutine>[1] = { timezone: 'UTC' }) {
   return planRoutine(
@@ -100,7 +98,16 @@ describe('reminder state machine', () => {
     const before = sim.state;
     const effects = sim.send({ type: 'press', press: 'single', entity: 'event.kitchen_button' }, '2025-06-01T06:30:00Z');
     expect(effects).toEqual([
-      { type: 'record', kind: 'press', routine: 'pills', at: T('2025-06-01T06:30:00Z'), press: 'single', pending: false, source: 'button', entity: 'event.kitchen_button' },
+      {
+        type: 'record',
+        kind: 'press',
+        routine: 'pills',
+        at: T('2025-06-01T06:30:00Z'),
+        press: 'single',
+        pending: false,
+        source: 'button',
+        entity: 'event.kitchen_button',
+      },
     ]);
     expect(sim.state).toEqual(before);
   });
@@ -331,7 +338,10 @@ describe('reminder state machine', () => {
   });
 
   it('notification action ids round-trip', () => {
-    expect(parseNotificationActionId(notificationActionId('kitchen-meds', 'snooze'))).toEqual({ routine: 'kitchen-meds', action: 'snooze' });
+    expect(parseNotificationActionId(notificationActionId('kitchen-meds', 'snooze'))).toEqual({
+      routine: 'kitchen-meds',
+      action: 'snooze',
+    });
     expect(parseNotificationActionId('SOMETHING_ELSE')).toBeUndefined();
   });
 

@@ -8,10 +8,23 @@ const done = (iso: string) => ({ kind: 'done', at: T(iso) });
 
 describe('forgiving streak', () => {
   it('counts done days among the last 7 occurrence days, with the last done time', () => {
-    const records = [done('2025-06-01T08:10:00Z'), done('2025-06-03T09:00:00Z'), done('2025-06-04T08:01:00Z'), { kind: 'miss', at: T('2025-06-05T10:00:00Z') }];
+    const records = [
+      done('2025-06-01T08:10:00Z'),
+      done('2025-06-03T09:00:00Z'),
+      done('2025-06-04T08:01:00Z'),
+      { kind: 'miss', at: T('2025-06-05T10:00:00Z') },
+    ];
     const s = streak(records, daily, T('2025-06-07T12:00:00Z'));
     expect(s).toMatchObject({ done: 3, of: 7, days: 7, lastDone: T('2025-06-04T08:01:00Z') });
-    expect(s.history.map((d) => d.date)).toEqual(['2025-06-07', '2025-06-06', '2025-06-05', '2025-06-04', '2025-06-03', '2025-06-02', '2025-06-01']);
+    expect(s.history.map((d) => d.date)).toEqual([
+      '2025-06-07',
+      '2025-06-06',
+      '2025-06-05',
+      '2025-06-04',
+      '2025-06-03',
+      '2025-06-02',
+      '2025-06-01',
+    ]);
   });
 
   it('does not count today against the person while it can still be done', () => {
