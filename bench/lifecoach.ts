@@ -18,6 +18,7 @@
  *
  *   npx tsx bench/lifecoach.ts [--runs 5] [--no-hub]
  */
+import { DEPLOYED_NODE_FLAGS } from './lib/deployed.js';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
@@ -203,12 +204,14 @@ async function hubRss(runs: number): Promise<void> {
   // As the Nix package runs it: tsc output, no transpiler in the process.
   const compiled = compileHearth();
   try {
-    const anchor = await startHubProcess(stack, { schedules: 'never', compiled });
+    // With the node flags the hub's service runs with (bench/lib/deployed.ts, nix/module.nix).
+    const anchor = await startHubProcess(stack, { schedules: 'never', compiled, nodeFlags: DEPLOYED_NODE_FLAGS });
     const anchorRss = await settledRss(anchor.pid).finally(() => anchor.stop());
 
     const hub = await startHubProcess(stack, {
       schedules: 'never',
       compiled,
+      nodeFlags: DEPLOYED_NODE_FLAGS,
       configure: (config) =>
         Object.assign(config, {
           cameras: [
