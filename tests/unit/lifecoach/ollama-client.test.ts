@@ -12,6 +12,9 @@ import { realOllamaFromEnv, startOllamaStandIn, type OllamaStandIn } from '../..
 import { lavfiCamera } from '../../stand-ins/lavfi-cameras.js';
 
 const real = realOllamaFromEnv();
+// Cases that need a fault a real Ollama cannot be made to produce on demand (a cold load held
+// past the first-token deadline, a mid-stream error, a cut-off answer): they run against the
+// stand-in, always in CI, and are skipped only when HEARTH_TEST_OLLAMA_URL names a real server.
 const standInOnly = real ? it.skip : it;
 
 const answer = z.object({ summary: z.string().min(1), mentioned: z.array(z.string()) });
