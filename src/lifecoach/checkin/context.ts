@@ -5,7 +5,7 @@
  * The same object is stored with the check-in, so every answer can be traced to its facts.
  */
 import type { PastCheckin, PresenceFacts, RoutineFacts, RoutineStatus, TodoFacts } from './facts.js';
-import { localTime, type DayPart } from './local-time.js';
+import { localTime, type DayPart } from '../../config/wall-clock.js';
 
 export interface ContextRoutine {
   id: string;

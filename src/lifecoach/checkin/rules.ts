@@ -5,8 +5,8 @@
  * only with the cameras switch on and the `capture_when` conditions met. Pure.
  */
 import type { CaptureWhen } from '../../config/lifecoach.js';
+import { inQuietHours, type QuietHours } from '../../config/quiet-hours.js';
 import type { PresenceFacts } from './facts.js';
-import { inSpan } from './local-time.js';
 
 export type HoldRule = 'skip' | 'short' | 'normal';
 
@@ -18,9 +18,12 @@ export interface Plan {
 
 export function planCheckin(input: {
   presence: PresenceFacts;
-  /** Local minute of the day. */
-  minute: number;
-  quietHours?: { from: number; to: number } | undefined;
+  /** When the check-in starts (epoch ms). */
+  at: number;
+  /** IANA zone the quiet hours are read in (the household's). */
+  timezone: string;
+  /** Minutes after local midnight; read by the reminders' rule (config/quiet-hours.ts), DST included. */
+  quietHours?: QuietHours | undefined;
   whenAway: HoldRule;
   inQuietHours: HoldRule;
   /** Asked for by hand (CLI, button, API): quiet hours do not hold it back. */
@@ -28,7 +31,7 @@ export function planCheckin(input: {
 }): Plan {
   const holds: Array<[HoldRule, string]> = [];
   if (!input.presence.home) holds.push([input.whenAway, 'away']);
-  if (!input.manual && inSpan(input.minute, input.quietHours)) holds.push([input.inQuietHours, 'quiet_hours']);
+  if (!input.manual && inQuietHours(input.at, input.quietHours, input.timezone)) holds.push([input.inQuietHours, 'quiet_hours']);
   const skip = holds.find(([rule]) => rule === 'skip');
   if (skip) return { run: 'skip', reason: skip[1] };
   const short = holds.find(([rule]) => rule === 'short');

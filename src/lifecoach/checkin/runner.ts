@@ -18,7 +18,6 @@ import { buildContext, type CheckinContext } from './context.js';
 import { fallbackCheckin } from './fallback.js';
 import { factCheck } from './fact-check.js';
 import type { PresenceFacts, RoutineFacts, TodoFacts } from './facts.js';
-import { localTime } from './local-time.js';
 import { messageFromAnswer, type CheckinMessage } from './message.js';
 import { buildPrompt } from './prompt.js';
 import { mayCapture, planCheckin } from './rules.js';
@@ -164,7 +163,8 @@ export class CheckinRunner {
     }
     const plan = planCheckin({
       presence,
-      minute: localTime(startedAt, d.timezone).minute,
+      at: startedAt,
+      timezone: d.timezone,
       quietHours: d.quietHours,
       whenAway: d.settings.when_away,
       inQuietHours: d.settings.in_quiet_hours,

@@ -5,7 +5,7 @@
  */
 import type { PresenceFacts, RoutineFacts, TodoFacts } from '../checkin/facts.js';
 import { routineStatus } from '../checkin/facts.js';
-import { localTime } from '../checkin/local-time.js';
+import { localTime } from '../../config/wall-clock.js';
 
 /**
  * A routine as hearth publishes it (the hub's RoutineView and the routine sensor's attributes

@@ -5,7 +5,6 @@ import { buildContext } from '../../../src/lifecoach/checkin/context.js';
 import { factCheck } from '../../../src/lifecoach/checkin/fact-check.js';
 import { fallbackCheckin } from '../../../src/lifecoach/checkin/fallback.js';
 import { routineStatus } from '../../../src/lifecoach/checkin/facts.js';
-import { localTime } from '../../../src/lifecoach/checkin/local-time.js';
 import { messageFromAnswer, stateText } from '../../../src/lifecoach/checkin/message.js';
 import { buildPrompt } from '../../../src/lifecoach/checkin/prompt.js';
 import { mayCapture, planCheckin } from '../../../src/lifecoach/checkin/rules.js';
@@ -36,11 +35,6 @@ describe('context', () => {
       { list: 'todo.shopping', summary: 'Oat milk' },
       { list: 'todo.errands', summary: 'Post the parcel', due: '2026-11-30' },
     ]);
-  });
-
-  it('local time follows the time zone across DST', () => {
-    expect(localTime(Date.UTC(2026, 6, 1, 7, 30), TZ).time).toBe('08:30');
-    expect(localTime(MORNING, 'America/New_York')).toMatchObject({ time: '03:30', dayPart: 'night' });
   });
 
   it('keeps the last few check-ins, newest first, and caps to-do items', () => {
@@ -139,7 +133,8 @@ describe('fallback', () => {
 describe('rules', () => {
   const base = {
     presence: { home: true },
-    minute: 8 * 60,
+    at: MORNING,
+    timezone: TZ,
     quietHours: { from: 22 * 60, to: 7 * 60 },
     whenAway: 'skip' as const,
     inQuietHours: 'short' as const,
@@ -151,9 +146,10 @@ describe('rules', () => {
   });
   it('skips while away, shortens in quiet hours (not when asked for by hand), skip wins', () => {
     expect(planCheckin({ ...base, presence: { home: false } })).toEqual({ run: 'skip', reason: 'away' });
-    expect(planCheckin({ ...base, minute: 23 * 60 })).toEqual({ run: 'short', reason: 'quiet_hours' });
-    expect(planCheckin({ ...base, minute: 23 * 60, manual: true })).toEqual({ run: 'full' });
-    expect(planCheckin({ ...base, minute: 23 * 60, presence: { home: false } })).toEqual({ run: 'skip', reason: 'away' });
+    const night = at('23:00');
+    expect(planCheckin({ ...base, at: night })).toEqual({ run: 'short', reason: 'quiet_hours' });
+    expect(planCheckin({ ...base, at: night, manual: true })).toEqual({ run: 'full' });
+    expect(planCheckin({ ...base, at: night, presence: { home: false } })).toEqual({ run: 'skip', reason: 'away' });
     expect(planCheckin({ ...base, whenAway: 'short', presence: { home: false } })).toEqual({ run: 'short', reason: 'away' });
   });
   it('captures only with the switch on, the person home and in an allowed room', () => {

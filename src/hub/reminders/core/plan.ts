@@ -1,6 +1,6 @@
 /** A routine from the config resolved against the household, as the state machine uses it. */
 import type { Routine } from '../../../config/hearth-config.js';
-import type { QuietHours } from './quiet.js';
+import type { QuietHours } from '../../../config/quiet-hours.js';
 import { scheduleOf, type Schedule } from './schedule.js';
 
 /** A routine resolved against the household: durations in ms, zone and quiet hours settled. */

@@ -2,9 +2,10 @@
  * The working part of the reminder reducer (step.ts): changes a copy of the state and collects
  * the effects, for the passing of time, a new occurrence, reminding and acknowledging.
  */
+import { inQuietHours, lastQuietEnd } from '../../../config/quiet-hours.js';
+import { minuteOfDay, startOfNextLocalDay } from '../../../config/wall-clock.js';
 import { notificationActionId } from './action-id.js';
 import type { RoutinePlan } from './plan.js';
-import { inQuietHours, lastQuietEnd } from './quiet.js';
 import {
   isPending,
   type ActionKind,
@@ -14,7 +15,7 @@ import {
   type RecordKind,
   type ReminderState,
 } from './reminder-state.js';
-import { minuteOfDay, occurrenceAt, startOfNextLocalDay, type Occurrence } from './schedule.js';
+import { occurrenceAt, type Occurrence } from './schedule.js';
 
 const ACTION_TITLES: Record<ActionKind, string> = { done: 'Done', snooze: 'Snooze', skip: 'Skip' };
 

@@ -10,7 +10,6 @@
  * - a job with a wildcard or step in its minute or hour field (`*\/30 * * * *`) runs on real
  *   elapsed time instead: it skips the gap and runs on both passes of the repeated hour.
  */
-import type { Cron } from 'croner';
 import { compileCron as compile, dailyCron } from '../../../config/cron.js';
 import type { Routine } from '../../../config/hearth-config.js';
 
@@ -87,72 +86,4 @@ export function occurrenceAt(schedule: Schedule, t: number): OccurrenceAt {
   }
   if (next !== undefined) out.next = next;
   return out;
-}
-
-// ---------------------------------------------------------------------------------------
-// Wall-clock helpers in a time zone (used by quiet hours and streaks).
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    formatters.set(timezone, f);
-  }
-  return f;
-}
-
-function parts(t: number, timezone: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of formatter(timezone).formatToParts(new Date(t))) out[p.type] = p.value;
-  return out;
-}
-
-/** Minutes after local midnight at t in the zone (0‥1439). */
-export function minuteOfDay(t: number, timezone: string): number {
-  const p = parts(t, timezone);
-  return Number(p.hour) * 60 + Number(p.minute);
-}
-
-/** The local calendar date at t in the zone, as `YYYY-MM-DD`. */
-export function localDate(t: number, timezone: string): string {
-  const p = parts(t, timezone);
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-const midnight = (timezone: string): Cron => compile('0 0 * * *', timezone);
-
-/** The instant the local day containing t started (DST-correct). */
-export function startOfLocalDay(t: number, timezone: string): number {
-  return midnight(timezone)
-    .previousRuns(1, new Date(t + 1))[0]!
-    .getTime();
-}
-
-/** The instant the local day after the one containing t starts. */
-export function startOfNextLocalDay(t: number, timezone: string): number {
-  return midnight(timezone).nextRun(new Date(t))!.getTime();
-}
-
-/** The next instant strictly after t at which the local clock reads `minute` minutes after midnight. */
-export function nextLocalMinute(t: number, minute: number, timezone: string): number {
-  return compile(`${minute % 60} ${Math.floor(minute / 60)} * * *`, timezone)
-    .nextRun(new Date(t))!
-    .getTime();
-}
-
-/** The last instant at or before t at which the local clock read `minute` minutes after midnight. */
-export function previousLocalMinute(t: number, minute: number, timezone: string): number {
-  return compile(`${minute % 60} ${Math.floor(minute / 60)} * * *`, timezone)
-    .previousRuns(1, new Date(t + 1))[0]!
-    .getTime();
 }

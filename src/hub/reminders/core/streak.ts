@@ -10,7 +10,8 @@
  *   Monday's. Records without one (older rows) fall back to their own time.
  * Pure over the records and the schedule.
  */
-import { localDate, startOfLocalDay, startOfNextLocalDay, type Schedule } from './schedule.js';
+import { localDate, startOfLocalDay, startOfNextLocalDay } from '../../../config/wall-clock.js';
+import type { Schedule } from './schedule.js';
 
 export interface StreakRecord {
   kind: string;

@@ -1,5 +1,5 @@
+import { nextQuietBoundary } from '../../../config/quiet-hours.js';
 import type { RoutinePlan } from './plan.js';
-import { nextQuietBoundary } from './quiet.js';
 import { isPending, type ReminderState } from './reminder-state.js';
 
 /**

@@ -19,8 +19,8 @@ import {
   type ReminderState,
   type RoutinePlan,
 } from '../../../../../src/hub/reminders/core/reminder.js';
-import { inQuietHours, nextQuietBoundary } from '../../../../../src/hub/reminders/core/quiet.js';
-import { localDate, startOfNextLocalDay } from '../../../../../src/hub/reminders/core/schedule.js';
+import { inQuietHours, nextQuietBoundary } from '../../../../../src/config/quiet-hours.js';
+import { localDate, startOfNextLocalDay } from '../../../../../src/config/wall-clock.js';
 import { streak } from '../../../../../src/hub/reminders/core/streak.js';
 
 const T = (iso: string): number => Date.parse(iso);

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cronError } from '../../../../../src/config/cron.js';
 import { routine } from '../../../../../src/config/hearth-config.js';
-import {
-  createSchedule,
-  localDate,
-  minuteOfDay,
-  occurrenceAt,
-  scheduleOf,
-  startOfLocalDay,
-  startOfNextLocalDay,
-} from '../../../../../src/hub/reminders/core/schedule.js';
+import { createSchedule, occurrenceAt, scheduleOf } from '../../../../../src/hub/reminders/core/schedule.js';
 
 const T = (iso: string): number => Date.parse(iso);
 const iso = (t: number | undefined): string | undefined => (t === undefined ? undefined : new Date(t).toISOString());
@@ -75,16 +67,5 @@ describe('schedule', () => {
     expect(cronError('0 8 * * *')).toBeUndefined();
     expect(cronError('61 * * * *')).toMatch(/minute/i);
     expect(cronError('every day')).toBeDefined();
-  });
-
-  it('knows local days, also when a day has 23 or 25 hours', () => {
-    const spring = startOfLocalDay(T('2025-03-30T12:00:00Z'), LONDON);
-    expect(iso(spring)).toBe('2025-03-30T00:00:00.000Z');
-    expect(startOfNextLocalDay(spring, LONDON) - spring).toBe(23 * 3600_000);
-    const autumn = startOfLocalDay(T('2025-10-26T12:00:00Z'), LONDON);
-    expect(iso(autumn)).toBe('2025-10-25T23:00:00.000Z');
-    expect(startOfNextLocalDay(autumn, LONDON) - autumn).toBe(25 * 3600_000);
-    expect(localDate(T('2025-06-01T23:30:00Z'), LONDON)).toBe('2025-06-02');
-    expect(minuteOfDay(T('2025-06-01T23:30:00Z'), LONDON)).toBe(30);
   });
 });

@@ -1,17 +1,21 @@
 /**
- * Quiet hours: a daily span of local time (minutes after midnight) during which reminders
- * make no light and no notification. `from > to` crosses midnight (22:00 → 07:00);
- * `from == to` is an empty span.
+ * Quiet hours (hearth.yaml `quiet_hours`, a routine's own, the life coach's
+ * `checkins.quiet_hours`): a daily span of local time (minutes after midnight) during which
+ * reminders make no light and no notification and check-ins are skipped or shortened.
+ * `from > to` crosses midnight (22:00 → 07:00); `from == to` is an empty span. The one rule
+ * for the reminders and the life coach.
  *
- * One interpretation of local time for every rule (schedule.ts): quiet hours start at the
- * instant the local clock reads `from` and end at the first instant after that at which it
+ * One interpretation of local time for every rule (wall-clock.ts): quiet hours start at the
+ * instant the local clock reads `from` and end at the first instant from then on at which it
  * reads `to`, both found as a due time is (croner's fixed-time rule): a time inside a
  * spring-forward gap is the first instant after the gap, a time that happens twice (fall
  * back) is its first pass. So quiet hours that ended at 01:30 do not start again when the
- * clock goes back over 01:30, and a span is never shortened or lengthened by reading the wall
- * clock twice.
+ * clock goes back over 01:30, quiet hours from 01:30 do not stop for the repeated 01:00–01:30,
+ * and a span is never shortened or lengthened by reading the wall clock twice. A span whose
+ * both ends fall in the same spring-forward gap (01:15 → 01:45 in Europe/London) is empty
+ * that night, as the clock never reads a time inside it.
  */
-import { nextLocalMinute, previousLocalMinute } from './schedule.js';
+import { nextLocalMinute, previousLocalMinute } from './wall-clock.js';
 
 export interface QuietHours {
   /** Minutes after local midnight. */
@@ -39,12 +43,15 @@ function lastSpan(t: number, quiet: QuietHours, timezone: string): Span {
   const cached = spans.get(key);
   if (cached && t >= cached.start && t < cached.nextStart) return cached;
   const start = previousLocalMinute(t, quiet.from, timezone);
-  const span = { start, end: nextLocalMinute(start, quiet.to, timezone), nextStart: nextLocalMinute(start, quiet.from, timezone) };
+  // At or after start (start - 1 ms): both ends in one spring-forward gap are the same instant.
+  const end = nextLocalMinute(start - 1, quiet.to, timezone);
+  const span = { start, end, nextStart: nextLocalMinute(start, quiet.from, timezone) };
   if (spans.size > 64) spans.clear();
   spans.set(key, span);
   return span;
 }
 
+/** Whether t (epoch ms) is in quiet hours in the zone; false when there are none. */
 export function inQuietHours(t: number, quiet: QuietHours | undefined, timezone: string): boolean {
   if (!quiet || quiet.from === quiet.to) return false;
   return t < lastSpan(t, quiet, timezone).end;
@@ -66,5 +73,7 @@ export function lastQuietEnd(t: number, quiet: QuietHours | undefined, timezone:
   let span = lastSpan(t, quiet, timezone);
   // Still inside it: the one before ended last.
   if (t < span.end) span = lastSpan(span.start - 1, quiet, timezone);
+  // An empty span (both ends in one spring-forward gap) never started: the one before ended last.
+  if (span.end === span.start) span = lastSpan(span.start - 1, quiet, timezone);
   return span.end <= t ? span.end : undefined;
 }
