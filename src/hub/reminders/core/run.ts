@@ -3,7 +3,7 @@
  * the effects, for the passing of time, a new occurrence, reminding and acknowledging.
  */
 import { inQuietHours, lastQuietEnd } from '../../../config/quiet-hours.js';
-import { minuteOfDay, startOfNextLocalDay } from '../../../config/wall-clock.js';
+import { localTime, startOfNextLocalDay } from '../../../config/wall-clock.js';
 import { notificationActionId } from './action-id.js';
 import type { RoutinePlan } from './plan.js';
 import {
@@ -18,11 +18,6 @@ import {
 import { occurrenceAt, type Occurrence } from './schedule.js';
 
 const ACTION_TITLES: Record<ActionKind, string> = { done: 'Done', snooze: 'Snooze', skip: 'Skip' };
-
-function hhmm(t: number, timezone: string): string {
-  const m = minuteOfDay(t, timezone);
-  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
 
 /**
  * How far after a tick a deadline may lie and still be handled by that tick (ms): 1 s, or half
@@ -56,7 +51,7 @@ export class Run {
 
   notify(): void {
     const occ = this.s.occurrence;
-    const message = occ?.forced ? 'Due now' : `Due since ${hhmm(occ?.start ?? this.now, this.plan.timezone)}`;
+    const message = occ?.forced ? 'Due now' : `Due since ${localTime(occ?.start ?? this.now, this.plan.timezone).time}`;
     const effect: Effect = {
       type: 'notify',
       tag: this.plan.id,
