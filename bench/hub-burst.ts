@@ -2,7 +2,7 @@
  * A burst of presses on a bigger household's buttons, through the real stack, without and under
  * 200 RSSI readings/s.
  *
- *   tsx bench/hub-burst.ts [--buttons 50] [--bursts 8] [--singles 5] [--nodes 20] [--trackers 10]
+ *   tsx bench/hub-burst.ts [--buttons 50] [--bursts 10] [--singles 5] [--nodes 20] [--trackers 10]
  *
  * The household: the repo's, plus `--buttons` reminder buttons with a routine each
  * (bench/lib/burst-household.ts), emulated over the ESPHome native API by one more emulator
@@ -183,7 +183,7 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
   const o = benchOptions(argv, ['buttons', 'bursts', 'singles', 'nodes', 'trackers']);
   const whole = (n: number) => Number.isInteger(n) && n >= 0;
   const buttons = numberOption(o.buttons, 'buttons', 50, (n) => whole(n) && n > 0, 'a whole number > 0');
-  const bursts = numberOption(o.bursts, 'bursts', 8, (n) => whole(n) && n > 0, 'a whole number > 0');
+  const bursts = numberOption(o.bursts, 'bursts', 10, (n) => whole(n) && n > 0, 'a whole number > 0');
   const singles = numberOption(o.singles, 'singles', 5, whole, 'a whole number');
   const nodes = numberOption(o.nodes, 'nodes', 20, (n) => whole(n) && n > 0, 'a whole number > 0');
   const trackers = numberOption(o.trackers, 'trackers', 10, (n) => whole(n) && n > 0, 'a whole number > 0');
