@@ -136,11 +136,11 @@ export interface Parts {
   hearth: number[];
   /** command written → at the device */
   haOut: number[];
-  /** Presses with a command but no matching probe records (left out). */
-  unmatched: number;
+  /** Presses with a command but no matching probe records (left out), by reason. */
+  unmatched: Record<string, number>;
 }
 
-const noParts = (): Parts => ({ haIn: [], hearth: [], haOut: [], unmatched: 0 });
+const noParts = (): Parts => ({ haIn: [], hearth: [], haOut: [], unmatched: {} });
 
 /**
  * Adds each answered press to `parts`: its press entity's first frame after the press (raw
@@ -160,8 +160,17 @@ export function splitPresses(
     const targets = (id: unknown) => id === s.ledEntity || (Array.isArray(id) && id.includes(s.ledEntity));
     const sent =
       frame && dump.out.find((r) => r.service === 'turn_off' && targets(r.entity_id) && r.mono_ns > frame.mono_ns && r.mono_ns < commandNs);
-    if (!frame || frame.raw_ns === undefined || !sent || sent.written_ns === undefined) {
-      parts.unmatched++;
+    const reason = !frame
+      ? 'no press frame'
+      : frame.raw_ns === undefined
+        ? 'no socket data'
+        : !sent
+          ? 'no turn_off sent'
+          : sent.written_ns === undefined
+            ? 'no socket write'
+            : undefined;
+    if (reason || frame?.raw_ns === undefined || sent?.written_ns === undefined) {
+      parts.unmatched[reason ?? '?'] = (parts.unmatched[reason ?? '?'] ?? 0) + 1;
       continue;
     }
     parts.haIn.push(ms(frame.raw_ns - s.pressNs));
@@ -364,7 +373,16 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
         ['single press', figures[c].single.parts],
         [`burst of ${buttons}`, figures[c].parts],
       ] as const) {
-        partRows.push([`${label[c]}: ${what}`, String(p.hearth.length), pair(p.haIn), pair(p.hearth), pair(p.haOut), String(p.unmatched)]);
+        partRows.push([
+          `${label[c]}: ${what}`,
+          String(p.hearth.length),
+          pair(p.haIn),
+          pair(p.hearth),
+          pair(p.haOut),
+          Object.entries(p.unmatched)
+            .map(([r, n]) => `${n} ${r}`)
+            .join(', ') || '0',
+        ]);
       }
     }
     console.log(
