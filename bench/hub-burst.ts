@@ -41,7 +41,7 @@ import { DEPLOYED_NODE_FLAGS } from './lib/deployed.js';
 import { CLOCK_TICKS, cpuTicks, findPids, fmt, loadAverage, sleep, summarize, table } from './lib/stats.js';
 import { benchOptions, numberOption } from './lib/args.js';
 import { sourceState } from './lib/source-state.js';
-import { anchorPress, hearthPress, TARGETS } from './hub-latency.js';
+import { anchorPress, hearthPress, metricValue, TARGETS } from './hub-latency.js';
 
 /** The single-press anchor's button (bench/hub-latency.ts hearthPress). */
 const SINGLE_BUTTON = 'kitchen-meds-button';
@@ -131,6 +131,15 @@ export async function burst(
 
 type Condition = 'idle' | 'readings';
 
+/** One block of readings: what HA made, and how long hearth took to catch up once they stopped. */
+interface Backlog {
+  changes: number;
+  /** changes/s */
+  rate: number;
+  lagMs: number;
+  settleMs: number;
+}
+
 interface Figures {
   single: { hearth: number[]; anchor: number[]; lostHearth: number; lostAnchor: number; parts: Parts };
   hearth: Burst[];
@@ -218,6 +227,7 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
         target: { entity_id: leds },
       });
     };
+    const backlog: Backlog[] = [];
     const t0 = performance.now();
     for (let round = 0; round <= bursts; round++) {
       const warmup = round === 0;
@@ -274,13 +284,39 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
               ` anchor p99 ${fmt(summarize(a.latencies).p99, 0)} ms lost ${a.lost.length}; load ${loadAverage()}`,
           );
         } finally {
-          if (condition === 'readings') await rssi(bs, 'stop');
+          if (condition === 'readings') backlog.push(await stopReadings(hub));
         }
       }
       load.push(loadAverage());
     }
     const seconds = (performance.now() - t0) / 1000;
     print(figures, seconds);
+    const b = backlog.slice(1); // past the warm-up
+    console.log(
+      `readings: ${b.reduce((n, x) => n + x.changes, 0)} RSSI changes made by hearth_rssi in ${b.length} blocks at` +
+        ` ${fmt(Math.min(...b.map((x) => x.rate)), 0)}–${fmt(Math.max(...b.map((x) => x.rate)), 0)}/s (at most ${fmt(Math.max(...b.map((x) => x.lagMs)), 0)} ms behind its schedule);` +
+        ` backlog: hearth's count of state changes settled ${fmt(Math.max(...b.map((x) => x.settleMs)), 0)} ms at most after each block's readings stopped (polled every 100 ms)`,
+    );
+  }
+
+  /** Stops the readings; how far HA got, and how long hearth's count of changes took to settle. */
+  async function stopReadings(hub: HubProcess): Promise<Backlog> {
+    const r = (await rssi(bs, 'stop')) as { response?: { changes?: number; achieved_rate?: number; max_lag_ms?: number } };
+    const count = async () => metricValue(await hub.metrics(), 'hearth_ha_state_changes_total');
+    let last = await count();
+    const t = performance.now();
+    for (;;) {
+      await sleep(100);
+      const now = await count();
+      if (now === last) break;
+      last = now;
+    }
+    return {
+      changes: r.response?.changes ?? Number.NaN,
+      rate: r.response?.achieved_rate ?? Number.NaN,
+      lagMs: r.response?.max_lag_ms ?? Number.NaN,
+      settleMs: Math.max(0, performance.now() - t - 100),
+    };
   }
 
   function print(figures: Record<Condition, Figures>, seconds: number): void {

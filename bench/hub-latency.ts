@@ -445,7 +445,8 @@ async function cpuWindow(pid: number, run: () => Promise<void>): Promise<{ wall:
   return { wall, percent: ((cpuTicks(pid) - before) / CLOCK_TICKS / wall) * 100 };
 }
 
-function metricValue(text: string, name: string): number {
+/** A sample's value from the /metrics text (the first series of `name`); NaN when absent. */
+export function metricValue(text: string, name: string): number {
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
   return m ? Number(m[1]) : Number.NaN;
 }
