@@ -992,10 +992,13 @@ class EmulatedDevice:
             raise ValueError(f"event type {event_type!r} not in {ent.event_types}")
         subs = self.subscribers() if not self.hung else []
         msg = pb_make(pb.EventResponse, key=ent.key, event_type=event_type)
+        # The press's time is taken before it is sent: taken after, a preempted emulator
+        # stamped presses whose reaction had already come back (a latency too short).
+        now = _now_record()
         for c in subs:
             c.send(msg)
         rec = {"object_id": ent.object_id, "key": ent.key, "event_type": event_type,
-               "delivered": len(subs), **_now_record()}
+               "delivered": len(subs), **now}
         self.event_log.append(rec)
         self.broadcast_log(5, f"[D][event:000]: '{ent.name}' Triggered event '{event_type}'")
         return rec
