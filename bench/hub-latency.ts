@@ -56,7 +56,7 @@ export const TARGETS = { pressToLedP99Ms: 50, handlingP99Ms: 2, rssiCpuPercent: 
 const BUTTON = 'kitchen-meds-button';
 const ROUTINE = 'morning-meds';
 
-interface Sample {
+export interface Sample {
   /** press → LED-off command at the device, ms */
   total: number;
   pressNs: number;
@@ -65,7 +65,12 @@ interface Sample {
 
 const ms = (ns: number) => ns / 1e6;
 
-async function hearthPress(stack: Stack, hub: HubProcess): Promise<Sample> {
+/**
+ * One hearth press: morning-meds made due over the hub's API, its LED on at kitchen-meds-button,
+ * then the button pressed; the press → LED-off command at the emulated device (ms, both
+ * CLOCK_MONOTONIC at the emulator). Throws when no command came within 10 s.
+ */
+export async function hearthPress(stack: Stack, hub: HubProcess): Promise<Sample> {
   await clearLog(stack, BUTTON);
   await hub.api('POST', `/api/routines/${ROUTINE}/due`);
   await waitLight(stack, BUTTON, true);
@@ -75,7 +80,8 @@ async function hearthPress(stack: Stack, hub: HubProcess): Promise<Sample> {
   return { total: ms(c.mono_ns - p.mono_ns), pressNs: p.mono_ns, commandNs: c.mono_ns };
 }
 
-async function anchorPress(bs: BenchStack): Promise<Sample> {
+/** One anchor press: the native HA automation's same reaction, measured as hearthPress is. */
+export async function anchorPress(bs: BenchStack): Promise<Sample> {
   const { stack, anchor } = bs;
   await clearLog(stack, anchor.ledDevice);
   await stack.conn.sendMessagePromise({
@@ -439,7 +445,8 @@ async function cpuWindow(pid: number, run: () => Promise<void>): Promise<{ wall:
   return { wall, percent: ((cpuTicks(pid) - before) / CLOCK_TICKS / wall) * 100 };
 }
 
-function metricValue(text: string, name: string): number {
+/** A sample's value from the /metrics text (the first series of `name`); NaN when absent. */
+export function metricValue(text: string, name: string): number {
   const m = new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text);
   return m ? Number(m[1]) : Number.NaN;
 }

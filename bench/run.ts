@@ -14,6 +14,10 @@
  *                HA automation anchor; compiled with node's defaults and with the deployed
  *                NODE_OPTIONS; hub CPU at 200 RSSI readings/s made inside HA (hearth_rssi) and
  *                the press under them (bench/hub-latency.ts)
+ *   hub-burst    a burst of presses on 50 more reminder buttons (one emulator process, 50 esphome
+ *                config entries) with and without 200 RSSI readings/s: press → LED p50/p99 beside
+ *                the single press and 50 native HA automations, lost presses, hub and HA CPU over
+ *                the burst (bench/hub-burst.ts)
  *   hub-load     hub RSS after 100,000 state changes with 2,000 extra entities, and hub CPU
  *                while HA changes 2,000 states/s (bench/hub-load.ts)
  *   presence-load  the presence unit's CPU at 200 RSSI readings/s (20 nodes × 10 trackers),
@@ -22,12 +26,13 @@
  *                instant model, and the hub's RSS with the coach idle and at its peak during
  *                check-ins (bench/lifecoach.ts)
  *
- * The hub benches (hub-latency, hub-load, lifecoach's hub part) share one stack (real HA, Mosquitto, emulated devices).
+ * The hub benches (hub-latency, hub-burst, hub-load, lifecoach's hub part) share one stack (real HA, Mosquitto, emulated devices).
  */
 import { cpus, loadavg } from 'node:os';
 import { main as codegen } from './codegen.js';
 import { main as presence } from './presence.js';
 import { main as hubLatency } from './hub-latency.js';
+import { main as hubBurst } from './hub-burst.js';
 import { main as hubLoad } from './hub-load.js';
 import { main as presenceLoad } from './presence-load.js';
 import { main as lifecoach } from './lifecoach.js';
@@ -39,6 +44,7 @@ const benches: Record<string, Bench> = {
   codegen: (argv) => codegen(argv),
   presence: (argv) => presence(argv),
   'hub-latency': (argv) => hubLatency(argv, false),
+  'hub-burst': (argv) => hubBurst(argv, false),
   'hub-load': (argv) => hubLoad(argv, false),
   'presence-load': (argv) => presenceLoad(argv),
   lifecoach: (argv) => lifecoach(argv),

@@ -5,7 +5,7 @@
  * clock of the emulator's `mono_ns`):
  *
  * - `in`: every websocket frame from HA that names one of HEARTH_PROBE_ENTITIES (comma
- *   separated), taken before any listener runs (the moment the frame reaches hearth's code);
+ *   separated; one record per entity named, as a JSON string), taken before any listener runs (the moment the frame reaches hearth's code);
  *   `raw_ns` is when the last TCP chunk before it arrived on the socket (`data`): HA
  *   negotiates permessage-deflate with `ws`, whose inflate runs on libuv's threadpool, so
  *   `mono_ns − raw_ns` is the decompression plus the wait for the event loop;
@@ -83,7 +83,8 @@ if (entities.length) {
       const data = args[0];
       const text = Buffer.isBuffer(data) ? data.toString('latin1') : typeof data === 'string' ? data : '';
       for (const entity of entities) {
-        if (text.includes(entity)) {
+        // Quoted: `event.burst_button_1` must not match `event.burst_button_10`'s frames.
+        if (text.includes(`"${entity}"`)) {
           inRecords.push({ mono_ns: t, raw_ns: this.__lastData, entity, bytes: text.length });
           if (inRecords.length > 10_000) inRecords.splice(0, 5_000);
         }

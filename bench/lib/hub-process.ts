@@ -55,6 +55,12 @@ export interface HubProcessOptions {
    * from the specs, which `hearth_rssi` sets (HubProcess.rssiSensors).
    */
   presenceLoad?: { nodes: number; trackers: number };
+  /**
+   * More devices and routines beside the repo's (e.g. bench/lib/burst-household.ts's 50
+   * reminder buttons): each device spec is written to the hub's devices dir as `<name>.yaml`,
+   * the routines are added to hearth.yaml's. HA must have the devices (an emulator serving them).
+   */
+  extra?: { devices: Record<string, unknown>[]; routines: Record<string, unknown>[] };
 }
 
 export interface ProbeDump {
@@ -104,10 +110,16 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
   });
   let devicesDir = join(REPO_ROOT, 'devices');
   const load = options.presenceLoad;
-  if (load) {
+  if (load || options.extra) {
     devicesDir = join(dir, 'devices');
     mkdirSync(devicesDir);
     cpSync(join(REPO_ROOT, 'devices'), devicesDir, { recursive: true });
+  }
+  if (options.extra) {
+    for (const spec of options.extra.devices) writeFileSync(join(devicesDir, `${String(spec.name)}.yaml`), stringify(spec));
+    config.routines = [...(config.routines ?? []), ...options.extra.routines];
+  }
+  if (load) {
     const trackers = Array.from({ length: load.trackers }, (_, j) => `load-tracker-${j}`);
     const c = config as Record<string, unknown> & { people: unknown[]; trackers: unknown[] };
     c.people = [...c.people, ...trackers.map((_, j) => ({ id: `load-person-${j}`, name: `Load person ${j}` }))];

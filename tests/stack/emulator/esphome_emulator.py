@@ -992,13 +992,21 @@ class EmulatedDevice:
             raise ValueError(f"event type {event_type!r} not in {ent.event_types}")
         subs = self.subscribers() if not self.hung else []
         msg = pb_make(pb.EventResponse, key=ent.key, event_type=event_type)
+        # The press's time is taken before it is sent: taken after, a preempted emulator
+        # stamped presses whose reaction had already come back (a latency too short).
+        now = _now_record()
         for c in subs:
             c.send(msg)
         rec = {"object_id": ent.object_id, "key": ent.key, "event_type": event_type,
-               "delivered": len(subs), **_now_record()}
+               "delivered": len(subs), **now}
         self.event_log.append(rec)
         self.broadcast_log(5, f"[D][event:000]: '{ent.name}' Triggered event '{event_type}'")
         return rec
+
+    def lights(self) -> list[dict[str, Any]]:
+        """The device's lights as the control API shows them (GET /devices/<name>/lights)."""
+        return [{"key": e.key, "object_id": e.object_id, "name": e.name, **e.state.to_json()}
+                for e in self.spec.entities if e.domain == "light"]
 
     def set_sensor(self, ident: str, value: Any) -> dict[str, Any]:
         ent = self.spec.find(str(ident), "sensor")
@@ -1250,6 +1258,31 @@ class Emulator:
             return 200, {"ok": True, "devices": len(self.devices)}
         if segs == ["devices"] and method == "GET":
             return 200, [d.describe() for d in self.devices.values()]
+        # Many devices in one request (a burst of presses on many buttons, bench/hub-burst.ts).
+        if segs == ["press"] and method == "POST":
+            names = data.get("devices")
+            if not isinstance(names, list) or not names:
+                raise HTTPError(400, "need devices: [name, ...]")
+            devs = [self._device(str(n)) for n in names]  # all known before any press
+            etype = str(data.get("type") or "single")
+            try:
+                # No await in between: every press is sent in this one turn of the loop.
+                return 200, [{"device": d.name, **d.press(etype)} for d in devs]
+            except KeyError as err:
+                raise HTTPError(404, str(err.args[0])) from err
+            except ValueError as err:
+                raise HTTPError(400, str(err)) from err
+        if segs == ["lights"] and method == "GET":
+            return 200, {d.name: d.lights() for d in self.devices.values()}
+        if segs == ["log"] and method == "GET":
+            return 200, {d.name: {"light_commands": list(d.light_log), "events": list(d.event_log)}
+                         for d in self.devices.values()}
+        if segs == ["log", "clear"] and method == "POST":
+            for d in self.devices.values():
+                d.light_log.clear()
+                d.event_log.clear()
+                d.conn_log.clear()
+            return 200, {"ok": True}
         if len(segs) < 2 or segs[0] != "devices":
             raise HTTPError(404, f"no route {method} {path}")
         dev = self._device(segs[1])
@@ -1283,9 +1316,7 @@ class Emulator:
                 raise HTTPError(400, f"bad value: {err}") from err
             return 200, out
         if method == "GET" and rest == ["lights"]:
-            return 200, [{"key": e.key, "object_id": e.object_id, "name": e.name,
-                          **e.state.to_json()}
-                         for e in dev.spec.entities if e.domain == "light"]
+            return 200, dev.lights()
         if method == "GET" and rest == ["log"]:
             return 200, {"light_commands": list(dev.light_log), "events": list(dev.event_log),
                          "connections": list(dev.conn_log), "now": _now_record()}

@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,48 @@ async def exercise_device(name: str, port: int, cport: int, desc: dict[str, Any]
         await cli.disconnect()
 
 
+async def many_devices(devices: list[dict[str, Any]], cport: int) -> None:
+    """The routes over every device: one POST /press for many buttons, GET /lights, /log."""
+    buttons = [d for d in devices if any(e["domain"] == "event" for e in d["entities"])]
+    check(len(buttons) >= 1, f"{len(buttons)} devices with a button")
+    clients: list[APIClient] = []
+    received: dict[str, list[Any]] = {}
+    try:
+        for d in buttons:
+            cli = APIClient("127.0.0.1", d["port"], None, client_info="hearth-smoke")
+            await cli.connect(login=True)
+            await cli.list_entities_services()
+            clients.append(cli)
+            received[d["name"]] = []
+            cli.subscribe_states(received[d["name"]].append)
+        await actl(cport, "POST", "/log/clear", {})
+        names = [d["name"] for d in buttons]
+        r = await actl(cport, "POST", "/press", {"devices": names, "type": "single"})
+        check([x["device"] for x in r] == names and all(x["delivered"] >= 1 for x in r),
+              f"one POST /press pressed {len(r)} buttons, each delivered")
+        await wait_for(lambda: all(any(isinstance(s, EventState) and s.event_type == "single"
+                                       for s in received[n]) for n in names),
+                       "every button's EventState received")
+        log = await actl(cport, "GET", "/log")
+        check(all(len(log[n]["events"]) == 1 for n in names), "GET /log: one event per button")
+        lights = await actl(cport, "GET", "/lights")
+        check(set(lights) == {d["name"] for d in devices}, "GET /lights: every device")
+        await actl(cport, "POST", "/log/clear", {})
+        log = await actl(cport, "GET", "/log")
+        check(all(not v["events"] and not v["light_commands"] for v in log.values()),
+              "POST /log/clear empties every device's log")
+        try:
+            await actl(cport, "POST", "/press", {"devices": [names[0], "no-such-device"]})
+            check(False, "POST /press with an unknown device refused")
+        except urllib.error.HTTPError as err:
+            check(err.code == 404, f"POST /press with an unknown device: HTTP {err.code}")
+        log = await actl(cport, "GET", "/log")
+        check(not log[names[0]]["events"], "an unknown device in /press: no button pressed")
+    finally:
+        for cli in clients:
+            await cli.disconnect()
+
+
 async def reconnect_and_offline(name: str, port: int, cport: int) -> None:
     print(f"offline/online/reconnect {name}")
     await actl(cport, "POST", f"/devices/{name}/offline")
@@ -254,6 +297,7 @@ async def main_async(config_dir: Path) -> None:
             check(len(devices) >= 1, f"{len(devices)} devices: {[d['name'] for d in devices]}")
             for d in devices:
                 await exercise_device(d["name"], d["port"], cport, d)
+            await many_devices(devices, cport)
             await reconnect_and_offline(devices[0]["name"], devices[0]["port"], cport)
             first_ports = dict(emu.ports)
         finally:
