@@ -155,8 +155,8 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
 
   const people = household.config.people.filter((p) => peopleWithTrackers.has(p.id));
 
-  /** A person's room as published (evidence in the attributes). */
-  const personRoom = (person: string, found: PersonPresence | undefined): PersonRoom => {
+  /** A person's room as published (evidence in the attributes; `devices`: found's, or the engine's since its last update). */
+  const personRoom = (person: string, found: PersonPresence | undefined, devices = found?.evidence): PersonRoom => {
     const room = found?.room ?? null;
     return {
       person,
@@ -168,7 +168,7 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
         ignored_readings: Object.fromEntries(engine.faults().map((f) => [f.node, f.count])),
         from: found?.from ?? null,
         devices: Object.fromEntries(
-          Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
+          Object.entries(devices ?? {}).map(([tracker, e]) => [
             tracker,
             {
               room: e.room,
@@ -192,7 +192,7 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
 
   /**
    * The engine updated to now; a person's entities are published when their room or home changed
-   * (or `force`). The evidence is built only for what is published: this runs once per batch of
+   * (or `force`). The evidence is built only for who is published: this runs once per batch of
    * readings and on every tick. Every reading ingested so far is seen: the pending batch is done.
    */
   const update = (force = false): void => {
@@ -203,7 +203,7 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
     const now = deps.clock.now();
     // HA down: nothing is known from any node (rooms are held, nobody goes away for it).
     if (deps.ha.state !== 'connected') engine.unavailable(now);
-    const byPerson = new Map(engine.update(now).map((p) => [p.person, p]));
+    const byPerson = new Map(engine.update(now, false).map((p) => [p.person, p]));
     for (const { id } of people) {
       const found = byPerson.get(id);
       const room = found?.room ?? null;
@@ -214,7 +214,7 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
       if (deps.mqtt.state !== 'connected') continue;
       const changed = published.get(id) !== key;
       published.set(id, key);
-      const { evidence } = personRoom(id, found);
+      const { evidence } = personRoom(id, found, engine.evidence(id, now));
       const ctx = deps.context;
       void deps.mqtt.publish(stateMessage(personAttributesTopic(ctx, id), { room, ...evidence })).catch(() => {});
       void deps.mqtt.publish(stateMessage(personRoomTopic(ctx, id), room)).catch(() => {});

@@ -61,6 +61,7 @@ function counted(engine: PresenceEngine) {
     unavailable: (t, nodes) => engine.unavailable(t, nodes),
     faults: () => engine.faults(),
     update: (now, withEvidence) => (calls.update++, engine.update(now, withEvidence)),
+    evidence: (person, now) => engine.evidence(person, now),
   };
   return { spy, calls };
 }
