@@ -244,7 +244,8 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
   /**
    * State change → Reading → engine; the rooms are updated and published once per batch (the
    * readings of one event-loop turn: HA changes its sensors in bursts, many per websocket frame),
-   * not once per reading: the same rooms at the end of the turn, a fraction of the work.
+   * not once per reading: the engine driven as bench/presence.ts replays it (an instant's
+   * readings, then one update), at a fraction of the work.
    */
   const onRssiChange = (change: StateChange): void => {
     const now = deps.clock.now();
