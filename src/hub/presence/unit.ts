@@ -1,10 +1,11 @@
 /**
  * Person presence: the I/O around the pure presence engine (core/engine.ts). A reading walks
  * one way: an RSSI sensor's state change (HA) → `readingOf` turns it into the engine's
- * Reading → the engine ingests it → the rooms per person are published through MQTT
- * (`sensor.<person>_room`, room or `away`, evidence in attributes; a BLE `device_tracker`,
- * home / not_home), each only when it changed. While nothing is known (at start, HA down, every
- * node unavailable) nothing is published: HA keeps the last retained state, never a made-up `away`.
+ * Reading → the engine ingests it → once the turn's readings are in (a batch), the engine is
+ * brought up to now and the rooms per person are published through MQTT (`sensor.<person>_room`,
+ * room or `away`, evidence in attributes; a BLE `device_tracker`, home / not_home), each only
+ * when it changed. While nothing is known (at start, HA down, every node unavailable) nothing is
+ * published: HA keeps the last retained state, never a made-up `away`.
  */
 import type { Household } from '../../config/household.js';
 import type { DeviceEntities } from '../../esphome/entity-ids.js';
@@ -123,6 +124,13 @@ function engineInputs(household: Household, devices: DeviceEntities[]): { nodes:
  */
 const TICK_MS = 1000;
 
+/**
+ * A batch of readings spans at most this much of the clock: a reading later than that brings the
+ * engine up to date first (as the tick would). Only a blocked event loop or a test's stepped
+ * clock gets there; HA's readings of one turn arrive within a few ms.
+ */
+const BATCH_SPAN_MS = TICK_MS;
+
 export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCarry): PresenceUnit {
   const log = deps.logger.child({ unit: 'presence' });
   const { household } = deps;
@@ -138,11 +146,17 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
   const unsubs: Unsubscribe[] = [];
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
+  /**
+   * Readings ingested that no update has seen yet: `at` is the clock when the first came in, and
+   * `flush` the update due at the end of this event-loop turn (setImmediate: after the turn's
+   * websocket frames, a press among them included, were handled).
+   */
+  let batch: { at: number; flush: NodeJS.Immediate } | undefined;
 
   const people = household.config.people.filter((p) => peopleWithTrackers.has(p.id));
 
-  /** A person's room as published (evidence in the attributes). */
-  const personRoom = (person: string, found: PersonPresence | undefined): PersonRoom => {
+  /** A person's room as published (evidence in the attributes; `devices`: found's, or the engine's since its last update). */
+  const personRoom = (person: string, found: PersonPresence | undefined, devices = found?.evidence): PersonRoom => {
     const room = found?.room ?? null;
     return {
       person,
@@ -154,7 +168,7 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
         ignored_readings: Object.fromEntries(engine.faults().map((f) => [f.node, f.count])),
         from: found?.from ?? null,
         devices: Object.fromEntries(
-          Object.entries(found?.evidence ?? {}).map(([tracker, e]) => [
+          Object.entries(devices ?? {}).map(([tracker, e]) => [
             tracker,
             {
               room: e.room,
@@ -178,13 +192,18 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
 
   /**
    * The engine updated to now; a person's entities are published when their room or home changed
-   * (or `force`). The evidence is built only for what is published: this runs on every reading.
+   * (or `force`). The evidence is built only for who is published: this runs once per batch of
+   * readings and on every tick. Every reading ingested so far is seen: the pending batch is done.
    */
   const update = (force = false): void => {
+    if (batch) {
+      clearImmediate(batch.flush);
+      batch = undefined;
+    }
     const now = deps.clock.now();
     // HA down: nothing is known from any node (rooms are held, nobody goes away for it).
     if (deps.ha.state !== 'connected') engine.unavailable(now);
-    const byPerson = new Map(engine.update(now).map((p) => [p.person, p]));
+    const byPerson = new Map(engine.update(now, false).map((p) => [p.person, p]));
     for (const { id } of people) {
       const found = byPerson.get(id);
       const room = found?.room ?? null;
@@ -195,7 +214,7 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
       if (deps.mqtt.state !== 'connected') continue;
       const changed = published.get(id) !== key;
       published.set(id, key);
-      const { evidence } = personRoom(id, found);
+      const { evidence } = personRoom(id, found, engine.evidence(id, now));
       const ctx = deps.context;
       void deps.mqtt.publish(stateMessage(personAttributesTopic(ctx, id), { room, ...evidence })).catch(() => {});
       void deps.mqtt.publish(stateMessage(personRoomTopic(ctx, id), room)).catch(() => {});
@@ -216,13 +235,25 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
     );
   };
 
-  /** State change → Reading → engine → published rooms. */
-  const onRssiChange = (change: StateChange): void => {
-    const reading = readingOf(change, sources.get(change.entityId), deps.clock.now());
-    if (!reading) return;
-    engine.ingest(reading);
+  /** The batch's update: the engine brought up to now, what changed published, the tick restarted. */
+  const flush = (): void => {
     update();
     schedule();
+  };
+
+  /**
+   * State change → Reading → engine; the rooms are updated and published once per batch (the
+   * readings of one event-loop turn: HA changes its sensors in bursts, many per websocket frame),
+   * not once per reading: the engine driven as bench/presence.ts replays it (an instant's
+   * readings, then one update), at a fraction of the work.
+   */
+  const onRssiChange = (change: StateChange): void => {
+    const now = deps.clock.now();
+    const reading = readingOf(change, sources.get(change.entityId), now);
+    if (!reading) return;
+    if (batch && now - batch.at >= BATCH_SPAN_MS) flush();
+    engine.ingest(reading);
+    batch ??= { at: now, flush: setImmediate(flush) };
   };
 
   return {
@@ -237,6 +268,8 @@ export function createPresenceUnit(deps: PresenceUnitDeps, previous?: PresenceCa
       log.info({ sensors: sources.size, people: household.config.people.length, kept: kept !== undefined }, 'presence started');
     },
     stop() {
+      // A batch still pending is published as it would have been at the end of the turn.
+      if (batch) update();
       stopped = true;
       clearTimeout(timer);
       for (const u of unsubs.splice(0)) u();

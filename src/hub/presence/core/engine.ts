@@ -115,6 +115,13 @@ export interface PresenceEngine {
    * false leaves `evidence` empty (replays that only need the rooms).
    */
   update(now: number, withEvidence?: boolean): PersonPresence[];
+  /**
+   * A person's evidence per device (tracker → DeviceEvidence) as the last update left it, the
+   * nodes judged fresh or stale at `now` (that update's time): what `update(now)` returns in
+   * `evidence`, for a caller that updates without evidence and needs it for a few people only.
+   * Empty for an unknown person.
+   */
+  evidence(person: string, now: number): Record<string, DeviceEvidence>;
 }
 
 export interface PresenceSetup {
@@ -249,6 +256,12 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
     people.map((person) => [person, [...devices.values()].filter((d) => d.person === person).sort((a, b) => byName(a.tracker, b.tracker))]),
   );
 
+  function personEvidence(own: readonly DeviceTrack[], now: number): Record<string, DeviceEvidence> {
+    const evidence: Record<string, DeviceEvidence> = {};
+    for (const d of own) evidence[d.tracker] = evidenceOf(d, now);
+    return evidence;
+  }
+
   function update(now: number, withEvidence = true): PersonPresence[] {
     const strongest = new Map<string, number>();
     return people.map((person) => {
@@ -273,13 +286,19 @@ export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
       }
       if (fused.from === undefined) delete state.from;
       else state.from = fused.from;
-      const evidence: Record<string, DeviceEvidence> = {};
-      if (withEvidence) for (const d of own) evidence[d.tracker] = evidenceOf(d, now);
+      const evidence = withEvidence ? personEvidence(own, now) : {};
       const out: PersonPresence = { person, room: state.room, since: state.since, evidence };
       if (state.from !== undefined) out.from = state.from;
       return out;
     });
   }
 
-  return { options, ingest, unavailable, faults: () => [...faults.values()].sort((a, b) => b.count - a.count), update };
+  return {
+    options,
+    ingest,
+    unavailable,
+    faults: () => [...faults.values()].sort((a, b) => b.count - a.count),
+    update,
+    evidence: (person, now) => personEvidence(ownDevices.get(person) ?? [], now),
+  };
 }

@@ -66,6 +66,39 @@ describe('presence engine: the nodes part of the evidence', () => {
     });
   }
 
+  it('evidence(person, now) after an update without evidence is what update(now) returns (seed 3)', () => {
+    const rnd = random(3);
+    const options = { stale_after: 5 };
+    const full = createPresenceEngine({ nodes, devices, options, start: 0 });
+    const lean = createPresenceEngine({ nodes, devices, options, start: 0 });
+    let t = 0;
+    let compared = 0;
+    for (let step = 0; step < 1500; step++) {
+      t += rnd() < 0.05 ? 4000 + rnd() * 4000 : rnd() * 400;
+      const roll = rnd();
+      const reading: Reading = {
+        node: nodes[Math.floor(rnd() * nodes.length)]!.node,
+        tracker: devices[Math.floor(rnd() * devices.length)]!.tracker,
+        rssi: roll < 0.08 ? null : Math.round(-50 - rnd() * 45),
+        t,
+      };
+      if (reading.rssi === null) reading.missing = roll < 0.05 ? 'unheard' : 'unavailable';
+      full.ingest(reading);
+      lean.ingest(reading);
+      const people = full.update(t);
+      const rooms = lean.update(t, false);
+      expect(rooms.map((p) => [p.person, p.room, p.since, p.from, p.evidence])).toEqual(
+        people.map((p) => [p.person, p.room, p.since, p.from, {}]),
+      );
+      for (const p of people) {
+        expect(lean.evidence(p.person, t)).toEqual(p.evidence);
+        compared++;
+      }
+    }
+    expect(compared).toBe(1500 * 2);
+    expect(lean.evidence('nobody', t)).toEqual({});
+  });
+
   it('gives each caller its own objects', () => {
     const engine = createPresenceEngine({ nodes, devices, start: 0 });
     engine.ingest({ node: 'a-presence', tracker: 'phone', rssi: -60, t: 1000 });
