@@ -17,7 +17,7 @@
  * own process (`hearth run`) with bench/lib/hub-probe.ts preloaded, which timestamps the press
  * frame reaching the hub's socket and the LED command written to it (same clock): the press
  * latency splits into HA in (press → frame at hearth), hearth (frame in → command written:
- * inflate, hearth's code up to ws.send, deflate and the wait for the event loop) and HA out
+ * the wait for the event loop, hearth's code up to ws.send, the write) and HA out
  * (command written → at the device). hearth's own histogram on /metrics
  * (`hearth_press_handling_seconds`: inside the handler, up to ws.send only, and every press
  * counts, also those with nothing pending) is printed beside it.
@@ -34,8 +34,7 @@
  *               made, how long its count took to settle), then presses without and under the
  *               readings (target: a p99 that does not move);
  *   rssi-defaults  the same with node's default flags (the deployed flags' cost under readings);
- *   tsx         `npx tsx src/cli.ts run` (dev); no-deflate: a what-if where the probe keeps HA
- *               from negotiating permessage-deflate.
+ *   tsx         `npx tsx src/cli.ts run` (dev).
  * `--schedules never` moves every routine's schedule to 1 January (the streak hearth computes
  * on each publish then looks back 120 days: a slower press).
  *
@@ -189,7 +188,6 @@ interface Variant {
   name: string;
   compiled: boolean;
   nodeFlags: string[];
-  noDeflate?: boolean;
   /** 20 presence nodes × 10 trackers more, with RSSI readings from hearth_rssi (see measureRssi). */
   rssi?: boolean;
 }
@@ -217,13 +215,6 @@ const VARIANTS: Variant[] = [
     rssi: true,
   },
   { key: 'tsx', name: 'tsx (npx tsx src/cli.ts run, dev)', compiled: false, nodeFlags: [] },
-  {
-    key: 'no-deflate',
-    name: 'what-if: as deployed without permessage-deflate (probe strips the offer)',
-    compiled: true,
-    nodeFlags: DEPLOYED_NODE_FLAGS,
-    noDeflate: true,
-  },
 ];
 
 export async function main(argv: string[] = process.argv.slice(2), ownStack = true): Promise<number> {
@@ -273,7 +264,7 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
 
   async function measure(variant: Variant): Promise<void> {
     const hub = await startHubProcess(stack, {
-      probe: { entities: [pressEntity], noDeflate: variant.noDeflate ?? false },
+      probe: { entities: [pressEntity] },
       schedules,
       nodeFlags: variant.nodeFlags,
       ...(variant.compiled && compiled ? { compiled } : {}),
@@ -331,9 +322,9 @@ export async function main(argv: string[] = process.argv.slice(2), ownStack = tr
         row('hearth: press → LED-off command at the device', summarize(hearth.map((s) => s.total)), `p99 ≤ ${TARGETS.pressToLedP99Ms}`),
         row('  HA in: press → frame at hearth (socket)', summarize(parts.haIn)),
         row('  hearth: frame in → LED command written', summarize(parts.hearth), `p99 ≤ ${TARGETS.handlingP99Ms}`),
-        row('    inflate + event loop wait', summarize(parts.inflate)),
+        row('    frame read → handler (event loop wait)', summarize(parts.inflate)),
         row("    hearth's code: message → ws.send", summarize(parts.code)),
-        row('    deflate + event loop wait → socket', summarize(parts.deflate)),
+        row('    ws.send → written to the socket', summarize(parts.deflate)),
         row('  HA out: command written → at the device', summarize(parts.haOut)),
         row('anchor: native HA automation, same reaction', summarize(anchor.map((s) => s.total)), '(anchor)'),
       ]),

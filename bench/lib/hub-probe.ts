@@ -6,26 +6,21 @@
  *
  * - `in`: every websocket frame from HA that names one of HEARTH_PROBE_ENTITIES (comma
  *   separated; one record per entity named, as a JSON string), taken before any listener runs (the moment the frame reaches hearth's code);
- *   `raw_ns` is when the last TCP chunk before it arrived on the socket (`data`): HA
- *   negotiates permessage-deflate with `ws`, whose inflate runs on libuv's threadpool, so
- *   `mono_ns − raw_ns` is the decompression plus the wait for the event loop;
+ *   `raw_ns` is when the last TCP chunk before it arrived on the socket (`data`), so
+ *   `mono_ns − raw_ns` is the wait for the event loop (the hub turns permessage-deflate off,
+ *   src/hub/ha/socket.ts: no inflate; the `extensions` dump shows what was negotiated);
  * - `out`: every `call_service` hearth sends for the `light` domain: `mono_ns` when hearth
- *   hands it to `ws.send` (done deciding), `written_ns` when the (compressed) frame is
- *   written to the socket (deflate on the threadpool, then the event loop must be free).
+ *   hands it to `ws.send` (done deciding), `written_ns` when the frame is
+ *   written to the socket (synchronous without deflate).
  *
  * `written_ns − raw_ns` is hearth's own handling time of a press, from the frame reaching the
  * process to the LED command leaving it; `mono_ns(out) − mono_ns(in)` is the part in hearth's
  * own code (JSON parse, subscribe_entities diff, press filter, state machine, up to the send).
  *
- * What-if (HEARTH_PROBE_NO_DEFLATE=1): strips `Sec-WebSocket-Extensions` from the hub's
- * websocket upgrade requests, so HA does not negotiate permessage-deflate: the same as the hub
- * creating its `ws` with `perMessageDeflate: false`, without touching src/.
- *
  * On SIGUSR2 it writes `{in, out, memory}` as JSON to HEARTH_PROBE_FILE (atomically) and
  * clears the records. Without HEARTH_PROBE_ENTITIES only `memory` is reported.
  */
 import { renameSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import WebSocket from 'ws';
 
 interface InRecord {
@@ -112,16 +107,6 @@ if (entities.length) {
       if (outRecords.length > 10_000) outRecords.splice(0, 5_000);
     }
   };
-}
-
-if (process.env.HEARTH_PROBE_NO_DEFLATE === '1') {
-  const request = http.request;
-  http.request = ((...args: unknown[]) => {
-    const options = args.find((a) => typeof a === 'object' && a !== null && 'headers' in a) as
-      { headers?: Record<string, unknown> } | undefined;
-    if (options?.headers) delete options.headers['Sec-WebSocket-Extensions'];
-    return (request as (...a: unknown[]) => http.ClientRequest)(...args);
-  }) as typeof http.request;
 }
 
 if (file) {

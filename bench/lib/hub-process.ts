@@ -29,7 +29,7 @@ export interface HubProcessOptions {
    * Preload the probe; `entities`: frames naming these are timestamped (see hub-probe.ts);
    * with none it only reports memory (no websocket patching).
    */
-  probe?: { entities: string[]; noDeflate?: boolean };
+  probe?: { entities: string[] };
   /** Run tsc output (bench/lib/compile.ts) instead of tsx on src/. */
   compiled?: { cli: string; probe: string };
   /** HEARTH_LOG_LEVEL of the hub (default info, the service's default). */
@@ -180,9 +180,7 @@ export async function startHubProcess(stack: StackInfo, options: HubProcessOptio
       TZ: process.env.TZ,
       HEARTH_LOG_LEVEL: options.logLevel ?? 'info',
       HEARTH_PROBE_FILE: probeFile,
-      ...(options.probe
-        ? { HEARTH_PROBE_ENTITIES: options.probe.entities.join(','), HEARTH_PROBE_NO_DEFLATE: options.probe.noDeflate ? '1' : '0' }
-        : {}),
+      ...(options.probe ? { HEARTH_PROBE_ENTITIES: options.probe.entities.join(',') } : {}),
     },
   });
   const base = `http://127.0.0.1:${port}`;
