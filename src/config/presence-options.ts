@@ -62,20 +62,26 @@ export const presenceOptions = z
     /** hmm: probability per second that a device leaves its room (the sticky prior). */
     hmm_switch_rate: z.number().positive().max(0.5).default(0.01),
     /** hmm: log-likelihood per second per dB a room's best node trails the best node anywhere. */
-    hmm_sharpness: z.number().min(0).max(10).default(0.08),
+    hmm_sharpness: z.number().min(0).max(10).default(0.12),
     /** hmm: weight per second of the learned fingerprints' log-likelihood (0 = none learned or used). */
-    hmm_fingerprint: z.number().min(0).max(20).default(2),
+    hmm_fingerprint: z.number().min(0).max(20).default(3),
     /** hmm: weight of a companion device's emission (a person's devices in the same room); 0 = each alone. */
     hmm_pool: z.number().min(0).max(1).default(0.5),
     /** hmm: a companion whose readings point elsewhere for this long stops being pooled (a phone left on a desk). */
-    hmm_pool_hold: duration.default(20),
+    hmm_pool_hold: duration.default(10),
     /**
      * hmm: dBm below which a device's best node suggests it is outside the house rather than in
      * the room heard through a wall (no move into a room less likely than outside); null = off.
      */
     hmm_outside_rssi: z.number().min(-120).max(-40).nullable().default(-85),
+    /**
+     * hmm: correlation time of the readings' errors, seconds (shadowing, the body): a second's
+     * emission counts as new evidence only as far as it is not the same offset seen again, and
+     * its change counts at once (hmm.ts `evidenceWeights`). 0 = every second independent.
+     */
+    hmm_correlation: z.number().min(0).max(600).default(1),
     /** hmm: log-odds of a room over the current one that moves the device. */
-    hmm_threshold: z.number().positive().max(50).default(3),
+    hmm_threshold: z.number().positive().max(50).default(2.5),
   })
   .strict();
 

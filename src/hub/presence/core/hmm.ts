@@ -21,6 +21,12 @@
  *      scores what a right room scores on average (−½), so learning one never favours or
  *      penalises a room by itself. A node on a wall shared with the next room, or the body
  *      blocking the own node, then still looks like "here" on the other nodes.
+ * - Evidence under correlated errors (`hmm_correlation`, τ s): shadowing and the body hold an
+ *   offset for seconds, so the same offset seen again each second is not new evidence. Each step
+ *   adds `level` × emission × dt plus `change` × (emission − the emission the last step
+ *   counted), the exact log-likelihood ratio for an AR(1) error with correlation time τ when the
+ *   evidence is linear in the readings (`evidenceWeights`): a move shows at once as a change,
+ *   a spell that comes and goes pays back what it gave, a held offset counts ≈ 1/(2τ) per second.
  * - Learning: while the device has been in its room for 20 s and the filter is sure of it (log-odds
  *   over the next room ≥ 2 × `hmm_threshold`), each second each up node's value updates the room's
  *   fingerprint (exponentially weighted, last ~200 s of samples, spread floored at 3 dB).
@@ -28,7 +34,10 @@
  *   as if a node there read that level (a person walking past the kitchen's outside wall is heard
  *   only weakly, by the kitchen). It never moves the device (away is decided by silence, device.ts),
  *   but a room less likely than it does not win: no trip into the kitchen on the way out or in.
- * - Decision: the device moves when a room's log-odds over the incumbent reach `hmm_threshold`.
+ * - Decision: the device moves when a room's log-odds over the incumbent reach `hmm_threshold`,
+ *   unless a companion it is pooled with (carried along) itself still favours the incumbent:
+ *   the person did not move, only this device's readings did (a watch's wrist against a wall).
+ *   A companion left behind (phone on the desk) stops being pooled after `hmm_pool_hold`.
  */
 import type { DeviceContext, DeviceTrack, RoomScores } from './device.js';
 import { AWAY, fresh } from './device.js';
@@ -51,6 +60,8 @@ export interface HmmState {
   learnedAt?: number;
   /** The device's own emission at its last step (per second, per room), for its companions. */
   emission?: Map<string, number>;
+  /** The emission (own, and each pooled companion's) the last step counted, for the change term. */
+  counted?: Map<string, ReadonlyMap<string, number>>;
   /** The best level of any node when the incumbent's own nodes went unavailable (dBm). */
   darkBest?: number;
   /** Per companion (tracker): since when its emission's best room has differed from this one's. */
@@ -210,7 +221,24 @@ export function stepHmm(
   // stops holding the other back).
   const mine = argmax(emission);
   const diverged = (state.diverged ??= new Map());
-  const pooled = new Map(emission);
+  const { level, change } = evidenceWeights(options.hmm_correlation);
+  const counted = state.counted ?? new Map<string, ReadonlyMap<string, number>>();
+  const nextCounted = new Map<string, ReadonlyMap<string, number>>();
+  const add = new Map<string, number>();
+  // One source's emission (own, or a pooled companion's with `weight`): its level for dt, plus
+  // how much it changed since the last step (a source that just joined counts no change).
+  const count = (source: string, e: ReadonlyMap<string, number>, weight: number): void => {
+    const before = counted.get(source);
+    for (const r of states) {
+      const v = e.get(r) ?? 0;
+      const d = before?.has(r) ? v - before.get(r)! : 0;
+      add.set(r, (add.get(r) ?? 0) + weight * (level * v * dt + change * d));
+    }
+    // Each step makes a new emission map and never changes it afterwards: kept as it is.
+    nextCounted.set(source, e);
+  };
+  count('', emission, 1);
+  const pooledWith: HmmState[] = [];
   for (const c of companions) {
     if (!c.state.emission || c.state.room !== state.room) {
       diverged.delete(c.tracker);
@@ -220,9 +248,12 @@ export function stepHmm(
     else if (!diverged.has(c.tracker)) diverged.set(c.tracker, now);
     const since = diverged.get(c.tracker);
     if (since !== undefined && now - since >= options.hmm_pool_hold * 1000) continue;
-    for (const [r, v] of c.state.emission) pooled.set(r, (pooled.get(r) ?? 0) + options.hmm_pool * v);
+    if (options.hmm_pool <= 0) continue;
+    count(c.tracker, c.state.emission, options.hmm_pool);
+    pooledWith.push(c.state);
   }
-  for (const r of states) prior.set(r, prior.get(r)! + pooled.get(r)! * dt);
+  state.counted = nextCounted;
+  for (const r of states) prior.set(r, prior.get(r)! + add.get(r)!);
   const norm = logSumExp(prior.values());
   for (const [r, v] of prior) state.logp.set(r, Math.max(LN_FLOOR, v - norm));
 
@@ -245,12 +276,29 @@ export function stepHmm(
     state.learnedAt = now;
     learn(state, state.room, obs);
   }
-  // Outside the house (every node weak) is likelier than the winner: no move to a room heard through a wall.
-  if (winner !== undefined && top - here >= options.hmm_threshold && top >= outside) {
-    state.room = winner;
-    return winner;
-  }
-  return undefined;
+  // Outside the house (every node weak) is likelier than the winner: no move to a room heard
+  // through a wall. A companion carried along (still pooled) that itself favours staying says
+  // the person did not move: only this device's readings did (its body side, its antenna).
+  if (winner === undefined || top - here < options.hmm_threshold || top < outside) return undefined;
+  if (pooledWith.some((c) => (c.logp.get(state.room) ?? LN_FLOOR) > (c.logp.get(winner) ?? LN_FLOOR))) return undefined;
+  state.room = winner;
+  return winner;
+}
+
+/**
+ * How a second's emission counts when the readings' errors are correlated in time, as shadowing
+ * and the body make them: an AR(1) error with correlation time `tau` seconds (a = e^(−1/τ) per
+ * second). For evidence linear in the readings (a Gaussian of equal spread in every room), the
+ * exact log-likelihood ratio of a run of seconds is `level` × the sum of the per-second
+ * emissions (the same offset seen again is not new evidence: ≈ 1/(2τ) of it counts) plus
+ * `change` × how much the emission changed over the run (a move shows as a change; a spell
+ * of shadowing comes and goes and pays back what it gave). τ = 0: independent seconds (level 1,
+ * change 0).
+ */
+export function evidenceWeights(tau: number): { level: number; change: number } {
+  if (tau <= 0) return { level: 1, change: 0 };
+  const a = Math.exp(-1 / tau);
+  return { level: (1 - a) / (1 + a), change: a / (1 + a) };
 }
 
 /** The posterior per room, in % (rounded), for the evidence attributes. */
