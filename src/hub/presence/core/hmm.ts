@@ -177,12 +177,20 @@ export function stepHmm(
   const prior = new Map<string, number>();
   const outsideLevel = options.hmm_outside_rssi;
   const states = outsideLevel === null ? rooms : [...rooms, AWAY];
+  // Plain arrays and the logs taken once: this runs for every device every second, and a Map's
+  // entry iterator allocates per entry (most of the hub's garbage under 200 readings/s).
+  const fromRooms = [...state.logp.keys()];
+  const fromLogp = [...state.logp.values()];
+  const leave = Math.log(rate / Math.max(1, states.length - 1));
+  const farPenalty = Math.log(options.far_factor);
   for (const r of states) {
     let from = -Infinity;
-    for (const [o, lp] of state.logp) {
+    for (let i = 0; i < fromRooms.length; i++) {
+      const o = fromRooms[i]!;
+      const lp = fromLogp[i]!;
       if (o === r) continue;
       if (!Number.isFinite(lp)) continue;
-      const move = lp + Math.log(rate / Math.max(1, states.length - 1)) - (ctx.adjacent(o, r) ? 0 : Math.log(options.far_factor));
+      const move = lp + leave - (ctx.adjacent(o, r) ? 0 : farPenalty);
       if (move > from) from = move;
     }
     const own = (state.logp.get(r) ?? LN_FLOOR) + stay;
