@@ -15,6 +15,7 @@ export interface RadioBenchOptions {
   engine?: Partial<PresenceOptions>;
   blurMissing?: boolean;
   adjacency?: boolean;
+  entrance?: boolean;
   scenarios?: readonly RadioScenario[];
 }
 
@@ -91,6 +92,7 @@ export function runRadioBench(options: RadioBenchOptions): { rows: RadioRow[]; a
         ...(options.engine ? { engine: options.engine } : {}),
         ...(options.blurMissing ? { blurMissing: true } : {}),
         ...(options.adjacency ? { adjacency: true } : {}),
+        ...(options.entrance ? { entrance: true } : {}),
       });
       scores.push(scoreRadio(trace, detected));
     }

@@ -4,7 +4,7 @@
  * delays) plus the ones this radio adds — the first room at start and on coming home, time shown
  * away while nothing was known, and accuracy while the phone lies on the desk.
  */
-import { AWAY, createPresenceEngine, type PresenceOptions } from '../../../src/hub/presence/core/engine.js';
+import { AWAY, createPresenceEngine, type PersonPresence, type PresenceOptions } from '../../../src/hub/presence/core/engine.js';
 import { type Change, score, type Score } from '../presence/evaluate.js';
 import type { Trace } from '../presence/trace.js';
 import { HALL } from './house.js';
@@ -19,6 +19,10 @@ export interface ReplayOptions {
   blurMissing?: boolean;
   /** Hand the engine the house's floor plan (its doors, the front door as [hall, away]). */
   adjacency?: boolean;
+  /** Hand the engine only the entrance (`doors: [[hall, away]]`): what a user configures at least. */
+  entrance?: boolean;
+  /** Called at each evaluation with the person's presence and evidence (diagnose.ts); slower. */
+  probe?: (t: number, person: PersonPresence) => void;
 }
 
 /** Detected room changes of the trace's person; evaluated after each reading instant and every second. */
@@ -26,11 +30,14 @@ export function replayRadio(trace: RadioTrace, options: ReplayOptions = {}): Cha
   const engineOptions: Partial<PresenceOptions> = { ...options.engine };
   if (options.adjacency)
     engineOptions.doors = [...Object.keys(trace.house.doors).map((k) => k.split('|') as [string, string]), [HALL, AWAY]];
+  else if (options.entrance) engineOptions.doors = [[HALL, AWAY]];
   const engine = createPresenceEngine({ nodes: trace.nodes, devices: trace.devices, options: engineOptions, start: 0 });
   const detected: Change[] = [];
   const end = trace.truth.at(-1)!.t + 1000;
   const evaluate = (t: number): void => {
-    const room = engine.update(t, false)[0]!.room;
+    const person = engine.update(t, options.probe !== undefined)[0]!;
+    options.probe?.(t, person);
+    const room = person.room;
     if (detected.at(-1)?.room !== room) detected.push({ t, room });
   };
   let i = 0;
