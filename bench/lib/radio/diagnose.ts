@@ -67,6 +67,51 @@ const mmss = (ms: number): string => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
+/**
+ * Why a case was slow, from what the engine saw during the first 20 s of the stay: every node
+ * unavailable (nothing known), the room's own node unavailable (offline), or per device the
+ * share of seconds the room's own node was the strongest (low: the radio puts the device
+ * elsewhere — a node on a shared wall, the body — only fingerprints can tell; high: the
+ * estimator held on although the own node led), and the share the previous room's node did
+ * not hear the device at all (silent old room).
+ */
+export function classify(c: Case, doors: boolean, entrance = false): string {
+  const tr = c.trace;
+  const to = Math.min(c.end, c.start + 20_000);
+  const own = `${c.to}-presence`;
+  const old = `${c.from}-presence`;
+  let n = 0;
+  let blind = 0;
+  let offline = 0;
+  const best = new Map<string, number>();
+  const silentOld = new Map<string, number>();
+  replayRadio(tr, {
+    adjacency: doors,
+    entrance,
+    probe: (t: number, p: PersonPresence) => {
+      if (t < c.start || t >= to || t % 1000 !== 0) return;
+      n++;
+      const devices = Object.entries(p.evidence);
+      if (devices.every(([, e]) => Object.keys(e.rssi).length === 0 && e.unheard.length === 0)) blind++;
+      if (devices.some(([, e]) => e.unavailable.includes(own))) offline++;
+      for (const [tracker, e] of devices) {
+        const top = Object.entries(e.rssi).sort((a, b) => b[1] - a[1])[0]?.[0];
+        if (top === own) best.set(tracker, (best.get(tracker) ?? 0) + 1);
+        if (e.unheard.includes(old)) silentOld.set(tracker, (silentOld.get(tracker) ?? 0) + 1);
+      }
+    },
+  });
+  if (!n) return '';
+  if (blind / n > 0.5) return 'nothing known (every node unavailable)';
+  const parts: string[] = [];
+  if (offline / n > 0.5) parts.push('own node offline');
+  for (const tracker of tr.devices.map((d) => d.tracker)) {
+    const short = tracker.replace(/^.*-/, '');
+    parts.push(`${short}: own node strongest ${Math.round(((best.get(tracker) ?? 0) / n) * 100)} %, old room silent ${Math.round(((silentOld.get(tracker) ?? 0) / n) * 100)} %`);
+  }
+  return parts.join('; ');
+}
+
 /** Second-by-second view of a case: person and device rooms, each node's filtered RSSI per device, posterior. */
 export function explain(c: Case, doors: boolean, entrance = false): string {
   const from = c.start - (c.kind === 'homecoming' ? 25_000 : 8000);
@@ -138,7 +183,11 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   const home = cases.filter((c) => c.kind === 'homecoming');
   console.log(`${stays.length} stays, ${stays.filter((c) => c.kind === 'not seen').length} not seen; ${home.length} homecomings wrong or late`);
   console.log(`slowest ${values.share} %:`);
-  for (const c of slow) console.log(`  ${c.kind} ${c.scenario} seed ${c.seed} @${mmss(c.start)} ${c.from} -> ${c.to} ${Number.isFinite(c.delay) ? c.delay.toFixed(1) : 'not seen'}`);
+  for (const c of slow) {
+    const desk = c.trace.phoneDown && c.start >= c.trace.phoneDown.from && c.start < c.trace.phoneDown.to ? ' (phone on desk)' : '';
+    const delay = Number.isFinite(c.delay) ? c.delay.toFixed(1) : 'not seen';
+    console.log(`  ${c.kind} ${c.scenario} seed ${c.seed} @${mmss(c.start)} ${c.from} -> ${c.to} ${delay}${desk}: ${classify(c, values.doors, values.entrance)}`);
+  }
   for (const c of home) console.log(`  homecoming ${c.scenario} seed ${c.seed} @${mmss(c.start)} ${c.to} shown after ${Number.isFinite(c.delay) ? c.delay.toFixed(1) : 'never'}`);
   if (values.quiet) return;
   for (const c of [...slow, ...home]) console.log(`\n${explain(c, values.doors, values.entrance)}`);
