@@ -68,6 +68,12 @@ export interface RadioScore extends Score {
   awayWhileUnknownS: number;
   /** Accuracy while the phone lay on the desk (same grace as `accuracy`), when it did. */
   phoneDown?: { correct: number; counted: number };
+  /**
+   * The stays (as scored in `switchDelays` / `switchesNotSeen`) that began while nothing was known
+   * (every node unavailable): their delays (s) and how many were never seen. No estimator can
+   * see them before the data returns; reported beside the figures, never dropped from them.
+   */
+  blind: { delays: number[]; notSeen: number };
 }
 
 function roomAt(changes: readonly Change[], t: number): string | null {
@@ -126,7 +132,18 @@ export function scoreRadio(trace: RadioTrace, detected: Change[]): RadioScore {
     for (let t = w.from; t < w.to; t += 100) if (roomAt(detected, t) === AWAY && truthAt(trace, t) !== AWAY) awayMs += 100;
   }
 
-  const out: RadioScore = { ...base, starts, homecomings, awayWhileUnknownS: awayMs / 1000 };
+  // Stays begun while nothing was known (the same stays, and delays, as score() counts).
+  const blind = { delays: [] as number[], notSeen: 0 };
+  const end = Math.max(trace.readings.at(-1)?.t ?? 0, trace.truth.at(-1)?.t ?? 0);
+  for (let k = 1; k < trace.truth.length; k++) {
+    const s = { start: trace.truth[k]!.t, end: trace.truth[k + 1]?.t ?? end, room: trace.truth[k]!.room };
+    if (s.room === AWAY || s.start < 60_000 || s.end - s.start < 30_000) continue;
+    if (!trace.blackouts.some((b) => s.start >= b.from && s.start < b.to)) continue;
+    const seenAt = roomAt(detected, s.start) === s.room ? s.start : detected.find((c) => c.t >= s.start && c.t < s.end && c.room === s.room)?.t;
+    if (seenAt === undefined) blind.notSeen++;
+    else blind.delays.push((seenAt - s.start) / 1000);
+  }
+  const out: RadioScore = { ...base, starts, homecomings, awayWhileUnknownS: awayMs / 1000, blind };
   if (trace.phoneDown) {
     let correct = 0;
     let counted = 0;
