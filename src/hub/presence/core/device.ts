@@ -75,6 +75,8 @@ export interface DeviceTrack {
   fixSince?: number;
   /** The forward filter over rooms (options.estimator `hmm`). */
   hmm?: HmmState;
+  /** When the device came home through an entrance (fix): the filter holds it there a moment. */
+  entered?: number;
   /**
    * Since when the filter has found "outside the house" likelier than every room while the
    * device is heard, and each room's summed emission lead over the incumbent since (heardInside).
@@ -262,7 +264,11 @@ export function updateDevice(
   }
   const room = device.room;
   if (options.estimator === 'hmm') {
-    if (!device.hmm || device.hmm.room !== room) device.hmm = seedHmm(room, ctx.rooms, now, device.hmm?.prints);
+    // Just in through the front door: in the entrance a moment (shoes, keys), where the next
+    // room's node often hears best. The filter starts from the entrance after it.
+    const hold = device.entered !== undefined && now - device.entered < ENTRY * options.fix_wait * 1000;
+    if (!device.hmm || device.hmm.room !== room || hold) device.hmm = seedHmm(room, ctx.rooms, now, device.hmm?.prints);
+    if (hold) return scores;
     const together = companions.flatMap((c) => (c.hmm && c.room === room ? [{ tracker: c.tracker, state: c.hmm }] : []));
     const to = stepHmm(device.hmm, device, scores, now, ctx, ctx.rooms, together) ?? heardInside(device, device.hmm, scores, now, ctx);
     if (to !== undefined) moveTo(device, to, now, ctx);
@@ -365,6 +371,11 @@ export function entrances(options: PresenceOptions): string[] {
 /** Coming home without entrances: the evidence (× `fix_evidence`) and wait (× `fix_wait`) the first room needs. */
 const HOMECOMING_EVIDENCE = 6;
 const HOMECOMING_WAIT = 3;
+/**
+ * Coming home through an entrance (× `fix_wait`): how long another room must have heard the
+ * device before the entrance is shown without its own node, and how long the entrance then holds.
+ */
+const ENTRY = 2;
 
 /**
  * From unknown or away: the room with the strongest evidence, not the first to speak. Every room
@@ -376,10 +387,11 @@ const HOMECOMING_WAIT = 3;
  * device best at the door (a hall node at the far end of the hall is often beaten by the kitchen
  * node behind a wall). It is shown once the device is home: an entrance's node hears it
  * (confirmed: two readings) at least as well as `hmm_outside_rssi`, or the race above has been
- * decided for another room and `fix_wait` has passed since the first reading. The estimator
- * moves it on from there (a device that came in another way moves on seconds later). Without
- * entrances, coming home waits until the evidence is decided
- * rather than show a room heard through the outside wall and switch: the race needs
+ * decided for another room and 2 × `fix_wait` has passed since the first reading. The
+ * estimator (`hmm`) holds it there for 2 × `fix_wait` (shoes, keys: at the door the next room's
+ * node often hears best), then moves it on, starting afresh from the entrance (a device that came
+ * in another way moves on seconds later). Without entrances, coming home waits until the
+ * evidence is decided rather than show a room heard through the outside wall and switch: the race needs
  * `fix_evidence` × 6 (or `fix_wait` × 3 for the strongest), and a room heard no better than
  * `hmm_outside_rssi` (estimator `hmm`) is not the first room for `fix_wait` × 6.
  */
@@ -429,7 +441,11 @@ function fix(device: DeviceTrack, scores: RoomScores, now: number, dt: number, c
       if (v > level) [door, level] = [room, v];
     }
     if (door !== undefined) pick = pick !== undefined && doors.includes(pick) ? pick : door;
-    else if (pick !== undefined && !doors.includes(pick)) pick = waited >= options.fix_wait * 1000 ? doors[0]! : undefined;
+    else if (pick !== undefined && !doors.includes(pick)) pick = waited >= ENTRY * options.fix_wait * 1000 ? doors[0]! : undefined;
   }
-  if (pick !== undefined) moveTo(device, pick, now, ctx);
+  if (pick !== undefined) {
+    if (doors.length) device.entered = now;
+    else delete device.entered;
+    moveTo(device, pick, now, ctx);
+  }
 }
