@@ -38,8 +38,10 @@ export const presenceOptions = z
     fix_wait: duration.default(10),
     /**
      * The floor plan's doors, as pairs of rooms (`away` for a door to the outside): a move to a
-     * room that is not next to the current one (or, coming home, not an entrance) needs
-     * `far_factor` times the evidence. Empty: every room is next to every other.
+     * room that is not next to the current one needs `far_factor` times the evidence; coming
+     * home, the first room is an entrance (a room with a door to `away`). `[[hall, away]]` alone
+     * names the entrance and leaves every room next to every other. Empty: no entrance, every
+     * room next to every other.
      */
     doors: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
     /** See doors. */

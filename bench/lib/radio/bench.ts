@@ -15,6 +15,7 @@ export interface RadioBenchOptions {
   engine?: Partial<PresenceOptions>;
   blurMissing?: boolean;
   adjacency?: boolean;
+  entrance?: boolean;
   scenarios?: readonly RadioScenario[];
 }
 
@@ -65,6 +66,7 @@ export function mergeRadio(scores: readonly RadioScore[]): RadioScore {
     starts: { right: sum((s) => s.starts.right), n: sum((s) => s.starts.n) },
     homecomings: { right: sum((s) => s.homecomings.right), n: sum((s) => s.homecomings.n) },
     awayWhileUnknownS: sum((s) => s.awayWhileUnknownS),
+    blind: { delays: scores.flatMap((s) => s.blind.delays), notSeen: sum((s) => s.blind.notSeen) },
   };
   if (desk.length)
     out.phoneDown = {
@@ -91,6 +93,7 @@ export function runRadioBench(options: RadioBenchOptions): { rows: RadioRow[]; a
         ...(options.engine ? { engine: options.engine } : {}),
         ...(options.blurMissing ? { blurMissing: true } : {}),
         ...(options.adjacency ? { adjacency: true } : {}),
+        ...(options.entrance ? { entrance: true } : {}),
       });
       scores.push(scoreRadio(trace, detected));
     }
@@ -106,6 +109,19 @@ export const pct = (v: number): string => `${(v * 100).toFixed(2)} %`;
 
 export function withMisses(delays: readonly number[], misses: number): number[] {
   return [...delays, ...Array.from({ length: misses }, () => Infinity)];
+}
+
+/**
+ * The switch delays (misses as Infinity) without the stays begun while nothing was known (every
+ * node unavailable): what an estimator can be judged on. Each blind delay removes one equal value.
+ */
+export function seeableDelays(s: RadioScore): number[] {
+  const out = withMisses(s.switchDelays, s.switchesNotSeen - s.blind.notSeen);
+  for (const d of s.blind.delays) {
+    const i = out.indexOf(d);
+    if (i >= 0) out.splice(i, 1);
+  }
+  return out;
 }
 
 export function radioTable(rows: readonly RadioRow[], all: RadioScore): string {

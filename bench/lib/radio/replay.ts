@@ -4,7 +4,7 @@
  * delays) plus the ones this radio adds — the first room at start and on coming home, time shown
  * away while nothing was known, and accuracy while the phone lies on the desk.
  */
-import { AWAY, createPresenceEngine, type PresenceOptions } from '../../../src/hub/presence/core/engine.js';
+import { AWAY, createPresenceEngine, type PersonPresence, type PresenceOptions } from '../../../src/hub/presence/core/engine.js';
 import { type Change, score, type Score } from '../presence/evaluate.js';
 import type { Trace } from '../presence/trace.js';
 import { HALL } from './house.js';
@@ -19,6 +19,10 @@ export interface ReplayOptions {
   blurMissing?: boolean;
   /** Hand the engine the house's floor plan (its doors, the front door as [hall, away]). */
   adjacency?: boolean;
+  /** Hand the engine only the entrance (`doors: [[hall, away]]`): what a user configures at least. */
+  entrance?: boolean;
+  /** Called at each evaluation with the person's presence and evidence (diagnose.ts); slower. */
+  probe?: (t: number, person: PersonPresence) => void;
 }
 
 /** Detected room changes of the trace's person; evaluated after each reading instant and every second. */
@@ -26,11 +30,14 @@ export function replayRadio(trace: RadioTrace, options: ReplayOptions = {}): Cha
   const engineOptions: Partial<PresenceOptions> = { ...options.engine };
   if (options.adjacency)
     engineOptions.doors = [...Object.keys(trace.house.doors).map((k) => k.split('|') as [string, string]), [HALL, AWAY]];
+  else if (options.entrance) engineOptions.doors = [[HALL, AWAY]];
   const engine = createPresenceEngine({ nodes: trace.nodes, devices: trace.devices, options: engineOptions, start: 0 });
   const detected: Change[] = [];
   const end = trace.truth.at(-1)!.t + 1000;
   const evaluate = (t: number): void => {
-    const room = engine.update(t, false)[0]!.room;
+    const person = engine.update(t, options.probe !== undefined)[0]!;
+    options.probe?.(t, person);
+    const room = person.room;
     if (detected.at(-1)?.room !== room) detected.push({ t, room });
   };
   let i = 0;
@@ -61,6 +68,12 @@ export interface RadioScore extends Score {
   awayWhileUnknownS: number;
   /** Accuracy while the phone lay on the desk (same grace as `accuracy`), when it did. */
   phoneDown?: { correct: number; counted: number };
+  /**
+   * The stays (as scored in `switchDelays` / `switchesNotSeen`) that began while nothing was known
+   * (every node unavailable): their delays (s) and how many were never seen. No estimator can
+   * see them before the data returns; reported beside the figures, never dropped from them.
+   */
+  blind: { delays: number[]; notSeen: number };
 }
 
 function roomAt(changes: readonly Change[], t: number): string | null {
@@ -119,7 +132,18 @@ export function scoreRadio(trace: RadioTrace, detected: Change[]): RadioScore {
     for (let t = w.from; t < w.to; t += 100) if (roomAt(detected, t) === AWAY && truthAt(trace, t) !== AWAY) awayMs += 100;
   }
 
-  const out: RadioScore = { ...base, starts, homecomings, awayWhileUnknownS: awayMs / 1000 };
+  // Stays begun while nothing was known (the same stays, and delays, as score() counts).
+  const blind = { delays: [] as number[], notSeen: 0 };
+  const end = Math.max(trace.readings.at(-1)?.t ?? 0, trace.truth.at(-1)?.t ?? 0);
+  for (let k = 1; k < trace.truth.length; k++) {
+    const s = { start: trace.truth[k]!.t, end: trace.truth[k + 1]?.t ?? end, room: trace.truth[k]!.room };
+    if (s.room === AWAY || s.start < 60_000 || s.end - s.start < 30_000) continue;
+    if (!trace.blackouts.some((b) => s.start >= b.from && s.start < b.to)) continue;
+    const seenAt = roomAt(detected, s.start) === s.room ? s.start : detected.find((c) => c.t >= s.start && c.t < s.end && c.room === s.room)?.t;
+    if (seenAt === undefined) blind.notSeen++;
+    else blind.delays.push((seenAt - s.start) / 1000);
+  }
+  const out: RadioScore = { ...base, starts, homecomings, awayWhileUnknownS: awayMs / 1000, blind };
   if (trace.phoneDown) {
     let correct = 0;
     let counted = 0;

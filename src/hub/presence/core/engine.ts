@@ -15,6 +15,7 @@
  * Options and their defaults: options.ts (tuned with bench/presence.ts).
  */
 import {
+  adjacency,
   AWAY,
   type DeviceContext,
   type DeviceTrack,
@@ -141,12 +142,11 @@ const byName = new Intl.Collator().compare;
 export function createPresenceEngine(setup: PresenceSetup): PresenceEngine {
   const options: PresenceOptions = { ...DEFAULT_PRESENCE_OPTIONS, ...setup.options };
   const nodes = new Map(setup.nodes.map((n) => [n.node, n]));
-  const doors = new Set(options.doors.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
   const ctx: DeviceContext = {
     options,
     filter: { noise: options.rssi_noise, motion: options.motion_noise },
     roomOf: (node) => nodes.get(node)?.room,
-    adjacent: (a, b) => doors.size === 0 || doors.has(`${a}|${b}`),
+    adjacent: adjacency(options.doors),
     rooms: [...new Set(setup.nodes.map((n) => n.room))].sort(),
     start: setup.start,
   };

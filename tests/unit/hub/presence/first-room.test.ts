@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AWAY, createPresenceEngine, fromHaState, type PresenceEngine } from '../../../../src/hub/presence/core/engine.js';
+import { adjacency } from '../../../../src/hub/presence/core/device.js';
 
 const S = 1000;
 const nodes = [
@@ -58,15 +59,61 @@ describe('the first room', () => {
     walk(engine, 0, 20 * S, () => ({ 'hall-presence': -60, 'kitchen-presence': -75 }));
     // Out of the front door: nothing heard for away_after.
     expect(walk(engine, 22 * S, 80 * S, () => ({})).at(-1)).toBe(AWAY);
-    // Back along the kitchen's outside wall for 20 s (the kitchen node hears the phone best)…
-    const outside = walk(engine, 82 * S, 102 * S, () => ({ 'kitchen-presence': -78, 'hall-presence': -88 }));
+    // Back along the kitchen's outside wall for 8 s (the kitchen node hears the phone best)…
+    const outside = walk(engine, 82 * S, 90 * S, () => ({ 'kitchen-presence': -78, 'hall-presence': -88 }));
     expect(outside).toEqual([AWAY]);
     // …then through the front door into the hall.
-    const inside = walk(engine, 104 * S, 130 * S, () => ({ 'kitchen-presence': -80, 'hall-presence': -62 }));
+    const inside = walk(engine, 92 * S, 130 * S, () => ({ 'kitchen-presence': -80, 'hall-presence': -62 }));
     expect(inside.filter((r) => r !== AWAY)[0]).toBe('hall');
   });
 
-  it('coming home through a door nobody configured is still seen, a while later', () => {
+  // The entrance alone (no other doors): what a user configures at least.
+  const entrance = { doors: [['hall', AWAY]] as [string, string][] };
+
+  it('coming home with only the entrance configured is the entrance, even where the kitchen node hears the door better', () => {
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0, options: entrance });
+    walk(engine, 0, 20 * S, () => ({ 'office-presence': -60, 'hall-presence': -75 }));
+    expect(walk(engine, 22 * S, 80 * S, () => ({})).at(-1)).toBe(AWAY);
+    // At the front door: the hall node is at the far end of the hall, the kitchen's is behind a wall next to it.
+    const shown = walk(engine, 82 * S, 95 * S, () => ({ 'kitchen-presence': -74, 'hall-presence': -82, 'office-presence': -90 }));
+    expect(shown.filter((r) => r !== AWAY)).toEqual(['hall']);
+    // Then on into the kitchen: the evidence moves the person on from the entrance.
+    const on = walk(engine, 96 * S, 140 * S, () => ({ 'kitchen-presence': -58, 'hall-presence': -85, 'office-presence': -90 }));
+    expect(on.at(-1)).toBe('kitchen');
+  });
+
+  it('the entrance is shown once another room has heard the device at an inside level for 2 × fix_wait, if its own node hears nothing', () => {
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0, options: entrance });
+    walk(engine, 0, 20 * S, () => ({ 'office-presence': -60 }));
+    walk(engine, 22 * S, 80 * S, () => ({}));
+    const shown: { t: number; room: string | null }[] = [];
+    for (let t = 82 * S; t <= 110 * S; t += S) {
+      walk(engine, t, t, () => ({ 'kitchen-presence': -72 }));
+      const room = engine.update(t)[0]!.room;
+      if (shown.at(-1)?.room !== room) shown.push({ t, room });
+    }
+    expect(shown.map((c) => c.room)).toEqual([AWAY, 'hall']);
+    expect(shown[1]!.t - 82 * S).toBeGreaterThanOrEqual(20 * S);
+  });
+
+  it('just in through the front door, the entrance holds a moment though the kitchen node by the door hears better', () => {
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0, options: entrance });
+    walk(engine, 0, 20 * S, () => ({ 'office-presence': -60, 'hall-presence': -75 }));
+    walk(engine, 22 * S, 80 * S, () => ({}));
+    // Shoes off by the door for 18 s: the kitchen node behind the wall leads the hall's by 14 dB.
+    const door = walk(engine, 82 * S, 100 * S, () => ({ 'kitchen-presence': -70, 'hall-presence': -84, 'office-presence': -90 }));
+    expect(door.filter((r) => r !== AWAY)).toEqual(['hall']);
+  });
+
+  it('a device the entrance hears only at an outside level is not home for the first minute', () => {
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0, options: entrance });
+    walk(engine, 0, 20 * S, () => ({ 'office-presence': -60 }));
+    walk(engine, 22 * S, 80 * S, () => ({}));
+    // Sitting in the car by the house: the hall node hears the phone through the front wall, weakly.
+    expect(walk(engine, 82 * S, 135 * S, () => ({ 'hall-presence': -90 }))).toEqual([AWAY]);
+  });
+
+  it('coming home through a door nobody configured is shown through the entrance, then the room', () => {
     const doors: [string, string][] = [
       ['hall', 'kitchen'],
       ['hall', 'office'],
@@ -76,7 +123,38 @@ describe('the first room', () => {
     walk(engine, 0, 20 * S, () => ({ 'kitchen-presence': -60 }));
     walk(engine, 22 * S, 80 * S, () => ({}));
     const shown = walk(engine, 82 * S, 150 * S, () => ({ 'kitchen-presence': -60, 'hall-presence': -80 }));
-    expect(shown).toEqual([AWAY, 'kitchen']);
+    expect(shown).toEqual([AWAY, 'hall', 'kitchen']);
+  });
+
+  it('without entrances, coming home waits for decided evidence: a room ahead by a few dB is not shown at once', () => {
+    const engine = createPresenceEngine({ nodes, devices: phone, start: 0 });
+    walk(engine, 0, 20 * S, () => ({ 'office-presence': -60, 'hall-presence': -80, 'kitchen-presence': -80 }));
+    expect(walk(engine, 22 * S, 80 * S, () => ({})).at(-1)).toBe(AWAY);
+    // Every node hears the device, the kitchen 4 dB ahead (through its outside wall): not decided.
+    const early = walk(engine, 82 * S, 92 * S, () => ({ 'kitchen-presence': -80, 'hall-presence': -84, 'office-presence': -86 }));
+    expect(early).toEqual([AWAY]);
+    // In the hall, clearly: shown.
+    const inside = walk(engine, 94 * S, 120 * S, () => ({ 'kitchen-presence': -80, 'hall-presence': -62, 'office-presence': -84 }));
+    expect(inside.filter((r) => r !== AWAY)).toEqual(['hall']);
+  });
+});
+
+describe('the floor plan', () => {
+  it('doors: [[hall, away]] alone names the entrance and leaves every room next to every other', () => {
+    const next = adjacency([['hall', AWAY]]);
+    expect(next('kitchen', 'office')).toBe(true);
+    expect(next('hall', AWAY)).toBe(true);
+    expect(next('kitchen', AWAY)).toBe(false);
+    const plan = adjacency([
+      ['hall', 'kitchen'],
+      ['hall', AWAY],
+    ]);
+    expect(plan('kitchen', 'office')).toBe(false);
+    expect(plan('kitchen', 'hall')).toBe(true);
+    expect(plan(AWAY, 'hall')).toBe(true);
+    const inside = adjacency([['hall', 'kitchen']]);
+    expect(inside('kitchen', AWAY)).toBe(true);
+    expect(adjacency([])('kitchen', 'office')).toBe(true);
   });
 });
 

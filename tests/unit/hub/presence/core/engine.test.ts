@@ -115,11 +115,13 @@ describe('presence engine', () => {
     feed(engine, 0, 10 * S, { phone: { 'kitchen-presence': -60 } });
     expect(engine.update(49 * S)[0]!.room).toBe('kitchen');
     expect(engine.update(50 * S)[0]).toMatchObject({ room: AWAY, since: 50 * S });
-    // One stray packet is not a homecoming; two readings are.
+    // One stray packet is not a homecoming; readings that decide the evidence are (seconds later).
     engine.ingest({ t: 60 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -80 });
     expect(engine.update(60 * S)[0]!.room).toBe(AWAY);
     engine.ingest({ t: 62 * S, node: 'kitchen-presence', tracker: 'phone', rssi: -75 });
-    expect(engine.update(62 * S)[0]!.room).toBe('kitchen');
+    expect(engine.update(62 * S)[0]!.room).toBe(AWAY);
+    for (let t = 64 * S; t <= 70 * S; t += 2 * S) engine.ingest({ t, node: 'kitchen-presence', tracker: 'phone', rssi: -75 });
+    expect(engine.update(70 * S)[0]!.room).toBe('kitchen');
   });
 
   it('a device never heard from is unknown while no node is up, and away after away_after of up nodes not hearing it', () => {
