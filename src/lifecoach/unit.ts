@@ -283,7 +283,7 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
       for (const u of unsubscribe.splice(0)) u();
       scheduler?.stop();
       clearInterval(pruneTimer);
-      await (await runner)?.stop();
+      await (await runner?.catch(() => undefined))?.stop();
     },
     onReconnect(link) {
       if (link === 'mqtt') republish();
