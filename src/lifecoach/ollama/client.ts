@@ -10,10 +10,10 @@
  *   answer schema, temperature 0, fixed `num_ctx`, `num_predict` cap; an empty answer or one cut
  *   off (`done_reason: "length"`) is invalid; the answer is validated with zod.
  *
- * Every request carries an AbortSignal through the fetch the client is built with: the total
- * deadline, the first-token and the stall timeout abort it at any stage, also while a cold load
- * holds back the response headers (ollama-js's own abort only reaches a stream once it has
- * started). Failures are OllamaFailure with a kind (failure.ts). The `ollama` package is
+ * Every request carries an AbortSignal through the fetch the client is built with (http-fetch.ts,
+ * over node:http): the total deadline, the first-token and the stall timeout abort it at any
+ * stage, also while a cold load holds back the response headers (ollama-js's own abort only
+ * reaches a stream once it has started). Failures are OllamaFailure with a kind (failure.ts). The `ollama` package is
  * imported at the first warm-up or chat, not with the coach.
  */
 import type { ChatResponse, ListResponse, Ollama, ShowResponse } from 'ollama';
@@ -21,6 +21,7 @@ import { z } from 'zod';
 import type { OllamaSettings } from '../../config/lifecoach.js';
 import { startDeadlines } from './deadlines.js';
 import { classifyOllamaError, OllamaFailure } from './failure.js';
+import { httpFetch } from './http-fetch.js';
 import { ollamaJson, type JsonResponse } from './http-json.js';
 
 export type OllamaClientSettings = Pick<
@@ -84,7 +85,7 @@ export function answerFormat(schema: z.ZodType): Record<string, unknown> {
 }
 
 /** A fetch whose every request also ends when `signal` aborts. */
-function fetchWith(signal: AbortSignal, base: typeof fetch): typeof fetch {
+function fetchWith(signal: AbortSignal, base: FetchLike): typeof fetch {
   return (input, init) => base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
 }
 
@@ -113,8 +114,14 @@ function okBody(path: string, r: JsonResponse): unknown {
   throw Object.assign(new Error(text), { status_code: r.status, path });
 }
 
-export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch?: typeof fetch } = {}): OllamaClient {
-  const baseFetch = deps.fetch ?? fetch;
+type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The client for `settings`. `deps.fetch`: what ollama-js sends warm-ups and chats with
+ * (default http-fetch.ts over node:http, not Node's fetch); the model check does not use it.
+ */
+export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch?: FetchLike } = {}): OllamaClient {
+  const baseFetch = deps.fetch ?? httpFetch;
   const keepAlive = `${settings.keep_alive}s`;
   let ollama: Promise<typeof import('ollama')> | undefined;
   const clientFor = async (signal: AbortSignal): Promise<Ollama> => {
