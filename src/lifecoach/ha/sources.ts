@@ -4,6 +4,10 @@
  * title, last_done, next_due, due_since, snoozed_until, streak), the person's room sensor
  * (`sensor.<person>_room`) and the open to-do items. The same in the hub's process and on
  * another host (a coach-only hearth), so moving the coach is a configuration change only.
+ *
+ * HA's websocket API reads states only all at once (`get_states`): a check-in's three reads
+ * (presence, routines, the to-do lists) share one answer, held `REUSE_MS` and then let go, so a
+ * large HA costs one parse per check-in and nothing between check-ins.
  */
 import type { CheckinSources } from '../checkin/runner.js';
 import { presenceFromRoom, routineFactsFromPublished, type PublishedRoutine } from './facts.js';
@@ -16,6 +20,9 @@ interface HaState {
 }
 
 const slug = (id: string): string => id.replace(/-/g, '_');
+
+/** How long one `get_states` answer serves further reads (a check-in reads its facts back to back). */
+export const REUSE_MS = 2_000;
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export interface HaSourcesOptions {
@@ -28,9 +35,17 @@ export interface HaSourcesOptions {
 }
 
 export function haSources(options: HaSourcesOptions): CheckinSources {
-  const states = async (): Promise<Map<string, HaState>> => {
-    const all = await options.ha.sendMessage<HaState[]>({ type: 'get_states' });
-    return new Map(all.map((s) => [s.entity_id, s]));
+  let shared: Promise<Map<string, HaState>> | undefined;
+  const states = (): Promise<Map<string, HaState>> => {
+    if (shared) return shared;
+    const answer = options.ha.sendMessage<HaState[]>({ type: 'get_states' }).then((all) => new Map(all.map((s) => [s.entity_id, s])));
+    shared = answer;
+    const forget = (): void => {
+      if (shared === answer) shared = undefined;
+    };
+    // A failed read is not shared; a good one is let go after REUSE_MS.
+    answer.then(() => setTimeout(forget, REUSE_MS).unref(), forget);
+    return answer;
   };
   return {
     async routines(now) {
@@ -51,7 +66,10 @@ export function haSources(options: HaSourcesOptions): CheckinSources {
         return [routineFactsFromPublished(published, now, options.timezone)];
       });
     },
-    todos: () => fetchTodos(options.ha, options.todoLists),
+    async todos() {
+      const lists = options.todoLists ?? [...(await states()).keys()].filter((id) => id.startsWith('todo.')).sort();
+      return fetchTodos(options.ha, lists);
+    },
     async presence() {
       const room = (await states()).get(`sensor.${slug(options.person.id)}_room`);
       return presenceFromRoom(room?.state);

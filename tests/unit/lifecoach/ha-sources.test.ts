@@ -1,0 +1,64 @@
+/**
+ * The check-in's facts read from HA (src/lifecoach/ha/sources.ts) against an in-memory HA that
+ * answers `get_states` and `todo.get_items` as HA's websocket API does: one `get_states` serves
+ * a check-in's three reads, a later check-in reads afresh, and a failed read is not reused.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { haSources, REUSE_MS } from '../../../src/lifecoach/ha/sources.js';
+import { MORNING, TZ } from './fixtures.js';
+
+function memoryHa(room: () => string) {
+  const sent: string[] = [];
+  let failNext = false;
+  return {
+    sent,
+    failOnce: () => void (failNext = true),
+    sendMessage<T>(m: { type: string; [k: string]: unknown }): Promise<T> {
+      sent.push(m.type === 'call_service' ? `${m.domain as string}.${m.service as string}` : m.type);
+      if (m.type === 'get_states') {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new Error('connection lost'));
+        }
+        return Promise.resolve([
+          { entity_id: 'sensor.routine_morning_meds', state: 'due', attributes: { title: 'Take morning meds', streak: '3 of 7' } },
+          { entity_id: 'sensor.sam_room', state: room(), attributes: {} },
+          { entity_id: 'todo.shopping', state: '1', attributes: {} },
+        ] as T);
+      }
+      return Promise.resolve({
+        response: { 'todo.shopping': { items: [{ summary: 'Oat milk', status: 'needs_action' }] } },
+      } as T);
+    },
+  };
+}
+
+beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+afterEach(() => vi.useRealTimers());
+
+describe('HA sources', () => {
+  it("one get_states serves a check-in's reads; the next check-in reads afresh", async () => {
+    let room = 'office';
+    const ha = memoryHa(() => room);
+    const sources = haSources({ ha, person: { id: 'sam' }, routines: [{ id: 'morning-meds', title: 'Meds' }], timezone: TZ });
+    expect(await sources.presence()).toEqual({ home: true, room: 'office' });
+    expect((await sources.routines(MORNING)).map((r) => [r.id, r.status])).toEqual([['morning-meds', 'pending']]);
+    expect(await sources.todos()).toEqual([{ list: 'todo.shopping', summary: 'Oat milk' }]);
+    expect(ha.sent).toEqual(['get_states', 'todo.get_items']);
+
+    // The answer is let go: a check-in later sees the room as it is then.
+    room = 'kitchen';
+    await vi.advanceTimersByTimeAsync(REUSE_MS + 1);
+    expect(await sources.presence()).toEqual({ home: true, room: 'kitchen' });
+    expect(ha.sent).toEqual(['get_states', 'todo.get_items', 'get_states']);
+  });
+
+  it('a failed read is not reused: the next read asks HA again', async () => {
+    const ha = memoryHa(() => 'office');
+    const sources = haSources({ ha, person: { id: 'sam' }, routines: [], timezone: TZ });
+    ha.failOnce();
+    await expect(sources.presence()).rejects.toThrow('connection lost');
+    expect(await sources.presence()).toEqual({ home: true, room: 'office' });
+    expect(ha.sent).toEqual(['get_states', 'get_states']);
+  });
+});
