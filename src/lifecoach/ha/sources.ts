@@ -5,9 +5,10 @@
  * (`sensor.<person>_room`) and the open to-do items. The same in the hub's process and on
  * another host (a coach-only hearth), so moving the coach is a configuration change only.
  *
- * HA's websocket API reads states only all at once (`get_states`): a check-in's three reads
- * (presence, routines, the to-do lists) share one answer, held `REUSE_MS` and then let go, so a
- * large HA costs one parse per check-in and nothing between check-ins.
+ * HA's websocket API reads states only all at once (`get_states`): a check-in's reads (presence,
+ * routines, the to-do lists) go through `session()` and share one answer, which goes with the
+ * check-in; so a large HA costs one parse per check-in and nothing between check-ins. Each read
+ * outside a session (the stills route's capture check) asks HA afresh.
  */
 import type { CheckinSources } from '../checkin/runner.js';
 import { presenceFromRoom, routineFactsFromPublished, type PublishedRoutine } from './facts.js';
@@ -21,8 +22,6 @@ interface HaState {
 
 const slug = (id: string): string => id.replace(/-/g, '_');
 
-/** How long one `get_states` answer serves further reads (a check-in reads its facts back to back). */
-export const REUSE_MS = 2_000;
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export interface HaSourcesOptions {
@@ -35,19 +34,11 @@ export interface HaSourcesOptions {
 }
 
 export function haSources(options: HaSourcesOptions): CheckinSources {
-  let shared: Promise<Map<string, HaState>> | undefined;
-  const states = (): Promise<Map<string, HaState>> => {
-    if (shared) return shared;
-    const answer = options.ha.sendMessage<HaState[]>({ type: 'get_states' }).then((all) => new Map(all.map((s) => [s.entity_id, s])));
-    shared = answer;
-    const forget = (): void => {
-      if (shared === answer) shared = undefined;
-    };
-    // A failed read is not shared; a good one is let go after REUSE_MS.
-    answer.then(() => setTimeout(forget, REUSE_MS).unref(), forget);
-    return answer;
+  const readStates = async (): Promise<Map<string, HaState>> => {
+    const all = await options.ha.sendMessage<HaState[]>({ type: 'get_states' });
+    return new Map(all.map((s) => [s.entity_id, s]));
   };
-  return {
+  const over = (states: () => Promise<Map<string, HaState>>): Omit<CheckinSources, 'session'> => ({
     async routines(now) {
       const byId = await states();
       return options.routines.flatMap((r) => {
@@ -73,6 +64,20 @@ export function haSources(options: HaSourcesOptions): CheckinSources {
     async presence() {
       const room = (await states()).get(`sensor.${slug(options.person.id)}_room`);
       return presenceFromRoom(room?.state);
+    },
+  });
+  return {
+    ...over(readStates),
+    session() {
+      let shared: Promise<Map<string, HaState>> | undefined;
+      return over(() => {
+        // A failed read is not shared: the check-in's next read asks HA again.
+        shared ??= readStates().catch((error: unknown) => {
+          shared = undefined;
+          throw error;
+        });
+        return shared;
+      });
     },
   };
 }

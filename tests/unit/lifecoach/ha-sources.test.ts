@@ -1,10 +1,11 @@
 /**
  * The check-in's facts read from HA (src/lifecoach/ha/sources.ts) against an in-memory HA that
- * answers `get_states` and `todo.get_items` as HA's websocket API does: one `get_states` serves
- * a check-in's three reads, a later check-in reads afresh, and a failed read is not reused.
+ * answers `get_states` and `todo.get_items` as HA's websocket API does: a check-in's session
+ * reads the states once for all its facts, every other read asks HA afresh, and a failed read is
+ * not reused. The same against the real HA: tests/integration/lifecoach-ha.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { haSources, REUSE_MS } from '../../../src/lifecoach/ha/sources.js';
+import { describe, expect, it } from 'vitest';
+import { haSources } from '../../../src/lifecoach/ha/sources.js';
 import { MORNING, TZ } from './fixtures.js';
 
 function memoryHa(room: () => string) {
@@ -33,32 +34,41 @@ function memoryHa(room: () => string) {
   };
 }
 
-beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
-afterEach(() => vi.useRealTimers());
+const sourcesOf = (ha: ReturnType<typeof memoryHa>) =>
+  haSources({ ha, person: { id: 'sam' }, routines: [{ id: 'morning-meds', title: 'Meds' }], timezone: TZ });
 
 describe('HA sources', () => {
   it("one get_states serves a check-in's reads; the next check-in reads afresh", async () => {
     let room = 'office';
     const ha = memoryHa(() => room);
-    const sources = haSources({ ha, person: { id: 'sam' }, routines: [{ id: 'morning-meds', title: 'Meds' }], timezone: TZ });
-    expect(await sources.presence()).toEqual({ home: true, room: 'office' });
-    expect((await sources.routines(MORNING)).map((r) => [r.id, r.status])).toEqual([['morning-meds', 'pending']]);
-    expect(await sources.todos()).toEqual([{ list: 'todo.shopping', summary: 'Oat milk' }]);
+    const sources = sourcesOf(ha);
+    const checkin = sources.session!();
+    expect(await checkin.presence()).toEqual({ home: true, room: 'office' });
+    expect((await checkin.routines(MORNING)).map((r) => [r.id, r.status])).toEqual([['morning-meds', 'pending']]);
+    expect(await checkin.todos()).toEqual([{ list: 'todo.shopping', summary: 'Oat milk' }]);
     expect(ha.sent).toEqual(['get_states', 'todo.get_items']);
 
-    // The answer is let go: a check-in later sees the room as it is then.
     room = 'kitchen';
-    await vi.advanceTimersByTimeAsync(REUSE_MS + 1);
-    expect(await sources.presence()).toEqual({ home: true, room: 'kitchen' });
+    expect(await sources.session!().presence()).toEqual({ home: true, room: 'kitchen' });
     expect(ha.sent).toEqual(['get_states', 'todo.get_items', 'get_states']);
   });
 
-  it('a failed read is not reused: the next read asks HA again', async () => {
-    const ha = memoryHa(() => 'office');
-    const sources = haSources({ ha, person: { id: 'sam' }, routines: [], timezone: TZ });
-    ha.failOnce();
-    await expect(sources.presence()).rejects.toThrow('connection lost');
+  it('reads outside a check-in ask HA every time', async () => {
+    let room = 'office';
+    const ha = memoryHa(() => room);
+    const sources = sourcesOf(ha);
     expect(await sources.presence()).toEqual({ home: true, room: 'office' });
+    room = 'away';
+    expect(await sources.presence()).toEqual({ home: false });
+    expect(ha.sent).toEqual(['get_states', 'get_states']);
+  });
+
+  it("a failed read is not reused: the check-in's next read asks HA again", async () => {
+    const ha = memoryHa(() => 'office');
+    const checkin = sourcesOf(ha).session!();
+    ha.failOnce();
+    await expect(checkin.presence()).rejects.toThrow('connection lost');
+    expect(await checkin.presence()).toEqual({ home: true, room: 'office' });
     expect(ha.sent).toEqual(['get_states', 'get_states']);
   });
 });
