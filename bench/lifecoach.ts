@@ -10,18 +10,24 @@
  *    hearth's share = total − capture (the instant model's HTTP round trip stays in: an
  *    overestimate). Target ≤ 300 ms. Anchor: one POST of the same size to the stand-in.
  *  - RSS of this process before and at its peak during the check-ins.
- *  - the hub's RSS: `hearth run` as a child process against the bench stack (real HA and
- *    Mosquitto) with the coach configured (two paced lavfi webcams, the stand-in), VmRSS while
- *    the coach is idle and its peak (sampled every 20 ms) during check-ins through
- *    `POST /api/checkin`. Targets: idle ≤ 80 MB, peak ≤ idle + 40 MB. Anchor: the same hub
- *    without the coach's sections (an idle unit), measured in the same run.
+ *  - the hub's RSS: `hearth run` compiled, with the deployed node flags (bench/lib/deployed.ts),
+ *    as a child process against the bench stack (real HA and Mosquitto) with the coach
+ *    (two paced lavfi webcams, the stand-in, no schedule) and the dashboard (`sync: true`)
+ *    configured and idle: VmRSS at rest (after the dashboard's sync), after `--changes` HA
+ *    state changes (hearth_load inside HA, 2,000 entities, as bench/hub-load.ts), then its peak
+ *    (sampled every 20 ms) during check-ins through `POST /api/checkin`. Targets: ≤ 80 MB at
+ *    rest and after the changes, peak ≤ that + 40 MB. Anchor: the same hub without the
+ *    coach's and the dashboard's sections, measured in the same run.
  *
- *   npx tsx bench/lifecoach.ts [--runs 5] [--no-hub]
+ *   npx tsx bench/lifecoach.ts [--runs 5] [--changes 100000] [--no-hub]
  */
+import { benchOptions, numberOption } from './lib/args.js';
 import { DEPLOYED_NODE_FLAGS } from './lib/deployed.js';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import type { Connection } from 'home-assistant-js-websocket';
 import { CheckinRunner } from '../src/lifecoach/checkin/runner.js';
 import { camera, captureWhen, checkinSettings, ollamaSettings } from '../src/config/lifecoach.js';
 import { createOllamaClient } from '../src/lifecoach/ollama/client.js';
@@ -30,21 +36,15 @@ import { createCheckinStore } from '../src/lifecoach/store.js';
 import { lavfiCamera, lavfiGraph } from '../tests/stand-ins/lavfi-cameras.js';
 import { startOllamaStandIn } from '../tests/stand-ins/ollama-server.js';
 import { MORNING, TZ, person, routines, todos } from '../tests/unit/lifecoach/fixtures.js';
+import type { Stack } from '../tests/stack/stack.js';
 import { benchStack, stopBenchStack } from './lib/bench-stack.js';
-import { compileHearth } from './lib/compile.js';
+import { compileHearth, type Compiled } from './lib/compile.js';
 import { startHubProcess } from './lib/hub-process.js';
 import { fmt, loadAverage, MB, memory, sleep, summarize, table } from './lib/stats.js';
 
 export const TARGETS = { roundMs: 2000, stillBytes: 150 * 1024, shareMs: 300, hubIdleMb: 80, hubPeakExtraMb: 40 };
 
 const CAMERA = { size: '1280x720', rate: 30 } as const;
-
-function option(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(name);
-  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number >= 1`);
-  return value;
-}
 
 function ffmpegAnchorMs(): number {
   const started = performance.now();
@@ -63,7 +63,9 @@ const answer = JSON.stringify({
 });
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
-  const runs = option(argv, '--runs', 5);
+  const o = benchOptions(argv, ['runs', 'changes']);
+  const runs = numberOption(o.runs, 'runs', 5, (n) => Number.isInteger(n) && n >= 1, 'a whole number >= 1');
+  const changes = numberOption(o.changes, 'changes', 100_000, (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0');
   // The cameras' configured defaults (settle frames, size, quality), only the source is lavfi.
   const defaults = { settle_frames: camera.parse({ name: 'x', device: '/dev/null' }).settle_frames };
   const cameras = [lavfiCamera('desk', { ...CAMERA, overrides: defaults }), lavfiCamera('kitchen', { ...CAMERA, overrides: defaults })];
@@ -181,51 +183,101 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   } finally {
     await standIn.close();
   }
-  if (!argv.includes('--no-hub')) await hubRss(runs);
+  if (!argv.includes('--no-hub')) await hubRss(runs, changes);
   return 0;
 }
 
 /** VmRSS of a hub process after it settled: the lowest of a few samples a second apart (GC timing). */
-async function settledRss(pid: number): Promise<number> {
+async function settledMemory(pid: number): Promise<Memory> {
   await sleep(5_000);
-  let low = Infinity;
+  let low: Memory | undefined;
   for (let i = 0; i < 5; i++) {
-    low = Math.min(low, memory(pid).rss);
+    const m = memory(pid);
+    if (!low || m.rss < low.rss) low = m;
     await sleep(1_000);
   }
-  return low;
+  return low!;
 }
 
-/** The hub's RSS with the coach idle and at its peak during check-ins, beside the hub without the coach. */
-async function hubRss(runs: number): Promise<void> {
-  const { stack } = await benchStack();
-  const standIn = await startOllamaStandIn();
-  standIn.set({ answer: () => answer, chunkSize: 64 });
-  // As the Nix package runs it: tsc output, no transpiler in the process.
-  const compiled = compileHearth();
-  try {
-    // With the node flags the hub's service runs with (bench/lib/deployed.ts, nix/module.nix).
-    const anchor = await startHubProcess(stack, { schedules: 'never', compiled, nodeFlags: DEPLOYED_NODE_FLAGS });
-    const anchorRss = await settledRss(anchor.pid).finally(() => anchor.stop());
+type Memory = ReturnType<typeof memory>;
 
-    const hub = await startHubProcess(stack, {
-      schedules: 'never',
-      compiled,
-      nodeFlags: DEPLOYED_NODE_FLAGS,
-      configure: (config) =>
-        Object.assign(config, {
-          cameras: [
-            { name: 'desk', input: lavfiGraph(CAMERA), format: 'lavfi' },
-            { name: 'kitchen', input: lavfiGraph({ ...CAMERA, source: 'smptehdbars', live: true }), format: 'lavfi' },
-          ],
-          checkins: { when_away: 'normal', in_quiet_hours: 'normal', data_first: false },
-          ollama: { host: standIn.url },
-          lifecoach: { capture_when: { person_home: false } },
-        }),
+/** What hearth_load reports (tests/stack/load_integration/). */
+interface LoadFigures {
+  changes: number;
+  achieved_rate: number;
+}
+
+/** `hearth_load.<service>` inside HA (its response). */
+async function loadService(conn: Connection, service: 'start' | 'clear', data: Record<string, unknown> = {}): Promise<LoadFigures> {
+  const r = await conn.sendMessagePromise<{ response: LoadFigures }>({
+    type: 'call_service',
+    domain: 'hearth_load',
+    service,
+    service_data: data,
+    return_response: true,
+  });
+  return r.response;
+}
+
+/** The coach's and the dashboard's sections of the bench hub's hearth.yaml: configured, idle (no schedule). */
+export function coachAndDashboard(ollamaUrl: string): (config: Record<string, unknown>) => void {
+  return (config) =>
+    Object.assign(config, {
+      cameras: [
+        { name: 'desk', input: lavfiGraph(CAMERA), format: 'lavfi' },
+        { name: 'kitchen', input: lavfiGraph({ ...CAMERA, source: 'smptehdbars', live: true }), format: 'lavfi' },
+      ],
+      checkins: { when_away: 'normal', in_quiet_hours: 'normal', data_first: false },
+      ollama: { host: ollamaUrl },
+      lifecoach: { capture_when: { person_home: false } },
+      dashboard: { sync: true },
     });
-    try {
-      const idle = await settledRss(hub.pid);
-      let peak = idle;
+}
+
+export interface HubMemoryFigures {
+  /** Settled, after start (and the dashboard's one sync). */
+  rest: Memory;
+  /** Settled, after `changes` state changes made inside HA. */
+  afterLoad: Memory;
+  changes: number;
+  /** With `checkins`: the peak during them and the settled RSS after. */
+  checkins?: { peak: number; after: Memory; outcomes: string[] };
+}
+
+/**
+ * One hub process (`compiled`, the deployed node flags): its settled memory at rest, after
+ * `changes` HA state changes (hearth_load: `entities` extra entities changed round-robin inside
+ * HA, as bench/hub-load.ts makes them), then, with `checkins`, through that many check-ins.
+ * `configure` adds the coach's and dashboard's sections (or nothing: the anchor).
+ */
+export async function hubMemory(
+  stack: Stack,
+  compiled: Pick<Compiled, 'cli' | 'probe'>,
+  options: { configure?: (config: Record<string, unknown>) => void; changes: number; entities?: number; checkins?: number },
+): Promise<HubMemoryFigures> {
+  await loadService(stack.conn, 'clear');
+  const hub = await startHubProcess(stack, {
+    schedules: 'never',
+    compiled,
+    nodeFlags: DEPLOYED_NODE_FLAGS,
+    ...(options.configure ? { configure: options.configure } : {}),
+  });
+  try {
+    if (options.configure) await dashboardSynced(hub.logFile);
+    const rest = await settledMemory(hub.pid);
+    const load = options.changes
+      ? await loadService(stack.conn, 'start', {
+          entities: options.entities ?? 2000,
+          rate: 2000,
+          changes: options.changes,
+          duration: 3600,
+          wait: true,
+        })
+      : { changes: 0, achieved_rate: 0 };
+    const afterLoad = await settledMemory(hub.pid);
+    const figures: HubMemoryFigures = { rest, afterLoad, changes: load.changes };
+    if (options.checkins) {
+      let peak = afterLoad.rss;
       const sampler = setInterval(() => {
         try {
           peak = Math.max(peak, memory(hub.pid).rss);
@@ -234,34 +286,82 @@ async function hubRss(runs: number): Promise<void> {
         }
       }, 20);
       const outcomes: string[] = [];
-      for (let i = 0; i < runs; i++)
-        outcomes.push((await hub.api<{ outcome: string; reason: string | null }>('POST', '/api/checkin?wait=1')).outcome);
-      clearInterval(sampler);
-      const after = await settledRss(hub.pid);
-      if (outcomes.some((o) => o !== 'model')) throw new Error(`a check-in in the hub fell back (${outcomes.join(', ')})`);
-      console.log(`
-the hub's memory (VmRSS of \`node dist/src/cli.js run\`, compiled as the Nix package runs it; real HA + Mosquitto), ${runs} check-ins through POST /api/checkin`);
-      console.log(
-        table(
-          ['figure', 'MB', 'target', 'verdict'],
-          [
-            ['coach configured, idle', fmt(idle / MB, 0), `≤ ${TARGETS.hubIdleMb}`, idle / MB <= TARGETS.hubIdleMb ? 'ok' : 'OVER'],
-            [
-              'peak during check-ins',
-              fmt(peak / MB, 0),
-              `≤ idle + ${TARGETS.hubPeakExtraMb}`,
-              (peak - idle) / MB <= TARGETS.hubPeakExtraMb
-                ? `ok (+${fmt((peak - idle) / MB, 0)})`
-                : `OVER (+${fmt((peak - idle) / MB, 0)})`,
-            ],
-            ['idle again, 5 s after', fmt(after / MB, 0), '', ''],
-            ['anchor: the same hub without the coach', fmt(anchorRss / MB, 0), '', ''],
-          ],
-        ),
-      );
-    } finally {
-      await hub.stop();
+      try {
+        for (let i = 0; i < options.checkins; i++)
+          outcomes.push((await hub.api<{ outcome: string; reason: string | null }>('POST', '/api/checkin?wait=1')).outcome);
+      } finally {
+        clearInterval(sampler);
+      }
+      figures.checkins = { peak, after: await settledMemory(hub.pid), outcomes };
     }
+    return figures;
+  } finally {
+    await hub.stop();
+    await loadService(stack.conn, 'clear').catch(() => undefined);
+  }
+}
+
+/** Waits (bounded) until the hub's dashboard unit logged the end of its sync, so "at rest" is after it. */
+async function dashboardSynced(logFile: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    if (/"unit":"dashboard"[^\n]*"msg":"dashboard sync/.test(text) || /"msg":"dashboard synced"/.test(text)) return;
+    if (/"unit":"dashboard"[^\n]*"level":(40|50)/.test(text)) return;
+    await sleep(500);
+  }
+  console.log('(the dashboard did not log the end of its sync within 120 s: measured anyway)');
+}
+
+/**
+ * The hub's RSS with the coach and the dashboard configured and idle, at rest and after
+ * `changes` HA state changes, then its peak during check-ins; beside the same hub without them.
+ */
+async function hubRss(runs: number, changes: number): Promise<void> {
+  const { stack } = await benchStack();
+  const standIn = await startOllamaStandIn();
+  standIn.set({ answer: () => answer, chunkSize: 64 });
+  // As the Nix package runs it: tsc output, no transpiler in the process.
+  const compiled = compileHearth();
+  try {
+    const anchor = await hubMemory(stack, compiled, { changes });
+    const hub = await hubMemory(stack, compiled, { configure: coachAndDashboard(standIn.url), changes, checkins: runs });
+    const c = hub.checkins!;
+    if (c.outcomes.some((o) => o !== 'model')) throw new Error(`a check-in in the hub fell back (${c.outcomes.join(', ')})`);
+    const verdict = (m: Memory) => (m.rss / MB <= TARGETS.hubIdleMb ? 'ok' : 'OVER');
+    const row = (label: string, m: Memory, target = '', v = ''): string[] => [
+      label,
+      fmt(m.rss / MB),
+      fmt(m.anon / MB),
+      fmt(m.file / MB),
+      target,
+      v,
+    ];
+    console.log(`
+the hub's memory (VmRSS of \`node dist/src/cli.js run\` with NODE_OPTIONS=${DEPLOYED_NODE_FLAGS.join(' ')}, compiled as the Nix package
+runs it; real HA + Mosquitto): the coach (two lavfi webcams, the stand-in, no schedule) and the dashboard (sync: true, after its
+sync) configured and idle; ${hub.changes} HA state changes (hearth_load, 2,000 entities); then ${runs} check-ins through
+POST /api/checkin; load average ${loadAverage()}`);
+    console.log(
+      table(
+        ['figure', 'VmRSS MB', 'anon MB', 'file MB', 'target', 'verdict'],
+        [
+          row('coach + dashboard idle, at rest', hub.rest, `≤ ${TARGETS.hubIdleMb}`, verdict(hub.rest)),
+          row(`  after ${hub.changes} changes`, hub.afterLoad, `≤ ${TARGETS.hubIdleMb}`, verdict(hub.afterLoad)),
+          [
+            '  peak during check-ins',
+            fmt(c.peak / MB),
+            '',
+            '',
+            `≤ idle + ${TARGETS.hubPeakExtraMb}`,
+            `${(c.peak - hub.afterLoad.rss) / MB <= TARGETS.hubPeakExtraMb ? 'ok' : 'OVER'} (+${fmt((c.peak - hub.afterLoad.rss) / MB, 0)})`,
+          ],
+          row('  idle again after the check-ins', c.after),
+          row('anchor: the hub without them, at rest', anchor.rest),
+          row(`  after ${anchor.changes} changes`, anchor.afterLoad),
+        ],
+      ),
+    );
   } finally {
     compiled.remove();
     await standIn.close();

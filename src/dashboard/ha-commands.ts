@@ -4,7 +4,7 @@
  * websocket.py, const.py and the auth/config components of HA 2026.10).
  */
 import type { HassConfig, HassEntity } from 'home-assistant-js-websocket';
-import type { RegistryDevice, RegistryEntity } from '../hub/ha/entity-resolver.js';
+import type { RegistryDevice, RegistryEntity } from '../ha-registry/entity-resolver.js';
 import type { LovelaceConfig } from './cards.js';
 
 /**

@@ -4,7 +4,7 @@
  * `components`). Plain data, so the generator stays pure; `readSnapshot` (snapshot-io.ts)
  * fills it over the websocket API.
  */
-import type { RegistryDevice, RegistryEntity } from '../hub/ha/entity-resolver.js';
+import type { RegistryDevice, RegistryEntity } from '../ha-registry/entity-resolver.js';
 
 export interface HaSnapshot {
   /** `config/entity_registry/list` (entity_id, platform, unique_id, device_id, disabled_by). */

@@ -1,28 +1,20 @@
 /**
  * Keeping hearth's dashboard in sync from `hearth run` (optional, `dashboard: { sync: true }`
- * in hearth.yaml): a hub unit (start/stop, src/hub/unit.ts's contract) that pushes the
- * dashboard once HA is RUNNING and hearth's own entities are in HA's registry. The hub makes
- * the unit again on every configuration reload, so a new routine or device reaches the
- * dashboard then. It never overwrites an edit made in HA (that needs `hearth dashboard --push
- * --force`): it logs what differs instead. Failures are logged, never thrown: the dashboard is
- * not worth stopping the hub for.
+ * in hearth.yaml): a unit (name, start, stop: the hub's HubUnit contract kept structurally, no
+ * hub import; src/hub/dashboard/unit.ts mounts it) that pushes the dashboard once HA is RUNNING
+ * and hearth's own entities are in HA's registry. The hub makes the unit again on every
+ * configuration reload, so a new routine or device reaches the dashboard then. It never
+ * overwrites an edit made in HA (that needs `hearth dashboard --push --force`): it logs what
+ * differs instead. Failures are logged, never thrown: the dashboard is not worth stopping the
+ * hub for.
+ *
+ * The generator, the push and their libraries are imported at the first sync, not with the
+ * hub: without `sync` (the default) the unit costs the hub no memory (bench/lifecoach.ts).
  */
 import { join } from 'node:path';
-import { stateDirOf } from '../config/state-dir.js';
-import type { DashboardSettings } from '../config/dashboard.js';
 import type { Household } from '../config/household.js';
-import type { UnitFactory } from '../hub/unit.js';
+import { stateDirOf } from '../config/state-dir.js';
 import type { Logger } from '../log.js';
-import { generateDashboard } from './generate.js';
-import { haCommander, type HaCommander } from './ha-commands.js';
-import { DashboardPushError } from './push.js';
-import { runDashboard } from './run.js';
-import { readSnapshot } from './snapshot-io.js';
-
-/** hearth.yaml's `dashboard:` (config/dashboard.ts). */
-export function dashboardSettings(household: Household): DashboardSettings {
-  return household.config.dashboard;
-}
 
 export interface DashboardUnitDeps {
   household: Household;
@@ -54,28 +46,14 @@ export interface DashboardUnit {
 export const dashboardRecordFile = (stateDir: string | undefined): string => join(stateDirOf(stateDir), 'dashboard.json');
 
 /**
- * The dashboard as a configuration-built hub unit (src/hub/units.ts): made again on every
- * reload or entity-id change, so each new unit syncs once more (a no-op when HA already holds
- * the same config; refused, and logged, when the person edited it in HA). Nothing is carried
- * over from the previous unit: the record file is the dashboard's memory.
+ * The unit: with `dashboard.sync`, start() syncs once (waits for `after`, HA RUNNING and
+ * hearth's entities, bounded by `settleTimeoutMs`; then pushes unless HA holds an edit);
+ * without it, start() only settles `done`.
  */
-export const dashboardUnit: UnitFactory<DashboardUnit> = {
-  name: 'dashboard',
-  create: (deps, previous) =>
-    createDashboardUnit({
-      household: deps.household,
-      ha: deps.ha,
-      logger: deps.logger,
-      recordFile: dashboardRecordFile(deps.household.config.state_dir),
-      // A predecessor still pushing writes the record first: reading it before would look like an edit.
-      ...(previous ? { after: previous.done } : {}),
-    }),
-};
-
 export function createDashboardUnit(deps: DashboardUnitDeps): DashboardUnit {
   const log = deps.logger.child({ unit: 'dashboard' });
-  const settings = dashboardSettings(deps.household);
-  const conn: HaCommander = haCommander(deps.ha);
+  const settings = deps.household.config.dashboard;
+  let parts: typeof import('./sync-parts.js') | undefined;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let finish: () => void = () => {};
@@ -88,6 +66,9 @@ export function createDashboardUnit(deps: DashboardUnitDeps): DashboardUnit {
   const sync = async (): Promise<void> => {
     await deps.after;
     await deps.ha.whenRunning();
+    if (stopped) return;
+    const { generateDashboard, haCommander, readSnapshot, runDashboard } = (parts ??= await import('./sync-parts.js'));
+    const conn = haCommander(deps.ha);
     // Discovery may still be on its way: wait (bounded) until HA has every entity of hearth's.
     const deadline = Date.now() + (deps.settleTimeoutMs ?? 60_000);
     while (!stopped) {
@@ -116,7 +97,7 @@ export function createDashboardUnit(deps: DashboardUnitDeps): DashboardUnit {
       sync()
         .catch((err: unknown) => {
           if (stopped) return;
-          if (err instanceof DashboardPushError) log.warn({ code: err.code, differences: err.differences }, err.message);
+          if (parts && err instanceof parts.DashboardPushError) log.warn({ code: err.code, differences: err.differences }, err.message);
           else log.error({ err: (err as Error).message }, 'dashboard sync failed');
         })
         .finally(finish);

@@ -8,7 +8,7 @@ import type { Household } from '../config/household.js';
 import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js';
 import type { Logger } from '../log.js';
 import type { HaClient } from './ha/client.js';
-import { resolveEntityIds, type RegistryDevice, type RegistryEntity } from './ha/entity-resolver.js';
+import { resolveEntityIds, type RegistryDevice, type RegistryEntity } from '../ha-registry/entity-resolver.js';
 
 /** HA's entity and device registries (two websocket requests, sent together). */
 export interface Registries {

@@ -5,17 +5,15 @@
  * hearth's HTTP), the Ollama client, the runner, the schedule, the SQLite record, the cameras
  * switch (persisted: off stays off across restarts), the HA entities (discovery.ts) and the
  * stills' retention. Every I/O edge is a port in `LifecoachDeps`.
+ *
+ * Idle between check-ins, it holds only the schedule, its subscriptions and the store: the
+ * check-in machinery (runner, prompt, answer schema; ollama-js in the client) is imported at the
+ * first check-in, and the start-up model check goes over node:http (ollama/http-json.ts), so a
+ * configured coach that has not checked in costs the hub next to nothing (bench/lifecoach.ts).
  */
 import type { Database } from 'better-sqlite3';
 import { join } from 'node:path';
-import {
-  CheckinRunner,
-  type CameraPort,
-  type CheckinNotification,
-  type CheckinSources,
-  type CheckinTrigger,
-  type ModelPort,
-} from './checkin/runner.js';
+import type { CameraPort, CheckinNotification, CheckinRunner, CheckinSources, CheckinTrigger, ModelPort } from './checkin/runner.js';
 import type { CameraConfig, CheckinSettings, LifecoachSettings, OllamaSettings } from '../config/lifecoach.js';
 import {
   checkinMessages,
@@ -128,29 +126,34 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
     ? createStillsKeeper({ dir: join(deps.stateDir, 'stills'), retentionSeconds: deps.lifecoach.retention, now: () => deps.clock.now() })
     : undefined;
 
-  const runner = new CheckinRunner({
-    person: deps.person,
-    timezone: deps.timezone,
-    settings: deps.checkins,
-    quietHours: deps.quietHours,
-    captureWhen: deps.lifecoach.capture_when,
-    clock: deps.clock,
-    sources: deps.sources,
-    cameras: cameraPort,
-    camerasOn: () => camerasOn,
-    model,
-    modelOptions: {
-      num_ctx: deps.ollama.num_ctx,
-      num_predict: deps.ollama.num_predict,
-      keep_alive: deps.ollama.keep_alive,
-      temperature: 0,
-      think: false,
-    },
-    store,
-    notifier: { deliver: (n) => deps.notify(n) },
-    ...(keeper ? { keeper } : {}),
-    ...(deps.log ? { log: deps.log } : {}),
-  });
+  // Made at the first check-in (a dynamic import): an idle coach does not load it.
+  let runner: Promise<CheckinRunner> | undefined;
+  const makeRunner = async (): Promise<CheckinRunner> => {
+    const { CheckinRunner } = await import('./checkin/runner.js');
+    return new CheckinRunner({
+      person: deps.person,
+      timezone: deps.timezone,
+      settings: deps.checkins,
+      quietHours: deps.quietHours,
+      captureWhen: deps.lifecoach.capture_when,
+      clock: deps.clock,
+      sources: deps.sources,
+      cameras: cameraPort,
+      camerasOn: () => camerasOn,
+      model,
+      modelOptions: {
+        num_ctx: deps.ollama.num_ctx,
+        num_predict: deps.ollama.num_predict,
+        keep_alive: deps.ollama.keep_alive,
+        temperature: 0,
+        think: false,
+      },
+      store,
+      notifier: { deliver: (n) => deps.notify(n) },
+      ...(keeper ? { keeper } : {}),
+      ...(deps.log ? { log: deps.log } : {}),
+    });
+  };
 
   const scheduler: CheckinScheduler | undefined =
     deps.checkins.daily || deps.checkins.cron
@@ -214,7 +217,12 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
   };
 
   async function checkin(trigger: CheckinTrigger): Promise<CheckinRecord> {
-    const record = await runner.run(trigger);
+    // A failed import is tried again at the next check-in.
+    runner ??= makeRunner().catch((error: unknown) => {
+      runner = undefined;
+      throw error;
+    });
+    const record = await (await runner).run(trigger);
     const reason = record.reason ?? '';
     lastFailure = /^(model_unreachable|ollama_unreachable)/.test(reason)
       ? 'unreachable'
@@ -275,7 +283,7 @@ export function createLifecoach(deps: LifecoachDeps): Lifecoach {
       for (const u of unsubscribe.splice(0)) u();
       scheduler?.stop();
       clearInterval(pruneTimer);
-      await runner.stop();
+      await (await runner?.catch(() => undefined))?.stop();
     },
     onReconnect(link) {
       if (link === 'mqtt') republish();

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveEntityIds, type RegistryDevice, type RegistryEntity } from '../../src/hub/ha/entity-resolver.js';
+import { resolveEntityIds, type RegistryDevice, type RegistryEntity } from '../../src/ha-registry/entity-resolver.js';
 import { connectHA, wsCommand } from '../stack/ha-client.js';
 import { dumpLogsOnFailure, startStack, type Stack } from '../helpers/index.js';
 

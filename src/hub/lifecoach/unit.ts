@@ -1,172 +1,70 @@
 /**
- * The life coach (src/lifecoach/) mounted as the hub's `lifecoach` unit. This file only wires
- * it to the hub's shared deps; what the coach does is in src/lifecoach/unit.ts.
+ * The life coach (src/lifecoach/) mounted as the hub's `lifecoach` unit. This file decides what
+ * runs in this process and imports the wiring for it (mount.ts) at start(): a hub without the
+ * coach loads none of src/lifecoach/. What the coach does is in src/lifecoach/unit.ts.
  *
  * What this process does depends on the placement (`deps.coach`, decided by service.ts from
- * `--only lifecoach`, `--no-lifecoach` and `lifecoach.placement`):
- * - `coach`: the whole coach, when `checkins:` is configured: check-ins on its schedule and on
- *   demand, the facts read from HA (`sensor.routine_<id>`, `sensor.<person>_room`,
- *   `todo.get_items`: ha/sources.ts, the same in every placement), the notification through the
- *   person's `notify` service with the hub's own `HEARTH_DONE:<routine>` /
- *   `HEARTH_SNOOZE:<routine>` action ids (reminders/action-intake.ts takes them back), its
- *   entities over MQTT, its records in the hub's SQLite file, and its HTTP routes. Stills come
- *   from the local cameras, or over HTTP from the hub hearth when `deps.coach.hub` is set.
+ * `--only lifecoach`, `--no-lifecoach` and `lifecoach.placement`) and the configuration:
+ * - `coach`: the whole coach, when `checkins:` is configured (mount.ts `mountCoach`);
  * - `stills`: the coach runs in another process or on another host and this hearth has the
- *   cameras: only `/stills/<camera>.jpg` (the cameras switch followed on its retained MQTT
- *   state, `capture_when` checked against HA's room sensor);
- * - otherwise, and with neither `checkins:` nor `cameras:`, an idle unit: nothing is captured,
- *   nothing is published.
+ *   cameras: only `/stills/<camera>.jpg` (mount.ts `mountStills`);
+ * - otherwise, and with neither `checkins:` nor `cameras:`, an idle unit: nothing is loaded,
+ *   captured or published.
  */
 import type { RequestHandler, Router } from 'express';
-import { mayCapture } from '../../lifecoach/checkin/rules.js';
-import { coachTopics, type CoachDiscoveryContext } from '../../lifecoach/ha/discovery.js';
-import { sendCheckinNotification } from '../../lifecoach/ha/notification.js';
-import { haSources } from '../../lifecoach/ha/sources.js';
-import { coachRouter } from '../../lifecoach/http/routes.js';
-import { createCameraSet } from '../../lifecoach/stills/camera-set.js';
-import { createRemoteCameraSet } from '../../lifecoach/stills/remote.js';
-import { createCheckinStore } from '../../lifecoach/store.js';
-import { createLifecoach, type Lifecoach } from '../../lifecoach/unit.js';
-import { notificationActionId } from '../reminders/core/action-id.js';
+import type { Lifecoach } from '../../lifecoach/unit.js';
 import type { HubUnit, Link, UnitDeps, UnitFactory } from '../unit.js';
 
 export interface LifecoachUnit extends HubUnit {
   readonly name: 'lifecoach';
   /** What runs here: the whole coach, only the stills endpoint, or nothing. */
   readonly role: 'coach' | 'stills' | 'idle';
-  /** The coach, when it runs in this process. */
+  /** The coach, when it runs in this process (once started). */
   readonly coach: Lifecoach | undefined;
-  /** The coach's HTTP routes behind `auth` (the hub's bearer token); undefined when idle. */
+  /** The coach's HTTP routes behind `auth` (the hub's bearer token); undefined when idle or not started. */
   routes(auth: RequestHandler): Router | undefined;
 }
 
-/** Extra time a remote still may take beyond the slowest camera's own capture timeout (HTTP, queueing). */
-const REMOTE_MARGIN_MS = 10_000;
+/** What a placement's wiring (mount.ts) gives the unit. */
+export interface MountedCoach {
+  readonly coach: Lifecoach | undefined;
+  start(): void | Promise<void>;
+  stop(): void | Promise<void>;
+  onReconnect?(link: Link): void;
+  routes(auth: RequestHandler): Router;
+}
+
+/** The role in this process: the placement (default `coach`) and what hearth.yaml configures. */
+export function lifecoachRole(deps: Pick<UnitDeps, 'household' | 'coach'>): LifecoachUnit['role'] {
+  const { config } = deps.household;
+  const placement = deps.coach?.role ?? 'coach';
+  if (placement === 'coach' && config.checkins) return 'coach';
+  return placement !== 'off' && config.cameras.length > 0 ? 'stills' : 'idle';
+}
 
 /** Makes the unit from the hub's deps; see the file comment for the placements. */
 export function createLifecoachUnit(deps: UnitDeps): LifecoachUnit {
-  const { config } = deps.household;
-  const log = deps.logger.child({ unit: 'lifecoach' });
-  const placement = deps.coach ?? { role: 'coach' as const };
-  const people = config.people;
-  const person = people.find((p) => p.id === config.checkins?.person) ?? people[0]!;
-  const routines = config.routines
-    .filter((r) => r.person === undefined || r.person === person.id)
-    .map((r) => ({ id: r.id, title: r.title }));
-  const sources = haSources({ ha: deps.ha, person, routines, timezone: config.timezone, todoLists: config.lifecoach.todo_lists });
-  const discovery: CoachDiscoveryContext = {
-    prefix: deps.context.prefix,
-    baseTopic: deps.context.baseTopic,
-    version: deps.context.version,
-    ...(placement.availabilityTopic ? { availabilityTopic: placement.availabilityTopic } : {}),
-  };
-
-  const role: LifecoachUnit['role'] =
-    placement.role === 'coach' && config.checkins ? 'coach' : placement.role !== 'off' && config.cameras.length > 0 ? 'stills' : 'idle';
-
+  const role = lifecoachRole(deps);
   if (role === 'idle') {
     return { name: 'lifecoach', role, coach: undefined, start() {}, stop() {}, routes: () => undefined };
   }
-
-  if (role === 'stills') {
-    // The coach elsewhere owns the switch; its retained state says whether anyone may capture.
-    // Off until that state arrives: a lost broker or retained state must not turn cameras on.
-    let camerasOn = false;
-    let unsubscribe: (() => void) | undefined;
-    const cameras = createCameraSet({ cameras: config.cameras, now: () => deps.clock.now() });
-    const store = createCheckinStore(deps.store.db);
-    let router: Router | undefined;
-    return {
-      name: 'lifecoach',
-      role,
-      coach: undefined,
-      start() {
-        unsubscribe ??= deps.mqtt.subscribe(coachTopics(discovery).camerasState, (_topic, payload) => {
-          const state = payload.toString().trim().toUpperCase();
-          if (state === 'ON' || state === 'OFF') camerasOn = state === 'ON';
-        });
-        log.info({ cameras: cameras.names }, 'the life coach runs elsewhere: serving its stills only');
-      },
-      stop() {
-        unsubscribe?.();
-        unsubscribe = undefined;
-      },
-      routes(auth) {
-        return (router ??= coachRouter({
-          auth,
-          cameras,
-          store,
-          async captureBlocked() {
-            const when = config.lifecoach.capture_when;
-            const presence = await Promise.resolve(sources.presence()).catch(() => undefined);
-            // Conditions on where the person is cannot be checked without HA: no capture then.
-            if (!presence && (when.person_home || when.rooms)) return 'presence_unknown';
-            return mayCapture({ camerasOn, cameraCount: cameras.names.length, when, presence: presence ?? { home: false } }).reason;
-          },
-        }));
-      },
-    };
-  }
-
-  const names = config.cameras.map((c) => c.name);
-  const slowest = Math.max(0, ...config.cameras.map((c) => c.timeout * 1000));
-  const hub = placement.hub;
-  const titles = new Map(config.routines.map((r) => [r.id, r.title]));
-  const coach = createLifecoach({
-    cameras: config.cameras,
-    checkins: config.checkins!,
-    ollama: config.ollama,
-    lifecoach: config.lifecoach,
-    timezone: config.timezone,
-    quietHours: config.checkins?.quiet_hours ?? config.quiet_hours,
-    person: { id: person.id, name: person.name },
-    sources,
-    mqtt: deps.mqtt,
-    discovery,
-    async notify(notification) {
-      if (!person.notify) {
-        log.warn({ person: person.id }, `no notify service for ${person.id} (people[].notify): the check-in is only in HA`);
-        return;
-      }
-      await sendCheckinNotification(deps.ha, person.notify, notification, {
-        actionId: (routine, action) => notificationActionId(routine, action),
-        titleOf: (routine) => titles.get(routine),
-      });
-    },
-    db: deps.store.db,
-    stateDir: deps.stateDir ?? 'state',
-    clock: deps.clock,
-    log,
-    ...(hub
-      ? {
-          cameraPort: createRemoteCameraSet({
-            hubUrl: hub.url,
-            token: () => hub.token,
-            names,
-            timeoutMs: slowest + REMOTE_MARGIN_MS,
-            now: () => deps.clock.now(),
-          }),
-        }
-      : {}),
-  });
-
-  let router: Router | undefined;
+  let mounted: MountedCoach | undefined;
   return {
     name: 'lifecoach',
     role,
-    coach,
-    start: () => coach.start(),
-    stop: () => coach.stop(),
-    onReconnect: (link: Link) => coach.onReconnect(link),
-    routes(auth) {
-      return (router ??= coachRouter({
-        auth,
-        cameras: coach.cameraPort,
-        store: coach.store,
-        captureBlocked: () => coach.captureBlocked(),
-        runCheckin: (trigger) => coach.checkin(trigger),
-      }));
+    get coach() {
+      return mounted?.coach;
     },
+    async start() {
+      if (!mounted) {
+        const { mountCoach, mountStills } = await import('./mount.js');
+        mounted = role === 'coach' ? mountCoach(deps) : mountStills(deps);
+      }
+      await mounted.start();
+    },
+    stop: () => mounted?.stop(),
+    onReconnect: (link) => mounted?.onReconnect?.(link),
+    routes: (auth) => mounted?.routes(auth),
   };
 }
 

@@ -28,6 +28,11 @@ export interface CheckinSources {
   /** Open items of the person's HA to-do lists; a failure leaves them out (noted in the record). */
   todos(): Promise<TodoFacts[]>;
   presence(): Promise<PresenceFacts> | PresenceFacts;
+  /**
+   * The sources for one check-in, whose reads may share one answer (HA reads states only all at
+   * once: ha/sources.ts). Without it, the check-in reads through these methods.
+   */
+  session?(): Omit<CheckinSources, 'session'>;
 }
 
 export interface CameraPort {
@@ -153,10 +158,11 @@ export class CheckinRunner {
     };
 
     const notes: string[] = [];
+    const sources = d.sources.session?.() ?? d.sources;
     // A fact source that fails leaves its facts out (noted in the record); the check-in goes on.
     let presence: PresenceFacts;
     try {
-      presence = await d.sources.presence();
+      presence = await sources.presence();
     } catch (error) {
       presence = { home: true };
       notes.push(`presence_unavailable: ${(error as Error).message}`);
@@ -178,13 +184,13 @@ export class CheckinRunner {
     const contextStarted = performance.now();
     let routines: RoutineFacts[] = [];
     try {
-      routines = await d.sources.routines(startedAt);
+      routines = await sources.routines(startedAt);
     } catch (error) {
       notes.push(`routines_unavailable: ${(error as Error).message}`);
     }
     let todos: TodoFacts[] = [];
     try {
-      todos = await d.sources.todos();
+      todos = await sources.todos();
     } catch (error) {
       notes.push(`todos_unavailable: ${(error as Error).message}`);
     }

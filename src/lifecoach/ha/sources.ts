@@ -4,6 +4,11 @@
  * title, last_done, next_due, due_since, snoozed_until, streak), the person's room sensor
  * (`sensor.<person>_room`) and the open to-do items. The same in the hub's process and on
  * another host (a coach-only hearth), so moving the coach is a configuration change only.
+ *
+ * HA's websocket API reads states only all at once (`get_states`): a check-in's reads (presence,
+ * routines, the to-do lists) go through `session()` and share one answer, which goes with the
+ * check-in; so a large HA costs one parse per check-in and nothing between check-ins. Each read
+ * outside a session (the stills route's capture check) asks HA afresh.
  */
 import type { CheckinSources } from '../checkin/runner.js';
 import { presenceFromRoom, routineFactsFromPublished, type PublishedRoutine } from './facts.js';
@@ -16,6 +21,7 @@ interface HaState {
 }
 
 const slug = (id: string): string => id.replace(/-/g, '_');
+
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export interface HaSourcesOptions {
@@ -28,11 +34,11 @@ export interface HaSourcesOptions {
 }
 
 export function haSources(options: HaSourcesOptions): CheckinSources {
-  const states = async (): Promise<Map<string, HaState>> => {
+  const readStates = async (): Promise<Map<string, HaState>> => {
     const all = await options.ha.sendMessage<HaState[]>({ type: 'get_states' });
     return new Map(all.map((s) => [s.entity_id, s]));
   };
-  return {
+  const over = (states: () => Promise<Map<string, HaState>>): Omit<CheckinSources, 'session'> => ({
     async routines(now) {
       const byId = await states();
       return options.routines.flatMap((r) => {
@@ -51,10 +57,27 @@ export function haSources(options: HaSourcesOptions): CheckinSources {
         return [routineFactsFromPublished(published, now, options.timezone)];
       });
     },
-    todos: () => fetchTodos(options.ha, options.todoLists),
+    async todos() {
+      const lists = options.todoLists ?? [...(await states()).keys()].filter((id) => id.startsWith('todo.')).sort();
+      return fetchTodos(options.ha, lists);
+    },
     async presence() {
       const room = (await states()).get(`sensor.${slug(options.person.id)}_room`);
       return presenceFromRoom(room?.state);
+    },
+  });
+  return {
+    ...over(readStates),
+    session() {
+      let shared: Promise<Map<string, HaState>> | undefined;
+      return over(() => {
+        // A failed read is not shared: the check-in's next read asks HA again.
+        shared ??= readStates().catch((error: unknown) => {
+          shared = undefined;
+          throw error;
+        });
+        return shared;
+      });
     },
   };
 }

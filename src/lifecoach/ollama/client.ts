@@ -1,23 +1,28 @@
 /**
  * The coach's model client: the `ollama` package against the configured host, with what a
  * check-in needs from Ollama's API (docs/api.md):
- * - `checkModel()`: `/api/show` (exists? `vision` in `capabilities`?) and `/api/tags` (digest);
+ * - `checkModel()`: `/api/show` (exists? `vision` in `capabilities`?) and `/api/tags` (digest),
+ *   two plain JSON requests over node:http (http-json.ts: the coach checks its model at start,
+ *   and ollama-js there would load Node's fetch into an otherwise idle hub);
  * - `warmUp()`: a load-only `/api/generate` (no prompt) with the same `num_ctx` and `keep_alive`
  *   as the check-in (a different `num_ctx` reloads the model);
  * - `chat()`: streamed `/api/chat` with `think: false`, `format` = the JSON schema of the zod
  *   answer schema, temperature 0, fixed `num_ctx`, `num_predict` cap; an empty answer or one cut
  *   off (`done_reason: "length"`) is invalid; the answer is validated with zod.
  *
- * Every request carries an AbortSignal through the fetch the client is built with: the total
- * deadline, the first-token and the stall timeout abort it at any stage, also while a cold load
- * holds back the response headers (ollama-js's own abort only reaches a stream once it has
- * started). Failures are OllamaFailure with a kind (failure.ts).
+ * Every request carries an AbortSignal through the fetch the client is built with (http-fetch.ts,
+ * over node:http): the total deadline, the first-token and the stall timeout abort it at any
+ * stage, also while a cold load holds back the response headers (ollama-js's own abort only
+ * reaches a stream once it has started). Failures are OllamaFailure with a kind (failure.ts). The `ollama` package is
+ * imported at the first warm-up or chat, not with the coach.
  */
-import { Ollama, type ChatResponse, type ShowResponse } from 'ollama';
+import type { ChatResponse, ListResponse, Ollama, ShowResponse } from 'ollama';
 import { z } from 'zod';
 import type { OllamaSettings } from '../../config/lifecoach.js';
 import { startDeadlines } from './deadlines.js';
 import { classifyOllamaError, OllamaFailure } from './failure.js';
+import { httpFetch } from './http-fetch.js';
+import { ollamaJson, type JsonResponse } from './http-json.js';
 
 export type OllamaClientSettings = Pick<
   OllamaSettings,
@@ -80,7 +85,7 @@ export function answerFormat(schema: z.ZodType): Record<string, unknown> {
 }
 
 /** A fetch whose every request also ends when `signal` aborts. */
-function fetchWith(signal: AbortSignal, base: typeof fetch): typeof fetch {
+function fetchWith(signal: AbortSignal, base: FetchLike): typeof fetch {
   return (input, init) => base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
 }
 
@@ -94,10 +99,35 @@ function issuesLine(error: z.ZodError): string {
     .join('; ');
 }
 
-export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch?: typeof fetch } = {}): OllamaClient {
-  const baseFetch = deps.fetch ?? fetch;
+/**
+ * The body of a 2xx answer; otherwise throws what ollama-js throws for it (an Error with
+ * `status_code` and Ollama's `error` text), so failure.ts classifies both alike.
+ */
+function okBody(path: string, r: JsonResponse): unknown {
+  if (r.status >= 200 && r.status < 300) return r.body;
+  const text =
+    r.body && typeof r.body === 'object' && typeof (r.body as { error?: unknown }).error === 'string'
+      ? (r.body as { error: string }).error
+      : typeof r.body === 'string' && r.body.trim()
+        ? r.body.trim()
+        : `Error ${r.status}`;
+  throw Object.assign(new Error(text), { status_code: r.status, path });
+}
+
+type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The client for `settings`. `deps.fetch`: what ollama-js sends warm-ups and chats with
+ * (default http-fetch.ts over node:http, not Node's fetch); the model check does not use it.
+ */
+export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch?: FetchLike } = {}): OllamaClient {
+  const baseFetch = deps.fetch ?? httpFetch;
   const keepAlive = `${settings.keep_alive}s`;
-  const clientFor = (signal: AbortSignal): Ollama => new Ollama({ host: settings.host, fetch: fetchWith(signal, baseFetch) });
+  let ollama: Promise<typeof import('ollama')> | undefined;
+  const clientFor = async (signal: AbortSignal): Promise<Ollama> => {
+    const { Ollama } = await (ollama ??= import('ollama'));
+    return new Ollama({ host: settings.host, fetch: fetchWith(signal, baseFetch) });
+  };
   const requestSignal = (outer?: AbortSignal): AbortSignal => {
     const timeout = AbortSignal.timeout(settings.request_timeout * 1000);
     return outer ? AbortSignal.any([timeout, outer]) : timeout;
@@ -105,10 +135,10 @@ export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch
 
   async function checkModel(signal?: AbortSignal): Promise<ModelCheck> {
     const model = settings.model;
-    const client = clientFor(requestSignal(signal));
-    let show: ShowResponse;
+    const requestSig = requestSignal(signal);
+    let show: Partial<ShowResponse>;
     try {
-      show = await client.show({ model });
+      show = okBody('/api/show', await ollamaJson(settings.host, '/api/show', { model }, requestSig)) as Partial<ShowResponse>;
     } catch (error) {
       const failure = classifyOllamaError(error, false);
       if (failure.kind === 'model_not_found')
@@ -122,9 +152,9 @@ export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch
     if (check.status === 'no_vision')
       check.detail = `model "${model}" has no vision capability (it has ${capabilities.join(', ') || 'none'})`;
     try {
-      const tags = await client.list();
+      const tags = okBody('/api/tags', await ollamaJson(settings.host, '/api/tags', undefined, requestSig)) as Partial<ListResponse>;
       const wanted = model.includes(':') ? model : `${model}:latest`;
-      const entry = tags.models.find((m) => m.name === wanted || m.model === wanted);
+      const entry = tags.models?.find((m) => m.name === wanted || m.model === wanted);
       if (entry?.digest) check.digest = entry.digest;
     } catch {
       // The digest is for the record only; show already answered.
@@ -140,7 +170,9 @@ export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch
     );
     try {
       // No prompt: Ollama loads the model and answers done_reason "load".
-      await clientFor(deadlines.signal).generate({
+      await (
+        await clientFor(deadlines.signal)
+      ).generate({
         model: settings.model,
         prompt: '',
         keep_alive: keepAlive,
@@ -168,7 +200,9 @@ export function createOllamaClient(settings: OllamaClientSettings, deps: { fetch
     let final: ChatResponse | undefined;
     let streamOpen = false;
     try {
-      const stream = await clientFor(deadlines.signal).chat({
+      const stream = await (
+        await clientFor(deadlines.signal)
+      ).chat({
         model: settings.model,
         messages: [
           { role: 'system', content: input.system },

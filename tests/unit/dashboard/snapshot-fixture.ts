@@ -5,7 +5,7 @@
  */
 import type { Household } from '../../../src/config/household.js';
 import { householdEntities } from '../../../src/esphome/entity-ids.js';
-import type { RegistryDevice, RegistryEntity } from '../../../src/hub/ha/entity-resolver.js';
+import type { RegistryDevice, RegistryEntity } from '../../../src/ha-registry/entity-resolver.js';
 import { discoveryEntities } from '../../../src/hub/mqtt/discovery-entities.js';
 import { householdDiscovery } from '../../../src/discovery/discovery.js';
 import type { HaSnapshot } from '../../../src/dashboard/snapshot.js';

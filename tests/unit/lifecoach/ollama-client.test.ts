@@ -2,6 +2,9 @@
  * The model client against the Ollama stand-in (tests/stand-ins/ollama-server.ts), or a real
  * Ollama with HEARTH_TEST_OLLAMA_URL (then the stand-in-only fault tests are skipped).
  */
+import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ollamaSettings } from '../../../src/config/lifecoach.js';
@@ -95,6 +98,37 @@ describe('model check', () => {
   it('says unreachable when nothing listens', async () => {
     const check = await createOllamaClient(settings({ host: 'http://127.0.0.1:9' })).checkModel();
     expect(check.status).toBe('unreachable');
+  });
+
+  it('says unreachable when the host accepts but never answers within request_timeout', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.resume(); // read the request (and so see its end), answer nothing
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const check = await createOllamaClient(settings({ host: `http://127.0.0.1:${port}`, request_timeout: '0.5s' })).checkModel();
+      expect(check.status).toBe('unreachable');
+      // The request was given up: its connection is closed, not left open.
+      await until(() => sockets.length > 0 && sockets.every((s) => s.destroyed || s.readableEnded));
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+
+  // The coach checks its model at start; Node's fetch (undici) loaded for that cost the idle hub
+  // 6–10 MB (bench/lifecoach.ts). The warm-up (ollama-js) loads it: the probe can tell.
+  it("checks the model without loading Node's fetch; the warm-up loads it", async () => {
+    const child = join(import.meta.dirname, 'helpers', 'model-check-child.ts');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', child, url, model], { timeout: 60_000 }, (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
+    expect(JSON.parse(out.trim())).toEqual({ status: 'ok', before: false, afterCheck: false, afterWarmUp: true });
   });
 });
 

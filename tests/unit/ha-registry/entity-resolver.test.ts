@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadHousehold } from '../../../../src/config/load.js';
-import { householdEntities, type DeviceEntities } from '../../../../src/esphome/entity-ids.js';
-import { resolveEntityIds } from '../../../../src/hub/ha/entity-resolver.js';
+import { loadHousehold } from '../../../src/config/load.js';
+import { householdEntities, type DeviceEntities } from '../../../src/esphome/entity-ids.js';
+import { resolveEntityIds } from '../../../src/ha-registry/entity-resolver.js';
 
 const button: DeviceEntities = {
   device: 'kitchen-meds-button',

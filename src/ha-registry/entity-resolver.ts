@@ -20,7 +20,7 @@
  * (`unresolved` says why), and a derived id that HA gave to another device is dropped rather
  * than read as this device's (a bedroom press must never acknowledge the kitchen's routine).
  */
-import type { DeviceEntities } from '../../esphome/entity-ids.js';
+import type { DeviceEntities } from '../esphome/entity-ids.js';
 
 export interface RegistryEntity {
   entity_id: string;
