@@ -225,11 +225,22 @@ export function main(argv: string[] = process.argv.slice(2)): number {
   console.log(meetsTargets ? 'all targets met' : 'targets NOT met');
 
   console.log('');
-  console.log("   the same with the entrance configured (options.doors: [[hall, away]]), and with the whole floor plan (the house's doors too):");
+  console.log(
+    "   the same with the entrance configured (options.doors: [[hall, away]]), and with the whole floor plan (the house's doors too):",
+  );
   const entrance = runRadioBench({ seeds, hours, engine, entrance: true });
   const plan = runRadioBench({ seeds, hours, engine, adjacency: true });
-  const both = radioTable([], entrance.all).replace(/^all {5}/m, 'entrance').split('\n');
-  console.log([...both, radioTable([], plan.all).replace(/^all {5}/m, 'doors   ').split('\n')[1]].join('\n'));
+  const both = radioTable([], entrance.all)
+    .replace(/^all {5}/m, 'entrance')
+    .split('\n');
+  console.log(
+    [
+      ...both,
+      radioTable([], plan.all)
+        .replace(/^all {5}/m, 'doors   ')
+        .split('\n')[1],
+    ].join('\n'),
+  );
 
   console.log('');
   console.log(

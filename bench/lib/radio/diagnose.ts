@@ -57,7 +57,11 @@ export function casesOf(trace: RadioTrace, detected: readonly Change[]): Case[] 
     let seenAt: number | undefined;
     if (roomAt(detected, s.start) === s.room) seenAt = s.start;
     else seenAt = detected.find((c) => c.t >= s.start && c.t < s.end && c.room === s.room)?.t;
-    out.push({ ...base, kind: seenAt === undefined ? 'not seen' : 'switch', delay: seenAt === undefined ? Infinity : (seenAt - s.start) / 1000 });
+    out.push({
+      ...base,
+      kind: seenAt === undefined ? 'not seen' : 'switch',
+      delay: seenAt === undefined ? Infinity : (seenAt - s.start) / 1000,
+    });
   }
   return out;
 }
@@ -107,7 +111,9 @@ export function classify(c: Case, doors: boolean, entrance = false): string {
   if (offline / n > 0.5) parts.push('own node offline');
   for (const tracker of tr.devices.map((d) => d.tracker)) {
     const short = tracker.replace(/^.*-/, '');
-    parts.push(`${short}: own node strongest ${Math.round(((best.get(tracker) ?? 0) / n) * 100)} %, old room silent ${Math.round(((silentOld.get(tracker) ?? 0) / n) * 100)} %`);
+    parts.push(
+      `${short}: own node strongest ${Math.round(((best.get(tracker) ?? 0) / n) * 100)} %, old room silent ${Math.round(((silentOld.get(tracker) ?? 0) / n) * 100)} %`,
+    );
   }
   return parts.join('; ');
 }
@@ -181,14 +187,21 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   const stays = cases.filter((c) => c.kind !== 'homecoming').sort((a, b) => b.delay - a.delay);
   const slow = stays.slice(0, Math.max(1, Math.ceil((stays.length * Number(values.share)) / 100)));
   const home = cases.filter((c) => c.kind === 'homecoming');
-  console.log(`${stays.length} stays, ${stays.filter((c) => c.kind === 'not seen').length} not seen; ${home.length} homecomings wrong or late`);
+  console.log(
+    `${stays.length} stays, ${stays.filter((c) => c.kind === 'not seen').length} not seen; ${home.length} homecomings wrong or late`,
+  );
   console.log(`slowest ${values.share} %:`);
   for (const c of slow) {
     const desk = c.trace.phoneDown && c.start >= c.trace.phoneDown.from && c.start < c.trace.phoneDown.to ? ' (phone on desk)' : '';
     const delay = Number.isFinite(c.delay) ? c.delay.toFixed(1) : 'not seen';
-    console.log(`  ${c.kind} ${c.scenario} seed ${c.seed} @${mmss(c.start)} ${c.from} -> ${c.to} ${delay}${desk}: ${classify(c, values.doors, values.entrance)}`);
+    console.log(
+      `  ${c.kind} ${c.scenario} seed ${c.seed} @${mmss(c.start)} ${c.from} -> ${c.to} ${delay}${desk}: ${classify(c, values.doors, values.entrance)}`,
+    );
   }
-  for (const c of home) console.log(`  homecoming ${c.scenario} seed ${c.seed} @${mmss(c.start)} ${c.to} shown after ${Number.isFinite(c.delay) ? c.delay.toFixed(1) : 'never'}`);
+  for (const c of home)
+    console.log(
+      `  homecoming ${c.scenario} seed ${c.seed} @${mmss(c.start)} ${c.to} shown after ${Number.isFinite(c.delay) ? c.delay.toFixed(1) : 'never'}`,
+    );
   if (values.quiet) return;
   for (const c of [...slow, ...home]) console.log(`\n${explain(c, values.doors, values.entrance)}`);
 }

@@ -139,7 +139,8 @@ export function scoreRadio(trace: RadioTrace, detected: Change[]): RadioScore {
     const s = { start: trace.truth[k]!.t, end: trace.truth[k + 1]?.t ?? end, room: trace.truth[k]!.room };
     if (s.room === AWAY || s.start < 60_000 || s.end - s.start < 30_000) continue;
     if (!trace.blackouts.some((b) => s.start >= b.from && s.start < b.to)) continue;
-    const seenAt = roomAt(detected, s.start) === s.room ? s.start : detected.find((c) => c.t >= s.start && c.t < s.end && c.room === s.room)?.t;
+    const seenAt =
+      roomAt(detected, s.start) === s.room ? s.start : detected.find((c) => c.t >= s.start && c.t < s.end && c.room === s.room)?.t;
     if (seenAt === undefined) blind.notSeen++;
     else blind.delays.push((seenAt - s.start) / 1000);
   }

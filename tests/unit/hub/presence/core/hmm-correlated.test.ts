@@ -58,13 +58,17 @@ describe('presence hmm: evidence under errors correlated in time', () => {
 
   const spell: Levels = { 'kitchen-presence': -70, 'office-presence': -60, 'hall-presence': -74 };
   const trip = (correlation: number) =>
-    run({ hmm_correlation: correlation }, ['phone'], [
-      { seconds: 120, levels: { phone: KITCHEN } },
-      // 15 s: the body blocks the kitchen node (−8 dB) and shadowing lifts the office's (+16 dB):
-      // the office leads by 10 dB.
-      { seconds: 15, levels: { phone: spell } },
-      { seconds: 60, levels: { phone: KITCHEN } },
-    ]);
+    run(
+      { hmm_correlation: correlation },
+      ['phone'],
+      [
+        { seconds: 120, levels: { phone: KITCHEN } },
+        // 15 s: the body blocks the kitchen node (−8 dB) and shadowing lifts the office's (+16 dB):
+        // the office leads by 10 dB.
+        { seconds: 15, levels: { phone: spell } },
+        { seconds: 60, levels: { phone: KITCHEN } },
+      ],
+    );
 
   it('does not move a person on a 15 s spell of −8 dB on the room’s own node (correlated, not new evidence)', () => {
     const rooms = trip(1);
@@ -74,10 +78,14 @@ describe('presence hmm: evidence under errors correlated in time', () => {
   });
 
   it('sees a real move within 10 s', () => {
-    const rooms = run({}, ['phone'], [
-      { seconds: 120, levels: { phone: KITCHEN } },
-      { seconds: 60, levels: { phone: OFFICE } },
-    ]);
+    const rooms = run(
+      {},
+      ['phone'],
+      [
+        { seconds: 120, levels: { phone: KITCHEN } },
+        { seconds: 60, levels: { phone: OFFICE } },
+      ],
+    );
     const seen = rooms.find((r) => r.t >= 120 * S && r.room === 'office');
     expect(seen).toBeDefined();
     expect(seen!.t - 120 * S).toBeLessThanOrEqual(10 * S);
@@ -87,24 +95,36 @@ describe('presence hmm: evidence under errors correlated in time', () => {
   const WRIST: Levels = { 'kitchen-presence': -85, 'office-presence': -55, 'hall-presence': -76 };
   it('holds a watch whose readings alone point elsewhere while the phone carried along still favours the room', () => {
     const watchOnly = (pool: number) =>
-      run({ hmm_pool: pool }, ['phone', 'watch'], [
-        { seconds: 120, levels: { phone: KITCHEN, watch: KITCHEN } },
-        // 9 s: the watch's wrist against the office wall (its node 21 dB up, the kitchen's
-        // 23 dB down); the phone still reads the kitchen.
-        { seconds: 9, levels: { phone: KITCHEN, watch: WRIST } },
-        { seconds: 60, levels: { phone: KITCHEN, watch: KITCHEN } },
-      ]);
-    expect(watchOnly(0.5).filter((r) => r.t >= 20 * S).every((r) => r.room === 'kitchen')).toBe(true);
+      run(
+        { hmm_pool: pool },
+        ['phone', 'watch'],
+        [
+          { seconds: 120, levels: { phone: KITCHEN, watch: KITCHEN } },
+          // 9 s: the watch's wrist against the office wall (its node 21 dB up, the kitchen's
+          // 23 dB down); the phone still reads the kitchen.
+          { seconds: 9, levels: { phone: KITCHEN, watch: WRIST } },
+          { seconds: 60, levels: { phone: KITCHEN, watch: KITCHEN } },
+        ],
+      );
+    expect(
+      watchOnly(0.5)
+        .filter((r) => r.t >= 20 * S)
+        .every((r) => r.room === 'kitchen'),
+    ).toBe(true);
     // Each device alone: the watch moves, and the person follows the last mover. (Pooled
     // evidence alone does not hold it either: the phone's sureness does.)
     expect(watchOnly(0).some((r) => r.room === 'office')).toBe(true);
   });
 
   it('still follows the watch when the phone stays behind (on the desk) for longer than hmm_pool_hold', () => {
-    const rooms = run({}, ['phone', 'watch'], [
-      { seconds: 120, levels: { phone: KITCHEN, watch: KITCHEN } },
-      { seconds: 60, levels: { phone: KITCHEN, watch: OFFICE } },
-    ]);
+    const rooms = run(
+      {},
+      ['phone', 'watch'],
+      [
+        { seconds: 120, levels: { phone: KITCHEN, watch: KITCHEN } },
+        { seconds: 60, levels: { phone: KITCHEN, watch: OFFICE } },
+      ],
+    );
     const seen = rooms.find((r) => r.t >= 120 * S && r.room === 'office');
     expect(seen).toBeDefined();
     expect(seen!.t - 120 * S).toBeLessThanOrEqual(30 * S);
