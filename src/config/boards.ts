@@ -1,7 +1,7 @@
 /**
  * The boards hearth knows and what each of their GPIOs can do. Pure data + rules; the checks
  * that use them live in pin-checks.ts, what each ESPHome platform accepts in
- * esphome/platform-pins.ts.
+ * platform-pins.ts.
  *
  * Pin rules follow the chip family (ESPHome's own validators: esphome/components/esp8266/gpio.py,
  * esp32/gpio_esp32.py, gpio_esp32_c3.py, gpio_esp32_s3.py), and then the board's module, which

@@ -1,7 +1,7 @@
 /**
- * What a device's board can do for what its spec asks: every pin a kind claims (its emitter's
- * `pins`, with the ESPHome platform and the use) is checked against the chip and module
- * (boards.ts) and against what that platform accepts (esphome/platform-pins.ts), and the board
+ * What a device's board can do for what its spec asks: every pin a kind claims (pin-claims.ts,
+ * with the ESPHome platform and the use) is checked against the chip and module
+ * (boards.ts) and against what that platform accepts (platform-pins.ts), and the board
  * must have Bluetooth where the kind needs it. Pure: one parsed device in, its issues out.
  *
  * Severity follows ESPHome: what its validators refuse is an error here, what they only warn
@@ -11,19 +11,8 @@ import { BOARDS, chipLabel, existingPins, hasBluetooth, pinFacts, pinName, pinRa
 import { configError, configWarning, type ConfigIssue } from './issues.js';
 import type { LoadedDevice } from './household.js';
 import type { DeviceSpec } from './kinds/index.js';
-import { emitterFor } from '../esphome/kinds/index.js';
-import { platformPinProblem, type PinClaim } from '../esphome/platform-pins.js';
-
-export type { PinClaim, PinUse } from '../esphome/platform-pins.js';
-
-/** Every GPIO a spec claims on its board, in spec order (empty for an unknown board). */
-export function pinClaims(spec: DeviceSpec): PinClaim[] {
-  const board = BOARDS[spec.board];
-  if (!board) return [];
-  // Each emitter is typed for its own kind; looking it up by `spec.kind` guarantees the match.
-  const pins = emitterFor(spec.kind).pins as (spec: DeviceSpec, board: Board) => PinClaim[];
-  return pins(spec, board);
-}
+import { pinClaims } from './pin-claims.js';
+import { platformPinProblem, type PinClaim } from './platform-pins.js';
 
 /** Kinds whose whole job needs Bluetooth LE. */
 const NEEDS_BLE = new Set<DeviceSpec['kind']>(['presence-node']);

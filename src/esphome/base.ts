@@ -1,23 +1,7 @@
-import type { EsphomeDefaults } from '../config/hearth-config.js';
 import type { DeviceSpec } from '../config/kinds/index.js';
 import type { EmitContext } from './context.js';
 import { secret, type ConfigObject } from './values.js';
-
-/** Secret names of one device, from the fleet defaults (`{name}` → device name with '-' → '_'). */
-export function deviceSecretNames(defaults: EsphomeDefaults, deviceName: string): { apiKey: string; otaPassword: string } {
-  const name = deviceName.replace(/-/g, '_');
-  return {
-    apiKey: defaults.api_key_secret.replaceAll('{name}', name),
-    otaPassword: defaults.ota_password_secret.replaceAll('{name}', name),
-  };
-}
-
-/** Fleet-wide secret names (Wi-Fi, fallback hotspot) that every device uses. */
-export function fleetSecretNames(defaults: EsphomeDefaults): string[] {
-  const names = [defaults.wifi_ssid_secret, defaults.wifi_password_secret];
-  if (defaults.fallback_ap) names.push(defaults.fallback_ap_password_secret);
-  return names;
-}
+import { deviceSecretNames } from '../config/secret-names.js';
 
 /**
  * The sections every device has, from the fleet defaults in hearth.yaml `esphome:`:

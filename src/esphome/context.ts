@@ -5,7 +5,6 @@ import { humanize } from '../config/names.js';
 import { esphomePeriod } from '../config/duration.js';
 import type { EntityDescription } from './entities.js';
 import type { ConfigObject } from './values.js';
-import type { PinClaim } from './platform-pins.js';
 
 /** Everything an emitter may read about the device it emits, besides its spec. */
 export interface EmitContext {
@@ -23,15 +22,14 @@ export interface EmitContext {
  * One device kind's emitter. Pure: spec + context in, plain data out.
  *  - `entities`: what the firmware exposes to HA (shared with entity-ids.ts);
  *  - `emit`: the kind's own top-level sections (base.ts adds esphome/wifi/api/ota/…);
- *  - `pins`: every GPIO the kind claims, with its use and the ESPHome platform that will drive
- *    or read it (checked at config load, pin-checks.ts, so a bad pin stops generate and run);
+ *  (the GPIOs a kind claims, with their use and platform, are config's: config/pin-claims.ts,
+ *  checked at load by config/pin-checks.ts; an emitter takes its platform choices from there);
  *  - `headerNotes`: extra comment lines for the generated file's header.
  * Problems a spec can still have at this point are thrown as `ConfigError`.
  */
 export interface KindEmitter<K extends DeviceKind> {
   entities(spec: SpecOfKind<K>, ctx: EmitContext): EntityDescription[];
   emit(spec: SpecOfKind<K>, ctx: EmitContext, entities: readonly EntityDescription[]): ConfigObject;
-  pins(spec: SpecOfKind<K>, board: Board): PinClaim[];
   headerNotes?(spec: SpecOfKind<K>, ctx: EmitContext): string[];
 }
 

@@ -1,7 +1,7 @@
 import type { Household, LoadedDevice } from '../config/household.js';
 import type { DeviceKind, DeviceSpec } from '../config/kinds/index.js';
 import { baseConfig } from './base.js';
-import { BOARDS } from '../config/boards.js';
+import { pinClaims } from '../config/pin-claims.js';
 import { emitContext, type EmitContext } from './context.js';
 import type { EntityDescription } from './entities.js';
 import type { KindEmitter } from './context.js';
@@ -47,7 +47,7 @@ export function emitDevice(device: LoadedDevice, household: Household): EmittedD
     ...(emitter.headerNotes?.(spec, ctx) ?? []),
     ...migrationNotes(spec.migrated_from, ctx.chip),
   ];
-  const pins = emitter.pins(spec, BOARDS[spec.board]!).map((claim) => claim.pin);
+  const pins = pinClaims(spec).map((claim) => claim.pin);
   return { fileName: `${spec.name}.yaml`, config: merge(baseConfig(spec, ctx, pins), own), entities, headerLines, ctx };
 }
 

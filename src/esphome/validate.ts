@@ -11,7 +11,8 @@ import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node
 import { basename, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { isGenerated } from './render.js';
-import { placeholderSecrets, type SecretKind } from './secrets.js';
+import { placeholderSecrets } from './secrets.js';
+import type { SecretKind } from '../config/secret-names.js';
 
 export interface ValidateOptions {
   /** Command that runs ESPHome, split on spaces: `esphome`, `toolchain/esphome`, `python3 -m esphome`. */

@@ -1,5 +1,5 @@
-import type { Chip } from '../../config/boards.js';
 import type { LedStripSpec } from '../../config/kinds/index.js';
+import { stripAddressablePlatform, stripPwmPlatform } from '../../config/pin-claims.js';
 import { entity, entityWithRole, type ColorMode } from '../entities.js';
 import { gpioName, type EmitContext, type KindEmitter } from '../context.js';
 import type { ConfigObject, ConfigValue } from '../values.js';
@@ -21,42 +21,12 @@ const ADDRESSABLE_EFFECTS: Record<string, ConfigObject> = {
 
 const effectsFor = (spec: LedStripSpec): Record<string, ConfigObject> => (spec.light.type === 'ws2812' ? ADDRESSABLE_EFFECTS : PWM_EFFECTS);
 
-const CHANNELS: readonly Channel[] = ['red', 'green', 'blue', 'white'];
-
-/** PWM channels: the ESP8266's software PWM, the ESP32's LEDC peripheral. */
-const pwmPlatform = (chip: Chip): string => (chip === 'esp8266' ? 'esp8266_pwm' : 'ledc');
-/** WS2812 data: neopixelbus on an ESP8266; on an ESP32 the RMT driver (neopixelbus needs Arduino). */
-const addressablePlatform = (chip: Chip): string => (chip === 'esp8266' ? 'neopixelbus' : 'esp32_rmt_led_strip');
-
 /**
  * A light controller: PWM channels (`rgb`/`rgbw` through `esp8266_pwm`, or `ledc` on an
  * ESP32) or an addressable WS2812 strip (`neopixelbus` on an ESP8266; `esp32_rmt_led_strip`
  * on an ESP32, where neopixelbus would need the Arduino framework).
  */
 export const ledStrip: KindEmitter<'led-strip'> = {
-  pins: (spec, board) => {
-    const light = spec.light;
-    if (light.type === 'ws2812') {
-      return [
-        { path: 'light.pin', pin: light.pin, use: 'addressable', platform: addressablePlatform(board.chip), role: 'the LED data line' },
-      ];
-    }
-    return CHANNELS.flatMap((channel) => {
-      const pin = light.pins[channel];
-      return pin === undefined
-        ? []
-        : [
-            {
-              path: `light.pins.${channel}`,
-              pin,
-              use: 'pwm' as const,
-              platform: pwmPlatform(board.chip),
-              role: `the ${channel} PWM channel`,
-            },
-          ];
-    });
-  },
-
   entities: (spec) => {
     const colorModes: ColorMode[] = [spec.light.type === 'rgbw' ? 'rgbw' : 'rgb'];
     return [entity({ domain: 'light', role: 'light', name: 'Light', effects: Object.keys(effectsFor(spec)), colorModes })];
@@ -72,8 +42,8 @@ export const ledStrip: KindEmitter<'led-strip'> = {
       const { pin, num_leds, rgb_order } = spec.light;
       const platform: ConfigObject =
         ctx.chip === 'esp8266'
-          ? { platform: addressablePlatform(ctx.chip), variant: 'WS2812X', type: rgb_order, pin: gpioName(pin), num_leds }
-          : { platform: addressablePlatform(ctx.chip), chipset: 'ws2812', channel_colors: rgb_order, pin: gpioName(pin), num_leds };
+          ? { platform: stripAddressablePlatform(ctx.chip), variant: 'WS2812X', type: rgb_order, pin: gpioName(pin), num_leds }
+          : { platform: stripAddressablePlatform(ctx.chip), chipset: 'ws2812', channel_colors: rgb_order, pin: gpioName(pin), num_leds };
       return {
         light: [{ ...platform, ...common, effects }],
       };
@@ -82,7 +52,7 @@ export const ledStrip: KindEmitter<'led-strip'> = {
     const { pins, frequency } = spec.light;
     const channels: Channel[] = spec.light.type === 'rgbw' ? ['red', 'green', 'blue', 'white'] : ['red', 'green', 'blue'];
     const outputs: ConfigObject[] = channels.map((channel) => ({
-      platform: pwmPlatform(ctx.chip),
+      platform: stripPwmPlatform(ctx.chip),
       id: `${channel}_output`,
       pin: gpioName(pins[channel] as number),
       frequency: `${frequency}Hz`,

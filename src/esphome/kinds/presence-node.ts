@@ -47,8 +47,6 @@ function matchBy(tracker: Tracker): ConfigObject {
  * heard during a scan reads NaN (HA: unknown) at the end of that scan.
  */
 export const presenceNode: KindEmitter<'presence-node'> = {
-  pins: () => [],
-
   entities: (spec, ctx) =>
     trackedTrackers(spec, ctx).map((tracker) =>
       entity({

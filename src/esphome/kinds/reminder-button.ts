@@ -1,5 +1,5 @@
-import type { Chip } from '../../config/boards.js';
 import type { ReminderButtonSpec } from '../../config/kinds/index.js';
+import { buttonLedPlatform } from '../../config/pin-claims.js';
 import { entity, entityWithRole } from '../entities.js';
 import { gpioName, type EmitContext, type KindEmitter } from '../context.js';
 import type { ConfigObject } from '../values.js';
@@ -22,9 +22,6 @@ const INPUT_ID = 'button_input';
 const LED_OUTPUT_ID = 'led_output';
 const LED_ID = 'led';
 
-/** ESP8266 has no LEDC peripheral; its software PWM does the same job. */
-const ledPlatform = (chip: Chip): string => (chip === 'esp32' ? 'ledc' : 'esp8266_pwm');
-
 const trigger = (eventType: ButtonEventType): ConfigObject[] => [{ 'event.trigger': { id: EVENT_ID, event_type: eventType } }];
 
 /**
@@ -34,11 +31,6 @@ const trigger = (eventType: ButtonEventType): ConfigObject[] => [{ 'event.trigge
  * click is matched first, a long press is a hold of 1 s or more.
  */
 export const reminderButton: KindEmitter<'reminder-button'> = {
-  pins: (spec, board) => [
-    { path: 'button.pin', pin: spec.button.pin, use: 'digital-in', platform: 'gpio', role: 'the button', pullup: spec.button.pullup },
-    { path: 'led.pin', pin: spec.led.pin, use: 'pwm', platform: ledPlatform(board.chip), role: 'the LED' },
-  ],
-
   entities: () => [
     entity({ domain: 'event', role: 'press', name: 'Button', eventTypes: [...BUTTON_EVENT_TYPES], deviceClass: 'button' }),
     entity({ domain: 'light', role: 'led', name: 'LED', effects: LED_EFFECTS.map((e) => e.name), colorModes: ['brightness'] }),
@@ -81,7 +73,7 @@ export const reminderButton: KindEmitter<'reminder-button'> = {
       ],
       output: [
         {
-          platform: ledPlatform(ctx.chip),
+          platform: buttonLedPlatform(ctx.chip),
           id: LED_OUTPUT_ID,
           pin: spec.led.inverted ? { number: gpioName(spec.led.pin), inverted: true } : gpioName(spec.led.pin),
         },

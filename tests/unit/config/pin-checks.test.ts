@@ -1,7 +1,7 @@
 /** Board and pin rules: what exists, what boots, what can drive an LED, where there is Bluetooth. */
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../../src/config/issues.js';
-import { checkDeviceHardware, pinClaims } from '../../../src/config/pin-checks.js';
+import { checkDeviceHardware } from '../../../src/config/pin-checks.js';
 import { reminderButtonSpec } from '../../../src/config/kinds/reminder-button.js';
 import { BOARDS, pinFacts } from '../../../src/config/boards.js';
 import { button, expectIssue, expectOnlyError, loadFiles, presence } from './helpers.js';
@@ -131,21 +131,6 @@ describe('pins', () => {
     const issues = checkDeviceHardware({ file: 'devices/a.yaml', spec });
     expect(issues.map(formatIssue)).toEqual([
       'devices/a.yaml: button.pin: GPIO16 on the ESP8266 has only a pull-down; set pullup: false and fit an external pull-up resistor, or pick another pin',
-    ]);
-  });
-
-  it('pinClaims lists every pin a spec claims, with its use and ESPHome platform', () => {
-    const spec = reminderButtonSpec.parse({
-      kind: 'reminder-button',
-      name: 'a',
-      board: 'esp32dev',
-      routine: 'r',
-      button: { pin: 'GPIO25' },
-      led: { pin: 26 },
-    });
-    expect(pinClaims(spec).map(({ path, pin, use, platform }) => ({ path, pin, use, platform }))).toEqual([
-      { path: 'button.pin', pin: 25, use: 'digital-in', platform: 'gpio' },
-      { path: 'led.pin', pin: 26, use: 'pwm', platform: 'ledc' },
     ]);
   });
 

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generate, renderHousehold } from '../../../src/esphome/generate.js';
+import { fleetSecrets } from '../../../src/config/secret-names.js';
 import {
-  fleetSecrets,
   missingSecrets,
   placeholderSecrets,
   readTrackerKeys,

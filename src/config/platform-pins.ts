@@ -1,8 +1,9 @@
 /**
  * Which pins each ESPHome platform that hearth emits accepts on each chip, beyond what the chip
- * itself allows (boards.ts). Each kind's emitter states, per pin, the platform it will use and
- * for what (`PinClaim`); pin-checks.ts checks the claim against the chip and against the rule
- * here, before anything is generated.
+ * itself allows (boards.ts). Each kind's spec claims its pins with the platform that will drive
+ * them and for what (`PinClaim`, pin-claims.ts); pin-checks.ts checks the claim against the chip
+ * and against the rule here, before anything is generated. Lives in config/ beside boards.ts:
+ * it is a fact about a board's pins, and the ESPHome emitters only read it.
  *
  * Rules learnt from ESPHome's own validators:
  *  - `esp8266_pwm` (esp8266_pwm/output.py, `valid_pwm_pin`): GPIO0–5, 9, 10, 12–16;
@@ -11,8 +12,8 @@
  *  - `ledc`, `esp32_rmt_led_strip` and `gpio` outputs: any output-capable pin of the chip;
  *  - `gpio` binary sensors: any digital input.
  */
-import type { Board } from '../config/boards.js';
-import { pinRanges } from '../config/boards.js';
+import type { Board } from './boards.js';
+import { pinRanges } from './boards.js';
 
 /** What a spec asks of a pin. */
 export type PinUse = 'digital-in' | 'digital-out' | 'pwm' | 'addressable';
