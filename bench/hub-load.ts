@@ -23,7 +23,6 @@
  * Figures only: nothing here fails on a slow or large figure.
  */
 import { pathToFileURL } from 'node:url';
-import type { Connection } from 'home-assistant-js-websocket';
 import { benchStack, stopBenchStack } from './lib/bench-stack.js';
 import { compileHearth, type Compiled } from './lib/compile.js';
 import { startHubProcess } from './lib/hub-process.js';
@@ -31,31 +30,9 @@ import { sourceState } from './lib/source-state.js';
 import { CLOCK_TICKS, cpuTicks, findPids, fmt, loadAverage, MB, memory, sleep, table } from './lib/stats.js';
 import { benchOptions, numberOption } from './lib/args.js';
 import { DEPLOYED_NODE_FLAGS } from './lib/deployed.js';
+import { loadService, type LoadFigures } from './lib/hearth-load.js';
 
 export const TARGETS = { rssMb: 80 };
-
-interface LoadFigures {
-  entities: number;
-  target_rate: number;
-  changes: number;
-  seconds: number;
-  achieved_rate: number;
-  max_lag_changes: number;
-  create_seconds: number;
-  running: boolean;
-  stopped_early: boolean;
-}
-
-async function loadService(conn: Connection, service: string, data: Record<string, unknown> = {}): Promise<LoadFigures> {
-  const r = await conn.sendMessagePromise<{ response: LoadFigures }>({
-    type: 'call_service',
-    domain: 'hearth_load',
-    service,
-    service_data: data,
-    return_response: true,
-  });
-  return r.response;
-}
 
 /** CPU seconds of `pid` (and of `other`) over `run()`, with the wall time. */
 async function cpuOver(pids: number[], run: () => Promise<void>): Promise<{ wall: number; cpu: number[] }> {

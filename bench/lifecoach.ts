@@ -27,7 +27,6 @@ import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { Connection } from 'home-assistant-js-websocket';
 import { CheckinRunner } from '../src/lifecoach/checkin/runner.js';
 import { camera, captureWhen, checkinSettings, ollamaSettings } from '../src/config/lifecoach.js';
 import { createOllamaClient } from '../src/lifecoach/ollama/client.js';
@@ -41,6 +40,7 @@ import { benchStack, stopBenchStack } from './lib/bench-stack.js';
 import { compileHearth, type Compiled } from './lib/compile.js';
 import { startHubProcess } from './lib/hub-process.js';
 import { fmt, loadAverage, MB, memory, sleep, summarize, table } from './lib/stats.js';
+import { loadService } from './lib/hearth-load.js';
 
 export const TARGETS = { roundMs: 2000, stillBytes: 150 * 1024, shareMs: 300, hubIdleMb: 80, hubPeakExtraMb: 40 };
 
@@ -202,23 +202,6 @@ async function settledMemory(pid: number): Promise<Memory> {
 type Memory = ReturnType<typeof memory>;
 
 /** What hearth_load reports (tests/stack/load_integration/). */
-interface LoadFigures {
-  changes: number;
-  achieved_rate: number;
-}
-
-/** `hearth_load.<service>` inside HA (its response). */
-async function loadService(conn: Connection, service: 'start' | 'clear', data: Record<string, unknown> = {}): Promise<LoadFigures> {
-  const r = await conn.sendMessagePromise<{ response: LoadFigures }>({
-    type: 'call_service',
-    domain: 'hearth_load',
-    service,
-    service_data: data,
-    return_response: true,
-  });
-  return r.response;
-}
-
 /** The coach's and the dashboard's sections of the bench hub's hearth.yaml: configured, idle (no schedule). */
 export function coachAndDashboard(ollamaUrl: string): (config: Record<string, unknown>) => void {
   return (config) =>
