@@ -19,8 +19,8 @@ const ROOMS_ABOVE = {
     why: 'src/esphome/ imports only src/config/',
   },
   'ha-registry': {
-    group: ['**/config/**', '**/discovery/**', '**/lifecoach/**', '**/dashboard/**', '**/hub/**'],
-    why: 'src/ha-registry/ imports only src/esphome/',
+    group: ['**/esphome/**', '**/discovery/**', '**/lifecoach/**', '**/dashboard/**', '**/hub/**'],
+    why: 'src/ha-registry/ imports only src/config/',
   },
   lifecoach: {
     group: ['**/discovery/**', '**/esphome/**', '**/ha-registry/**', '**/dashboard/**', '**/hub/**'],
@@ -52,14 +52,4 @@ export default tseslint.config(
     },
   },
   ...Object.entries(ROOMS_ABOVE).map(([room, rule]) => arrowsDown(room, rule)),
-  // Known upward arrow, kept until the ESPHome entity descriptions move below config/: the
-  // household's HA entity id collision check derives the ids from the emitters. Only this one.
-  arrowsDown(
-    'config',
-    {
-      group: [...ROOMS_ABOVE.config.group, '!**/esphome/entity-collisions.js'],
-      why: `${ROOMS_ABOVE.config.why} (parse.ts: only the HA entity id collision check, esphome/entity-collisions.ts)`,
-    },
-    ['src/config/parse.ts'],
-  ),
 );

@@ -23,7 +23,7 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Household } from '../src/config/household.js';
-import type { DeviceEntities } from '../src/esphome/entity-ids.js';
+import type { DeviceEntities } from '../src/config/entity-ids.js';
 import type { HaClient, StatesCallback } from '../src/hub/ha/client.js';
 import type { StateChange } from '../src/hub/ha/state-changes.js';
 import type { HubMqtt } from '../src/hub/mqtt/client.js';

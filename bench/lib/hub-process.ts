@@ -20,7 +20,7 @@ import { REPO_ROOT } from '../../tests/stack/paths.js';
 import { freePort, poll } from '../../tests/stack/net.js';
 import { sleep } from './stats.js';
 import { loadHousehold } from '../../src/config/load.js';
-import { householdEntities } from '../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../src/config/entity-ids.js';
 
 export const PROBE = join(REPO_ROOT, 'bench', 'lib', 'hub-probe.ts');
 

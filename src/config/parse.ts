@@ -7,7 +7,7 @@ import { checkDeviceHardware } from './pin-checks.js';
 import { checkSchedules } from './schedule-checks.js';
 import { checkRoomSpellings } from './derived-names.js';
 import { slashWarnings } from './esphome-strings.js';
-import { checkEntityIdCollisions } from '../esphome/entity-collisions.js';
+import { checkEntityIdCollisions } from './entity-collisions.js';
 import { secretNameCollisions } from './secret-names.js';
 import { checkLifecoachRefs, lifecoachRefsFromRaw } from './lifecoach.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';

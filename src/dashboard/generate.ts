@@ -15,7 +15,7 @@
  */
 import type { Household, LoadedDevice } from '../config/household.js';
 import { trackerLabel } from '../config/names.js';
-import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js';
+import { householdEntities, type DeviceEntities } from '../config/entity-ids.js';
 import { resolveEntityIds } from '../ha-registry/entity-resolver.js';
 import { entitySlug, personUniqueId, ROUTINE_COMMANDS, routineUniqueId, type RoutineCommand } from '../discovery/discovery.js';
 import { CARD_TYPE, type HearthCardConfig, type HearthCardRoutine } from './card/config.js';

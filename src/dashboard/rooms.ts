@@ -7,7 +7,7 @@
 import type { RoomConfig } from '../config/dashboard.js';
 import type { Household, LoadedDevice } from '../config/household.js';
 import { humanize } from '../config/names.js';
-import { haSlugify } from '../esphome/entity-ids.js';
+import { haSlugify } from '../config/entity-ids.js';
 
 export interface Room {
   /** Presence-node `room:` value (what `sensor.<person>_room` reports), or the area's slug. */

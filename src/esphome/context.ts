@@ -1,9 +1,9 @@
 import { BOARDS, type Board, type Chip } from '../config/boards.js';
 import type { Household, LoadedDevice } from '../config/household.js';
 import type { DeviceKind, SpecOfKind } from '../config/kinds/index.js';
-import { humanize } from '../config/names.js';
 import { esphomePeriod } from '../config/duration.js';
-import type { EntityDescription } from './entities.js';
+import type { EntityDescription } from '../config/device-entities.js';
+import { deviceFriendlyName } from '../config/entity-ids.js';
 import type { ConfigObject } from './values.js';
 
 /** Everything an emitter may read about the device it emits, besides its spec. */
@@ -20,15 +20,15 @@ export interface EmitContext {
 
 /**
  * One device kind's emitter. Pure: spec + context in, plain data out.
- *  - `entities`: what the firmware exposes to HA (shared with entity-ids.ts);
- *  - `emit`: the kind's own top-level sections (base.ts adds esphome/wifi/api/ota/…);
+ *  - `emit`: the kind's own top-level sections (base.ts adds esphome/wifi/api/ota/…), naming
+ *    the entities config describes (config/device-entities.ts: what the firmware exposes to
+ *    HA, shared with config/entity-ids.ts);
  *  (the GPIOs a kind claims, with their use and platform, are config's: config/pin-claims.ts,
  *  checked at load by config/pin-checks.ts; an emitter takes its platform choices from there);
  *  - `headerNotes`: extra comment lines for the generated file's header.
  * Problems a spec can still have at this point are thrown as `ConfigError`.
  */
 export interface KindEmitter<K extends DeviceKind> {
-  entities(spec: SpecOfKind<K>, ctx: EmitContext): EntityDescription[];
   emit(spec: SpecOfKind<K>, ctx: EmitContext, entities: readonly EntityDescription[]): ConfigObject;
   headerNotes?(spec: SpecOfKind<K>, ctx: EmitContext): string[];
 }
@@ -43,7 +43,7 @@ export function emitContext(device: LoadedDevice, household: Household): EmitCon
     board: spec.board,
     chip: board.chip,
     variant: board.variant,
-    friendlyName: spec.friendly_name ?? humanize(spec.name),
+    friendlyName: deviceFriendlyName(spec),
   };
 }
 

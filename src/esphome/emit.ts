@@ -3,7 +3,7 @@ import type { DeviceKind, DeviceSpec } from '../config/kinds/index.js';
 import { baseConfig } from './base.js';
 import { pinClaims } from '../config/pin-claims.js';
 import { emitContext, type EmitContext } from './context.js';
-import type { EntityDescription } from './entities.js';
+import { describeEntities, type EntityDescription } from '../config/device-entities.js';
 import type { KindEmitter } from './context.js';
 import { emitterFor } from './kinds/index.js';
 import { migrationNotes } from './migration-notes.js';
@@ -29,17 +29,12 @@ function merge(base: ConfigObject, own: ConfigObject): ConfigObject {
 /** Each emitter is typed for its own kind; looking it up by `spec.kind` guarantees the match. */
 const emitterOf = (spec: DeviceSpec): KindEmitter<DeviceKind> => emitterFor(spec.kind) as KindEmitter<DeviceKind>;
 
-/** The entities a device's firmware exposes (shared by the emitter and entity-ids.ts). */
-export function describeEntities(device: LoadedDevice, household: Household): EntityDescription[] {
-  return emitterOf(device.spec).entities(device.spec, emitContext(device, household));
-}
-
 /** Spec → config object. Pure; throws `ConfigError` for a spec the emitter cannot honour. */
 export function emitDevice(device: LoadedDevice, household: Household): EmittedDevice {
   const ctx = emitContext(device, household);
   const { spec } = device;
   const emitter = emitterOf(spec);
-  const entities = emitter.entities(spec, ctx);
+  const entities = describeEntities(device, household);
   const own = emitter.emit(spec, ctx, entities);
   const headerLines = [
     `${spec.name}.yaml: ${GENERATED_MARK}.`,

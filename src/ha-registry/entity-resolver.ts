@@ -1,5 +1,5 @@
 /**
- * The entity ids HA actually gave the household's ESPHome entities. src/esphome/entity-ids.ts
+ * The entity ids HA actually gave the household's ESPHome entities. src/config/entity-ids.ts
  * derives them from the specs, but HA decides: it may prefix the area (newer HA suggests
  * "<area> <device> <entity>"), append `_2` on a clash, or the person may rename one. So the
  * hub looks them up in HA's registries. Pure over the registries.
@@ -20,7 +20,7 @@
  * (`unresolved` says why), and a derived id that HA gave to another device is dropped rather
  * than read as this device's (a bedroom press must never acknowledge the kitchen's routine).
  */
-import type { DeviceEntities } from '../esphome/entity-ids.js';
+import type { DeviceEntities } from '../config/entity-ids.js';
 
 export interface RegistryEntity {
   entity_id: string;

@@ -5,7 +5,7 @@
  * `config/device_registry/list`) each time HA reaches RUNNING, and after a reload.
  */
 import type { Household } from '../config/household.js';
-import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js';
+import { householdEntities, type DeviceEntities } from '../config/entity-ids.js';
 import type { Logger } from '../log.js';
 import type { HaClient } from './ha/client.js';
 import { resolveEntityIds, type RegistryDevice, type RegistryEntity } from '../ha-registry/entity-resolver.js';

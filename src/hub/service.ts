@@ -16,7 +16,7 @@
  * make the hub's entities unavailable), the `lifecoach` unit and HTTP: no household discovery,
  * no reminders, no presence. Its stills come from `lifecoach.hub.url` with that hub's token.
  */
-import { householdEntities, type DeviceEntities } from '../esphome/entity-ids.js';
+import { householdEntities, type DeviceEntities } from '../config/entity-ids.js';
 import type { Household } from '../config/household.js';
 import type { Secret } from '../config/secret-files.js';
 import type { Logger } from '../log.js';

@@ -9,7 +9,7 @@
  * configuration is reloaded or Home Assistant's entity ids differ from the derived ones.
  */
 import type { Household } from '../config/household.js';
-import type { DeviceEntities } from '../esphome/entity-ids.js';
+import type { DeviceEntities } from '../config/entity-ids.js';
 import type { Logger } from '../log.js';
 import type { Clock } from './clock.js';
 import type { HaClient } from './ha/client.js';

@@ -18,7 +18,7 @@ export function sharedStack(): StackInfo {
 
 /**
  * The entity id HA gave a device's entity with `role` (and `tracker` for RSSI sensors): the
- * derived description (src/esphome/entity-ids.ts) names the entity, HA's registry (captured
+ * derived description (src/config/entity-ids.ts) names the entity, HA's registry (captured
  * at startup in `stack.haEntities`) gives its id. Falls back to the derived id.
  */
 export function entityIdFor(stack: Pick<StackInfo, 'devices' | 'haEntities'>, device: string, role: string, tracker?: string): string {

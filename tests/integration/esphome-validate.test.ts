@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../src/config/load.js';
 import type { Household } from '../../src/config/household.js';
-import { haSlugify } from '../../src/esphome/entity-ids.js';
+import { haSlugify } from '../../src/config/entity-ids.js';
 import { generate } from '../../src/esphome/generate.js';
 import { validateDir, type ValidateResult } from '../../src/esphome/validate.js';
 import { WIDE_SPECS, device, household } from '../fixtures/esphome/household.js';

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
+import { REMINDER_EFFECT } from '../../src/config/device-entities.js';
 import { deviceLog, dumpLogsOnFailure, lightState, mqttMessages, press, sharedStack, type StackInfo } from '../helpers/index.js';
 import { spawnHearth, waitFor, writeHubFiles, type HearthProcess, type HubFiles } from './hub-harness.js';
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'home-assistant-js-websocket';
-import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
+import { REMINDER_EFFECT } from '../../src/config/device-entities.js';
 import {
   connect,
   dumpLogsOnFailure,

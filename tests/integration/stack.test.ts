@@ -2,12 +2,12 @@
  * Proves the test stack (tests/stack/stack.ts) against the real parts: Home Assistant's
  * websocket auth, MQTT discovery through the real broker, the emulated ESPHome devices
  * added through HA's esphome integration (events in, light commands out), and that HA named
- * their entities exactly as src/esphome/entity-ids.ts derives.
+ * their entities exactly as src/config/entity-ids.ts derives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnection, createLongLivedTokenAuth, ERR_INVALID_AUTH, type Connection } from 'home-assistant-js-websocket';
-import { REMINDER_EFFECT } from '../../src/esphome/kinds/reminder-button.js';
-import type { DeviceEntities } from '../../src/esphome/entity-ids.js';
+import { REMINDER_EFFECT } from '../../src/config/device-entities.js';
+import type { DeviceEntities } from '../../src/config/entity-ids.js';
 import {
   callService,
   connect,
@@ -189,7 +189,7 @@ describe('test stack', () => {
     expect(result.response[stack.todoEntityId]!.items).toContainEqual(expect.objectContaining({ summary: item, status: 'needs_action' }));
   });
 
-  it('gave every device exactly the entity ids src/esphome/entity-ids.ts derives', async () => {
+  it('gave every device exactly the entity ids src/config/entity-ids.ts derives', async () => {
     const registry = await entityRegistry(conn);
     const entryToDevice = new Map(Object.entries(stack.esphomeEntries).map(([device, entry]) => [entry, device]));
     const created: Record<string, string[]> = {};

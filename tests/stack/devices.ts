@@ -1,13 +1,13 @@
 /**
  * The household's ESPHome devices for the stack: the repo's hearth.yaml + devices/*.yaml,
  * turned into ESPHome configs by hearth's own generator (the emulator reads those), and the
- * entity ids HA should create for them (src/esphome/entity-ids.ts).
+ * entity ids HA should create for them (src/config/entity-ids.ts).
  */
 import { join } from 'node:path';
 import { loadHousehold } from '../../src/config/load.js';
 import type { Household } from '../../src/config/household.js';
 import { generate } from '../../src/esphome/generate.js';
-import { householdEntities, type DeviceEntities } from '../../src/esphome/entity-ids.js';
+import { householdEntities, type DeviceEntities } from '../../src/config/entity-ids.js';
 import { REPO_ROOT } from './paths.js';
 
 export interface HouseholdDevices {

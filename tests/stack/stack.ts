@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Connection } from 'home-assistant-js-websocket';
-import type { DeviceEntities } from '../../src/esphome/entity-ids.js';
+import type { DeviceEntities } from '../../src/config/entity-ids.js';
 import { connectHA, entityRegistry, getStates } from './ha-client.js';
 import { fillForm, HomeAssistant, type FlowResult, type FlowStepRecord, type HassOwner } from './hass.js';
 import { Mosquitto, type MqttUsers } from './mosquitto.js';
@@ -83,7 +83,7 @@ export interface StackInfo {
     controlUrl: string;
     devices: EmulatedDevice[];
   };
-  /** The household's devices with the entity ids src/esphome/entity-ids.ts derives. */
+  /** The household's devices with the entity ids src/config/entity-ids.ts derives. */
   devices: DeviceEntities[];
   /**
    * The entities HA itself created for each emulated device (from its entity registry), by

@@ -3,7 +3,7 @@ import { reminderButtonSpec } from './reminder-button.js';
 import { presenceNodeSpec } from './presence-node.js';
 import { ledStripSpec } from './led-strip.js';
 
-/** Every device kind hearth knows; a new kind is a new file here, its pins in ../pin-claims.ts and its emitter in src/esphome/kinds. */
+/** Every device kind hearth knows; a new kind is a new file here, its pins in ../pin-claims.ts, its HA entities in ../device-entities.ts and its emitter in src/esphome/kinds. */
 export const DEVICE_KINDS = {
   'reminder-button': reminderButtonSpec,
   'presence-node': presenceNodeSpec,

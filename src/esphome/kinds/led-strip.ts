@@ -1,12 +1,12 @@
 import type { LedStripSpec } from '../../config/kinds/index.js';
 import { stripAddressablePlatform, stripPwmPlatform } from '../../config/pin-claims.js';
-import { entity, entityWithRole, type ColorMode } from '../entities.js';
+import { entityWithRole } from '../../config/device-entities.js';
 import { gpioName, type EmitContext, type KindEmitter } from '../context.js';
 import type { ConfigObject, ConfigValue } from '../values.js';
 
 type Channel = 'red' | 'green' | 'blue' | 'white';
 
-/** Effects per light family, by name; the emitter and the entity description share them. */
+/** Effects per light family, by the name config/device-entities.ts gives the light's effects. */
 const PWM_EFFECTS: Record<string, ConfigObject> = {
   Pulse: { pulse: { name: 'Pulse', transition_length: '1s', update_interval: '1s' } },
   Random: { random: { name: 'Random', transition_length: '5s', update_interval: '7s' } },
@@ -27,11 +27,6 @@ const effectsFor = (spec: LedStripSpec): Record<string, ConfigObject> => (spec.l
  * on an ESP32, where neopixelbus would need the Arduino framework).
  */
 export const ledStrip: KindEmitter<'led-strip'> = {
-  entities: (spec) => {
-    const colorModes: ColorMode[] = [spec.light.type === 'rgbw' ? 'rgbw' : 'rgb'];
-    return [entity({ domain: 'light', role: 'light', name: 'Light', effects: Object.keys(effectsFor(spec)), colorModes })];
-  },
-
   emit(spec: LedStripSpec, ctx: EmitContext, entities) {
     const light = entityWithRole(entities, 'light');
     const available = effectsFor(spec);

@@ -1,26 +1,9 @@
 import type { Tracker } from '../../config/hearth-config.js';
 import type { PresenceNodeSpec } from '../../config/kinds/index.js';
-import { ConfigError, configError } from '../../config/issues.js';
-import { trackerLabel } from '../../config/names.js';
-import { entity, entityWithRole } from '../entities.js';
+import { entityWithRole, trackedTrackers } from '../../config/device-entities.js';
 import { period, type EmitContext, type KindEmitter } from '../context.js';
 import { secret, type ConfigObject } from '../values.js';
 import { trackerSecretName } from '../../config/tracker-keys.js';
-
-/** The trackers a node reports on: its `tracks:` list, or every tracker in hearth.yaml. */
-export function trackedTrackers(spec: PresenceNodeSpec, ctx: EmitContext): Tracker[] {
-  const all = ctx.household.config.trackers;
-  if (!spec.tracks) return all;
-  const issues = [];
-  const found: Tracker[] = [];
-  for (const [i, id] of spec.tracks.entries()) {
-    const tracker = all.find((t) => t.id === id);
-    if (tracker) found.push(tracker);
-    else issues.push(configError(ctx.file, `tracks[${i}]`, `unknown tracker "${id}" (hearth.yaml trackers:)`));
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
-  return found;
-}
 
 /**
  * How the sensor recognises the tracker: IRK, iBeacon UUID (+ major/minor) or a fixed MAC. The
@@ -47,21 +30,6 @@ function matchBy(tracker: Tracker): ConfigObject {
  * heard during a scan reads NaN (HA: unknown) at the end of that scan.
  */
 export const presenceNode: KindEmitter<'presence-node'> = {
-  entities: (spec, ctx) =>
-    trackedTrackers(spec, ctx).map((tracker) =>
-      entity({
-        domain: 'sensor',
-        role: 'rssi',
-        tracker: tracker.id,
-        // Named by the tracker's label ("Sam's iPhone RSSI"): HA shows it and derives the entity id from it.
-        name: `${trackerLabel(tracker)} RSSI`,
-        unit: 'dBm',
-        deviceClass: 'signal_strength',
-        stateClass: 'measurement',
-        forceUpdate: true,
-      }),
-    ),
-
   emit(spec: PresenceNodeSpec, ctx: EmitContext, entities) {
     // Scans end (and unseen trackers read NaN) every `duration`: a few report intervals, 30 s–5 min.
     const scanSeconds = Math.min(300, Math.max(30, spec.report_interval * 3));

@@ -1,21 +1,11 @@
 import type { ReminderButtonSpec } from '../../config/kinds/index.js';
 import { buttonLedPlatform } from '../../config/pin-claims.js';
-import { entity, entityWithRole } from '../entities.js';
+import { BUTTON_LED_EFFECTS, entityWithRole, type ButtonEventType } from '../../config/device-entities.js';
 import { gpioName, type EmitContext, type KindEmitter } from '../context.js';
 import type { ConfigObject } from '../values.js';
 
-/** Event types of the button's `event` entity, in the order HA lists them. */
-export const BUTTON_EVENT_TYPES = ['single', 'double', 'long'] as const;
-export type ButtonEventType = (typeof BUTTON_EVENT_TYPES)[number];
-
-/** The LED effect the hub switches on (`light.turn_on` with `effect: Pulse`) while a routine is due. */
-export const REMINDER_EFFECT = 'Pulse';
-
-/** The LED's effects: a slow breathing pulse (the reminder) and a fast one (e.g. "snoozed/overdue"). */
-const LED_EFFECTS = [
-  { name: REMINDER_EFFECT, period: '1s' },
-  { name: 'Fast pulse', period: '250ms' },
-] as const;
+/** The period of each LED effect config/device-entities.ts names: the reminder's slow breathing pulse, a fast one. */
+const LED_EFFECT_PERIODS: { readonly [E in (typeof BUTTON_LED_EFFECTS)[number]]: string } = { Pulse: '1s', 'Fast pulse': '250ms' };
 
 const EVENT_ID = 'button_event';
 const INPUT_ID = 'button_input';
@@ -31,11 +21,6 @@ const trigger = (eventType: ButtonEventType): ConfigObject[] => [{ 'event.trigge
  * click is matched first, a long press is a hold of 1 s or more.
  */
 export const reminderButton: KindEmitter<'reminder-button'> = {
-  entities: () => [
-    entity({ domain: 'event', role: 'press', name: 'Button', eventTypes: [...BUTTON_EVENT_TYPES], deviceClass: 'button' }),
-    entity({ domain: 'light', role: 'led', name: 'LED', effects: LED_EFFECTS.map((e) => e.name), colorModes: ['brightness'] }),
-  ],
-
   emit(spec: ReminderButtonSpec, ctx: EmitContext, entities) {
     const press = entityWithRole(entities, 'press');
     const led = entityWithRole(entities, 'led');
@@ -86,8 +71,8 @@ export const reminderButton: KindEmitter<'reminder-button'> = {
           output: LED_OUTPUT_ID,
           restore_mode: 'ALWAYS_OFF',
           default_transition_length: '200ms',
-          effects: LED_EFFECTS.filter((e) => led.effects?.includes(e.name)).map((e) => ({
-            pulse: { name: e.name, transition_length: e.period, update_interval: e.period },
+          effects: BUTTON_LED_EFFECTS.filter((name) => led.effects?.includes(name)).map((name) => ({
+            pulse: { name, transition_length: LED_EFFECT_PERIODS[name], update_interval: LED_EFFECT_PERIODS[name] },
           })),
         },
       ],

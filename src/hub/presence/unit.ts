@@ -8,7 +8,7 @@
  * published: HA keeps the last retained state, never a made-up `away`.
  */
 import type { Household } from '../../config/household.js';
-import type { DeviceEntities } from '../../esphome/entity-ids.js';
+import type { DeviceEntities } from '../../config/entity-ids.js';
 import type { Logger } from '../../log.js';
 import { MAX_TIMER_MS, type Clock } from '../clock.js';
 import type { HaClient, Unsubscribe } from '../ha/client.js';

@@ -5,7 +5,7 @@
  */
 import type { HassServiceTarget } from 'home-assistant-js-websocket';
 import type { HearthConfig, Person } from '../../config/hearth-config.js';
-import { REMINDER_EFFECT } from '../../esphome/kinds/reminder-button.js';
+import { REMINDER_EFFECT } from '../../config/device-entities.js';
 import type { Logger } from '../../log.js';
 import type { Clock } from '../clock.js';
 import type { HaClient } from '../ha/client.js';

@@ -3,7 +3,7 @@
  * button press entity acknowledges which routine, built from the configuration.
  */
 import type { Household } from '../../config/household.js';
-import type { DeviceEntities } from '../../esphome/entity-ids.js';
+import type { DeviceEntities } from '../../config/entity-ids.js';
 import { initialState, planRoutine, type ReminderState, type RoutinePlan } from './core/reminder.js';
 
 export interface RoutineSlot {

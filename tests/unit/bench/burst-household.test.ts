@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { burstButton, burstHousehold, burstRoutine } from '../../../bench/lib/burst-household.js';
 import { loadHousehold } from '../../../src/config/load.js';
-import { householdEntities } from '../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../src/config/entity-ids.js';
 
 const repo = new URL('../../../', import.meta.url).pathname;
 

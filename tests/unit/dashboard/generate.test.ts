@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../src/config/load.js';
 import type { Household } from '../../../src/config/household.js';
-import { householdEntities } from '../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../src/config/entity-ids.js';
 import { generateDashboard } from '../../../src/dashboard/generate.js';
 import { entitiesOfCard, type LovelaceCard, type LovelaceConfig } from '../../../src/dashboard/cards.js';
 import { householdRooms } from '../../../src/dashboard/rooms.js';

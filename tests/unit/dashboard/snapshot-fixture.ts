@@ -4,7 +4,7 @@
  * MQTT entities, made from the real discovery configs (unique_id, default_entity_id).
  */
 import type { Household } from '../../../src/config/household.js';
-import { householdEntities } from '../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../src/config/entity-ids.js';
 import type { RegistryDevice, RegistryEntity } from '../../../src/ha-registry/entity-resolver.js';
 import { discoveryEntities } from '../../../src/hub/mqtt/discovery-entities.js';
 import { householdDiscovery } from '../../../src/discovery/discovery.js';

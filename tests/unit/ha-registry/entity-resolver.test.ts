@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../src/config/load.js';
-import { householdEntities, type DeviceEntities } from '../../../src/esphome/entity-ids.js';
+import { householdEntities, type DeviceEntities } from '../../../src/config/entity-ids.js';
 import { resolveEntityIds } from '../../../src/ha-registry/entity-resolver.js';
 
 const button: DeviceEntities = {

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { householdEntities } from '../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../src/config/entity-ids.js';
 import type { HaClient } from '../../../src/hub/ha/client.js';
 import { createMetrics } from '../../../src/hub/metrics.js';
 import type { HubMqtt } from '../../../src/hub/mqtt/client.js';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Household } from '../../../../src/config/household.js';
-import { householdEntities } from '../../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../../src/config/entity-ids.js';
 import { loadForHub } from '../../../../src/hub/config-loading.js';
 import type { HaClient } from '../../../../src/hub/ha/client.js';
 import { bearerAuth } from '../../../../src/hub/http/auth.js';

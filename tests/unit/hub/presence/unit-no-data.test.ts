@@ -6,7 +6,7 @@
  * its RSSI sensors are `unavailable` for 3 s before values flow again. Sam never left.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { householdEntities } from '../../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../../src/config/entity-ids.js';
 import { createHaClient } from '../../../../src/hub/ha/client.js';
 import { createHubMqtt } from '../../../../src/hub/mqtt/client.js';
 import { createPresenceUnit, rssiSources } from '../../../../src/hub/presence/unit.js';

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { householdEntities } from '../../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../../src/config/entity-ids.js';
 import { loadForHub } from '../../../../src/hub/config-loading.js';
 import type { HaClient, StatesCallback } from '../../../../src/hub/ha/client.js';
 import type { StateChange } from '../../../../src/hub/ha/state-changes.js';

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../../src/config/load.js';
-import { householdEntities } from '../../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../../src/config/entity-ids.js';
 import { remindersHarness, type RemindersHarness } from './reminders-harness.js';
 
 const dir = 'tests/fixtures/cases/nag-and-escalation-together';

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { householdEntities } from '../../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../../src/config/entity-ids.js';
 import { createHaClient, type HaClient } from '../../../../src/hub/ha/client.js';
 import { createHubMqtt, type HubMqtt } from '../../../../src/hub/mqtt/client.js';
 import { createReminders, type Reminders } from '../../../../src/hub/reminders/unit.js';

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { householdEntities } from '../../../../src/esphome/entity-ids.js';
+import { householdEntities } from '../../../../src/config/entity-ids.js';
 import type { HaClient } from '../../../../src/hub/ha/client.js';
 import type { HubMqtt } from '../../../../src/hub/mqtt/client.js';
 import { createReminders } from '../../../../src/hub/reminders/unit.js';

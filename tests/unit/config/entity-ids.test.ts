@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emitDevice } from '../../../src/esphome/emit.js';
-import { entityIndex, findEntityId, haEntityId, haSlugify, householdEntities } from '../../../src/esphome/entity-ids.js';
-import { esphomeObjectId } from '../../../src/esphome/entities.js';
+import { entityIndex, findEntityId, haEntityId, haSlugify, householdEntities } from '../../../src/config/entity-ids.js';
+import { esphomeObjectId } from '../../../src/config/device-entities.js';
 import { WIDE_SPECS, device, goldenHousehold, household } from '../../fixtures/esphome/household.js';
 
 describe('haSlugify (HA util slugify = python-slugify, separator "_")', () => {

@@ -5,18 +5,19 @@
  * `name`); HA then suggests the object id "<device name> <entity name>" and the entity id is
  * `<domain>.` + `slugify(...)` (homeassistant/util/__init__.py → python-slugify with "_").
  *
- * Used by the hub (which event/light/sensor belongs to which button/room), the dashboard and
- * the test stack's ESPHome emulator (which needs names, object ids, effects, units too).
+ * Facts about a device spec and HA's naming, so they live in config/ (entity-collisions.ts
+ * checks them at load). Used by the hub (which event/light/sensor belongs to which
+ * button/room), the dashboard, ha-registry/ and the test stack's ESPHome emulator (which
+ * needs names, object ids, effects, units too).
  * Caveat: HA appends `_2`, `_3` when an id is already taken (a renamed/duplicated device);
  * that depends on HA's registry and cannot be derived here.
  */
-import type { Household, LoadedDevice } from '../config/household.js';
-import type { DeviceKind } from '../config/kinds/index.js';
-import { emitContext } from './context.js';
-import { describeEntities } from './emit.js';
-import type { EntityDescription, EntityRole } from './entities.js';
+import type { Household, LoadedDevice } from './household.js';
+import type { DeviceKind, DeviceSpec } from './kinds/index.js';
+import { describeEntities, type EntityDescription, type EntityRole } from './device-entities.js';
+import { humanize } from './names.js';
 
-export type { EntityDescription, EntityDomain, EntityRole } from './entities.js';
+export type { EntityDescription, EntityDomain, EntityRole } from './device-entities.js';
 
 export interface DerivedEntity extends EntityDescription {
   /** e.g. `event.kitchen_kitchen_meds_button_button` (area first, see haEntityId) */
@@ -143,9 +144,12 @@ export function haEntityId(domain: string, deviceName: string, entityName: strin
 
 // --- per device ----------------------------------------------------------------------------
 
+/** The HA device name: the firmware's `friendly_name`, defaulting to the spec name made readable. */
+export const deviceFriendlyName = (spec: Pick<DeviceSpec, 'name' | 'friendly_name'>): string => spec.friendly_name ?? humanize(spec.name);
+
 export function deviceEntities(device: LoadedDevice, household: Household): DeviceEntities {
   const { spec } = device;
-  const { friendlyName } = emitContext(device, household);
+  const friendlyName = deviceFriendlyName(spec);
   const entities = describeEntities(device, household).map((e) => ({
     ...e,
     entityId: haEntityId(e.domain, friendlyName, e.name, spec.area),

@@ -5,8 +5,8 @@
  * "Hall button"), HA gives the second one `_2`, and which device is which depends on the order
  * they were added. A collision is an error naming both spec files. Pure.
  */
-import type { Household } from '../config/household.js';
-import { configError, type ConfigIssue } from '../config/issues.js';
+import type { Household } from './household.js';
+import { configError, type ConfigIssue } from './issues.js';
 import { householdEntities } from './entity-ids.js';
 
 export function checkEntityIdCollisions(household: Household): ConfigIssue[] {
