@@ -27,8 +27,8 @@ const ROOMS_ABOVE = {
     why: 'src/lifecoach/ imports only src/config/',
   },
   dashboard: {
-    group: ['**/hub/**', '**/lifecoach/**', '!**/lifecoach/ha', '**/lifecoach/ha/**', '!**/lifecoach/ha/discovery.js'],
-    why: "src/dashboard/ never imports src/hub/, and of src/lifecoach/ only the coach's entity names (lifecoach/ha/discovery.ts)",
+    group: ['**/esphome/**', '**/hub/**', '**/lifecoach/**', '!**/lifecoach/ha', '**/lifecoach/ha/**', '!**/lifecoach/ha/discovery.js'],
+    why: "src/dashboard/ never imports src/hub/ or src/esphome/, and of src/lifecoach/ only the coach's entity names (lifecoach/ha/discovery.ts)",
   },
 };
 
