@@ -22,20 +22,24 @@ export function registerHubMetrics(metrics: Metrics, units: () => HubView, start
     },
     ['component'],
   );
-  metrics.gauge('hearth_ha_connects_total', 'Websocket connections made to Home Assistant', () => units().ha?.stats.connects ?? 0);
-  metrics.gauge(
+  metrics.countedElsewhere(
+    'hearth_ha_connects_total',
+    'Websocket connections made to Home Assistant',
+    () => units().ha?.stats.connects ?? 0,
+  );
+  metrics.countedElsewhere(
     'hearth_ha_heartbeat_timeouts_total',
     'Heartbeats without a pong (forced reconnects)',
     () => units().ha?.stats.heartbeatTimeouts ?? 0,
   );
-  metrics.gauge(
+  metrics.countedElsewhere(
     'hearth_ha_state_changes_total',
     'Entity state changes received from Home Assistant',
     () => units().ha?.stats.stateChanges ?? 0,
   );
-  metrics.gauge('hearth_mqtt_connects_total', 'MQTT connections made', () => units().mqtt?.stats.connects ?? 0);
-  metrics.gauge('hearth_mqtt_published_total', 'MQTT messages published', () => units().mqtt?.stats.published ?? 0);
-  metrics.gauge(
+  metrics.countedElsewhere('hearth_mqtt_connects_total', 'MQTT connections made', () => units().mqtt?.stats.connects ?? 0);
+  metrics.countedElsewhere('hearth_mqtt_published_total', 'MQTT messages published', () => units().mqtt?.stats.published ?? 0);
+  metrics.countedElsewhere(
     'hearth_mqtt_received_total',
     'MQTT messages received (commands, Home Assistant status)',
     () => units().mqtt?.stats.received ?? 0,

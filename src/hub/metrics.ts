@@ -26,6 +26,11 @@ export interface Histogram {
 export interface Metrics {
   /** `labelNames`: every label the series will be given. */
   counter(name: string, help: string, labelNames?: string[]): Counter;
+  /**
+   * A counter whose value is read at scrape time from a count kept elsewhere (e.g. a client's
+   * connects), rendered as `counter` as Prometheus expects of a `_total` series.
+   */
+  countedElsewhere(name: string, help: string, read: () => number): void;
   gauge(name: string, help: string, collect?: Collect, labelNames?: string[]): Gauge;
   histogram(name: string, help: string, buckets: number[], labelNames?: string[]): Histogram;
   /** The text exposition of every series. */
@@ -37,6 +42,8 @@ interface Registered {
   instrument: unknown;
   /** Gauges: the scrape-time collector, replaced on re-registration. */
   collect?: Collect | undefined;
+  /** Counters counted elsewhere: the reader, replaced on re-registration. */
+  read?: () => number;
   buckets?: number[];
 }
 
@@ -56,6 +63,24 @@ export function createMetrics(): Metrics {
       const instrument: Counter = { inc: (labels = {}, by = 1) => counter.inc(labels, by) };
       byName.set(name, { type: 'counter', instrument });
       return instrument;
+    },
+    countedElsewhere(name, help, read) {
+      const found = existing(name, 'counter');
+      if (found) {
+        found.read = read;
+        return;
+      }
+      const entry: Registered = { type: 'counter', instrument: undefined, read };
+      new PromCounter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          this.reset();
+          this.inc(Math.max(0, entry.read!()));
+        },
+      });
+      byName.set(name, entry);
     },
     gauge(name, help, collect, labelNames = []) {
       const found = existing(name, 'gauge');

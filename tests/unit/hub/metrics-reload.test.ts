@@ -36,6 +36,16 @@ describe('metrics registry: get-or-create', () => {
     expect(await m.render()).toBe('# HELP g g\n# TYPE g gauge\ng 2\n');
   });
 
+  it('a count kept elsewhere is a counter read at scrape time, through its newest reader', async () => {
+    const m = createMetrics();
+    let connects = 3;
+    m.countedElsewhere('c_total', 'c', () => connects);
+    expect(await m.render()).toBe('# HELP c_total c\n# TYPE c_total counter\nc_total 3\n');
+    connects = 5;
+    m.countedElsewhere('c_total', 'c', () => connects + 1);
+    expect(await m.render()).toBe('# HELP c_total c\n# TYPE c_total counter\nc_total 6\n');
+  });
+
   it('the same name as another type is a programming error', () => {
     const m = createMetrics();
     m.counter('x_total', 'x');
