@@ -51,7 +51,13 @@ export interface SandboxCoach {
 export async function startSandboxCoach(dir: string, baseConfig = join(REPO_ROOT, 'hearth.yaml')): Promise<SandboxCoach> {
   const standIn = await startOllamaStandIn();
   standIn.set({ answer: answerFromFacts, coldLoadMs: 2000, chunkDelayMs: 20 });
-  const config = { ...(parse(readFileSync(baseConfig, 'utf8')) as Record<string, unknown>), ...sandboxCoachSections(standIn.url) };
+  const base = parse(readFileSync(baseConfig, 'utf8')) as Record<string, unknown>;
+  // No phone is registered with the sandbox's HA: notifications go to HA's own notification
+  // panel (notify.persistent_notification), not to a mobile_app service that is not there.
+  const people = Array.isArray(base.people)
+    ? (base.people as Record<string, unknown>[]).map((p) => ({ ...p, notify: 'persistent_notification' }))
+    : base.people;
+  const config = { ...base, people, ...sandboxCoachSections(standIn.url) };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const configFile = join(dir, 'hearth-coach.yaml');
   writeFileSync(configFile, stringify(config), { mode: 0o600 });
@@ -61,7 +67,7 @@ export async function startSandboxCoach(dir: string, baseConfig = join(REPO_ROOT
     lines: (hearthUrl, httpTokenFile) => [
       `Life coach      two lavfi webcams (desk, kitchen), the Ollama stand-in at ${standIn.url}; a check-in every 15 min`,
       '  in HA         button.sam_checkin_now, sensor.sam_checkin, image.lifecoach_desk, switch.lifecoach_cameras',
-      `  try           curl -X POST -H "Authorization: Bearer $(cat ${httpTokenFile})" "${hearthUrl}/api/checkin?wait=1"`,
+      `  try           curl -sf -X POST -H "Authorization: Bearer $(cat ${httpTokenFile})" "${hearthUrl}/api/checkin?wait=1"`,
     ],
     stop: () => standIn.close(),
   };

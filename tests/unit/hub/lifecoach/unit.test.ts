@@ -183,6 +183,9 @@ describe('sandbox hookup (tests/stand-ins/coach-sandbox.ts)', () => {
       expect(loaded.config.cameras.map((c) => c.name)).toEqual(['desk', 'kitchen']);
       expect(loaded.config.checkins?.cron).toBe('*/15 * * * *');
       expect(loaded.config.ollama.host).toBe(coach.ollamaUrl);
+      // The sandbox's HA has no phone: notifications go to its own notification panel.
+      expect(loaded.config.people.map((p) => p.notify)).toEqual(loaded.config.people.map(() => 'persistent_notification'));
+      expect(loaded.config.people.length).toBeGreaterThan(0);
       expect((await fetch(`${coach.ollamaUrl}/api/version`)).status).toBe(200);
       expect(coach.lines('http://127.0.0.1:1', '/x').join('\n')).toContain('/api/checkin?wait=1');
     } finally {
