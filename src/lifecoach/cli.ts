@@ -18,7 +18,10 @@ export class CheckinCliError extends Error {}
 async function call(target: ApiTarget, path: string, init: RequestInit = {}): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(`${target.base.replace(/\/+$/, '')}${path}`, { ...init, headers: { authorization: `Bearer ${target.token}` } });
+    response = await fetch(`${target.base.replace(/\/+$/, '')}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${target.token}`, 'x-hearth-client': 'cli' },
+    });
   } catch (error) {
     throw new CheckinCliError(`cannot reach hearth at ${target.base} (is \`hearth run\` running?): ${(error as Error).message}`);
   }

@@ -91,9 +91,9 @@ export interface CheckinRunnerDeps {
   newId?: () => string;
 }
 
-export type CheckinTrigger = 'schedule' | 'manual' | 'button' | 'api';
+export type CheckinTrigger = 'schedule' | 'manual' | 'button' | 'api' | 'cli';
 
-const MANUAL: ReadonlySet<string> = new Set(['manual', 'button', 'api']);
+const MANUAL: ReadonlySet<string> = new Set(['manual', 'button', 'api', 'cli']);
 
 export class CheckinRunner {
   private current: Promise<CheckinRecord> | undefined;

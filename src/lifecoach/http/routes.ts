@@ -21,7 +21,7 @@ export interface CoachRouteDeps {
   /** Why stills may not be captured now (cameras off, capture_when), or undefined when they may. */
   captureBlocked(): Promise<string | undefined> | string | undefined;
   /** Undefined on a hearth that only serves stills (the coach runs in another process or host). */
-  runCheckin?: ((trigger: 'api') => Promise<CheckinRecord>) | undefined;
+  runCheckin?: ((trigger: 'api' | 'cli') => Promise<CheckinRecord>) | undefined;
   store: Pick<CheckinStore, 'list' | 'get' | 'saveCaptures'>;
 }
 
@@ -67,7 +67,8 @@ export function coachRouter(deps: CoachRouteDeps): Router {
       return void res
         .status(404)
         .json({ error: 'the life coach does not run in this hearth (lifecoach.placement: it runs in its own process or on another host)' });
-    const run = deps.runCheckin('api');
+    // `hearth checkin now` says it is the CLI (the header the hub's routine commands send too).
+    const run = deps.runCheckin(req.get('x-hearth-client') === 'cli' ? 'cli' : 'api');
     if (req.query.wait === '1' || req.query.wait === 'true') return void res.json(await run);
     run.catch(() => {}); // the runner records and logs its own faults
     res.status(202).json({ status: 'started' });

@@ -39,8 +39,8 @@ beforeAll(async () => {
       auth: bearerAuth(() => 'tok'),
       cameras: { names: [], captureAll: async () => ({ stills: [], failures: [], records: [] }) },
       captureBlocked: () => undefined,
-      runCheckin: async () => {
-        const r = record(`c${store.list().length + 1}`, Date.UTC(2026, 10, 30, 8, 30 + store.list().length));
+      runCheckin: async (trigger) => {
+        const r = record(`c${store.list().length + 1}`, Date.UTC(2026, 10, 30, 8, 30 + store.list().length), { trigger });
         store.save(r, []);
         return r;
       },
@@ -61,11 +61,18 @@ describe('hearth checkin', () => {
     const list = await listCheckins({ base, token: 'tok' }, 10);
     expect(list.map((x) => x.id)).toEqual(['c2', 'c1']);
     expect(formatCheckin(list[0]!)).toBe(
-      '2026-11-30 08:31  api       data     Still open: meds. (ollama_timeout_first_token: no first token within 120s (mod…)',
+      '2026-11-30 08:31  cli       data     Still open: meds. (ollama_timeout_first_token: no first token within 120s (mod…)',
     );
     expect(formatCheckin(record('s', 0, { outcome: 'skipped', reason: 'away', message: null, trigger: 'schedule' }))).toBe(
       '1970-01-01 00:00  schedule  skipped  — (away)',
     );
+    // The API without the CLI's header is recorded as the API.
+    const viaApi = (await (
+      await fetch(`${base}/api/checkin?wait=1`, { method: 'POST', headers: { authorization: 'Bearer tok' } })
+    ).json()) as {
+      trigger: string;
+    };
+    expect(viaApi.trigger).toBe('api');
   });
 
   it('says what is wrong: a bad token, no hub', async () => {
