@@ -259,7 +259,9 @@ export function createReminders(deps: RemindersDeps): Reminders {
       return slot && views.view(slot);
     },
     list: () => {
-      commit(); // the streak reads the history: pending press steps first
+      // The streak reads the history: pending press steps first. Published too: this commit
+      // cancels the deferred one that would have published them (HA kept `due` after a press).
+      commitAndPublish();
       return [...slots.values()].map(views.view);
     },
     onReconnect(link) {

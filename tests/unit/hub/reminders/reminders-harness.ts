@@ -15,6 +15,8 @@ import { FakeMqttClient } from '../fakes/fake-mqtt.js';
 
 export interface RemindersHarness {
   fakeHa: FakeHa;
+  /** The fake broker's client: every publish recorded. */
+  broker: FakeMqttClient;
   ha: HaClient;
   mqtt: HubMqtt;
   store: Store;
@@ -79,6 +81,7 @@ export async function remindersHarness(
   };
   const harness: RemindersHarness = {
     fakeHa,
+    broker,
     ha,
     mqtt,
     store,
