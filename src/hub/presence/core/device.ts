@@ -26,7 +26,7 @@
  * *rise*: positive evidence of movement).
  *
  * The first room (at start, and coming home from away) is the strongest evidence, not the
- * first node to speak (fix(), below). Coming home with an entrance configured (`doors:
+ * first node to speak (first-room.ts). Coming home with an entrance configured (`doors:
  * [[hall, away]]`) it is the entrance; without, it waits until the evidence is decided.
  *
  * Away: up nodes have not heard the device for `away_after`. Time in which no node was up
@@ -36,6 +36,8 @@
 import { type FilterParams, type NodeFilter, observe, startFilter } from './node-filter.js';
 import type { PresenceOptions } from '../../../config/presence-options.js';
 import { type HmmState, seedHmm, stepHmm } from './hmm.js';
+import { ENTRY_HOLD, firstRoom } from './first-room.js';
+import { heardInside } from './weak-corner.js';
 
 export const AWAY = 'away';
 
@@ -224,7 +226,8 @@ export function moveTo(device: DeviceTrack, room: string | null, now: number, ct
   device.since = now;
 }
 
-const clip = (v: number, cap: number): number => Math.max(-cap, Math.min(cap, v));
+/** `v` limited to ±`cap`. */
+export const clip = (v: number, cap: number): number => Math.max(-cap, Math.min(cap, v));
 
 /** The evidence a challenger needs against `from` (more for a room that is not next to it). */
 export function needed(from: string, to: string, evidence: number, ctx: DeviceContext): number {
@@ -259,14 +262,19 @@ export function updateDevice(
     return scores;
   }
   if (device.room === null || device.room === AWAY) {
-    fix(device, scores, now, dt, ctx);
+    const first = firstRoom(device, scores, now, dt, ctx);
+    if (first) {
+      if (first.throughEntrance) device.entered = now;
+      else delete device.entered;
+      moveTo(device, first.room, now, ctx);
+    }
     return scores;
   }
   const room = device.room;
   if (options.estimator === 'hmm') {
     // Just in through the front door: in the entrance a moment (shoes, keys), where the next
     // room's node often hears best. The filter starts from the entrance after it.
-    const hold = device.entered !== undefined && now - device.entered < ENTRY * options.fix_wait * 1000;
+    const hold = device.entered !== undefined && now - device.entered < ENTRY_HOLD * options.fix_wait * 1000;
     if (!device.hmm || device.hmm.room !== room || hold) device.hmm = seedHmm(room, ctx.rooms, now, device.hmm?.prints);
     if (hold) return scores;
     const together = companions.flatMap((c) => (c.hmm && c.room === room ? [{ tracker: c.tracker, state: c.hmm }] : []));
@@ -294,158 +302,4 @@ export function updateDevice(
   for (const other of device.evidence.keys()) if (!scores.low.has(other)) device.evidence.delete(other);
   if (winner !== undefined && most >= 1) moveTo(device, winner, now, ctx);
   return scores;
-}
-
-/**
- * A device still heard long after the filter found it likelier outside than in any room is at
- * home, in a spot every node hears weakly (a corner far from its room's node), not passing the
- * outside wall (that takes seconds; leaving, the device falls silent and is away after
- * `away_after`). The filter's veto on moves while outside is likelier (hmm.ts) would pin it in
- * the room it left, and the outside state absorbs the probability the rooms would gather. So
- * while outside leads and the device is heard, each room's emission lead over the incumbent's
- * (the filter's own per-second log-likelihood) is summed (never below 0; only while the room's
- * node hears the device at least as well as the incumbent's gains count); once outside has led
- * for twice `away_after` (longer than leaving takes), the room whose sum clears the bar a room
- * clears in the filter (out of the sticky prior's floor, −ln(`hmm_switch_rate` / (rooms − 1)),
- * then `hmm_threshold`) wins. Returns that room, if any.
- */
-function heardInside(device: DeviceTrack, state: HmmState, scores: RoomScores, now: number, ctx: DeviceContext): string | undefined {
-  let top = -Infinity;
-  for (const [r, v] of state.logp) if (r !== AWAY && v > top) top = v;
-  const outside = state.logp.get(AWAY) ?? -Infinity;
-  const emission = state.emission;
-  if (!emission || outside <= top) {
-    delete device.outsideSince;
-    return undefined;
-  }
-  const inside = (device.outsideSince ??= { at: now, t: now, lead: new Map<string, number>() });
-  const dt = Math.max(0, now - inside.t) / 1000;
-  inside.t = now;
-  const mine = emission.get(state.room) ?? 0;
-  const level = scores.high.get(state.room) ?? -Infinity;
-  let best: string | undefined;
-  let most = 0;
-  for (const [r, v] of emission) {
-    if (r === AWAY || r === state.room) continue;
-    // Only while the room's own node hears the device at least as well as the incumbent's: a
-    // fingerprint that no longer fits the incumbent is no evidence for a room heard worse.
-    const ahead = (scores.high.get(r) ?? -Infinity) >= level;
-    const lead = Math.max(0, (inside.lead.get(r) ?? 0) + (ahead ? v - mine : Math.min(0, v - mine)) * dt);
-    inside.lead.set(r, lead);
-    if (lead > most) [best, most] = [r, lead];
-  }
-  // The bar a room clears in the filter: out of the sticky prior's floor, then hmm_threshold.
-  const bar = ctx.options.hmm_threshold - Math.log(ctx.options.hmm_switch_rate / Math.max(1, ctx.rooms.length - 1));
-  if (now - inside.at < 2 * ctx.options.away_after * 1000 || best === undefined || most < bar) return undefined;
-  delete device.outsideSince;
-  return best;
-}
-
-/**
- * The floor plan of option `doors`: whether two rooms are next to each other. A door to `away`
- * names an entrance; the doors between rooms constrain moves inside only when at least one is
- * given, so `doors: [[hall, away]]` alone names the entrance and leaves every room next to every
- * other. With no door to `away`, every room may be where one comes in.
- */
-export function adjacency(doors: readonly (readonly [string, string])[]): (a: string, b: string) => boolean {
-  const pairs = new Set(doors.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
-  const inside = doors.some(([a, b]) => a !== AWAY && b !== AWAY);
-  const outside = doors.some(([a, b]) => a === AWAY || b === AWAY);
-  return (a, b) => {
-    const out = a === AWAY || b === AWAY;
-    if (out ? !outside : !inside) return true;
-    return pairs.has(`${a}|${b}`);
-  };
-}
-
-/** The entrances of option `doors` (rooms with a door to `away`), in the order given. */
-export function entrances(options: PresenceOptions): string[] {
-  const out: string[] = [];
-  for (const [a, b] of options.doors) {
-    const room = a === AWAY ? b : b === AWAY ? a : undefined;
-    if (room !== undefined && room !== AWAY && !out.includes(room)) out.push(room);
-  }
-  return out;
-}
-
-/** Coming home without entrances: the evidence (× `fix_evidence`) and wait (× `fix_wait`) the first room needs. */
-const HOMECOMING_EVIDENCE = 6;
-const HOMECOMING_WAIT = 3;
-/**
- * Coming home through an entrance (× `fix_wait`): how long another room must have heard the
- * device before the entrance is shown without its own node, and how long the entrance then holds.
- */
-const ENTRY = 2;
-
-/**
- * From unknown or away: the room with the strongest evidence, not the first to speak. Every room
- * with confirmed readings races on its lead over the next best, and the first to `fix_evidence`
- * wins (or the strongest after `fix_wait`).
- *
- * Coming home with entrances configured (`doors` with `[room, away]`), the first room is the
- * entrance — the room one walks into through the front door — whichever room's node hears the
- * device best at the door (a hall node at the far end of the hall is often beaten by the kitchen
- * node behind a wall). It is shown once the device is home: an entrance's node hears it
- * (confirmed: two readings) at least as well as `hmm_outside_rssi`, or the race above has been
- * decided for another room and 2 × `fix_wait` has passed since the first reading. The
- * estimator (`hmm`) holds it there for 2 × `fix_wait` (shoes, keys: at the door the next room's
- * node often hears best), then moves it on, starting afresh from the entrance (a device that came
- * in another way moves on seconds later). Without entrances, coming home waits until the
- * evidence is decided rather than show a room heard through the outside wall and switch: the race needs
- * `fix_evidence` × 6 (or `fix_wait` × 3 for the strongest), and a room heard no better than
- * `hmm_outside_rssi` (estimator `hmm`) is not the first room for `fix_wait` × 6.
- */
-function fix(device: DeviceTrack, scores: RoomScores, now: number, dt: number, ctx: DeviceContext): void {
-  const { options } = ctx;
-  if (device.fixSince === undefined) {
-    device.fixSince = now;
-    device.evidence.clear();
-  }
-  const waited = now - device.fixSince;
-  const entering = device.room === AWAY;
-  const doors = entering ? entrances(options) : [];
-  // Coming home, a room heard only as weakly as from outside (hmm_outside_rssi) is not where they came in.
-  const outside = options.estimator === 'hmm' ? options.hmm_outside_rssi : null;
-  // Coming home without entrances, the first room waits for decided evidence (it is a claim about
-  // where someone came in, and the outside wall makes early evidence unreliable).
-  const blind = entering && !doors.length;
-  const need = blind ? HOMECOMING_EVIDENCE * options.fix_evidence : options.fix_evidence;
-  const wait = (blind ? HOMECOMING_WAIT : 1) * options.fix_wait * 1000;
-  const allowed = (room: string): boolean =>
-    !entering || waited >= 6 * options.fix_wait * 1000 || outside === null || (scores.high.get(room) ?? -Infinity) >= outside;
-  let winner: string | undefined;
-  let most = 0;
-  let strongest: string | undefined;
-  let top = -Infinity;
-  for (const [room, value] of scores.low) {
-    if (value === options.unheard_rssi && scores.unheard.has(room)) continue;
-    let next = -Infinity;
-    for (const [other, v] of scores.high) if (other !== room && v > next) next = v;
-    const lead = clip(value - (Number.isFinite(next) ? next : options.unheard_rssi), options.evidence_cap);
-    const e = Math.max(0, (device.evidence.get(room) ?? 0) + lead * dt);
-    device.evidence.set(room, e);
-    if (value > top) [strongest, top] = [room, value];
-    if (allowed(room) && e / need > most) [winner, most] = [room, e / need];
-  }
-  let pick: string | undefined;
-  if (winner !== undefined && most >= 1) pick = winner;
-  else if (strongest !== undefined && allowed(strongest) && waited >= wait) pick = strongest;
-  if (doors.length) {
-    // Through the front door: the entrance, once its node hears the device at an inside level, or
-    // once another room has heard it so for fix_wait (a hall node far down the hall).
-    let door: string | undefined;
-    let level = -Infinity;
-    for (const room of doors) {
-      const v = scores.low.get(room);
-      if (v === undefined || (v === options.unheard_rssi && scores.unheard.has(room)) || v < (outside ?? -Infinity)) continue;
-      if (v > level) [door, level] = [room, v];
-    }
-    if (door !== undefined) pick = pick !== undefined && doors.includes(pick) ? pick : door;
-    else if (pick !== undefined && !doors.includes(pick)) pick = waited >= ENTRY * options.fix_wait * 1000 ? doors[0]! : undefined;
-  }
-  if (pick !== undefined) {
-    if (doors.length) device.entered = now;
-    else delete device.entered;
-    moveTo(device, pick, now, ctx);
-  }
 }

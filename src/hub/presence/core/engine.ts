@@ -14,8 +14,8 @@
  *
  * Options and their defaults: options.ts (tuned with bench/presence.ts).
  */
+import { adjacency } from './first-room.js';
 import {
-  adjacency,
   AWAY,
   type DeviceContext,
   type DeviceTrack,

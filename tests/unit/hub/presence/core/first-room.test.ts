@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AWAY, createPresenceEngine, fromHaState, type PresenceEngine } from '../../../../src/hub/presence/core/engine.js';
-import { adjacency } from '../../../../src/hub/presence/core/device.js';
+import { AWAY, createPresenceEngine, fromHaState, type PresenceEngine } from '../../../../../src/hub/presence/core/engine.js';
+import { adjacency } from '../../../../../src/hub/presence/core/first-room.js';
 
 const S = 1000;
 const nodes = [
