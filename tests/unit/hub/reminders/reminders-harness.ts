@@ -102,3 +102,16 @@ export async function remindersHarness(
   };
   return harness;
 }
+
+/**
+ * Waits until `cond` holds (5 s budget, an error naming `what` after it). Polled every 5 ms, or
+ * with `everyTurn` at each turn of the event loop (to look between an I/O callback and the
+ * `setImmediate` work it queued).
+ */
+export async function until(cond: () => boolean, what: string, options: { everyTurn?: boolean } = {}): Promise<void> {
+  const end = Date.now() + 5000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => (options.everyTurn ? setImmediate(r) : setTimeout(r, 5)));
+  }
+}

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../../src/config/load.js';
 import { householdEntities } from '../../../../src/config/entity-ids.js';
-import { remindersHarness, type RemindersHarness } from './reminders-harness.js';
+import { remindersHarness, type RemindersHarness, until } from './reminders-harness.js';
 
 const dir = 'tests/fixtures/cases/nag-and-escalation-together';
 let h: RemindersHarness | undefined;
@@ -14,14 +14,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('history rows: source and device', () => {
   it("due by CLI and API, a button press and its done, the schedule's own rows", async () => {

@@ -15,19 +15,12 @@ import { createStore, type Store } from '../../../../src/hub/store/store.js';
 import { silentLogger } from '../../../../src/log.js';
 import { FakeHa } from '../fakes/fake-ha.js';
 import { FakeMqttClient } from '../fakes/fake-mqtt.js';
+import { until } from './reminders-harness.js';
 
 const repo = (p: string) => fileURLToPath(new URL(`../../../../${p}`, import.meta.url));
 const ROUTINE = 'morning-meds';
 const SATURDAY_AFTERNOON = Date.parse('2026-06-06T13:00:00Z');
 const startedAt = Date.now();
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 2000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 let cleanup: Array<() => unknown> = [];
 afterEach(async () => {

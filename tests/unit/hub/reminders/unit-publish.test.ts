@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadHousehold } from '../../../../src/config/load.js';
 import { householdEntities } from '../../../../src/config/entity-ids.js';
-import { remindersHarness, type RemindersHarness } from './reminders-harness.js';
+import { remindersHarness, type RemindersHarness, until } from './reminders-harness.js';
 
 const dir = 'tests/fixtures/cases/nag-and-escalation-together';
 let h: RemindersHarness | undefined;
@@ -15,14 +15,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe('reminders: the MQTT state follows a press', () => {
   it('is published after a press even when the routines are read before the deferred commit', async () => {
@@ -41,13 +33,17 @@ describe('reminders: the MQTT state follows a press', () => {
     // Read the routines in the same turn as the press is handled, before its deferred commit.
     let phaseSeen: string | undefined;
     h.fakeHa.setEntity(press, '2026-06-02T09:00:01.000+00:00', 1_780_390_801, { event_type: 'single' });
-    await until(() => {
-      const view = h!.reminders.list().find((r) => r.id === 'morning-meds');
-      phaseSeen = view?.phase;
-      return phaseSeen === 'done';
-    }, 'the press applied');
+    await until(
+      () => {
+        const view = h!.reminders.list().find((r) => r.id === 'morning-meds');
+        phaseSeen = view?.phase;
+        return phaseSeen === 'done';
+      },
+      'the press applied',
+      { everyTurn: true },
+    );
     // The read committed the press; its publish must still follow.
-    await until(() => states().at(-1) === 'done', 'the done state published');
+    await until(() => states().at(-1) === 'done', 'the done state published', { everyTurn: true });
     expect(states().at(-1)).toBe('done');
   });
 });
