@@ -22,6 +22,12 @@ other=64124 # an uid that is neither root nor the owner (as root only)
 base=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$base"' EXIT
 chmod 0755 "$base"
+# The script re-runs itself as the directory's owner, so that user must be able to read it: in
+# production it is in the world-readable Nix store; a checkout may sit below a private
+# directory (a 0700 `mktemp -d`), so the test runs a world-readable copy.
+mkdir -m 0755 "$base/bin"
+install -m 0755 "$script" "$base/bin/place-esphome-configs.sh"
+script="$base/bin/place-esphome-configs.sh"
 
 passed=0 failed=0
 check() { # check NAME COMMAND…
