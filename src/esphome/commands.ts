@@ -150,12 +150,29 @@ export function registerEsphomeCommands(program: Command): void {
         if (!household || !(await generateOrReport(household, options.out, undefined))) return;
       }
       const { validateDir } = await import('./validate.js');
+      const { access } = await import('node:fs/promises');
+      const outExists = await access(options.out).then(
+        () => true,
+        () => false,
+      );
+      if (!outExists) {
+        console.error(`--out: ${options.out}: no such folder (run without --no-generate to generate into it)`);
+        process.exitCode = EXIT_CONFIG;
+        return;
+      }
       const result = await validateDir(options.out, {
         esphome: options.esphome,
         ...(options.jobs ? { jobs: options.jobs } : {}),
         ...(options.codegen ? { esphomeArgs: ['compile', '--only-generate'] } : {}),
         onProgress: (line) => console.error(line),
       });
+      // An --esphome that cannot be started at all is the argument's fault: one line, exit 2.
+      const unrunnable = result.results.filter((r) => r.exitCode === null && r.output.startsWith('cannot run '));
+      if (unrunnable.length > 0 && unrunnable.length === result.results.length) {
+        console.error(`--esphome: ${unrunnable[0]!.output}`);
+        process.exitCode = EXIT_CONFIG;
+        return;
+      }
       // Warnings shared by every file (e.g. a fleet-wide default) are shown once.
       const passes = result.results.filter((r) => r.ok);
       const everywhere = passes.length > 0 ? passes[0]!.warnings.filter((w) => passes.every((r) => r.warnings.includes(w))) : [];
@@ -167,7 +184,10 @@ export function registerEsphomeCommands(program: Command): void {
       }
       const passed = result.results.filter((r) => r.ok).length;
       console.log(`${passed}/${result.results.length} ESPHome configs valid (${(result.ms / 1000).toFixed(1)} s)`);
-      if (result.results.length === 0) console.error(`no generated configs in ${options.out}`);
-      if (!result.ok || result.results.length === 0) process.exitCode = 1;
+      // No configs to validate is bad input (an empty devices folder or --out); a file esphome refuses is exit 1.
+      if (result.results.length === 0) {
+        console.error(`--out: no generated configs in ${options.out}`);
+        process.exitCode = EXIT_CONFIG;
+      } else if (!result.ok) process.exitCode = 1;
     });
 }
