@@ -8,6 +8,7 @@ import { dashboardSections } from './dashboard.js';
 import { cronError } from './cron.js';
 import { SECRET_NAME, SecretReference } from './secret-ref.js';
 import { normaliseKey, type KeyValue, type TrackerKeyField } from './tracker-keys.js';
+import { whenParsed } from './refine-when.js';
 
 const timezone = z.string().refine(
   (tz) => {
@@ -99,7 +100,7 @@ export const tracker = z.discriminatedUnion('type', [
       label: trackerLabel.optional(),
     })
     .strict()
-    .superRefine(oneKeySource('irk')),
+    .superRefine(oneKeySource('irk'), whenParsed('irk', 'irk_file')),
   z
     .object({
       id: slugId,
@@ -113,7 +114,7 @@ export const tracker = z.discriminatedUnion('type', [
       label: trackerLabel.optional(),
     })
     .strict()
-    .superRefine(oneKeySource('uuid')),
+    .superRefine(oneKeySource('uuid'), whenParsed('uuid', 'uuid_file')),
   z
     .object({
       id: slugId,
@@ -124,7 +125,7 @@ export const tracker = z.discriminatedUnion('type', [
       label: trackerLabel.optional(),
     })
     .strict()
-    .superRefine(oneKeySource('mac')),
+    .superRefine(oneKeySource('mac'), whenParsed('mac', 'mac_file')),
 ]);
 
 const dailyTimes = z

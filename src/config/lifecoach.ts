@@ -9,6 +9,7 @@ import { cronError } from './cron.js';
 import { duration, timeOfDay } from './duration.js';
 import { configError, type ConfigIssue } from './issues.js';
 import { didYouMean, slugId } from './names.js';
+import { whenParsed } from './refine-when.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -24,7 +25,10 @@ export const privacyMask = z
     height: z.number().gt(0).max(1),
   })
   .strict()
-  .refine((m) => m.x + m.width <= 1 + 1e-9 && m.y + m.height <= 1 + 1e-9, 'must lie inside the frame (x + width ≤ 1, y + height ≤ 1)');
+  .refine((m) => m.x + m.width <= 1 + 1e-9 && m.y + m.height <= 1 + 1e-9, {
+    message: 'must lie inside the frame (x + width ≤ 1, y + height ≤ 1)',
+    ...whenParsed('x', 'y', 'width', 'height'),
+  });
 
 /**
  * One webcam. Exactly one source: `device` (V4L2; prefer the stable `/dev/v4l/by-id/…` path),
@@ -69,18 +73,21 @@ export const camera = z
     masks: z.array(privacyMask).default([]),
   })
   .strict()
-  .superRefine((c, ctx) => {
-    const sources = (['device', 'url', 'input'] as const).filter((k) => c[k] !== undefined);
-    if (sources.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          sources.length === 0
-            ? 'needs one source: device (V4L2), url (HTTP snapshot) or input (any ffmpeg input)'
-            : `has ${sources.join(' and ')}: give exactly one source`,
-      });
-    }
-  });
+  .superRefine(
+    (c, ctx) => {
+      const sources = (['device', 'url', 'input'] as const).filter((k) => c[k] !== undefined);
+      if (sources.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            sources.length === 0
+              ? 'needs one source: device (V4L2), url (HTTP snapshot) or input (any ffmpeg input)'
+              : `has ${sources.join(' and ')}: give exactly one source`,
+        });
+      }
+    },
+    whenParsed('device', 'url', 'input'),
+  );
 
 const schedule = {
   /** Local times (household timezone), `HH:MM`. */
@@ -118,7 +125,7 @@ export const checkinSettings = z
     data_first: z.boolean().default(true),
   })
   .strict()
-  .refine((c) => !(c.daily && c.cron), { message: 'give daily or cron, not both', path: ['cron'] });
+  .refine((c) => !(c.daily && c.cron), { message: 'give daily or cron, not both', path: ['cron'], ...whenParsed('daily', 'cron') });
 
 /** `http://host:port`: the port is explicit (Ollama on the mesh is never on a default port). */
 const ollamaHost = z
@@ -149,7 +156,11 @@ export const ollamaSettings = z
     request_timeout: duration.default(10),
   })
   .strict()
-  .refine((o) => o.first_token_timeout <= o.deadline, { message: 'must not be longer than deadline', path: ['first_token_timeout'] });
+  .refine((o) => o.first_token_timeout <= o.deadline, {
+    message: 'must not be longer than deadline',
+    path: ['first_token_timeout'],
+    ...whenParsed('first_token_timeout', 'deadline'),
+  });
 
 /** Conditions under which stills may be captured at all (a shared home). */
 export const captureWhen = z
@@ -190,6 +201,7 @@ export const lifecoachSettings = z
   .refine((l) => l.placement !== 'remote' || l.hub !== undefined, {
     message: 'placement remote needs hub.url (where the stills come from)',
     path: ['hub'],
+    ...whenParsed('placement', 'hub'),
   });
 
 /** The four sections, as hearthConfig mounts them. */

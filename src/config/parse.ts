@@ -11,7 +11,9 @@ import { checkEntityIdCollisions } from './entity-collisions.js';
 import { secretNameCollisions } from './secret-names.js';
 import { checkLifecoachRefs, lifecoachRefsFromRaw } from './lifecoach.js';
 import { configRefsFromRaw, crossCheck, deviceRefs, deviceRefsFromRaw, type DeviceRefs } from './cross-checks.js';
-import { DEVICE_KINDS, type DeviceKind } from './kinds/index.js';
+import { DEVICE_KINDS, type DeviceKind, type PartialDeviceSpec } from './kinds/index.js';
+import { deviceBase } from './kinds/base.js';
+import { salvage } from './salvage.js';
 import type { Household, LoadedDevice } from './household.js';
 import { configError, configWarning, errorsOf, formatPath, sortIssues, type ConfigIssue } from './issues.js';
 import { SecretReference } from './secret-ref.js';
@@ -81,6 +83,14 @@ function misplacedSecrets(file: string, value: unknown, path: (string | number)[
   return [];
 }
 
+/**
+ * One device spec → its parsed spec and every issue of the file. A spec that fails a stage
+ * still goes through the others as far as it can, so the user sees all of a file's errors in
+ * one run (`file: path.to.field: message` each): without a known `kind`, its common fields
+ * (name, board, …) are still checked; with a missing or bad field, the rest of the spec
+ * (salvage.ts) still has its pins checked against the board and its strings against ESPHome's
+ * rules. Issues on a field the schema already flagged are not repeated.
+ */
 export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues: ConfigIssue[] } {
   if (doc.issues?.length) return { issues: doc.issues };
   const { file, value } = doc;
@@ -90,31 +100,44 @@ export function parseDeviceSpec(doc: SourceDoc): { device?: LoadedDevice; issues
   }
   if (!isMapping(value)) return { issues: [configError(file, '', 'must be a mapping (key: value) describing one device')] };
   const kind = value.kind;
-  if (kind === undefined) return { issues: [configError(file, 'kind', `is required; known kinds: ${kinds}`)] };
   if (!isKind(kind)) {
-    const guess = typeof kind === 'string' ? didYouMean(kind, KNOWN_KINDS) : undefined;
-    const hint = guess ? `; did you mean "${guess}"? (known kinds: ${kinds})` : `; known kinds: ${kinds}`;
-    return { issues: [configError(file, 'kind', `unknown kind ${JSON.stringify(kind)}${hint}`)] };
+    let kindIssue: ConfigIssue;
+    if (kind === undefined) kindIssue = configError(file, 'kind', `is required; known kinds: ${kinds}`);
+    else {
+      const guess = typeof kind === 'string' ? didYouMean(kind, KNOWN_KINDS) : undefined;
+      const hint = guess ? `; did you mean "${guess}"? (known kinds: ${kinds})` : `; known kinds: ${kinds}`;
+      kindIssue = configError(file, 'kind', `unknown kind ${JSON.stringify(kind)}${hint}`);
+    }
+    // The fields every kind has can be checked without knowing the kind (unknown keys cannot).
+    const common = deviceBase.safeParse(value);
+    return { issues: [kindIssue, ...(common.success ? [] : issuesFromZod(common.error, file, value, deviceBase))] };
   }
   const schema = DEVICE_KINDS[kind];
   const parsed = schema.safeParse(value);
-  if (!parsed.success) return { issues: issuesFromZod(parsed.error, file, value, schema) };
+  if (!parsed.success) {
+    const schemaIssues = issuesFromZod(parsed.error, file, value, schema);
+    const flagged = new Set(schemaIssues.map((i) => i.path));
+    const partial = { ...salvage(schema, value), kind } as PartialDeviceSpec;
+    return { issues: [...schemaIssues, ...specChecks(file, partial).filter((i) => !flagged.has(i.path))] };
+  }
   const device: LoadedDevice = { file, spec: parsed.data };
-  const issues = [
-    ...checkDeviceHardware(device),
-    ...slashWarnings(file, { friendly_name: device.spec.friendly_name, area: device.spec.area }),
-  ];
+  return { device, issues: specChecks(file, device.spec) };
+}
+
+/** The checks after the schema, on a parsed spec or one as far as it parsed. */
+function specChecks(file: string, spec: PartialDeviceSpec): ConfigIssue[] {
+  const issues = [...checkDeviceHardware({ file, spec }), ...slashWarnings(file, { friendly_name: spec.friendly_name, area: spec.area })];
   const stem = file.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/, '');
-  if (stem !== device.spec.name) {
+  if (spec.name !== undefined && stem !== spec.name) {
     issues.push(
       configWarning(
         file,
         'name',
-        `"${device.spec.name}" differs from the file name "${stem}"; keep them the same so specs and generated files are easy to match`,
+        `"${spec.name}" differs from the file name "${stem}"; keep them the same so specs and generated files are easy to match`,
       ),
     );
   }
-  return { device, issues };
+  return issues;
 }
 
 /** hearth.yaml + device specs → Household, with every issue from every file. */

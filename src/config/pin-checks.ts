@@ -9,18 +9,21 @@
  */
 import { BOARDS, chipLabel, existingPins, hasBluetooth, pinFacts, pinName, pinRanges, strappingPins, type Board } from './boards.js';
 import { configError, configWarning, type ConfigIssue } from './issues.js';
-import type { LoadedDevice } from './household.js';
-import type { DeviceSpec } from './kinds/index.js';
+import type { DeviceSpec, PartialDeviceSpec } from './kinds/index.js';
 import { pinClaims } from './pin-claims.js';
 import { platformPinProblem, type PinClaim } from './platform-pins.js';
 
 /** Kinds whose whole job needs Bluetooth LE. */
 const NEEDS_BLE = new Set<DeviceSpec['kind']>(['presence-node']);
 
-/** Board and pin checks of one device. */
-export function checkDeviceHardware({ file, spec }: LoadedDevice): ConfigIssue[] {
-  const board = BOARDS[spec.board];
-  if (!board) return []; // already reported by the schema
+/**
+ * Board and pin checks of one device: a parsed spec, or one as far as it parsed (a spec with a
+ * missing key still has its pins checked, so the file shows every error in one run).
+ */
+export function checkDeviceHardware({ file, spec }: { file: string; spec: PartialDeviceSpec }): ConfigIssue[] {
+  const boardName = spec.board;
+  const board = boardName === undefined ? undefined : BOARDS[boardName];
+  if (boardName === undefined || !board) return []; // already reported by the schema
   const issues: ConfigIssue[] = [];
 
   if (NEEDS_BLE.has(spec.kind) && !hasBluetooth(board)) {
@@ -41,7 +44,7 @@ export function checkDeviceHardware({ file, spec }: LoadedDevice): ConfigIssue[]
     } else {
       seen.set(claim.pin, claim);
     }
-    issues.push(...checkPin(file, claim, spec.board, board));
+    issues.push(...checkPin(file, claim, boardName, board));
   }
   return issues;
 }

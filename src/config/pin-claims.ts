@@ -6,7 +6,7 @@
  * the pin that is generated, driven by the platform it was checked for. Pure.
  */
 import { BOARDS, type Board, type Chip } from './boards.js';
-import type { DeviceKind, DeviceSpec, SpecOfKind } from './kinds/index.js';
+import type { DeviceKind, PartialDeviceSpec } from './kinds/index.js';
 import type { PinClaim } from './platform-pins.js';
 
 /** A reminder button's LED: the ESP32's LEDC peripheral; an ESP8266 has none, its software PWM does the job. */
@@ -20,11 +20,24 @@ export const stripAddressablePlatform = (chip: Chip): string => (chip === 'esp82
 
 const CHANNELS = ['red', 'green', 'blue', 'white'] as const;
 
-/** kind → its pin claims. A new kind is one line here (the type insists). */
-const PIN_CLAIMS: { readonly [K in DeviceKind]: (spec: SpecOfKind<K>, board: Board) => PinClaim[] } = {
+/** The claim of a pin the spec gives; none for a pin that is missing or did not parse. */
+const claim = (pin: number | undefined, rest: Omit<PinClaim, 'pin'>): PinClaim[] => (pin === undefined ? [] : [{ ...rest, pin }]);
+
+/**
+ * kind → its pin claims. A new kind is one line here (the type insists). Each takes the spec as
+ * far as it parsed (PartialDeviceSpec), so the pins that are there are checked even when
+ * another field is missing.
+ */
+const PIN_CLAIMS: { readonly [K in DeviceKind]: (spec: Extract<PartialDeviceSpec, { kind: K }>, board: Board) => PinClaim[] } = {
   'reminder-button': (spec, board) => [
-    { path: 'button.pin', pin: spec.button.pin, use: 'digital-in', platform: 'gpio', role: 'the button', pullup: spec.button.pullup },
-    { path: 'led.pin', pin: spec.led.pin, use: 'pwm', platform: buttonLedPlatform(board.chip), role: 'the LED' },
+    ...claim(spec.button?.pin, {
+      path: 'button.pin',
+      use: 'digital-in',
+      platform: 'gpio',
+      role: 'the button',
+      pullup: spec.button?.pullup,
+    }),
+    ...claim(spec.led?.pin, { path: 'led.pin', use: 'pwm', platform: buttonLedPlatform(board.chip), role: 'the LED' }),
   ],
 
   // A BLE scanner claims no GPIO.
@@ -32,39 +45,34 @@ const PIN_CLAIMS: { readonly [K in DeviceKind]: (spec: SpecOfKind<K>, board: Boa
 
   'led-strip': (spec, board) => {
     const light = spec.light;
-    if (light.type === 'ws2812') {
-      return [
-        {
-          path: 'light.pin',
-          pin: light.pin,
-          use: 'addressable',
-          platform: stripAddressablePlatform(board.chip),
-          role: 'the LED data line',
-        },
-      ];
+    if (light?.type === 'ws2812') {
+      return claim(light.pin, {
+        path: 'light.pin',
+        use: 'addressable',
+        platform: stripAddressablePlatform(board.chip),
+        role: 'the LED data line',
+      });
     }
-    return CHANNELS.flatMap((channel) => {
-      const pin = light.pins[channel];
-      return pin === undefined
-        ? []
-        : [
-            {
-              path: `light.pins.${channel}`,
-              pin,
-              use: 'pwm' as const,
-              platform: stripPwmPlatform(board.chip),
-              role: `the ${channel} PWM channel`,
-            },
-          ];
-    });
+    const pins = light !== undefined && 'pins' in light ? light.pins : undefined;
+    return CHANNELS.flatMap((channel) =>
+      claim(pins?.[channel], {
+        path: `light.pins.${channel}`,
+        use: 'pwm',
+        platform: stripPwmPlatform(board.chip),
+        role: `the ${channel} PWM channel`,
+      }),
+    );
   },
 };
 
-/** Every GPIO a spec claims on its board, in spec order (empty for an unknown board). */
-export function pinClaims(spec: DeviceSpec): PinClaim[] {
-  const board = BOARDS[spec.board];
+/**
+ * Every GPIO a spec claims on its board, in spec order (empty for an unknown or missing board;
+ * only the pins that parsed for a spec that did not parse whole).
+ */
+export function pinClaims(spec: PartialDeviceSpec): PinClaim[] {
+  const board = spec.board === undefined ? undefined : BOARDS[spec.board];
   if (!board) return [];
   // Each entry is typed for its own kind; looking it up by `spec.kind` guarantees the match.
-  const claims = PIN_CLAIMS[spec.kind] as (spec: DeviceSpec, board: Board) => PinClaim[];
+  const claims = PIN_CLAIMS[spec.kind] as (spec: PartialDeviceSpec, board: Board) => PinClaim[];
   return claims(spec, board);
 }

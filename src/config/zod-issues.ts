@@ -152,7 +152,7 @@ export function valueAt(input: unknown, path: Path): unknown {
 
 // --- schema walking, for "known keys" in unknown-key messages -------------------------------
 
-interface DefLike {
+export interface DefLike {
   type: string;
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
@@ -163,7 +163,8 @@ interface DefLike {
   values?: unknown[];
 }
 
-const defOf = (schema: z.ZodType): DefLike => (schema as unknown as { _zod: { def: DefLike } })._zod.def;
+/** zod 4's definition of a schema (its kind and parts), as much of it as this file and salvage.ts read. */
+export const defOf = (schema: z.ZodType): DefLike => (schema as unknown as { _zod: { def: DefLike } })._zod.def;
 
 /** The concrete (unwrapped) schemas a value may be checked against at one point. */
 function concrete(schema: z.ZodType, value: unknown): z.ZodType[] {
