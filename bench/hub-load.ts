@@ -7,7 +7,7 @@
  *   (what-ifs: compiled-young1, compiled-young1-pool1, compiled-small)
  *
  * The load is made inside HA by the `hearth_load` custom integration
- * (tests/stack/load_integration/): `hearth_load.start` creates `sensor.load_<n>` and changes
+ * (bench/lib/ha/): `hearth_load.start` creates `sensor.load_<n>` and changes
  * them round-robin with `hass.states.async_set` on HA's event loop (not over REST).
  *
  * The hub runs as its own process (`hearth run`, bench/lib/hub-process.ts, the memory-only

@@ -201,7 +201,7 @@ async function settledMemory(pid: number): Promise<Memory> {
 
 type Memory = ReturnType<typeof memory>;
 
-/** What hearth_load reports (tests/stack/load_integration/). */
+/** What hearth_load reports (bench/lib/ha/). */
 /** The coach's and the dashboard's sections of the bench hub's hearth.yaml: configured, idle (no schedule). */
 export function coachAndDashboard(ollamaUrl: string): (config: Record<string, unknown>) => void {
   return (config) =>

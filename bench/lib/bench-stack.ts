@@ -2,10 +2,10 @@
  * The stack the hub benchmarks run against: tests/stack's `startStack()` (real HA 2026.10,
  * Mosquitto, emulated ESPHome devices) plus, in HA's config dir, what the benches need:
  *
- * - the `hearth_load` custom integration (tests/stack/load_integration/custom_components/),
+ * - the `hearth_load` custom integration (bench/lib/ha/custom_components/, README there),
  *   which changes entity states inside HA (`hearth_load.start`), not over REST;
- * - the `hearth_rssi` custom integration (bench/lib/ha/custom_components/), which sets presence
- *   nodes' RSSI sensors inside HA once a second (`hearth_rssi.start`): a load that reaches hearth;
+ * - the `hearth_rssi` custom integration beside it, which sets presence nodes' RSSI sensors
+ *   inside HA once a second (`hearth_rssi.start`): a load that reaches hearth;
  * - `automation:` with one native automation, the anchor for the press → LED figure:
  *   a state change of ANCHOR_BUTTON's event entity → `light.turn_off` on ANCHOR_LED_DEVICE's LED.
  *
@@ -21,9 +21,8 @@ import { startStack, type Stack, type StackInfo } from '../../tests/stack/stack.
 import { REPO_ROOT } from '../../tests/stack/paths.js';
 import { getStates } from '../../tests/stack/ha-client.js';
 
-export const LOAD_INTEGRATION_DIR = join(REPO_ROOT, 'tests', 'stack', 'load_integration', 'custom_components');
-/** `hearth_rssi`: presence nodes' RSSI readings made inside HA (bench/lib/ha/custom_components/hearth_rssi). */
-export const RSSI_INTEGRATION_DIR = join(REPO_ROOT, 'bench', 'lib', 'ha', 'custom_components');
+/** The bench's HA custom integrations: `hearth_load` and `hearth_rssi` (which uses hearth_load's runs.py). */
+export const BENCH_INTEGRATIONS_DIR = join(REPO_ROOT, 'bench', 'lib', 'ha', 'custom_components');
 
 /** The anchor automation: pressing this button turns off the other button's LED. */
 export const ANCHOR_BUTTON = 'desk-stretch-button';
@@ -72,8 +71,7 @@ async function startBenchStack(): Promise<BenchStack> {
     const pressEntity = haEntityId(stack, ANCHOR_BUTTON, 'press');
     const ledEntity = haEntityId(stack, ANCHOR_LED_DEVICE, 'led');
     const configDir = stack.hass.configDir;
-    cpSync(LOAD_INTEGRATION_DIR, join(configDir, 'custom_components'), { recursive: true });
-    cpSync(RSSI_INTEGRATION_DIR, join(configDir, 'custom_components'), { recursive: true });
+    cpSync(BENCH_INTEGRATIONS_DIR, join(configDir, 'custom_components'), { recursive: true });
     const automations = [
       {
         id: ANCHOR_AUTOMATION_ID,

@@ -1,5 +1,5 @@
 /**
- * The `hearth_load` custom integration's services (tests/stack/load_integration/), called over
+ * The `hearth_load` custom integration's services (bench/lib/ha/), called over
  * HA's websocket: `start` creates `sensor.load_<n>` and changes them round-robin on HA's event
  * loop, `clear` removes them. Used by bench/hub-load.ts and bench/lifecoach.ts.
  */

@@ -30,9 +30,12 @@ from typing import Any
 
 import voluptuous as vol
 
-from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
+
+# The run and its services are hearth_load's (a dependency in manifest.json).
+from ..hearth_load.runs import register_run_services
 
 DOMAIN = "hearth_rssi"
 CONFIG_SCHEMA = cv.empty_config_schema(DOMAIN)
@@ -51,7 +54,8 @@ START_SCHEMA = vol.Schema(
 class RssiRun:
     """One run; figures readable while it runs."""
 
-    def __init__(self, sensors: list[list[Any]], duration: float) -> None:
+    def __init__(self, hass: HomeAssistant, sensors: list[list[Any]], duration: float) -> None:
+        self.hass = hass
         self.sensors = sensors
         self.duration = duration
         self.nodes = max(s[1] for s in sensors) + 1
@@ -80,7 +84,8 @@ class RssiRun:
             return round(-60 - random.random() * 8)
         return round(-80 - ((node * 7 + second) % 15) - random.random() * 8)
 
-    async def run(self, hass: HomeAssistant) -> None:
+    async def run(self) -> None:
+        hass = self.hass
         k = 0
         try:
             while True:
@@ -105,34 +110,5 @@ class RssiRun:
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Registers the services (YAML-only integration)."""
-    current: dict[str, RssiRun | None] = {"run": None}
-
-    async def stop_current() -> None:
-        run = current["run"]
-        if run is not None and run.running and run.task is not None:
-            run.task.cancel()
-            await run.done.wait()
-
-    async def start(call: ServiceCall) -> ServiceResponse:
-        data = START_SCHEMA(dict(call.data))
-        await stop_current()
-        run = RssiRun(data["sensors"], data["duration"])
-        current["run"] = run
-        run.task = hass.async_create_background_task(run.run(hass), f"{DOMAIN} run")
-        if data["wait"]:
-            await run.done.wait()
-        return run.figures()
-
-    async def stop(call: ServiceCall) -> ServiceResponse:
-        await stop_current()
-        run = current["run"]
-        return run.figures() if run else {"running": False}
-
-    async def status(call: ServiceCall) -> ServiceResponse:
-        run = current["run"]
-        return run.figures() if run else {"running": False}
-
-    hass.services.async_register(DOMAIN, "start", start, supports_response=SupportsResponse.OPTIONAL)
-    hass.services.async_register(DOMAIN, "stop", stop, supports_response=SupportsResponse.OPTIONAL)
-    hass.services.async_register(DOMAIN, "status", status, supports_response=SupportsResponse.OPTIONAL)
+    register_run_services(hass, DOMAIN, START_SCHEMA, lambda data: RssiRun(hass, data["sensors"], data["duration"]))
     return True

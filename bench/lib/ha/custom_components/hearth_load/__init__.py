@@ -39,6 +39,8 @@ from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, Supp
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
+from .runs import register_run_services
+
 _LOGGER = logging.getLogger(__name__)
 
 DOMAIN = "hearth_load"
@@ -149,36 +151,20 @@ class LoadRun:
             hass.bus.async_fire(EVENT_FINISHED, figures)
 
 
+def _check(data: dict[str, Any]) -> None:
+    if "duration" not in data and "changes" not in data:
+        raise ServiceValidationError("hearth_load.start needs duration or changes (or both)")
+
+
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Registers the services (YAML-only integration)."""
-    current: dict[str, LoadRun | None] = {"run": None}
-
-    async def stop_current() -> None:
-        run = current["run"]
-        if run is not None and run.running and run.task is not None:
-            run.task.cancel()
-            await run.done.wait()
-
-    async def start(call: ServiceCall) -> ServiceResponse:
-        data = START_SCHEMA(dict(call.data))
-        if "duration" not in data and "changes" not in data:
-            raise ServiceValidationError("hearth_load.start needs duration or changes (or both)")
-        await stop_current()
-        run = LoadRun(hass, data["entities"], data["rate"], data.get("duration"), data.get("changes"))
-        current["run"] = run
-        run.task = hass.async_create_background_task(run.run(), f"{DOMAIN} run")
-        if data["wait"]:
-            await run.done.wait()
-        return run.figures()
-
-    async def stop(call: ServiceCall) -> ServiceResponse:
-        await stop_current()
-        run = current["run"]
-        return run.figures() if run else {"running": False}
-
-    async def status(call: ServiceCall) -> ServiceResponse:
-        run = current["run"]
-        return run.figures() if run else {"running": False}
+    stop_current = register_run_services(
+        hass,
+        DOMAIN,
+        START_SCHEMA,
+        lambda data: LoadRun(hass, data["entities"], data["rate"], data.get("duration"), data.get("changes")),
+        _check,
+    )
 
     async def clear(call: ServiceCall) -> ServiceResponse:
         await stop_current()
@@ -189,8 +175,5 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
                 removed += 1
         return {"removed": removed}
 
-    hass.services.async_register(DOMAIN, "start", start, supports_response=SupportsResponse.OPTIONAL)
-    hass.services.async_register(DOMAIN, "stop", stop, supports_response=SupportsResponse.OPTIONAL)
-    hass.services.async_register(DOMAIN, "status", status, supports_response=SupportsResponse.OPTIONAL)
     hass.services.async_register(DOMAIN, "clear", clear, supports_response=SupportsResponse.OPTIONAL)
     return True
