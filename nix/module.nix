@@ -56,6 +56,15 @@ let
       descriptionClass = "noun";
     };
 
+  # An option naming a runtime secret file (secretPath: never in the Nix store); null: none.
+  secretFileOption =
+    example: description:
+    mkOption {
+      type = types.nullOr secretPath;
+      default = null;
+      inherit example description;
+    };
+
   # hearth's durations (src/config/duration.ts): seconds as a number, or `30s`, `15m`, `2h`,
   # `1h30m` (units s, m, h, d).
   duration =
@@ -216,6 +225,25 @@ let
     text = lib.removePrefix "#!/usr/bin/env bash\n" (builtins.readFile ./place-esphome-configs.sh);
   };
 
+  # `hearth run` with the deployed config and devices, `args` and services.hearth.extraArgs.
+  hearthRun =
+    args:
+    lib.concatStringsSep " " (
+      [
+        "${cfg.package}/bin/hearth"
+        "run"
+        "--config"
+        "/etc/hearth/hearth.yaml"
+        "--devices"
+        "/etc/hearth/devices"
+      ]
+      ++ args
+      ++ map lib.escapeShellArg cfg.extraArgs
+    );
+
+  # systemd LoadCredential entries (`name:file`) from { name = file; }.
+  loadCredential = lib.mapAttrsToList (name: file: "${name}:${file}");
+
   hubUnit = lib.recursiveUpdate hubUnitBase cameraAccess;
 
   # hearth-lifecoach.service (placement own-unit): a coach-only hearth beside the hub, its own
@@ -225,26 +253,17 @@ let
     after = [ "hearth.service" ];
     wants = [ "hearth.service" ];
     serviceConfig = {
-      ExecStart = lib.concatStringsSep " " (
-        [
-          "${cfg.package}/bin/hearth"
-          "run"
-          "--config"
-          "/etc/hearth/hearth.yaml"
-          "--devices"
-          "/etc/hearth/devices"
-          "--only"
-          "lifecoach"
-          "--http-port"
-          (toString lc.httpPort)
-          "--store"
-          "/var/lib/hearth-lifecoach/hearth.sqlite"
-        ]
-        ++ map lib.escapeShellArg cfg.extraArgs
-      );
+      ExecStart = hearthRun [
+        "--only"
+        "lifecoach"
+        "--http-port"
+        (toString lc.httpPort)
+        "--store"
+        "/var/lib/hearth-lifecoach/hearth.sqlite"
+      ];
       StateDirectory = "hearth-lifecoach";
       WorkingDirectory = "/var/lib/hearth-lifecoach";
-      LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") coachCredentials;
+      LoadCredential = loadCredential coachCredentials;
     };
   };
 
@@ -271,18 +290,7 @@ let
 
     serviceConfig = {
       Type = "exec";
-      ExecStart = lib.concatStringsSep " " (
-        [
-          "${cfg.package}/bin/hearth"
-          "run"
-          "--config"
-          "/etc/hearth/hearth.yaml"
-          "--devices"
-          "/etc/hearth/devices"
-        ]
-        ++ hubArgs
-        ++ map lib.escapeShellArg cfg.extraArgs
-      );
+      ExecStart = hearthRun hubArgs;
       ExecReload = "${pkgs.coreutils}/bin/kill -HUP $MAINPID";
       Restart = "on-failure";
       RestartSec = 5;
@@ -291,7 +299,7 @@ let
       StateDirectory = "hearth";
       StateDirectoryMode = "0700";
       WorkingDirectory = "/var/lib/hearth";
-      LoadCredential = lib.mapAttrsToList (name: file: "${name}:${file}") (if coachHostOnly then coachCredentials else credentials);
+      LoadCredential = loadCredential (if coachHostOnly then coachCredentials else credentials);
       EnvironmentFile = lib.optional (cfg.environmentFile != null) cfg.environmentFile;
 
       # Hardening
@@ -536,29 +544,14 @@ in
       '';
     };
 
-    tokenFile = mkOption {
-      type = types.nullOr secretPath;
-      default = null;
-      example = "/run/agenix/hearth-ha-token";
-      description = ''
-        File holding the Home Assistant long-lived access token. Passed with systemd
-        `LoadCredential` as `ha-token`; must not be in the Nix store.
-      '';
-    };
+    tokenFile = secretFileOption "/run/agenix/hearth-ha-token" ''
+      File holding the Home Assistant long-lived access token. Passed with systemd
+      `LoadCredential` as `ha-token`; must not be in the Nix store.
+    '';
 
-    mqttPasswordFile = mkOption {
-      type = types.nullOr secretPath;
-      default = null;
-      example = "/run/agenix/hearth-mqtt-password";
-      description = "File holding the MQTT password (credential `mqtt-password`); must not be in the Nix store.";
-    };
+    mqttPasswordFile = secretFileOption "/run/agenix/hearth-mqtt-password" "File holding the MQTT password (credential `mqtt-password`); must not be in the Nix store.";
 
-    httpTokenFile = mkOption {
-      type = types.nullOr secretPath;
-      default = null;
-      example = "/run/agenix/hearth-http-token";
-      description = "File holding the bearer token of hearth's HTTP API (credential `http-token`); must not be in the Nix store.";
-    };
+    httpTokenFile = secretFileOption "/run/agenix/hearth-http-token" "File holding the bearer token of hearth's HTTP API (credential `http-token`); must not be in the Nix store.";
 
     extraCredentials = mkOption {
       type = types.attrsOf secretPath;
@@ -572,12 +565,7 @@ in
       '';
     };
 
-    environmentFile = mkOption {
-      type = types.nullOr secretPath;
-      default = null;
-      example = "/run/agenix/hearth-env";
-      description = "Environment file (systemd `EnvironmentFile`) of the hub's unit; must not be in the Nix store.";
-    };
+    environmentFile = secretFileOption "/run/agenix/hearth-env" "Environment file (systemd `EnvironmentFile`) of the hub's unit; must not be in the Nix store.";
 
     extraArgs = mkOption {
       type = types.listOf types.str;
@@ -615,12 +603,7 @@ in
         example = "http://rich-evans.nebula:8420";
         description = "With placement `remote`: this host runs the coach only, taking stills from the hub hearth at this URL.";
       };
-      hubTokenFile = mkOption {
-        type = types.nullOr secretPath;
-        default = null;
-        example = "/run/agenix/hearth-http-token";
-        description = "The hub hearth's HTTP bearer token (credential `hub-token`), for placement `remote` with `hubUrl`.";
-      };
+      hubTokenFile = secretFileOption "/run/agenix/hearth-http-token" "The hub hearth's HTTP bearer token (credential `hub-token`), for placement `remote` with `hubUrl`.";
       httpPort = mkOption {
         type = types.port;
         default = 8421;
@@ -689,16 +672,11 @@ in
           fails, naming the directory); a missing directory is created (root's, 0750).
         '';
       };
-      secretsFile = mkOption {
-        type = types.nullOr secretPath;
-        default = null;
-        example = "/run/agenix/esphome-secrets";
-        description = ''
-          ESPHome `secrets.yaml` (Wi-Fi credentials, API encryption keys, OTA passwords), e.g.
-          an agenix secret readable by whoever runs `esphome`. Linked as
-          `<configDir>/secrets.yaml`.
-        '';
-      };
+      secretsFile = secretFileOption "/run/agenix/esphome-secrets" ''
+        ESPHome `secrets.yaml` (Wi-Fi credentials, API encryption keys, OTA passwords), e.g.
+        an agenix secret readable by whoever runs `esphome`. Linked as
+        `<configDir>/secrets.yaml`.
+      '';
       group = mkOption {
         type = types.nullOr types.str;
         default = null;
