@@ -8,27 +8,15 @@ import { bearerAuth } from '../../../src/hub/http/auth.js';
 import { checkinNow, formatCheckin, listCheckins } from '../../../src/lifecoach/cli.js';
 import { coachRouter } from '../../../src/lifecoach/http/routes.js';
 import { createCheckinStore, type CheckinRecord } from '../../../src/lifecoach/store.js';
+import { checkinRecord } from './fixtures.js';
 
 const store = createCheckinStore(new Database(':memory:'));
-const record = (id: string, at: number, over: Partial<CheckinRecord> = {}): CheckinRecord => ({
-  id,
-  person: 'sam',
-  trigger: 'api',
-  started_at: at,
-  finished_at: at,
-  outcome: 'data',
-  reason: 'ollama_timeout_first_token: no first token within 120s (model still loading?)',
-  context: null,
-  prompt_hash: null,
-  model: null,
-  model_digest: null,
-  options: null,
-  timings: { total_ms: 1 },
-  message: { source: 'data', summary: 'Still open: meds.', message: 'Good morning.', observations: [], routines: [], actionable: [] },
-  dropped: [],
-  delivered: true,
-  ...over,
-});
+const record = (id: string, at: number, over: Partial<CheckinRecord> = {}): CheckinRecord =>
+  checkinRecord(id, at, {
+    reason: 'ollama_timeout_first_token: no first token within 120s (model still loading?)',
+    message: { source: 'data', summary: 'Still open: meds.', message: 'Good morning.', observations: [], routines: [], actionable: [] },
+    ...over,
+  });
 let server: Server;
 let base: string;
 

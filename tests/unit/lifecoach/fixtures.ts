@@ -1,5 +1,6 @@
 /** Shared facts for the check-in tests: one person's morning in Europe/London. */
 import type { RoutineFacts, TodoFacts } from '../../../src/lifecoach/checkin/facts.js';
+import type { CheckinRecord } from '../../../src/lifecoach/store.js';
 
 export const TZ = 'Europe/London';
 /** Monday 2026-11-30 08:30 in London (UTC+0 in winter). */
@@ -20,3 +21,27 @@ export const todos: TodoFacts[] = [
   { list: 'todo.shopping', summary: 'Oat milk' },
   { list: 'todo.errands', summary: 'Post the parcel', due: '2026-11-30' },
 ];
+
+/**
+ * A stored check-in as the tests need one: Sam's, a data check-in (no model) at `at` (epoch ms)
+ * that took 1 ms, delivered, nothing dropped; `over` sets what a test looks at.
+ */
+export const checkinRecord = (id: string, at: number, over: Partial<CheckinRecord> = {}): CheckinRecord => ({
+  id,
+  person: 'sam',
+  trigger: 'api',
+  started_at: at,
+  finished_at: at,
+  outcome: 'data',
+  reason: null,
+  context: null,
+  prompt_hash: null,
+  model: null,
+  model_digest: null,
+  options: null,
+  timings: { total_ms: 1 },
+  message: null,
+  dropped: [],
+  delivered: true,
+  ...over,
+});

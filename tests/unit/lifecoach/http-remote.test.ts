@@ -16,6 +16,7 @@ import { createRemoteCameraSet } from '../../../src/lifecoach/stills/remote.js';
 import { completeJpeg } from '../../../src/lifecoach/stills/jpeg.js';
 import { createCheckinStore, type CheckinRecord, type CheckinStore } from '../../../src/lifecoach/store.js';
 import { lavfiCamera } from '../../stand-ins/lavfi-cameras.js';
+import { checkinRecord } from './fixtures.js';
 
 const TOKEN = 'test-token-7d1f';
 let server: Server;
@@ -24,24 +25,7 @@ let store: CheckinStore;
 let blocked: string | undefined;
 let ffmpegRuns = 0;
 
-const record: CheckinRecord = {
-  id: 'c1',
-  person: 'sam',
-  trigger: 'api',
-  started_at: 1000,
-  finished_at: 1100,
-  outcome: 'data',
-  reason: 'ollama_unreachable',
-  context: null,
-  prompt_hash: null,
-  model: null,
-  model_digest: null,
-  options: null,
-  timings: { total_ms: 100 },
-  message: null,
-  dropped: [],
-  delivered: true,
-};
+const record = checkinRecord('c1', 1000, { finished_at: 1100, reason: 'ollama_unreachable', timings: { total_ms: 100 } });
 
 beforeAll(async () => {
   store = createCheckinStore(new Database(':memory:'));

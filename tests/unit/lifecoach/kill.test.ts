@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createCheckinStore } from '../../../src/lifecoach/store.js';
+import { checkinRecord } from './fixtures.js';
 
 /** Live (not zombie) processes in a process group, from /proc. */
 function liveInGroup(pgid: number): number[] {
@@ -54,27 +55,7 @@ it('kill -9 mid-capture leaves no ffmpeg and no half record', async () => {
 
     const store = createCheckinStore(new Database(path));
     expect(store.list()).toEqual([]);
-    store.save(
-      {
-        id: 'next',
-        person: 'sam',
-        trigger: 'manual',
-        started_at: 1,
-        finished_at: 2,
-        outcome: 'data',
-        reason: 'x',
-        context: null,
-        prompt_hash: null,
-        model: null,
-        model_digest: null,
-        options: null,
-        timings: { total_ms: 1 },
-        message: null,
-        dropped: [],
-        delivered: true,
-      },
-      [],
-    );
+    store.save(checkinRecord('next', 1, { trigger: 'manual', finished_at: 2, reason: 'x' }), []);
     expect(store.list().map((r) => r.id)).toEqual(['next']);
   }
 }, 60_000);

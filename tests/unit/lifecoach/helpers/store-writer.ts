@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { createCheckinStore } from '../../../../src/lifecoach/store.js';
+import { checkinRecord } from '../fixtures.js';
 
 const db = new Database(process.argv[2]!);
 db.pragma('journal_mode = WAL');
@@ -13,24 +14,7 @@ const big = 'x'.repeat(20_000); // large rows: a kill lands mid-write more often
 for (let i = 0; ; i++) {
   const now = Date.now();
   store.save(
-    {
-      id: `c${i}`,
-      person: 'sam',
-      trigger: 'schedule',
-      started_at: now,
-      finished_at: now,
-      outcome: 'data',
-      reason: big,
-      context: null,
-      prompt_hash: null,
-      model: null,
-      model_digest: null,
-      options: null,
-      timings: { total_ms: 1 },
-      message: null,
-      dropped: [],
-      delivered: true,
-    },
+    checkinRecord(`c${i}`, now, { trigger: 'schedule', reason: big }),
     ['a', 'b', 'c'].map((camera) => ({ at: now, camera, why: `checkin:c${i}`, outcome: 'ok', ms: 1, bytes: 1 })),
   );
   if (i === 0) process.stdout.write('ready\n');
