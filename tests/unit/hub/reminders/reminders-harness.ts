@@ -4,7 +4,8 @@
  */
 import { Writable } from 'node:stream';
 import type { Household } from '../../../../src/config/household.js';
-import { householdEntities } from '../../../../src/config/entity-ids.js';
+import { householdEntities, type DeviceEntities } from '../../../../src/config/entity-ids.js';
+import { loadHousehold } from '../../../../src/config/load.js';
 import { createHaClient, type HaClient } from '../../../../src/hub/ha/client.js';
 import { createHubMqtt, type HubMqtt } from '../../../../src/hub/mqtt/client.js';
 import { createReminders, type Reminders } from '../../../../src/hub/reminders/unit.js';
@@ -27,6 +28,26 @@ export interface RemindersHarness {
   /** Stops the unit (as a reload does) and starts a new one on the same store. */
   restart(household?: Household): Reminders;
   close(): Promise<void>;
+}
+
+/** The case the press tests run on: morning-meds daily at 08:00 with a 1 h window, one button. */
+const PRESS_CASE = 'tests/fixtures/cases/nag-and-escalation-together';
+
+/**
+ * A harness at 2026-06-02 10:00 BST on the nag-and-escalation-together case (morning-meds'
+ * 08:00 window long over, tomorrow's far), its button's last press (1 June) in HA and already
+ * handled, so the next press a test sets (`h.fakeHa.setEntity(press, …)`) is a fresh one.
+ * Returns the harness, the button's entities and its press entity id.
+ */
+export async function pressReadyHarness(): Promise<{ h: RemindersHarness; button: DeviceEntities; press: string }> {
+  const household = await loadHousehold({ configFile: `${PRESS_CASE}/hearth.yaml`, devicesDir: `${PRESS_CASE}/devices` });
+  const button = householdEntities(household).find((d) => d.kind === 'reminder-button')!;
+  const press = button.entities.find((e) => e.role === 'press')!.entityId;
+  const h = await remindersHarness(household, Date.parse('2026-06-02T09:00:00Z'), (fakeHa, store) => {
+    fakeHa.setEntity(press, '2026-06-01T00:00:00.000+00:00', 1_780_272_000, { event_type: 'single' });
+    store.markPressHandled(press, String(Date.parse('2026-06-01T00:00:00.000Z')), 0);
+  });
+  return { h, button, press };
 }
 
 /** `before`: runs once the fake HA and the store exist, before the unit starts (seed entities, marks). */

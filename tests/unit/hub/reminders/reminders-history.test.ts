@@ -4,11 +4,8 @@
  * a routine made due by hand through the API or the CLI leaves a row.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadHousehold } from '../../../../src/config/load.js';
-import { householdEntities } from '../../../../src/config/entity-ids.js';
-import { remindersHarness, type RemindersHarness, until } from './reminders-harness.js';
+import { pressReadyHarness, type RemindersHarness, until } from './reminders-harness.js';
 
-const dir = 'tests/fixtures/cases/nag-and-escalation-together';
 let h: RemindersHarness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -17,14 +14,9 @@ afterEach(async () => {
 
 describe('history rows: source and device', () => {
   it("due by CLI and API, a button press and its done, the schedule's own rows", async () => {
-    const household = await loadHousehold({ configFile: `${dir}/hearth.yaml`, devicesDir: `${dir}/devices` });
-    const button = householdEntities(household).find((d) => d.kind === 'reminder-button')!;
-    const press = button.entities.find((e) => e.role === 'press')!.entityId;
-    // 10:00 BST: morning-meds (08:00, 1 h window) is long over, tomorrow's is far.
-    h = await remindersHarness(household, Date.parse('2026-06-02T09:00:00Z'), (fakeHa, store) => {
-      fakeHa.setEntity(press, '2026-06-01T00:00:00.000+00:00', 1_780_272_000, { event_type: 'single' });
-      store.markPressHandled(press, String(Date.parse('2026-06-01T00:00:00.000Z')), 0);
-    });
+    const ready = await pressReadyHarness();
+    h = ready.h;
+    const { button, press } = ready;
     const rows = () => h!.store.history({ routine: 'morning-meds', limit: 50 }).reverse();
 
     h.reminders.due('morning-meds', 'cli');

@@ -5,11 +5,8 @@
  * have published it, so HA kept showing `due` after the LED went off.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadHousehold } from '../../../../src/config/load.js';
-import { householdEntities } from '../../../../src/config/entity-ids.js';
-import { remindersHarness, type RemindersHarness, until } from './reminders-harness.js';
+import { pressReadyHarness, type RemindersHarness, until } from './reminders-harness.js';
 
-const dir = 'tests/fixtures/cases/nag-and-escalation-together';
 let h: RemindersHarness | undefined;
 afterEach(async () => {
   await h?.close();
@@ -18,13 +15,9 @@ afterEach(async () => {
 
 describe('reminders: the MQTT state follows a press', () => {
   it('is published after a press even when the routines are read before the deferred commit', async () => {
-    const household = await loadHousehold({ configFile: `${dir}/hearth.yaml`, devicesDir: `${dir}/devices` });
-    const button = householdEntities(household).find((d) => d.kind === 'reminder-button')!;
-    const press = button.entities.find((e) => e.role === 'press')!.entityId;
-    h = await remindersHarness(household, Date.parse('2026-06-02T09:00:00Z'), (fakeHa, store) => {
-      fakeHa.setEntity(press, '2026-06-01T00:00:00.000+00:00', 1_780_272_000, { event_type: 'single' });
-      store.markPressHandled(press, String(Date.parse('2026-06-01T00:00:00.000Z')), 0);
-    });
+    const ready = await pressReadyHarness();
+    h = ready.h;
+    const { press } = ready;
     const stateTopic = 'hearth/routine/morning-meds/state';
     const states = () => h!.broker.publishes.filter((p) => p.topic === stateTopic).map((p) => p.payload);
     h.reminders.due('morning-meds', 'api');
