@@ -5,6 +5,7 @@
  * Exit codes: 2 for bad input (configuration, a rejected or non-admin token), 1 for a refused
  * push (edited dashboard) or a failure talking to HA.
  */
+import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError, errorsOf, formatIssue } from '../config/issues.js';
 import { HA_TOKEN, readSecret, SecretError } from '../config/secret-files.js';
@@ -19,6 +20,8 @@ interface DashboardOptions {
   urlPath: string;
   record?: string;
 }
+
+const isDirectory = (path: string): boolean => existsSync(path) && statSync(path).isDirectory();
 
 function fail(message: string, code: number): never {
   process.stderr.write(`hearth: ${message}\n`);
@@ -42,6 +45,8 @@ export function dashboardCommand(): Command {
       if (opts.force && !opts.push) fail('--force only applies to --push', 2);
       if (!/^[a-z0-9]+(-[a-z0-9]+)+$/.test(opts.urlPath))
         fail(`--url-path: "${opts.urlPath}" must be lowercase words joined by hyphens, e.g. hearth-home`, 2);
+      // Checked before HA is asked anything: a wrong folder is the argument's fault (exit 2), not HA's.
+      if (opts.www && !isDirectory(opts.www)) fail(`--www: ${opts.www}: not a directory (HA's www folder, <config>/www)`, 2);
       const [{ loadHousehold }, { connectHomeAssistant }, { runDashboard }, { DashboardPushError }, { dashboardRecordFile }] =
         await Promise.all([
           import('../config/load.js'),

@@ -10,7 +10,10 @@ import { basename, dirname, join } from 'node:path';
 
 export class SecretsFileError extends Error {}
 
-/** Writes `text` to `file` as a new 0600 file; rejects with SecretsFileError naming the file when it exists. */
+/**
+ * Writes `text` to `file` as a new 0600 file; rejects with SecretsFileError naming the file when
+ * it exists or its folder is missing or not writable (the CLI's exit 2).
+ */
 export async function writeNewSecretsFile(file: string, text: string): Promise<void> {
   try {
     await fs.lstat(file);
@@ -19,8 +22,18 @@ export async function writeNewSecretsFile(file: string, text: string): Promise<v
     if (e instanceof SecretsFileError || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  // O_EXCL: never follow or reuse a file someone placed at the temp name.
-  const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  let handle: fs.FileHandle;
+  try {
+    // O_EXCL: never follow or reuse a file someone placed at the temp name.
+    handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  } catch (e) {
+    // The folder is the argument's fault: say which, not a stack trace.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR')
+      throw new SecretsFileError(`${file}: folder ${dirname(file)} does not exist; create it (mkdir -m 700) or choose another --out`);
+    if (code === 'EACCES') throw new SecretsFileError(`${file}: cannot create files in ${dirname(file)} (permission denied)`);
+    throw e;
+  }
   try {
     await handle.chmod(0o600); // the mode given to open is masked by the umask
     await handle.writeFile(text);

@@ -164,6 +164,17 @@ describe('hearth exit codes', { timeout: 120_000 }, () => {
     expect(folder.status).toBe(2);
   });
 
+  it('esphome secrets --out into a missing folder, dashboard --www that is no folder: exit 2 naming it, before anything else', async () => {
+    const secrets = await hearth('esphome', 'secrets', '--out', 'no-such-dir/secrets.yaml');
+    expect(secrets.stderr).toContain('no-such-dir/secrets.yaml: folder no-such-dir does not exist');
+    expect(secrets.stderr).not.toContain('    at ');
+    expect(secrets.status).toBe(2);
+    // HA is never asked (the config's homeassistant.url has nothing listening): the folder is checked first.
+    const www = await hearth('dashboard', '--push', '--www', 'no-such-www');
+    expect(www.stderr).toContain('--www: no-such-www: not a directory');
+    expect(www.status).toBe(2);
+  });
+
   it('esphome validate: a missing --out folder or an --esphome that cannot run exits 2 naming the option', async () => {
     const out = await hearth('esphome', 'validate', '--no-generate', '--out', 'nosuch');
     expect(out.stderr).toContain('--out: nosuch: no such folder');

@@ -31,4 +31,12 @@ describe('writeNewSecretsFile (hearth esphome secrets --out)', () => {
     expect(readFileSync(file, 'utf8')).toBe('old: "keep me"\n');
     expect(readdirSync(dir)).toEqual(['secrets.yaml']);
   });
+
+  it('a missing folder is a SecretsFileError naming it (the CLI exits 2), not an ENOENT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-secrets-'));
+    const file = join(dir, 'nope', 'secrets.yaml');
+    await expect(writeNewSecretsFile(file, 'x: "y"\n')).rejects.toThrow(SecretsFileError);
+    await expect(writeNewSecretsFile(file, 'x: "y"\n')).rejects.toThrow(`${file}: folder ${join(dir, 'nope')} does not exist`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });
