@@ -83,7 +83,9 @@ export async function writeGenerated(files: readonly RenderedFile[], options: Wr
   const outDir = resolve(options.outDir);
   const parent = dirname(outDir);
   const secretsTarget = options.secretsFile ? resolve(options.secretsFile) : undefined;
-  if (secretsTarget && !(await exists(fs, secretsTarget))) throw new Error(`secrets file not found: ${options.secretsFile}`);
+  // A --secrets that is not there is bad input like any config problem: named, exit 2, nothing written.
+  if (secretsTarget && !(await exists(fs, secretsTarget)))
+    throw new ConfigError([configError(options.secretsFile!, '', 'secrets file not found (--secrets: your ESPHome secrets.yaml)')]);
 
   // What the old out dir holds, decided before anything changes.
   const newNames = new Set(files.map((f) => f.fileName));

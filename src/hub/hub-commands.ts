@@ -49,6 +49,7 @@ function reportConfigError(e: unknown, code = EXIT_USAGE): never {
  * from; exits 2 naming the file and setting when the configuration or the token file is unusable.
  */
 export async function apiTarget(opts: ConfigOptions & { url?: string }): Promise<{ base: string; token: string; household: Household }> {
+  if (opts.url !== undefined && !isHttpUrl(opts.url)) fail(`--url: "${opts.url}" is not an http:// or https:// URL`, EXIT_USAGE);
   const [{ createLogger }, { loadForHub }] = await Promise.all([logging(), configLoading()]);
   try {
     const household = await loadForHub(opts.config, opts.devices, createLogger({ level: 'warn' }));
@@ -60,6 +61,8 @@ export async function apiTarget(opts: ConfigOptions & { url?: string }): Promise
     reportConfigError(e);
   }
 }
+
+const isHttpUrl = (text: string): boolean => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 
 const exists = (path: string): Promise<boolean> =>
   access(path).then(

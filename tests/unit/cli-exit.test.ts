@@ -6,7 +6,7 @@
  * (tsx + src/cli.ts); the hub's answers come from a plain HTTP server on 127.0.0.1.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -131,6 +131,17 @@ describe('hearth exit codes', { timeout: 120_000 }, () => {
     expect(down.status).toBe(1);
   });
 
+  it('an --url that is no http(s) URL exits 2 naming it (it was "cannot reach", exit 1)', async () => {
+    for (const args of [
+      ['routine', 'due', 'morning-meds', '--url', 'notaurl'],
+      ['checkin', 'now', '--url', 'ftp://127.0.0.1:1'],
+    ]) {
+      const run = await hearth(...args);
+      expect(run.stderr, args.join(' ')).toContain(`--url: "${args.at(-1)}" is not an http:// or https:// URL`);
+      expect(run.status, args.join(' ')).toBe(2);
+    }
+  });
+
   it('checkin: a 4xx exits 2, a 5xx 1', async () => {
     answer = { status: 404, body: { error: 'the life coach does not run in this hearth' } };
     const wrongHearth = await hearth('checkin', 'now', '--url', hub);
@@ -173,6 +184,18 @@ describe('hearth exit codes', { timeout: 120_000 }, () => {
     const www = await hearth('dashboard', '--push', '--www', 'no-such-www');
     expect(www.stderr).toContain('--www: no-such-www: not a directory');
     expect(www.status).toBe(2);
+  });
+
+  it('esphome generate --secrets FILE that is not there: exit 2 naming it, nothing written', async () => {
+    writeFileSync(
+      join(dir, 'devices', 'hall-button.yaml'),
+      'kind: reminder-button\nname: hall-button\nboard: esp32dev\nroutine: morning-meds\nbutton: { pin: 25 }\nled: { pin: 26 }\n',
+    );
+    const run = await hearth('esphome', 'generate', '--secrets', 'no-secrets.yaml', '--out', 'gen-secrets');
+    expect(run.stderr).toContain('no-secrets.yaml: secrets file not found');
+    expect(run.stderr).not.toContain('    at ');
+    expect(run.status).toBe(2);
+    expect(existsSync(join(dir, 'gen-secrets'))).toBe(false);
   });
 
   it('esphome validate: a missing --out folder or an --esphome that cannot run exits 2 naming the option', async () => {
