@@ -159,19 +159,24 @@ export function parseHousehold(configDoc: SourceDoc, deviceDocs: readonly Source
   const configRefs = config ?? (readable(configDoc) ? configRefsFromRaw(configDoc.value) : undefined);
   if (configRefs) {
     // Where the schema already flagged a field, a reference error on it would only repeat it.
-    const flagged = new Set(issues.map((i) => `${i.file}\0${i.path}`));
+    const flagged = new Set(errorsOf(issues).map((i) => `${i.file}\0${i.path}`));
     issues.push(...crossCheck(configDoc.file, configRefs, refs).filter((i) => !flagged.has(`${i.file}\0${i.path}`)));
   }
   if (readable(configDoc)) {
-    const flagged = new Set(issues.map((i) => `${i.file}\0${i.path}`));
+    const flagged = new Set(errorsOf(issues).map((i) => `${i.file}\0${i.path}`));
     const coachRefs = config ?? lifecoachRefsFromRaw(configDoc.value);
     issues.push(...checkLifecoachRefs(configDoc.file, coachRefs).filter((i) => !flagged.has(`${i.file}\0${i.path}`)));
   }
 
-  // Names derived across devices (HA entity ids) need every device parsed and referencing real things.
-  if (config && errorsOf(issues).length === 0) {
-    const household = { configFile: configDoc.file, config, devices, warnings: [] };
-    issues.push(...checkEntityIdCollisions(household), ...secretNameCollisions(household), ...checkRoomSpellings(devices));
+  // Names derived across devices (HA entity ids, secret names, room spellings) need devices that
+  // parsed and reference real things: the devices whose files have no error of their own. A
+  // broken file then does not hide a collision between two sound ones (and a device whose file
+  // already has an error, e.g. a duplicate name, is not reported twice).
+  if (config) {
+    const broken = new Set(errorsOf(issues).map((i) => i.file));
+    const sound = devices.filter((d) => !broken.has(d.file));
+    const household = { configFile: configDoc.file, config, devices: sound, warnings: [] };
+    issues.push(...checkEntityIdCollisions(household), ...secretNameCollisions(household), ...checkRoomSpellings(sound));
   }
 
   const located = locateAll(issues, [configDoc, ...deviceDocs]);

@@ -64,6 +64,29 @@ describe('device specs: every error of the file at once', () => {
   });
 });
 
+describe('across files: a broken file does not hide the collisions between sound ones', () => {
+  it('two devices with the same HA entity ids are reported beside a third file with a missing key', async () => {
+    const named = (name: string, friendly: string) => button(name).replace(`name: ${name}`, `name: ${name}\nfriendly_name: "${friendly}"`);
+    const loaded = await loadFiles({
+      'devices/a.yaml': named('a', 'Hall button'),
+      'devices/b.yaml': named('b', 'Hall-button'),
+      'devices/c.yaml': button('c').replace('routine: kitchen-meds\n', ''),
+    });
+    expectIssue(loaded, 'error', 'devices/c.yaml', 'routine', 'is required');
+    expectIssue(loaded, 'error', 'devices/b.yaml', 'friendly_name', 'gives the same HA entity id as devices/a.yaml');
+    expect(loaded.errors).toHaveLength(2);
+  });
+
+  it('a warning on a field does not hide an error on it; a device with an error of its own is not reported again as a collision', async () => {
+    // b.yaml's name "a" differs from its file name (a warning at name) and is a's (an error at name).
+    const loaded = await loadFiles({ 'devices/a.yaml': button('a'), 'devices/b.yaml': button('a') });
+    expect(loaded.errors.map((i) => `${i.file}: ${i.path}: ${i.message}`)).toEqual([
+      'devices/b.yaml: name: device name "a" is already used by devices/a.yaml; each device needs its own name',
+    ]);
+    expectIssue(loaded, 'warning', 'devices/b.yaml', 'name', 'differs from the file name');
+  });
+});
+
 describe('hearth.yaml: a missing key does not hide the rules across its object', () => {
   const config = (extra: string) => ({ 'hearth.yaml': BASE_CONFIG + extra });
 
