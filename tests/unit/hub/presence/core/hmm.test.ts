@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AWAY, createPresenceEngine, presenceOptions, type Reading } from '../../../../../src/hub/presence/core/engine.js';
-import { type PrintStat, printScore } from '../../../../../src/hub/presence/core/hmm.js';
+import { type PrintStat, printScore } from '../../../../../src/hub/presence/core/fingerprints.js';
 
 const nodes = [
   { node: 'kitchen-presence', room: 'kitchen' },
