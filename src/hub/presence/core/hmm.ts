@@ -18,7 +18,8 @@
  *      at −`evidence_cap` dB (a room's own node leads the next by ~10 dB median);
  *   2. fingerprint term, for rooms with one learned: each node's reading against its mean and
  *      spread in that room (a diagonal Gaussian, each node's z clipped at 3: one odd node cannot
- *      veto a room), mean over nodes, times `hmm_fingerprint`. A room without a fingerprint yet
+ *      veto a room), less the offset common to the heard nodes (fingerprints.ts: the shape,
+ *      not the level), mean over nodes, times `hmm_fingerprint`. A room without a fingerprint yet
  *      scores what a right room scores on average (−½), so learning one never favours or
  *      penalises a room by itself. A node on a wall shared with the next room, or the body
  *      blocking the own node, then still looks like "here" on the other nodes.
@@ -208,7 +209,7 @@ export function stepHmm(
   const emission = new Map<string, number>();
   const fps = new Map<string, number>();
   for (const r of rooms) {
-    const fp = printScore(state.prints.get(r), obs);
+    const fp = printScore(state.prints.get(r), obs, options.unheard_rssi);
     if (fp !== undefined) fps.set(r, fp);
   }
   // The incumbent's nodes all unavailable: no evidence against it. It keeps the level the best

@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createPresenceEngine } from '../../../../../src/hub/presence/core/engine.js';
-import { learnPrint, MEMORY, MIN_SAMPLES, printScore, type Prints } from '../../../../../src/hub/presence/core/fingerprints.js';
+import {
+  commonOffset,
+  learnPrint,
+  MEMORY,
+  MIN_SAMPLES,
+  OFFSET_PRIOR,
+  printScore,
+  type Prints,
+} from '../../../../../src/hub/presence/core/fingerprints.js';
 import { SILENCE_GRACE, SILENCE_SLOPE, silentValue } from '../../../../../src/hub/presence/core/hmm.js';
 import type { Link } from '../../../../../src/hub/presence/core/device.js';
 
@@ -27,7 +35,7 @@ describe('fingerprints', () => {
       ['kitchen-presence', -60],
       ['office-presence', -80],
     ]);
-    expect(printScore(prints.get('kitchen'), here)).toBeUndefined();
+    expect(printScore(prints.get('kitchen'), here, -100)).toBeUndefined();
     for (let k = MIN_SAMPLES - 1; k < 100; k++)
       learnPrint(
         prints,
@@ -44,12 +52,38 @@ describe('fingerprints', () => {
     expect(Math.sqrt(kitchen.v)).toBeLessThan(2.5);
     expect(prints.get('kitchen')!.get('office-presence')!.mean).toBeCloseTo(-80, 5);
     // Where it was learned fits (z = 0 on every node); the office's look does not.
-    expect(printScore(prints.get('kitchen'), here)).toBeCloseTo(0, 1);
+    expect(printScore(prints.get('kitchen'), here, -100)).toBeCloseTo(0, 1);
     const office = new Map([
       ['kitchen-presence', -80],
       ['office-presence', -60],
     ]);
-    expect(printScore(prints.get('kitchen'), office)!).toBeLessThan(-2);
+    expect(printScore(prints.get('kitchen'), office, -100)!).toBeLessThan(-2);
+  });
+
+  it('scores the shape, not the level: the same look 8 dB weaker (a watch, a pocket) still fits', () => {
+    const stats = new Map([
+      ['kitchen-presence', { n: 100, mean: -60, v: 4 }],
+      ['office-presence', { n: 100, mean: -80, v: 4 }],
+      ['hall-presence', { n: 100, mean: -97, v: 4 }],
+    ]);
+    const weaker = new Map([
+      ['kitchen-presence', -68],
+      ['office-presence', -88],
+      ['hall-presence', -100],
+    ]);
+    // Two heard nodes 8 dB down: 2/3 of it is taken as common (OFFSET_PRIOR 1), 2.7 dB left each.
+    expect(commonOffset(stats, weaker, -100)).toBeCloseTo(-16 / (2 + OFFSET_PRIOR), 5);
+    // Scored as its level alone, 8 dB off each node would cost −0.4 (z = 8/9); the hall node,
+    // not heard, is scored as it reads (z = 3/9).
+    const score = printScore(stats, weaker, -100)!;
+    expect(score).toBeGreaterThan(-0.1);
+    // The office's look at the same level does not fit: the shape is what tells rooms apart.
+    const office = new Map([
+      ['kitchen-presence', -88],
+      ['office-presence', -68],
+      ['hall-presence', -100],
+    ]);
+    expect(printScore(stats, office, -100)!).toBeLessThan(-1.5);
   });
 
   it('follows a room whose look changed (a node moved) within its memory', () => {
