@@ -30,7 +30,8 @@
  *   evidence is linear in the readings (`evidenceWeights`): a move shows at once as a change,
  *   a spell that comes and goes pays back what it gave, a held offset counts ≈ 1/(2τ) per second.
  * - Learning: while the device has been in its room for 20 s and the filter is sure of it (log-odds
- *   over the next room ≥ 2 × `hmm_threshold`), each second each up node's value updates the room's
+ *   over the next room ≥ 2 × `hmm_threshold`), and no companion in the same room points elsewhere
+ *   that second (an independent look agrees), each second each up node's value updates the room's
  *   fingerprint (fingerprints.ts: exponentially weighted, last ~200 s of samples, spread floored
  *   at 9 dB).
  * - Outside (`hmm_outside_rssi`, optional): one more state, the device outside the house, scored
@@ -282,10 +283,13 @@ export function stepHmm(
     else if (v > second) second = v;
   }
   const outside = state.logp.get(AWAY) ?? -Infinity;
-  // Learn while sure and settled, one second at a time.
+  // Learn while sure and settled, one second at a time, and only seconds a companion in the same
+  // room does not dispute (its own readings point here too, or it has none): the label is then
+  // not this device's word alone, so a wrong room does not teach itself its look.
   if (
     here - Math.max(top, outside) >= 2 * options.hmm_threshold &&
     now - device.since >= SETTLE_MS &&
+    companions.every((c) => c.state.room !== state.room || !c.state.emission || argmax(c.state.emission) === state.room) &&
     (state.learnedAt === undefined || now - state.learnedAt >= 1000)
   ) {
     state.learnedAt = now;

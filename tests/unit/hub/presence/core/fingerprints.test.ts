@@ -1,6 +1,6 @@
 /**
- * Fingerprints (fingerprints.ts) and a node gone quiet (hmm.ts `silentValue`): what the forward
- * filter's emission is built from.
+ * Fingerprints (fingerprints.ts), when the forward filter learns them, and a node gone quiet
+ * (hmm.ts `silentValue`): what the filter's emission is built from.
  */
 import { describe, expect, it } from 'vitest';
 import { createPresenceEngine } from '../../../../../src/hub/presence/core/engine.js';
@@ -13,8 +13,9 @@ import {
   printScore,
   type Prints,
 } from '../../../../../src/hub/presence/core/fingerprints.js';
-import { SILENCE_GRACE, SILENCE_SLOPE, silentValue } from '../../../../../src/hub/presence/core/hmm.js';
-import type { Link } from '../../../../../src/hub/presence/core/device.js';
+import { seedHmm, SILENCE_GRACE, SILENCE_SLOPE, silentValue, stepHmm } from '../../../../../src/hub/presence/core/hmm.js';
+import { type DeviceContext, ingestReading, type Link, newDevice } from '../../../../../src/hub/presence/core/device.js';
+import { DEFAULT_PRESENCE_OPTIONS } from '../../../../../src/config/presence-options.js';
 
 const S = 1000;
 
@@ -136,5 +137,43 @@ describe('a node gone quiet (throttle_average sends nothing for an interval with
     expect(seen).toBeDefined();
     // Holding the kitchen's last value until stale_after (20 s) would take longer than that.
     expect(seen!).toBeLessThan(15 * S);
+  });
+});
+
+describe('learning a room’s fingerprint (hmm.ts)', () => {
+  const nodes: Record<string, string> = { 'kitchen-presence': 'kitchen', 'office-presence': 'office', 'hall-presence': 'hall' };
+  const rooms = ['hall', 'kitchen', 'office'];
+  const ctx: DeviceContext = {
+    options: DEFAULT_PRESENCE_OPTIONS,
+    filter: { noise: DEFAULT_PRESENCE_OPTIONS.rssi_noise, motion: DEFAULT_PRESENCE_OPTIONS.motion_noise },
+    roomOf: (node) => nodes[node],
+    adjacent: () => true,
+    rooms,
+    start: 0,
+  };
+  const KITCHEN = { 'kitchen-presence': -60, 'office-presence': -78, 'hall-presence': -72 };
+
+  /** 90 s of the phone in the kitchen beside a watch whose own emission favours `watchSays`; the kitchen's samples learned. */
+  const learned = (watchSays: string): number => {
+    const phone = newDevice('phone', 'sam', 0);
+    phone.room = 'kitchen';
+    const state = seedHmm('kitchen', rooms, 0);
+    const watch = seedHmm('kitchen', rooms, 0);
+    watch.emission = new Map(rooms.map((r) => [r, r === watchSays ? 0 : -2]));
+    for (let t = 0; t <= 90 * S; t += S) {
+      if (t % (2 * S) === 0) for (const [node, rssi] of Object.entries(KITCHEN)) ingestReading(phone, node, rssi, t, ctx);
+      stepHmm(state, phone, t, ctx, rooms, [{ tracker: 'watch', state: watch }]);
+    }
+    expect(state.room).toBe('kitchen');
+    return state.prints.get('kitchen')?.get('kitchen-presence')?.n ?? 0;
+  };
+
+  it('learns while sure and settled, and the watch carried along agrees', () => {
+    // From 20 s (settled) to 90 s: one sample a second.
+    expect(learned('kitchen')).toBeGreaterThanOrEqual(60);
+  });
+
+  it('does not learn seconds a companion in the same room disputes (no self-confirmation)', () => {
+    expect(learned('office')).toBe(0);
   });
 });
