@@ -41,6 +41,9 @@ import { heardInside } from './weak-corner.js';
 
 export const AWAY = 'away';
 
+/** Weight of each new gap in a link's average gap between reports (≈ the last 10). */
+const GAP_WEIGHT = 0.1;
+
 /** One node's view of one device. */
 export interface Link {
   /** The filter of the current run of readings (gone while not heard or unavailable). */
@@ -52,6 +55,11 @@ export interface Link {
   changed: number;
   /** When the node last said it does not hear the device. */
   unheardAt?: number;
+  /**
+   * The node's usual gap between two reports of the device while it hears it, ms (an average:
+   * ESPHome's `throttle_average` interval, give or take the intervals without a packet).
+   */
+  gap?: number;
 }
 
 export interface DeviceTrack {
@@ -133,6 +141,7 @@ export function ingestReading(device: DeviceTrack, node: string, rssi: number, t
     l.filter = startFilter(rssi, t, ctx.filter);
     delete l.prev;
   } else {
+    if (t > f.last) l.gap = l.gap === undefined ? t - f.last : l.gap + GAP_WEIGHT * (t - f.last - l.gap);
     l.prev = f.x;
     observe(f, rssi, t, ctx.filter);
   }
@@ -278,7 +287,7 @@ export function updateDevice(
     if (!device.hmm || device.hmm.room !== room || hold) device.hmm = seedHmm(room, ctx.rooms, now, device.hmm?.prints);
     if (hold) return scores;
     const together = companions.flatMap((c) => (c.hmm && c.room === room ? [{ tracker: c.tracker, state: c.hmm }] : []));
-    const to = stepHmm(device.hmm, device, scores, now, ctx, ctx.rooms, together) ?? heardInside(device, device.hmm, scores, now, ctx);
+    const to = stepHmm(device.hmm, device, now, ctx, ctx.rooms, together) ?? heardInside(device, device.hmm, scores, now, ctx);
     if (to !== undefined) moveTo(device, to, now, ctx);
     return scores;
   }

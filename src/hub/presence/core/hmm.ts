@@ -12,12 +12,14 @@
  *   is what lets it overtake in seconds once the readings favour it.
  * - Emission, per second (readings are correlated over seconds, so each second is one look,
  *   not each report): the vector of every up node's filtered RSSI (a node that is up and does not
- *   hear the device at `unheard_rssi`: far, not absent; an unavailable node is left out):
+ *   hear the device at `unheard_rssi`: far, not absent; an unavailable node is left out; a node
+ *   overdue with its report falls towards the floor: `silentValue`):
  *   1. strongest-node term: `hmm_sharpness` × (room's best node − best node anywhere), clipped
  *      at −`evidence_cap` dB (a room's own node leads the next by ~10 dB median);
  *   2. fingerprint term, for rooms with one learned: each node's reading against its mean and
  *      spread in that room (a diagonal Gaussian, each node's z clipped at 3: one odd node cannot
- *      veto a room), mean over nodes, times `hmm_fingerprint`. A room without a fingerprint yet
+ *      veto a room), less the offset common to the heard nodes (fingerprints.ts: the shape,
+ *      not the level), mean over nodes, times `hmm_fingerprint`. A room without a fingerprint yet
  *      scores what a right room scores on average (−½), so learning one never favours or
  *      penalises a room by itself. A node on a wall shared with the next room, or the body
  *      blocking the own node, then still looks like "here" on the other nodes.
@@ -28,8 +30,10 @@
  *   evidence is linear in the readings (`evidenceWeights`): a move shows at once as a change,
  *   a spell that comes and goes pays back what it gave, a held offset counts ≈ 1/(2τ) per second.
  * - Learning: while the device has been in its room for 20 s and the filter is sure of it (log-odds
- *   over the next room ≥ 2 × `hmm_threshold`), each second each up node's value updates the room's
- *   fingerprint (exponentially weighted, last ~200 s of samples, spread floored at 3 dB).
+ *   over the next room ≥ 2 × `hmm_threshold`), and no companion in the same room points elsewhere
+ *   that second (an independent look agrees), each second each up node's value updates the room's
+ *   fingerprint (fingerprints.ts: exponentially weighted, last ~200 s of samples, spread floored
+ *   at 9 dB).
  * - Outside (`hmm_outside_rssi`, optional): one more state, the device outside the house, scored
  *   as if a node there read that level (a person walking past the kitchen's outside wall is heard
  *   only weakly, by the kitchen). It never moves the device (away is decided by silence, device.ts),
@@ -39,22 +43,16 @@
  *   the person did not move, only this device's readings did (a watch's wrist against a wall).
  *   A companion left behind (phone on the desk) stops being pooled after `hmm_pool_hold`.
  */
-import type { DeviceContext, DeviceTrack, RoomScores } from './device.js';
+import type { DeviceContext, DeviceTrack, Link } from './device.js';
 import { AWAY, fresh } from './device.js';
-
-/** Mean and variance of one node's filtered RSSI while the device was in one room. */
-export interface PrintStat {
-  n: number;
-  mean: number;
-  v: number;
-}
+import { learnPrint, printScore, type Prints } from './fingerprints.js';
 
 export interface HmmState {
   /** The room the filter was seeded for (re-seeded when the device is moved by other rules). */
   room: string;
   logp: Map<string, number>;
-  /** room → node → fingerprint. */
-  prints: Map<string, Map<string, PrintStat>>;
+  /** The device's fingerprints: room → node → statistics (fingerprints.ts), kept across re-seeding. */
+  prints: Prints;
   at: number;
   /** Last time a fingerprint sample was taken (one per second). */
   learnedAt?: number;
@@ -82,62 +80,71 @@ function argmax(m: ReadonlyMap<string, number>): string | undefined {
 }
 
 const LN_FLOOR = -50;
-/** Samples a fingerprint needs before it is used. */
-const MIN_SAMPLES = 30;
-const MAX_WEIGHT = 200;
-const MIN_SD = 9;
-const Z_CAP = 3;
+/** Seconds in the room (and sure of it) before its seconds are learned. */
+const SETTLE_MS = 20_000;
 /** What a room without a fingerprint scores: what a right room scores on average (E[−z²/2] = −½). */
 const UNLEARNED = -0.5;
 
-export function seedHmm(room: string, rooms: readonly string[], now: number, prints?: HmmState['prints']): HmmState {
+export function seedHmm(room: string, rooms: readonly string[], now: number, prints?: Prints): HmmState {
   const logp = new Map<string, number>();
   for (const r of rooms) logp.set(r, r === room ? 0 : LN_FLOOR);
   logp.set(AWAY, LN_FLOOR);
   return { room, logp, prints: prints ?? new Map(), at: now };
 }
 
-/** Each up node's value for the device: filtered RSSI, or `unheard_rssi` for one that does not hear it. */
-export function observation(device: DeviceTrack, now: number, ctx: DeviceContext): Map<string, number> {
+/** A silent node's value falls this fast (dB per second) once it is overdue… */
+export const SILENCE_SLOPE = 3;
+/** …which it is after this many of its usual gaps between reports without one. */
+export const SILENCE_GRACE = 1.5;
+
+/**
+ * A node's value for the device at `now`, dBm: its filtered RSSI, falling by SILENCE_SLOPE per
+ * second once the node is overdue (no report for SILENCE_GRACE × its usual gap), never below
+ * `unheard`. ESPHome's `throttle_average` publishes an interval's average only when it heard a
+ * packet in it: a node that has gone quiet heard none of the advertisements that several
+ * reports' worth of time brought, i.e. the device has dropped towards its floor — not stayed
+ * where the last report put it (until `stale_after` calls it unheard, that last value would
+ * hold a room the person has left).
+ */
+export function silentValue(l: Link & { filter: { last: number } }, value: number, now: number, unheard: number): number {
+  const overdue = (now - l.filter.last - SILENCE_GRACE * (l.gap ?? 0)) / 1000;
+  if (l.gap === undefined || overdue <= 0) return value;
+  return Math.max(unheard, value - SILENCE_SLOPE * overdue);
+}
+
+export interface Observation {
+  /**
+   * Each up node's value for the device (node → dBm): filtered RSSI less its silence
+   * (silentValue), or `unheard_rssi` for one that does not hear it. Unavailable nodes are left out.
+   */
+  nodes: Map<string, number>;
+  /**
+   * Each room's level: its best node, each node at the higher of its filter's last two values
+   * (a reading is confirmed by the next: one stray report never moves a device), less its
+   * silence. Rooms without an up node are missing.
+   */
+  rooms: Map<string, number>;
+}
+
+export function observation(device: DeviceTrack, now: number, ctx: DeviceContext): Observation {
   const staleMs = ctx.options.stale_after * 1000;
-  const out = new Map<string, number>();
+  const unheard = ctx.options.unheard_rssi;
+  const nodes = new Map<string, number>();
+  const rooms = new Map<string, number>();
   for (const [name, l] of device.links) {
-    if (!l.up || ctx.roomOf(name) === undefined) continue;
-    out.set(name, fresh(l, now, staleMs) ? l.filter.x : ctx.options.unheard_rssi);
-  }
-  return out;
-}
-
-/** Fingerprint log-likelihood of room `room` for the observation (mean over nodes), or undefined without one. */
-export function printScore(stats: Map<string, PrintStat> | undefined, obs: ReadonlyMap<string, number>): number | undefined {
-  if (!stats) return undefined;
-  let sum = 0;
-  let n = 0;
-  for (const [node, x] of obs) {
-    const s = stats.get(node);
-    if (!s || s.n < MIN_SAMPLES) continue;
-    const z = Math.min(Z_CAP, Math.abs(x - s.mean) / Math.max(MIN_SD, Math.sqrt(s.v)));
-    sum += -0.5 * z * z;
-    n++;
-  }
-  return n ? sum / n : undefined;
-}
-
-function learn(state: HmmState, room: string, obs: ReadonlyMap<string, number>): void {
-  let stats = state.prints.get(room);
-  if (!stats) state.prints.set(room, (stats = new Map()));
-  for (const [node, x] of obs) {
-    const s = stats.get(node);
-    if (!s) {
-      stats.set(node, { n: 1, mean: x, v: 36 });
-      continue;
+    const room = ctx.roomOf(name);
+    if (!l.up || room === undefined) continue;
+    let value = unheard;
+    let level = unheard;
+    if (fresh(l, now, staleMs)) {
+      value = silentValue(l, l.filter.x, now, unheard);
+      level = silentValue(l, l.prev === undefined ? l.filter.x : Math.max(l.filter.x, l.prev), now, unheard);
     }
-    s.n++;
-    const w = 1 / Math.min(s.n, MAX_WEIGHT);
-    const d = x - s.mean;
-    s.mean += w * d;
-    s.v = (1 - w) * (s.v + w * d * d);
+    nodes.set(name, value);
+    const b = rooms.get(room);
+    if (b === undefined || level > b) rooms.set(room, level);
   }
+  return { nodes, rooms };
 }
 
 function logSumExp(values: Iterable<number>): number {
@@ -157,7 +164,6 @@ function logSumExp(values: Iterable<number>): number {
 export function stepHmm(
   state: HmmState,
   device: DeviceTrack,
-  scores: RoomScores,
   now: number,
   ctx: DeviceContext,
   rooms: readonly string[],
@@ -167,9 +173,11 @@ export function stepHmm(
   const dt = Math.min(10, Math.max(0, now - state.at) / 1000);
   state.at = Math.max(state.at, now);
   if (dt <= 0) return undefined;
-  const obs = observation(device, now, ctx);
+  const seen = observation(device, now, ctx);
+  const obs = seen.nodes;
+  const levels = seen.rooms;
   let best = -Infinity;
-  for (const v of obs.values()) if (v > best) best = v;
+  for (const v of levels.values()) if (v > best) best = v;
 
   // Transition: stay, or come from a neighbour (max-product: the likeliest predecessor).
   const rate = Math.min(0.5, options.hmm_switch_rate * dt);
@@ -202,15 +210,15 @@ export function stepHmm(
   const emission = new Map<string, number>();
   const fps = new Map<string, number>();
   for (const r of rooms) {
-    const fp = printScore(state.prints.get(r), obs);
+    const fp = printScore(state.prints.get(r), obs, options.unheard_rssi);
     if (fp !== undefined) fps.set(r, fp);
   }
   // The incumbent's nodes all unavailable: no evidence against it. It keeps the level the best
   // node had when they went dark, so a challenger must rise (positive evidence of movement).
-  if (scores.high.has(state.room)) delete state.darkBest;
+  if (levels.has(state.room)) delete state.darkBest;
   else state.darkBest ??= best;
   for (const r of rooms) {
-    const level = scores.high.get(r);
+    const level = levels.get(r);
     // Another room whose nodes are all unavailable can be neither confirmed nor ruled out: halfway.
     const strongest =
       level !== undefined
@@ -275,14 +283,17 @@ export function stepHmm(
     else if (v > second) second = v;
   }
   const outside = state.logp.get(AWAY) ?? -Infinity;
-  // Learn while sure and settled.
+  // Learn while sure and settled, one second at a time, and only seconds a companion in the same
+  // room does not dispute (its own readings point here too, or it has none): the label is then
+  // not this device's word alone, so a wrong room does not teach itself its look.
   if (
     here - Math.max(top, outside) >= 2 * options.hmm_threshold &&
-    now - device.since >= 20_000 &&
+    now - device.since >= SETTLE_MS &&
+    companions.every((c) => c.state.room !== state.room || !c.state.emission || argmax(c.state.emission) === state.room) &&
     (state.learnedAt === undefined || now - state.learnedAt >= 1000)
   ) {
     state.learnedAt = now;
-    learn(state, state.room, obs);
+    learnPrint(state.prints, state.room, obs);
   }
   // Outside the house (every node weak) is likelier than the winner: no move to a room heard
   // through a wall. A companion carried along (still pooled) that itself favours staying says

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AWAY, createPresenceEngine, presenceOptions, type Reading } from '../../../../../src/hub/presence/core/engine.js';
-import { type PrintStat, printScore } from '../../../../../src/hub/presence/core/hmm.js';
+import { type PrintStat, printScore } from '../../../../../src/hub/presence/core/fingerprints.js';
 
 const nodes = [
   { node: 'kitchen-presence', room: 'kitchen' },
@@ -95,6 +95,7 @@ describe('presence engine, estimator hmm (forward filter over rooms)', () => {
         ['a', -61],
         ['b', -79],
       ]),
+      -100,
     )!;
     const far = printScore(
       stats,
@@ -102,13 +103,14 @@ describe('presence engine, estimator hmm (forward filter over rooms)', () => {
         ['a', -80],
         ['b', -60],
       ]),
+      -100,
     )!;
     expect(near).toBeGreaterThan(far);
     // Each node's z is clipped: one wildly odd node costs at most 4.5 (z = 3).
     expect(far).toBeGreaterThanOrEqual(-4.5);
-    expect(printScore(undefined, new Map([['a', -60]]))).toBeUndefined();
+    expect(printScore(undefined, new Map([['a', -60]]), -100)).toBeUndefined();
     // Too few samples: not used.
-    expect(printScore(new Map([['a', { n: 3, mean: -60, v: 4 }]]), new Map([['a', -60]]))).toBeUndefined();
+    expect(printScore(new Map([['a', { n: 3, mean: -60, v: 4 }]]), new Map([['a', -60]]), -100)).toBeUndefined();
   });
 
   it('counts a node that is up and does not hear the device as far, not as absent', () => {
