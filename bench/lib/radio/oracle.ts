@@ -209,6 +209,10 @@ function phi(z: number): number {
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
+/** Gauss–Hermite nodes and weights for E[f(Z)], Z standard normal (probabilists', 7 points). */
+const GH_X = [-3.750439717725742, -2.366759410734541, -1.154405394739968, 0, 1.154405394739968, 2.366759410734541, 3.750439717725742];
+const GH_W = [0.000548268855972, 0.030757123967586, 0.240123178605013, 0.457142857142857, 0.240123178605013, 0.030757123967586, 0.000548268855972];
+
 /** Inverse Mills ratio φ(α)/(1 − Φ(α)): how far above the floor F the mean of a normal truncated at F lies, in σ (α = (F − μ)/σ). */
 function mills(a: number): number {
   if (a > 4) return a + 1 / a - 2 / a ** 3;
@@ -470,9 +474,17 @@ export function runOracle(trace: RadioTrace, options: OracleOptions = {}): Oracl
             const d = obs.rssi - mean;
             ll[h] = ll[h]! - 0.5 * (Math.log(2 * Math.PI * v) + (d * d) / v);
           } else {
-            // Nothing heard in the interval: every packet under the floor or lost.
-            const pk = noise.pHeard * phi((m - floor) / Math.sqrt(s2));
-            ll[h] = ll[h]! + Math.max(Math.log(1e-4), (period / 1000 / noise.adv[obs.dv]!) * Math.log(Math.max(1e-12, 1 - pk)));
+            // Nothing heard in the interval: every packet under the floor or lost. The held part of
+            // the error is common to the interval's packets: averaged over it (Gauss–Hermite).
+            const n = period / 1000 / noise.adv[obs.dv]!;
+            const sd = Math.sqrt(q.v);
+            const fd = Math.sqrt(noise.fadingVar);
+            let silent = 0;
+            for (let i = 0; i < GH_X.length; i++) {
+              const pk = noise.pHeard * phi((m + GH_X[i]! * sd - floor) / fd);
+              silent += GH_W[i]! * Math.pow(1 - pk, n);
+            }
+            ll[h] = ll[h]! + Math.log(Math.max(1e-6, silent));
           }
         }
       });
