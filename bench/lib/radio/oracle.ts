@@ -84,15 +84,20 @@ function geo(trace: RadioTrace, p: Point, node: string): number {
   return meanRssi(trace.house, trace.radio, PHONE, p, node) - trace.radio.txPower[PHONE]!;
 }
 
-/** Points along the way out of the front door (away's spots): every metre near the house, then every 5 m. */
+/** Walking speed outside (m/s): away's spots are one second's walk apart. */
+const OUTSIDE_STEP_M = 1.1;
+
+/** Points along the way out of the front door (away's spots), one second's walk apart. */
 function outsideSpots(trace: RadioTrace): Point[] {
   const way = [trace.house.frontDoor, ...trace.house.outside];
   const out: Point[] = [];
+  let carry = 0;
   for (let i = 1; i < way.length; i++) {
     const a = way[i - 1]!;
     const b = way[i]!;
     const len = Math.hypot(b.x - a.x, b.y - a.y);
-    for (let s = 0; s < len; s += Math.hypot(a.x, a.y) > 8 ? 5 : 1) out.push({ x: a.x + ((b.x - a.x) * s) / len, y: a.y + ((b.y - a.y) * s) / len });
+    for (let s = carry; s < len; s += OUTSIDE_STEP_M) out.push({ x: a.x + ((b.x - a.x) * s) / len, y: a.y + ((b.y - a.y) * s) / len });
+    carry = (((carry - len) % OUTSIDE_STEP_M) + OUTSIDE_STEP_M) % OUTSIDE_STEP_M;
   }
   out.push(way.at(-1)!);
   return out.filter((p) => roomOf(trace.house, p) === undefined);
@@ -213,10 +218,23 @@ function phi(z: number): number {
 const GH_X = [-3.750439717725742, -2.366759410734541, -1.154405394739968, 0, 1.154405394739968, 2.366759410734541, 3.750439717725742];
 const GH_W = [0.000548268855972, 0.030757123967586, 0.240123178605013, 0.457142857142857, 0.240123178605013, 0.030757123967586, 0.000548268855972];
 
+/** How far under the floor (dB) a level still counts in silentTable (below: always silent). */
+const SILENT_LO = 60;
+
 /** Inverse Mills ratio φ(α)/(1 − Φ(α)): how far above the floor F the mean of a normal truncated at F lies, in σ (α = (F − μ)/σ). */
-function mills(a: number): number {
+function millsExact(a: number): number {
   if (a > 4) return a + 1 / a - 2 / a ** 3;
   return Math.exp((-a * a) / 2) / Math.sqrt(2 * Math.PI) / (1 - phi(a));
+}
+
+/** millsExact tabulated on [−8, 12] every 0.01 (linear between; the filter calls it per spot and report). */
+const MILLS_TABLE = Float64Array.from({ length: 2001 }, (_, i) => millsExact(-8 + i * 0.01));
+function mills(a: number): number {
+  if (a <= -8) return 0;
+  if (a >= 12) return millsExact(a);
+  const x = (a + 8) * 100;
+  const i = Math.floor(x);
+  return MILLS_TABLE[i]! + (x - i) * (MILLS_TABLE[i + 1]! - MILLS_TABLE[i]!);
 }
 
 /** Solves S·k = b for a symmetric positive definite S (n×n, row-major) by Cholesky; returns k. */
@@ -325,6 +343,26 @@ export function runOracle(trace: RadioTrace, options: OracleOptions = {}): Oracl
         const s = Math.sqrt(noise.halfShadow * 2 + noise.bodyVar + spots[h]!.spread[k]! + noise.fadingVar);
         bias[(h * N + k) * 2 + dv] = s * mills((noise.floor[k]! - (tx[dv]! + noise.bodyMean + spots[h]!.level[k]!)) / s);
       }
+  // log P(nothing heard in an interval) against the level above the floor (dB, every 0.25 from
+  // −SILENT_LO), per device and spread of the held error (0.05 dB steps): the held part is common
+  // to the interval's packets, so it is averaged over (Gauss–Hermite), not drawn per packet.
+  const silentTables = new Map<string, Float64Array>();
+  const fd = Math.sqrt(noise.fadingVar);
+  const silentTable = (dv: number, sd: number): Float64Array => {
+    const key = `${dv}|${Math.round(sd * 20)}`;
+    let table = silentTables.get(key);
+    if (table) return table;
+    const n = period / 1000 / noise.adv[dv]!;
+    const s = Math.round(sd * 20) / 20;
+    table = Float64Array.from({ length: (SILENT_LO + 40) * 4 + 1 }, (_, i) => {
+      const d = i / 4 - SILENT_LO;
+      let silent = 0;
+      for (let g = 0; g < GH_X.length; g++) silent += GH_W[g]! * Math.pow(1 - noise.pHeard * phi((d + GH_X[g]! * s) / fd), n);
+      return Math.log(Math.max(1e-6, silent));
+    });
+    silentTables.set(key, table);
+    return table;
+  };
   const logw = new Float64Array(H).fill(-Math.log(H));
   const p = new Float64Array(H);
   const roomP = new Float64Array(R);
@@ -338,28 +376,23 @@ export function runOracle(trace: RadioTrace, options: OracleOptions = {}): Oracl
   // Where a move from room i into room j lands (i·R + j → weights over the spots): with the
   // floor plan, the spots within 1.5 m of their door (away: its first spot, at the front door);
   // else any spot of j.
-  const entry = new Map<number, Float64Array>();
+  const entry = new Map<number, { h: number[]; w: number }>();
   const doorOf = (a: string, b: string): Point | undefined =>
     a === AWAY || b === AWAY ? house.frontDoor : house.doors[[a, b].sort().join('|')];
   for (let i = 0; i < R; i++)
     for (let j = 0; j < R; j++) {
       if (i === j) continue;
-      const w = new Float64Array(H);
       const door = know.floorPlan ? doorOf(rooms[i]!, rooms[j]!) : undefined;
       const inJ = spots.map((s, h) => (s.room === j ? h : -1)).filter((h) => h >= 0);
       let near = door ? inJ.filter((h) => spots[h]!.at && Math.hypot(spots[h]!.at.x - door.x, spots[h]!.at.y - door.y) <= 1.5) : [];
       if (door && rooms[j] === AWAY) near = inJ.slice(0, 1);
-      for (const h of near.length ? near : inJ) w[h] = 1 / (near.length || inJ.length);
-      entry.set(i * R + j, w);
+      const land = near.length ? near : inJ;
+      entry.set(i * R + j, { h: land, w: 1 / land.length });
     }
-  // Away's spots are walked through in order (out, then back); only the far one is stayed at.
+  // Away's spots are walked through in order (out, then back), one a second; only the far one is stayed at.
   const awayChain = spots.map((s, h) => (s.room === R - 1 ? h : -1)).filter((h) => h >= 0);
   const farAt = (awayChain.length - 1) / 2;
-  const stepRate = awayChain.map((h, c) => {
-    const a = spots[h]!.at!;
-    const b = spots[awayChain[c + 1] ?? h]!.at!;
-    return c === farAt ? 1 / 600 : 1.1 / Math.max(0.5, Math.hypot(a.x - b.x, a.y - b.y)); // walking ~1.1 m/s; away ~10 min
-  });
+
   const hallIndex = rooms.indexOf(HALL);
   const q = new Float64Array(H);
 
@@ -380,14 +413,15 @@ export function runOracle(trace: RadioTrace, options: OracleOptions = {}): Oracl
       q[h] = n > 1 && j !== R - 1 ? (1 - leave) * ((1 - move) * p[h]! + (move * (roomP[j]! - p[h]!)) / (n - 1)) : (1 - leave) * p[h]!;
     }
     awayChain.forEach((h, c) => {
-      const step = (1 - leave) * (1 - Math.exp(-stepRate[c]! * dtS)) * p[h]!;
+      // A walk does not stop on the way: one spot per second; away ~10 min at the far end.
+      const step = (1 - leave) * (c === farAt ? 1 - Math.exp(-dtS / 600) : Math.min(1, dtS)) * p[h]!;
       q[h] = q[h]! - step;
       const to = awayChain[c + 1];
       if (to !== undefined) q[to] = q[to]! + step;
       else {
         // Back through the front door.
-        const w = entry.get((R - 1) * R + hallIndex)!;
-        for (let g = 0; g < H; g++) if (w[g]) q[g] = q[g]! + step * w[g]!;
+        const e = entry.get((R - 1) * R + hallIndex)!;
+        for (const g of e.h) q[g] = q[g]! + step * e.w;
       }
     });
     // Into each room: from the rooms next to it (and, with the plan, a trickle from any room).
@@ -398,8 +432,8 @@ export function runOracle(trace: RadioTrace, options: OracleOptions = {}): Oracl
         const share = nb.includes(j) ? 1 / nb.length : know.floorPlan ? 1e-3 / R : 0;
         const mass = leave * share * roomP[i]!;
         if (!mass) continue;
-        const w = entry.get(i * R + j)!;
-        for (let h = 0; h < H; h++) if (w[h]) q[h] = q[h]! + mass * w[h]!;
+        const e = entry.get(i * R + j)!;
+        for (const h of e.h) q[h] = q[h]! + mass * e.w;
       }
     }
     for (let h = 0; h < H; h++) logw[h] = Math.log(Math.max(q[h]!, 1e-300));
@@ -474,17 +508,12 @@ export function runOracle(trace: RadioTrace, options: OracleOptions = {}): Oracl
             const d = obs.rssi - mean;
             ll[h] = ll[h]! - 0.5 * (Math.log(2 * Math.PI * v) + (d * d) / v);
           } else {
-            // Nothing heard in the interval: every packet under the floor or lost. The held part of
-            // the error is common to the interval's packets: averaged over it (Gauss–Hermite).
-            const n = period / 1000 / noise.adv[obs.dv]!;
-            const sd = Math.sqrt(q.v);
-            const fd = Math.sqrt(noise.fadingVar);
-            let silent = 0;
-            for (let i = 0; i < GH_X.length; i++) {
-              const pk = noise.pHeard * phi((m + GH_X[i]! * sd - floor) / fd);
-              silent += GH_W[i]! * Math.pow(1 - pk, n);
-            }
-            ll[h] = ll[h]! + Math.log(Math.max(1e-6, silent));
+            // Nothing heard in the interval: every packet under the floor or lost (silentLog).
+            const table = silentTable(obs.dv, Math.sqrt(q.v));
+            const x = (m - floor + SILENT_LO) * 4;
+            if (x <= 0) continue; // every packet far under the floor
+            const i = Math.min(table.length - 2, Math.floor(x));
+            ll[h] = ll[h]! + table[i]! + (Math.min(x, table.length - 1) - i) * (table[i + 1]! - table[i]!);
           }
         }
       });
