@@ -5,15 +5,22 @@
  * over `hmm_threshold`, scored as the bench scores (replay.ts, bench.ts). Tuning seeds only.
  *
  *   npx tsx bench/lib/radio/frontier.ts [--seeds 1-16] [--hours 2] [--scenario walks]
- *     [--thresholds 2,4,6,8] [--rates 0.01,0.003] [--engine 1.5,2.5,4] [--ablate]
+ *     [--thresholds 2,4,6,8] [--rates 0.01,0.001] [--engine 1.5,2.5,4] [--engine-rates 0.003,0.03]
+ *     [--ablate] [--why 0.001,6]
+ *
+ * --ablate: the oracle again with one piece of knowledge replaced (oracle.ts OracleKnowledge);
+ * --why q,θ: the oracle's stays seen after more than 10 s at that point, with the walk from the
+ * doorway to the person's spot and the spot's noise-free margin (what limits the delay).
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { percentile } from '../presence/evaluate.js';
+import { type Change, percentile } from '../presence/evaluate.js';
 import { fmt, mergeRadio, pct, withMisses } from './bench.js';
 import { decide, FULL_KNOWLEDGE, type OracleKnowledge, runOracle } from './oracle.js';
 import { replayRadio, scoreRadio, type RadioScore } from './replay.js';
-import { RADIO_SCENARIOS, type RadioScenario, type RadioTrace, simulateRadio } from './simulate.js';
+import { RADIO_SCENARIOS, type RadioScenario, type RadioTrace, simulateRadio, WATCH } from './simulate.js';
+import { meanRssi } from './radio.js';
+import { positionAt } from './walk.js';
 
 /** One point of a frontier: what was swept, and the merged score over every trace. */
 export interface FrontierPoint {
@@ -54,6 +61,84 @@ export function frontierTable(points: readonly FrontierPoint[]): string {
   return body.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
+/** A stay (≥ 30 s, scored) seen later than `overS`: why, as far as the trace tells. */
+export interface SlowSwitch {
+  scenario: RadioScenario;
+  seed: number;
+  /** ms */
+  start: number;
+  from: string;
+  to: string;
+  /** s; Infinity when never seen. */
+  delay: number;
+  /** s from crossing into the room until the person stops at their spot. */
+  walkS: number;
+  /** dB: at that spot, noise-free, the room's own node over the strongest other node (the watch). */
+  marginDb: number;
+  /** Only the watch moves with the person (the phone lies on the desk). */
+  watchOnly: boolean;
+}
+
+function roomAt(changes: readonly Change[], t: number): string | null {
+  let room: string | null = null;
+  for (const c of changes) {
+    if (c.t > t) break;
+    room = c.room;
+  }
+  return room;
+}
+
+/** The trace's stays seen later than `overS` (as scoreRadio counts stays), with what limited them. */
+export function slowSwitches(trace: RadioTrace, detected: readonly Change[], overS = 10): SlowSwitch[] {
+  const out: SlowSwitch[] = [];
+  const truth = trace.truth;
+  const end = Math.max(trace.readings.at(-1)?.t ?? 0, truth.at(-1)!.t);
+  for (let k = 1; k < truth.length; k++) {
+    const s = truth[k]!;
+    const until = truth[k + 1]?.t ?? end;
+    if (s.t < 60_000 || until - s.t < 30_000 || s.room === 'away') continue;
+    const seen = roomAt(detected, s.t) === s.room ? s.t : detected.find((c) => c.t >= s.t && c.t < until && c.room === s.room)?.t;
+    const delay = seen === undefined ? Infinity : (seen - s.t) / 1000;
+    if (delay <= overS) continue;
+    let still = s.t;
+    while (still < until) {
+      const a = positionAt(trace.path, still);
+      const b = positionAt(trace.path, still + 200);
+      if (Math.hypot(a.x - b.x, a.y - b.y) < 0.01) break;
+      still += 200;
+    }
+    const p = positionAt(trace.path, still);
+    const level = (room: string): number => meanRssi(trace.house, trace.radio, WATCH, p, room);
+    const other = Math.max(...trace.house.names.filter((n) => n !== s.room).map(level));
+    out.push({
+      scenario: trace.scenario,
+      seed: trace.seed,
+      start: s.t,
+      from: truth[k - 1]!.room,
+      to: s.room,
+      delay,
+      walkS: (still - s.t) / 1000,
+      marginDb: level(s.room) - other,
+      watchOnly: !!trace.phoneDown && s.t >= trace.phoneDown.from && s.t < trace.phoneDown.to,
+    });
+  }
+  return out;
+}
+
+/** Summary of slow switches: how many, walk time and margin quartiles, shares. */
+export function whyTable(slow: readonly SlowSwitch[], stays: number): string {
+  const q = (v: number[], p: number): string => fmt(percentile(v, p));
+  const walk = slow.map((s) => s.walkS);
+  const margin = slow.map((s) => s.marginDb);
+  const share = (f: (s: SlowSwitch) => boolean): string => `${slow.filter(f).length}/${slow.length}`;
+  return [
+    `stays seen after more than 10 s: ${slow.length} of ${stays}`,
+    `  walk from the doorway to the spot, s: p50 ${q(walk, 50)}, p90 ${q(walk, 90)}, max ${q(walk, 100)}`,
+    `  own node over the strongest other at the spot (noise-free), dB: p25 ${q(margin, 25)}, p50 ${q(margin, 50)}, p75 ${q(margin, 75)}`,
+    `  margin < 6 dB: ${share((s) => s.marginDb < 6)}; watch alone (phone on the desk): ${share((s) => s.watchOnly)}; into the hall's neighbour from the hall: ${share((s) => s.from === 'hall')}`,
+  ].join('\n');
+}
+
 const knowledgeVariants = (ablate: boolean): { name: string; k: OracleKnowledge }[] => {
   const out = [{ name: 'oracle', k: FULL_KNOWLEDGE }];
   if (!ablate) return out;
@@ -78,7 +163,9 @@ export function main(argv: string[] = process.argv.slice(2)): void {
       thresholds: { type: 'string', default: '1,2,3,4,6,8,10' },
       rates: { type: 'string', default: '0.01,0.003,0.001' },
       engine: { type: 'string', default: '' },
+      'engine-rates': { type: 'string', default: '' },
       ablate: { type: 'boolean', default: false },
+      why: { type: 'string' },
       'ablate-rate': { type: 'string', default: '0.003' },
     },
   });
@@ -89,7 +176,12 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   const thresholds = parseList(values.thresholds);
   const rates = values.rates ? parseList(values.rates) : [];
   const engine = values.engine ? parseList(values.engine) : [];
+  const engineRates = values['engine-rates'] ? parseList(values['engine-rates']) : [];
   const variants = knowledgeVariants(values.ablate);
+  // --why q,θ: the oracle's slow switches at that point.
+  const why = values.why ? parseList(values.why) : undefined;
+  const slow: SlowSwitch[] = [];
+  let stays = 0;
 
   const scores = new Map<string, RadioScore[]>();
   const add = (label: string, s: RadioScore): void => void (scores.get(label) ?? scores.set(label, []).get(label)!).push(s);
@@ -102,12 +194,21 @@ export function main(argv: string[] = process.argv.slice(2)): void {
           const run = runOracle(trace, { knowledge: v.k, switchRate: rate });
           for (const th of thresholds) add(`${v.name} q=${rate} θ=${th}`, scoreRadio(trace, decide(run, th)));
         }
+      if (why) {
+        const detected = decide(runOracle(trace, { switchRate: why[0]! }), why[1]!);
+        slow.push(...slowSwitches(trace, detected));
+        const s = scoreRadio(trace, detected);
+        stays += s.switchDelays.length + s.switchesNotSeen;
+      }
       for (const th of engine) add(`engine hmm_threshold=${th}`, scoreRadio(trace, replayRadio(trace, { engine: { hmm_threshold: th } })));
+      for (const r of engineRates)
+        add(`engine hmm_switch_rate=${r}`, scoreRadio(trace, replayRadio(trace, { engine: { hmm_switch_rate: r } })));
       process.stderr.write(`${scenario} seed ${seed} done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
     }
   const points = [...scores].map(([label, list]) => ({ label, score: mergeRadio(list) }));
   console.log(`frontier: ${scenarios.join(', ')} × seeds ${values.seeds}, ${hours} h each`);
   console.log(frontierTable(points));
+  if (why) console.log(`\noracle q=${why[0]} θ=${why[1]}: ${whyTable(slow, stays)}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();
