@@ -125,16 +125,43 @@ export function slowSwitches(trace: RadioTrace, detected: readonly Change[], ove
   return out;
 }
 
+/**
+ * The trace's flaps (as score() counts them: a detected change no true change into that room in
+ * [t − 30 s, t + 10 s] explains; 90 s more for away) split into `late` — the person is in that
+ * room, entered more than 30 s earlier: a switch seen late counts as a flap too — and `wrong`.
+ */
+export function flapKinds(trace: RadioTrace, detected: readonly Change[]): { late: number; wrong: number } {
+  let late = 0;
+  let wrong = 0;
+  for (let i = 1; i < detected.length; i++) {
+    const c = detected[i]!;
+    if (c.t < 60_000) continue;
+    const lookback = c.room === 'away' ? 90_000 : 30_000;
+    if (trace.truth.some((g) => g.room === c.room && g.t <= c.t + 10_000 && g.t >= c.t - lookback)) continue;
+    if (roomAt(trace.truth, c.t) === c.room) late++;
+    else wrong++;
+  }
+  return { late, wrong };
+}
+
 /** Summary of slow switches: how many, walk time and margin quartiles, shares. */
-export function whyTable(slow: readonly SlowSwitch[], stays: number): string {
+export function whyTable(slow: readonly SlowSwitch[], all: readonly SlowSwitch[], flaps: { late: number; wrong: number }): string {
   const q = (v: number[], p: number): string => fmt(percentile(v, p));
   const walk = slow.map((s) => s.walkS);
   const margin = slow.map((s) => s.marginDb);
   const share = (f: (s: SlowSwitch) => boolean): string => `${slow.filter(f).length}/${slow.length}`;
   return [
-    `stays seen after more than 10 s: ${slow.length} of ${stays}`,
+    `flaps: ${flaps.late + flaps.wrong}, of which ${flaps.late} a switch seen more than 30 s late, ${flaps.wrong} a wrong room`,
+    `stays seen after more than 10 s: ${slow.length} of ${all.length}`,
     `  walk from the doorway to the spot, s: p50 ${q(walk, 50)}, p90 ${q(walk, 90)}, max ${q(walk, 100)}`,
-    `  own node over the strongest other at the spot (noise-free), dB: p25 ${q(margin, 25)}, p50 ${q(margin, 50)}, p75 ${q(margin, 75)}`,
+    `  own node over the strongest other at the spot (noise-free), dB: p25 ${q(margin, 25)}, p50 ${q(margin, 50)}, p75 ${q(margin, 75)}` +
+      ` (every stay: p25 ${q(
+        all.map((s) => s.marginDb),
+        25,
+      )}, p50 ${q(
+        all.map((s) => s.marginDb),
+        50,
+      )})`,
     `  margin < 6 dB: ${share((s) => s.marginDb < 6)}; watch alone (phone on the desk): ${share((s) => s.watchOnly)}; into the hall's neighbour from the hall: ${share((s) => s.from === 'hall')}`,
   ].join('\n');
 }
@@ -181,7 +208,8 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   // --why q,θ: the oracle's slow switches at that point.
   const why = values.why ? parseList(values.why) : undefined;
   const slow: SlowSwitch[] = [];
-  let stays = 0;
+  const all: SlowSwitch[] = [];
+  const flaps = { late: 0, wrong: 0 };
 
   const scores = new Map<string, RadioScore[]>();
   const add = (label: string, s: RadioScore): void => void (scores.get(label) ?? scores.set(label, []).get(label)!).push(s);
@@ -197,8 +225,10 @@ export function main(argv: string[] = process.argv.slice(2)): void {
       if (why) {
         const detected = decide(runOracle(trace, { switchRate: why[0]! }), why[1]!);
         slow.push(...slowSwitches(trace, detected));
-        const s = scoreRadio(trace, detected);
-        stays += s.switchDelays.length + s.switchesNotSeen;
+        const kinds = flapKinds(trace, detected);
+        flaps.late += kinds.late;
+        flaps.wrong += kinds.wrong;
+        all.push(...slowSwitches(trace, detected, -1));
       }
       for (const th of engine) add(`engine hmm_threshold=${th}`, scoreRadio(trace, replayRadio(trace, { engine: { hmm_threshold: th } })));
       for (const r of engineRates)
@@ -208,7 +238,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   const points = [...scores].map(([label, list]) => ({ label, score: mergeRadio(list) }));
   console.log(`frontier: ${scenarios.join(', ')} × seeds ${values.seeds}, ${hours} h each`);
   console.log(frontierTable(points));
-  if (why) console.log(`\noracle q=${why[0]} θ=${why[1]}: ${whyTable(slow, stays)}`);
+  if (why) console.log(`\noracle q=${why[0]} θ=${why[1]}: ${whyTable(slow, all, flaps)}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

@@ -139,7 +139,12 @@ export function spotsOf(trace: RadioTrace, kind: OracleKnowledge['fingerprints']
   if (kind === 'map')
     return [
       ...names.flatMap((room, j) =>
-        grid(room, 0.5).map((p) => ({ room: j, level: Float64Array.from(names, (n) => geo(trace, p, n)), spread: new Float64Array(N), at: p })),
+        grid(room, 0.5).map((p) => ({
+          room: j,
+          level: Float64Array.from(names, (n) => geo(trace, p, n)),
+          spread: new Float64Array(N),
+          at: p,
+        })),
       ),
       ...away,
     ];
@@ -216,7 +221,9 @@ function phi(z: number): number {
 
 /** Gauss–Hermite nodes and weights for E[f(Z)], Z standard normal (probabilists', 7 points). */
 const GH_X = [-3.750439717725742, -2.366759410734541, -1.154405394739968, 0, 1.154405394739968, 2.366759410734541, 3.750439717725742];
-const GH_W = [0.000548268855972, 0.030757123967586, 0.240123178605013, 0.457142857142857, 0.240123178605013, 0.030757123967586, 0.000548268855972];
+const GH_W = [
+  0.000548268855972, 0.030757123967586, 0.240123178605013, 0.457142857142857, 0.240123178605013, 0.030757123967586, 0.000548268855972,
+];
 
 /** How far under the floor (dB) a level still counts in silentTable (below: always silent). */
 const SILENT_LO = 60;
@@ -322,7 +329,8 @@ export function runOracle(trace: RadioTrace, options: OracleOptions = {}): Oracl
   const end = Math.max(trace.readings.at(-1)?.t ?? 0, trace.truth.at(-1)!.t) + 1000;
   const events: { t: number; k: number; tick: number }[] = [];
   for (let k = 0; k < N; k++)
-    if (!Number.isNaN(phase[k]!)) for (let tick = 0; phase[k]! + tick * period < end; tick++) events.push({ t: phase[k]! + tick * period, k, tick });
+    if (!Number.isNaN(phase[k]!))
+      for (let tick = 0; phase[k]! + tick * period < end; tick++) events.push({ t: phase[k]! + tick * period, k, tick });
   events.sort((a, b) => a.t - b.t);
 
   /** Covariance of two reports' errors at one node (dB²), spot spread `sp` (dB²). */
