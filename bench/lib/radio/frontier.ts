@@ -125,33 +125,45 @@ export function slowSwitches(trace: RadioTrace, detected: readonly Change[], ove
   return out;
 }
 
+/** A trace's flaps by kind (see flapKinds). */
+export interface FlapKinds {
+  /** The person is in that room, entered more than 30 s earlier: a switch seen late. */
+  late: number;
+  /** A room the person is not in: to `away`, or held under 30 s, or longer. */
+  away: number;
+  short: number;
+  long: number;
+}
+
 /**
  * The trace's flaps (as score() counts them: a detected change no true change into that room in
- * [t − 30 s, t + 10 s] explains; 90 s more for away) split into `late` — the person is in that
- * room, entered more than 30 s earlier: a switch seen late counts as a flap too — and `wrong`.
+ * [t − 30 s, t + 10 s] explains; 90 s more for away), by kind: a switch seen more than 30 s late
+ * counts as a flap too.
  */
-export function flapKinds(trace: RadioTrace, detected: readonly Change[]): { late: number; wrong: number } {
-  let late = 0;
-  let wrong = 0;
+export function flapKinds(trace: RadioTrace, detected: readonly Change[]): FlapKinds {
+  const out: FlapKinds = { late: 0, away: 0, short: 0, long: 0 };
   for (let i = 1; i < detected.length; i++) {
     const c = detected[i]!;
     if (c.t < 60_000) continue;
     const lookback = c.room === 'away' ? 90_000 : 30_000;
     if (trace.truth.some((g) => g.room === c.room && g.t <= c.t + 10_000 && g.t >= c.t - lookback)) continue;
-    if (roomAt(trace.truth, c.t) === c.room) late++;
-    else wrong++;
+    if (roomAt(trace.truth, c.t) === c.room) out.late++;
+    else if (c.room === 'away') out.away++;
+    else if ((detected[i + 1]?.t ?? Infinity) - c.t < 30_000) out.short++;
+    else out.long++;
   }
-  return { late, wrong };
+  return out;
 }
 
 /** Summary of slow switches: how many, walk time and margin quartiles, shares. */
-export function whyTable(slow: readonly SlowSwitch[], all: readonly SlowSwitch[], flaps: { late: number; wrong: number }): string {
+export function whyTable(slow: readonly SlowSwitch[], all: readonly SlowSwitch[], flaps: FlapKinds): string {
   const q = (v: number[], p: number): string => fmt(percentile(v, p));
   const walk = slow.map((s) => s.walkS);
   const margin = slow.map((s) => s.marginDb);
   const share = (f: (s: SlowSwitch) => boolean): string => `${slow.filter(f).length}/${slow.length}`;
   return [
-    `flaps: ${flaps.late + flaps.wrong}, of which ${flaps.late} a switch seen more than 30 s late, ${flaps.wrong} a wrong room`,
+    `flaps: ${flaps.late + flaps.away + flaps.short + flaps.long}: ${flaps.late} a switch seen more than 30 s late; wrong room:` +
+      ` ${flaps.short} under 30 s, ${flaps.long} longer, ${flaps.away} away while home`,
     `stays seen after more than 10 s: ${slow.length} of ${all.length}`,
     `  walk from the doorway to the spot, s: p50 ${q(walk, 50)}, p90 ${q(walk, 90)}, max ${q(walk, 100)}`,
     `  own node over the strongest other at the spot (noise-free), dB: p25 ${q(margin, 25)}, p50 ${q(margin, 50)}, p75 ${q(margin, 75)}` +
@@ -209,7 +221,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   const why = values.why ? parseList(values.why) : undefined;
   const slow: SlowSwitch[] = [];
   const all: SlowSwitch[] = [];
-  const flaps = { late: 0, wrong: 0 };
+  const flaps: FlapKinds = { late: 0, away: 0, short: 0, long: 0 };
 
   const scores = new Map<string, RadioScore[]>();
   const add = (label: string, s: RadioScore): void => void (scores.get(label) ?? scores.set(label, []).get(label)!).push(s);
@@ -226,8 +238,7 @@ export function main(argv: string[] = process.argv.slice(2)): void {
         const detected = decide(runOracle(trace, { switchRate: why[0]! }), why[1]!);
         slow.push(...slowSwitches(trace, detected));
         const kinds = flapKinds(trace, detected);
-        flaps.late += kinds.late;
-        flaps.wrong += kinds.wrong;
+        for (const k of ['late', 'away', 'short', 'long'] as const) flaps[k] += kinds[k];
         all.push(...slowSwitches(trace, detected, -1));
       }
       for (const th of engine) add(`engine hmm_threshold=${th}`, scoreRadio(trace, replayRadio(trace, { engine: { hmm_threshold: th } })));
