@@ -6,21 +6,25 @@
  * the phone lies on the desk — and filters the same readings replayRadio feeds the engine,
  * causally. What it reaches bounds what an engine can reach on these traces (frontier.ts).
  *
- * Model: a forward filter (hidden Markov model) over spots — a 0.5 m grid in each room, points
- * along the way out for `away` (room-level fingerprints: one spot per room, its spread a slow
- * error) — and a decision over the rooms' summed probabilities:
+ * Model: a forward filter (hidden Markov model) over spots — a 0.5 m grid in each room; for
+ * `away` the way out of the front door and back, one spot a second's walk apart (room-level
+ * fingerprints: one spot per room, its spread a slow error) — and a decision over the rooms'
+ * summed probabilities:
  * - transition per second: leave the room with `switchRate`, into a room next to it (the floor
- *   plan's doors, hall–away; without the plan any room), landing on any of its spots; move to
- *   another spot of the same room with `spotRate`;
+ *   plan's doors, hall–away; without the plan any room), landing near their door (without the
+ *   plan: anywhere); move to another spot of the same room with `spotRate`; outside, walk on one
+ *   spot a second (no standing by the kitchen's outside wall), staying only at the far end;
  * - emission: a node's report is the spot's level plus an error that is Gaussian and correlated
- *   in time exactly as the simulator makes it — shadowing (Ornstein–Uhlenbeck σ, τ; half shared
- *   by the devices), the body (mean and spread of a random facing, τ 30 s), the spot's spread
- *   (room-level prints, τ 60 s) and the fading averaged over the interval's packets. Each report
- *   is scored by its density given the same node's reports of the last `memoryS` seconds (a
- *   Gaussian conditional: the held part of the error is not new evidence);
+ *   in time as the simulator makes it — shadowing (Ornstein–Uhlenbeck σ, τ; half shared by the
+ *   devices), the body (mean and spread of a random facing, τ 30 s; not the facing itself), the
+ *   spot's spread (room-level prints, τ 60 s) — plus the fading averaged over the packets heard,
+ *   which are those above the node's floor (a truncated normal: weak reports read high). Each
+ *   report is scored by its density given the same node's reports of the last `memoryS` seconds
+ *   (a Gaussian conditional: the held part of the error is not new evidence);
  * - a report tick without a report (nothing heard in the interval) by the chance that every
- *   packet of the interval fell under the node's floor or was lost; an `unavailable` node counts
- *   as nothing until it reports again; the phone's reports while on the desk are left out;
+ *   packet of the interval fell under the floor or was lost, averaged over the held error; an
+ *   `unavailable` node counts as nothing until it reports again; the phone's reports while on
+ *   the desk are left out;
  * - decision: the shown room changes when a room's log-odds over it reach `threshold`.
  */
 import { HALL, type Point, roomOf } from './house.js';
