@@ -30,7 +30,9 @@ export const DEFINITIONS = `Definitions:
                 counting the first 10 s after each true room change (60 s after leaving):
                 within the target delay either answer is fair. "raw" counts every moment.
   flaps/h       detected room changes that no true change into that room explains, from 30 s
-                before (90 s for away) to 10 s after the detected change, per hour.
+                before (90 s for away) to 10 s after the detected change, per hour; "late":
+                of those, the ones that first show the room the person is in (entered more than
+                30 s before: a right switch seen late); the rest are trips into a wrong room and back.
   switch delay  from a true change into a room where the person stays >= 30 s to the first
                 moment the detected room equals it (passing through a room is not a stay); a
                 stay never detected ("not seen", e.g. in a room whose node is offline) counts
@@ -138,6 +140,7 @@ function merge(scores: Score[]): Score {
     rawAccuracy: weighted((s) => s.rawAccuracy),
     flaps,
     flapsPerHour: seconds ? (flaps * 3600) / seconds : 0,
+    lateFlaps: scores.reduce((s, x) => s + x.lateFlaps, 0),
     switchDelays: scores.flatMap((s) => s.switchDelays),
     switchesNotSeen: scores.reduce((s, x) => s + x.switchesNotSeen, 0),
     awayDelays: scores.flatMap((s) => s.awayDelays),
@@ -215,6 +218,12 @@ export function main(argv: string[] = process.argv.slice(2)): number {
         ` switch p95 ${fmtRadio(percentile(d, 95))} s, while on the desk ${desk.phoneDown ? pctRadio(desk.phoneDown.correct / Math.max(1, desk.phoneDown.counted)) : '-'}`,
     );
   }
+  const a = radio.all;
+  console.log(
+    `      flaps: ${a.flaps}, of which ${a.lateFlaps} a right switch seen more than 30 s late;` +
+      ` into a wrong room: ${fmtRadio(((a.flaps - a.lateFlaps) * 3600) / Math.max(1, a.seconds), 2)}/h` +
+      ' (the frontier of an oracle told the radio map: bench/lib/radio/frontier.ts)',
+  );
   const seeable = seeableDelays(radio.all);
   const blind = radio.all.blind.delays.length + radio.all.blind.notSeen;
   console.log(

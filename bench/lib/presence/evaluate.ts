@@ -8,7 +8,9 @@
  *   away): within the target delay either answer is fair. `rawAccuracy` counts every second.
  * - flap: a detected change to room R at t that no true change into R in [t − 30 s, t + grace]
  *   explains ([t − awayGrace − 30 s, t + grace] for away; a change seen a little early, e.g.
- *   the kitchen while still at the front door, is fair).
+ *   the kitchen while still at the front door, is fair). `lateFlaps` counts the flaps that first
+ *   show the room the person is in (entered more than 30 s before): a right switch seen late,
+ *   which the definition counts as a flap too; the others are trips into a wrong room and back.
  * - switch delay: for each true change into a room that lasts ≥ 30 s (passing through a room
  *   on the way is not a stay), the time until the detected room first equals it; a stay that
  *   ends before it is detected counts as not seen.
@@ -66,6 +68,8 @@ export interface Score {
   rawAccuracy: number;
   flaps: number;
   flapsPerHour: number;
+  /** Of `flaps`, those that first show the room the person is in (a switch seen more than 30 s late). */
+  lateFlaps: number;
   switchDelays: number[];
   switchesNotSeen: number;
   awayDelays: number[];
@@ -133,12 +137,22 @@ export function score(trace: Trace, result: ReplayResult, options: ScoreOptions 
 
   // Flaps.
   let flaps = 0;
+  let lateFlaps = 0;
   for (let i = 1; i < detected.length; i++) {
     const c = detected[i]!;
     if (c.t < warmup) continue;
     const lookback = c.room === AWAY ? awayGrace + 30_000 : 30_000;
     const explained = segments.some((s) => s.room === c.room && s.start <= c.t + grace && s.start >= c.t - lookback);
-    if (!explained) flaps++;
+    if (explained) continue;
+    flaps++;
+    // Late: the first time this stay is shown (not the way back from a trip into a wrong room).
+    const stay = segments.find((s) => s.start <= c.t && c.t < s.end);
+    if (
+      stay?.room === c.room &&
+      roomAt(detected, stay.start) !== c.room &&
+      !detected.slice(1, i).some((d) => d.t > stay.start && d.room === c.room)
+    )
+      lateFlaps++;
   }
 
   // Delays.
@@ -168,6 +182,7 @@ export function score(trace: Trace, result: ReplayResult, options: ScoreOptions 
     rawAccuracy: rawCounted ? rawCorrect / rawCounted : 1,
     flaps,
     flapsPerHour: seconds ? (flaps * 3600) / seconds : 0,
+    lateFlaps,
     switchDelays,
     switchesNotSeen,
     awayDelays,
