@@ -253,7 +253,7 @@ export function main(argv: string[] = process.argv.slice(2)): number {
 
   console.log('');
   console.log(
-    `2. anchor, the earlier generator (src/hub/presence/simulate.ts): ${SCENARIOS.length} scenarios × ${seeds.length} seeds,` +
+    `2. anchor, the earlier generator (bench/lib/presence/simulate.ts): ${SCENARIOS.length} scenarios × ${seeds.length} seeds,` +
       ` ${hours} h each, report interval ${reportInterval} s, σ = 4 dB, 20 % dropped reports`,
   );
   const anchor = runBench({ seeds, reportInterval, hours, engine });
