@@ -94,7 +94,8 @@ function segmentsOf(trace: Trace, person: string, end: number): Segment[] {
   return changes.map((g, k) => ({ start: g.t, end: changes[k + 1]?.t ?? end, room: g.room }));
 }
 
-function roomAt(changes: readonly Change[], t: number): string | null {
+/** The room of a list of changes (sorted by t) at `t`: the last change at or before it, else null. */
+export function roomAt(changes: readonly Change[], t: number): string | null {
   let room: string | null = null;
   for (const c of changes) {
     if (c.t > t) break;

@@ -14,7 +14,7 @@ import type { PersonPresence } from '../../../src/hub/presence/core/engine.js';
 import { AWAY } from '../../../src/hub/presence/core/engine.js';
 import { replayRadio } from './replay.js';
 import { RADIO_SCENARIOS, type RadioScenario, type RadioTrace, simulateRadio } from './simulate.js';
-import type { Change } from '../presence/evaluate.js';
+import { type Change, roomAt } from '../presence/evaluate.js';
 
 export interface Case {
   kind: 'switch' | 'not seen' | 'homecoming';
@@ -28,15 +28,6 @@ export interface Case {
   /** s; Infinity when never seen. */
   delay: number;
   trace: RadioTrace;
-}
-
-function roomAt(changes: readonly { t: number; room: string | null }[], t: number): string | null {
-  let room: string | null = null;
-  for (const c of changes) {
-    if (c.t > t) break;
-    room = c.room;
-  }
-  return room;
 }
 
 /** Stays (≥ 30 s, after the 60 s warm-up) with their delays, and homecomings not right within 10 s, as the bench scores them. */

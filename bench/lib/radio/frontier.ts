@@ -14,7 +14,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type Change, percentile } from '../presence/evaluate.js';
+import { type Change, percentile, roomAt } from '../presence/evaluate.js';
 import { fmt, mergeRadio, pct, withMisses } from './bench.js';
 import { decide, FULL_KNOWLEDGE, type OracleKnowledge, runOracle } from './oracle.js';
 import { replayRadio, scoreRadio, type RadioScore } from './replay.js';
@@ -77,15 +77,6 @@ export interface SlowSwitch {
   marginDb: number;
   /** Only the watch moves with the person (the phone lies on the desk). */
   watchOnly: boolean;
-}
-
-function roomAt(changes: readonly Change[], t: number): string | null {
-  let room: string | null = null;
-  for (const c of changes) {
-    if (c.t > t) break;
-    room = c.room;
-  }
-  return room;
 }
 
 /** The trace's stays seen later than `overS` (as scoreRadio counts stays), with what limited them. */

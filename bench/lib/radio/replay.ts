@@ -5,7 +5,7 @@
  * away while nothing was known, and accuracy while the phone lies on the desk.
  */
 import { AWAY, createPresenceEngine, type PersonPresence, type PresenceOptions } from '../../../src/hub/presence/core/engine.js';
-import { type Change, score, type Score } from '../presence/evaluate.js';
+import { type Change, roomAt, score, type Score } from '../presence/evaluate.js';
 import type { Trace } from '../presence/trace.js';
 import { HALL } from './house.js';
 import type { RadioTrace } from './simulate.js';
@@ -74,15 +74,6 @@ export interface RadioScore extends Score {
    * see them before the data returns; reported beside the figures, never dropped from them.
    */
   blind: { delays: number[]; notSeen: number };
-}
-
-function roomAt(changes: readonly Change[], t: number): string | null {
-  let room: string | null = null;
-  for (const c of changes) {
-    if (c.t > t) break;
-    room = c.room;
-  }
-  return room;
 }
 
 function truthAt(trace: RadioTrace, t: number): string {
