@@ -19,33 +19,30 @@ import { DEFAULT_PRESENCE_OPTIONS } from '../../../../../src/config/presence-opt
 
 const S = 1000;
 
+/** Samples `from`…`to − 1` of the kitchen: its node alternating −58/−62 dBm, the office node at −80. */
+function learnKitchen(prints: Prints, from: number, to: number): void {
+  for (let k = from; k < to; k++)
+    learnPrint(
+      prints,
+      'kitchen',
+      new Map([
+        ['kitchen-presence', k % 2 ? -58 : -62],
+        ['office-presence', -80],
+      ]),
+    );
+}
+
 describe('fingerprints', () => {
   it('learns each node’s mean and spread in a room, and uses them only after MIN_SAMPLES', () => {
     const prints: Prints = new Map();
     // The kitchen node alternates −58/−62 (mean −60, sd 2); the office node reads −80.
-    for (let k = 0; k < MIN_SAMPLES - 1; k++)
-      learnPrint(
-        prints,
-        'kitchen',
-        new Map([
-          ['kitchen-presence', k % 2 ? -58 : -62],
-          ['office-presence', -80],
-        ]),
-      );
+    learnKitchen(prints, 0, MIN_SAMPLES - 1);
     const here = new Map([
       ['kitchen-presence', -60],
       ['office-presence', -80],
     ]);
     expect(printScore(prints.get('kitchen'), here, -100)).toBeUndefined();
-    for (let k = MIN_SAMPLES - 1; k < 100; k++)
-      learnPrint(
-        prints,
-        'kitchen',
-        new Map([
-          ['kitchen-presence', k % 2 ? -58 : -62],
-          ['office-presence', -80],
-        ]),
-      );
+    learnKitchen(prints, MIN_SAMPLES - 1, 100);
     const kitchen = prints.get('kitchen')!.get('kitchen-presence')!;
     expect(kitchen.n).toBe(100);
     expect(kitchen.mean).toBeCloseTo(-60, 0);
